@@ -1,0 +1,154 @@
+//! Diagnostics in four views: miette's graphical report for people, one
+//! line each for editors, JSON for scripts, workflow commands for GitHub.
+
+use std::io::{IsTerminal, Write};
+
+use anyhow::Result;
+use funnel_ledger::{Checked, Diagnostic, SourceMap, Span};
+use miette::{GraphicalReportHandler, GraphicalTheme};
+use serde::Serialize;
+
+use crate::cli::DiagnosticFormat;
+
+pub fn print(out: &mut impl Write, checked: &Checked, format: DiagnosticFormat) -> Result<()> {
+    let sources = &checked.ledger.sources;
+    match format {
+        DiagnosticFormat::Human => {
+            let handler = human_handler(std::io::stdout().is_terminal());
+            for diagnostic in &checked.diagnostics {
+                let mut text = String::new();
+                handler.render_report(&mut text, &diagnostic.with_sources(sources))?;
+                writeln!(out, "{text}")?;
+            }
+            writeln!(out, "{}", summary(checked))?;
+        }
+        DiagnosticFormat::Short => {
+            for d in &checked.diagnostics {
+                let (file, line, col) = sources.location(d.span);
+                writeln!(out, "{file}:{line}:{col}: {}[{}]: {}", d.severity.as_str(), d.code, d.message)?;
+            }
+        }
+        DiagnosticFormat::Json => {
+            let list: Vec<JsonDiagnostic<'_>> = checked.diagnostics.iter().map(|d| JsonDiagnostic::new(d, sources)).collect();
+            serde_json::to_writer_pretty(&mut *out, &list)?;
+            writeln!(out)?;
+        }
+        DiagnosticFormat::Github => {
+            for d in &checked.diagnostics {
+                let (file, line, col) = sources.location(d.span);
+                let (end_line, end_col) = end_position(sources, d.span);
+                let mut message = d.message.clone();
+                if let Some(help) = &d.help {
+                    message.push_str("\nhelp: ");
+                    message.push_str(help);
+                }
+                writeln!(
+                    out,
+                    "::{} file={},line={line},col={col},endLine={end_line},endColumn={end_col},title={}::{}",
+                    d.severity.as_str(),
+                    escape_property(file),
+                    escape_property(&format!("funnel::{}", d.code)),
+                    escape_data(&message),
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The graphical handler: colour only on a terminal and never with
+/// `NO_COLOR`; width from `COLUMNS` (tests fix it), else 100.
+pub fn human_handler(terminal: bool) -> GraphicalReportHandler {
+    let colour = terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let theme = if colour { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let width = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(100);
+    GraphicalReportHandler::new_themed(theme).with_width(width).with_links(false)
+}
+
+/// "2 errors, 1 warning in 3 files" — or "no problems in 1 file".
+pub fn summary(checked: &Checked) -> String {
+    let files = checked.ledger.sources.len();
+    let files = format!("{files} file{}", if files == 1 { "" } else { "s" });
+    let (errors, warnings) = (checked.errors(), checked.warnings());
+    if errors == 0 && warnings == 0 {
+        let deals = checked.ledger.deals.len();
+        let entries = checked.ledger.entries.len();
+        return format!("no problems in {files} ({deals} deal{}, {entries} entr{})", plural(deals, "s"), if entries == 1 { "y" } else { "ies" });
+    }
+    format!("{errors} error{}, {warnings} warning{} in {files}", plural(errors, "s"), plural(warnings, "s"))
+}
+
+fn plural(n: usize, suffix: &'static str) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        suffix
+    }
+}
+
+/// 1-based line and column just after the span's last character.
+fn end_position(sources: &SourceMap, span: Span) -> (usize, usize) {
+    sources.get(span.file).line_col(span.end as usize)
+}
+
+#[derive(Serialize)]
+struct JsonLabel<'a> {
+    message: &'a str,
+    file: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    severity: &'static str,
+    code: &'static str,
+    message: &'a str,
+    file: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    help: Option<&'a str>,
+    labels: Vec<JsonLabel<'a>>,
+}
+
+impl<'a> JsonDiagnostic<'a> {
+    fn new(d: &'a Diagnostic, sources: &'a SourceMap) -> Self {
+        let (file, line, column) = sources.location(d.span);
+        let (end_line, end_column) = end_position(sources, d.span);
+        let labels = d
+            .related
+            .iter()
+            .map(|l| {
+                let (file, line, column) = sources.location(l.span);
+                let (end_line, end_column) = end_position(sources, l.span);
+                JsonLabel { message: &l.message, file, line, column, end_line, end_column }
+            })
+            .collect();
+        JsonDiagnostic {
+            severity: d.severity.as_str(),
+            code: d.code.as_str(),
+            message: &d.message,
+            file,
+            line,
+            column,
+            end_line,
+            end_column,
+            help: d.help.as_deref(),
+            labels,
+        }
+    }
+}
+
+/// Escapes the message of a GitHub workflow command.
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// Escapes a property value of a GitHub workflow command.
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}

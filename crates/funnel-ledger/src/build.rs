@@ -1,0 +1,225 @@
+//! Items → [`Ledger`]: declarations, stages, deals, prices and the base
+//! currency, with the diagnostics that need the whole ledger to decide
+//! (duplicates, unknown verbs and deals).
+
+use std::collections::HashMap;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::load::Read;
+use crate::model::*;
+use crate::parse::unknown_verb;
+use crate::span::{Span, Spanned};
+use crate::suggest::did_you_mean;
+use crate::value::Currency;
+
+pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> Ledger {
+    let Read { sources, items, unresolved, failed_leads, .. } = read;
+    let mut ledger = Ledger { sources, ..Ledger::default() };
+    let mut entries = Vec::new();
+    let mut seen_options: HashMap<String, Span> = HashMap::new();
+    let mut stages_at: Option<Span> = None;
+
+    // Declarations first: stages decide which verbs exist, wherever they stand.
+    for item in items {
+        let directive = match item {
+            Item::Entry(entry) => {
+                entries.push(entry);
+                continue;
+            }
+            Item::Directive(d) => d,
+        };
+        match directive.kind {
+            DirectiveKind::Include { .. } => {}
+            DirectiveKind::Option { name, value } => {
+                if let Some(first) = seen_options.get(&name.value) {
+                    diagnostics.push(duplicate(name.span, *first, &format!("option `{}`", name.value)));
+                    continue;
+                }
+                seen_options.insert(name.value.clone(), name.span);
+                match value.value {
+                    OptionValue::Currency(c) => ledger.options.currency = Some(c),
+                    OptionValue::StaleAfter(d) => ledger.options.stale_after_days = d.days(),
+                    OptionValue::Strict(b) => ledger.options.strict = b,
+                }
+            }
+            DirectiveKind::Stages { names } => {
+                if let Some(first) = stages_at {
+                    diagnostics.push(duplicate(directive.span, first, "`stages`"));
+                    continue;
+                }
+                stages_at = Some(directive.span);
+                ledger.stages = Stages::new(names.into_iter().map(|n| n.value).collect());
+            }
+            DirectiveKind::Channel { name, title } => {
+                if let Some(first) = ledger.channels.get(&name.value) {
+                    diagnostics.push(duplicate(name.span, first.span, &format!("channel `{}`", name.value)));
+                    continue;
+                }
+                let channel = Channel { name: name.value.clone(), title, span: name.span, extras: directive.extras };
+                ledger.channels.insert(name.value, channel);
+            }
+            DirectiveKind::Contact { id, name } => {
+                if let Some(first) = ledger.contacts.get(&id.value) {
+                    diagnostics.push(duplicate(id.span, first.span, &format!("contact `{}`", id.value)));
+                    continue;
+                }
+                let contact = Contact { id: id.value.clone(), name, span: id.span, extras: directive.extras };
+                ledger.contacts.insert(id.value, contact);
+            }
+        }
+    }
+
+    let middle = &ledger.stages.names()[1..ledger.stages.len() - 1];
+    for (verb, error) in unresolved {
+        if middle.contains(&verb.value) {
+            diagnostics.push(error);
+        } else {
+            diagnostics.push(unknown_verb(&verb, middle));
+        }
+    }
+
+    // Entries: drop those naming unknown stages, open deals, attach the rest.
+    for entry in entries {
+        match &entry.kind {
+            EntryKind::Stage { stage, .. } if ledger.stages.index(&stage.value).is_none() => {
+                diagnostics.push(unknown_verb(stage, middle));
+                continue;
+            }
+            EntryKind::Assume(assumption) => {
+                if let Err(err) = check_assumption_stages(&ledger.stages, &assumption.metric) {
+                    diagnostics.push(err);
+                    continue;
+                }
+            }
+            EntryKind::Lead { deal, title, channel, contact } => {
+                if let Some(first) = ledger.deals.get(&deal.value) {
+                    let first_span = ledger_entry_deal_span(&ledger.entries, first.lead);
+                    diagnostics.push(
+                        Diagnostic::new(Code::DuplicateDeal, deal.span, format!("deal `{}` is opened twice", deal.value))
+                            .with_related(first_span, "first opened here")
+                            .with_help("a client who comes back is a new deal: give it a new id, like `acme-2`"),
+                    );
+                    continue;
+                }
+                let index = ledger.entries.len();
+                ledger.deals.insert(
+                    deal.value.clone(),
+                    Deal {
+                        id: deal.value.clone(),
+                        title: title.clone(),
+                        channel: channel.value.clone(),
+                        contact: contact.as_ref().map(|c| c.value.clone()),
+                        lead: index,
+                        entries: Vec::new(),
+                    },
+                );
+            }
+            EntryKind::Price { from, rate, to } => ledger.prices.insert(entry.date, *from, rate.value, *to),
+            _ => {}
+        }
+        ledger.entries.push(entry);
+    }
+    ledger.prices.finish();
+
+    let mut unknown: Vec<usize> = Vec::new();
+    for (index, entry) in ledger.entries.iter().enumerate() {
+        let Some(deal) = entry.kind.deal() else { continue };
+        match ledger.deals.get_mut(&deal.value) {
+            Some(d) => d.entries.push(index),
+            None => unknown.push(index),
+        }
+    }
+    for index in unknown {
+        let deal = ledger.entries[index].kind.deal().expect("collected above");
+        if failed_leads.contains(&deal.value) {
+            continue;
+        }
+        let help = did_you_mean(&deal.value, ledger.deals.keys().map(String::as_str))
+            .unwrap_or_else(|| format!("open it with a line like `{} lead {} via CHANNEL`", ledger.entries[index].date, deal.value));
+        diagnostics.push(Diagnostic::new(Code::UnknownDeal, deal.span, format!("unknown deal `{}`: no `lead` opens it", deal.value)).with_help(help));
+    }
+    let entries = &ledger.entries;
+    for deal in ledger.deals.values_mut() {
+        deal.entries.sort_by_key(|&i| (entries[i].date, i));
+    }
+
+    ledger.base_currency = ledger.options.currency.or_else(|| single_currency(&ledger));
+    ledger
+}
+
+
+fn ledger_entry_deal_span(entries: &[Entry], index: usize) -> Span {
+    entries[index].kind.deal().map_or(entries[index].span, |d| d.span)
+}
+
+fn duplicate(span: Span, first: Span, what: &str) -> Diagnostic {
+    Diagnostic::new(Code::DuplicateDeclaration, span, format!("{what} is declared twice"))
+        .with_related(first, "first declared here")
+        .with_help("keep one declaration and merge the other into it")
+}
+
+fn check_assumption_stages(stages: &Stages, metric: &Metric) -> Result<(), Diagnostic> {
+    let known = |name: &Spanned<String>| -> Result<usize, Diagnostic> {
+        stages.index(&name.value).ok_or_else(|| {
+            Diagnostic::new(Code::UnknownVerb, name.span, format!("unknown stage `{}` in an assumption", name.value))
+                .with_help(did_you_mean(&name.value, stages.names().iter().map(String::as_str)).unwrap_or_else(|| {
+                    format!("the stages are {}", stages.names().iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", "))
+                }))
+        })
+    };
+    match metric {
+        Metric::Conversion { from, to, .. } | Metric::Cycle { from, to, .. } => {
+            let (a, b) = (known(from)?, known(to)?);
+            if a >= b {
+                return Err(Diagnostic::new(Code::Syntax, from.span.to(to.span), format!("`{}->{}` does not go forward through the stages", from.value, to.value))
+                    .with_help(format!("the stage order is {}", stages.names().join(" -> "))));
+            }
+        }
+        Metric::Volume { stage, .. } => {
+            known(stage)?;
+        }
+        Metric::Value { .. } | Metric::Share { .. } => {}
+    }
+    Ok(())
+}
+
+/// Every amount an entry carries, with its span (for `missing-price`).
+pub(crate) fn amounts(kind: &EntryKind) -> Vec<Spanned<crate::value::Amount>> {
+    let mut out = Vec::new();
+    let mut offer = |offer: &Offer| {
+        if let Some(a) = &offer.amount {
+            out.push(a.clone());
+        }
+        if let Some(r) = &offer.rate {
+            out.push(Spanned::new(r.amount, r.span));
+        }
+    };
+    match kind {
+        EntryKind::Stage { offer: o, .. } | EntryKind::Won { offer: o, .. } => offer(o),
+        EntryKind::Spent { quantity, .. } => {
+            if let Quantity::Money(a) = quantity.value {
+                out.push(Spanned::new(a, quantity.span));
+            }
+        }
+        EntryKind::Balance { amount } => out.push(amount.clone()),
+        EntryKind::Costs { rate } => out.push(Spanned::new(rate.amount, rate.span)),
+        EntryKind::Assume(Assumption { metric: Metric::Value { amount }, .. }) => out.push(amount.clone()),
+        _ => {}
+    }
+    out
+}
+
+/// The one currency the ledger's amounts use, if exactly one.
+fn single_currency(ledger: &Ledger) -> Option<Currency> {
+    let mut found: Option<Currency> = None;
+    for entry in &ledger.entries {
+        for amount in amounts(&entry.kind) {
+            match found {
+                None => found = Some(amount.currency),
+                Some(c) if c != amount.currency => return None,
+                Some(_) => {}
+            }
+        }
+    }
+    found
+}

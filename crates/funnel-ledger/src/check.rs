@@ -1,0 +1,214 @@
+//! The rules of format §4 that look at the resolved ledger: dates against a
+//! deal's lead and close, strict declarations, prices, and the warnings.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::build::amounts;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::*;
+use crate::span::Spanned;
+use crate::suggest::did_you_mean;
+
+/// What a check run depends on besides the files.
+#[derive(Clone, Debug)]
+pub struct CheckOptions {
+    /// The day the ledger is judged on (`stale-deal`); later entries have
+    /// not happened yet.
+    pub as_of: NaiveDate,
+    /// `--strict`: every channel and contact must be declared. `option
+    /// strict true` turns it on too.
+    pub strict: bool,
+}
+
+pub(crate) fn check(ledger: &Ledger, options: &CheckOptions, out: &mut Vec<Diagnostic>) {
+    for deal in ledger.deals.values() {
+        check_deal(ledger, deal, options, out);
+    }
+    if options.strict || ledger.options.strict {
+        check_declared(ledger, out);
+    }
+    check_prices(ledger, out);
+}
+
+fn check_deal(ledger: &Ledger, deal: &Deal, options: &CheckOptions, out: &mut Vec<Diagnostic>) {
+    let lead = &ledger.entries[deal.lead];
+    // The close is the earliest `won`, `lost` or `declined` (in date order,
+    // then reading order, which is how `deal.entries` is sorted).
+    let mut close: Option<&Entry> = None;
+    let mut won: Option<&Entry> = None;
+    let mut ended: Option<&Entry> = None;
+    for entry in ledger.deal_entries(deal) {
+        let deal_span = entry.kind.deal().map_or(entry.span, |d| d.span);
+        if entry.date < lead.date {
+            out.push(
+                Diagnostic::new(Code::BeforeLead, entry.span.to(entry.verb_span), format!("`{}` on `{}` is dated {}, before its lead on {}", entry.kind.verb(), deal.id, entry.date, lead.date))
+                    .with_label("dated before the lead")
+                    .with_related(lead.kind.deal().map_or(lead.span, |d| d.span), "the lead is here")
+                    .with_help("fix the date, or move the `lead` earlier if the deal started before"),
+            );
+            continue;
+        }
+        match &entry.kind {
+            EntryKind::Stage { .. } => {
+                if let Some(c) = close.filter(|c| entry.date > c.date) {
+                    out.push(after_close(entry, c, &deal.id));
+                }
+            }
+            EntryKind::Won { .. } | EntryKind::Lost { .. } | EntryKind::Declined { .. } => {
+                if let Some(c) = close {
+                    out.push(after_close(entry, c, &deal.id));
+                    continue;
+                }
+                close = Some(entry);
+                if let EntryKind::Won { offer, .. } = &entry.kind {
+                    won = Some(entry);
+                    if offer.amount.is_none() {
+                        out.push(
+                            Diagnostic::new(Code::WonWithoutValue, entry.verb_span, format!("`won` on `{}` has no amount: revenue counts it as 0", deal.id))
+                                .with_help(format!("write the contract's total value, like `won {} 12000 EUR`", deal.id)),
+                        );
+                    }
+                }
+            }
+            EntryKind::Ended { .. } => {
+                if let Some(first) = ended {
+                    out.push(
+                        Diagnostic::new(Code::AfterClose, entry.verb_span, format!("`{}` already ended on {}", deal.id, first.date))
+                            .with_label("ended again")
+                            .with_related(first.verb_span, "ended here")
+                            .with_help("a contract ends once; a follow-up contract is a new deal"),
+                    );
+                    continue;
+                }
+                ended = Some(entry);
+                match won {
+                    None => {
+                        let message = match ledger.deal_entries(deal).find(|e| matches!(e.kind, EntryKind::Won { .. })) {
+                            Some(later) => format!("`ended` on `{}` is dated {}, before it was won on {}", deal.id, entry.date, later.date),
+                            None => format!("`ended` on `{}`, which was never won", deal.id),
+                        };
+                        out.push(
+                            Diagnostic::new(Code::EndedWithoutWon, entry.verb_span, message)
+                                .with_label("no `won` before this")
+                                .with_related(deal_span, "this deal")
+                                .with_help("only a won contract can end; for a deal that fell through use `lost` or `declined`"),
+                        );
+                    }
+                    Some(_) => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    check_stale(ledger, deal, options, out);
+}
+
+fn after_close(entry: &Entry, close: &Entry, deal: &str) -> Diagnostic {
+    let how = close.kind.verb();
+    Diagnostic::new(Code::AfterClose, entry.verb_span, format!("`{}` on `{deal}` comes after the deal was {how} on {}", entry.kind.verb(), close.date))
+        .with_label(format!("after the deal was {how}"))
+        .with_related(close.verb_span, format!("{how} here"))
+        .with_help(format!("a deal closes once; if the client came back, open a new deal, like `{} lead {deal}-2 via …`", entry.date))
+}
+
+/// `stale-deal`: an open deal whose latest entry (on or before the as-of
+/// date) is more than `stale-after` days old.
+fn check_stale(ledger: &Ledger, deal: &Deal, options: &CheckOptions, out: &mut Vec<Diagnostic>) {
+    let mut latest: Option<&Entry> = None;
+    for entry in ledger.deal_entries(deal).filter(|e| e.date <= options.as_of) {
+        if matches!(entry.kind, EntryKind::Won { .. } | EntryKind::Lost { .. } | EntryKind::Declined { .. }) {
+            return;
+        }
+        latest = Some(entry);
+    }
+    let Some(latest) = latest else { return };
+    let idle = (options.as_of - latest.date).num_days();
+    if Decimal::from(idle) > ledger.options.stale_after_days {
+        out.push(
+            Diagnostic::new(Code::StaleDeal, latest.span, format!("deal `{}` has had no entry for {idle} days", deal.id))
+                .with_label("latest entry")
+                .with_help(format!(
+                    "follow up, or close it: `{} lost {} \"no answer\"` (stale after {} days, `option stale-after`)",
+                    options.as_of,
+                    deal.id,
+                    ledger.options.stale_after_days.normalize()
+                )),
+        );
+    }
+}
+
+/// Strict mode: channels and contacts must be declared by their exact name.
+fn check_declared(ledger: &Ledger, out: &mut Vec<Diagnostic>) {
+    let channel = |name: &Spanned<String>, out: &mut Vec<Diagnostic>| {
+        if !ledger.channels.contains_key(&name.value) {
+            out.push(
+                Diagnostic::new(Code::UnknownChannel, name.span, format!("channel `{}` is not declared", name.value))
+                    .with_help(did_you_mean(&name.value, ledger.channels.keys().map(String::as_str)).unwrap_or_else(|| {
+                        format!("declare it: `channel {} \"…\"` (strict mode wants every channel declared by its exact name)", name.value)
+                    })),
+            );
+        }
+    };
+    let contact = |id: &Spanned<String>, out: &mut Vec<Diagnostic>| {
+        if !ledger.contacts.contains_key(&id.value) {
+            out.push(
+                Diagnostic::new(Code::UnknownContact, id.span, format!("contact `{}` is not declared", id.value))
+                    .with_help(did_you_mean(&id.value, ledger.contacts.keys().map(String::as_str)).unwrap_or_else(|| {
+                        format!("declare it: `contact {} \"Full Name\"` (strict mode wants every contact declared)", id.value)
+                    })),
+            );
+        }
+    };
+    for entry in &ledger.entries {
+        match &entry.kind {
+            EntryKind::Lead { channel: c, contact: person, .. } => {
+                channel(c, out);
+                if let Some(p) = person {
+                    contact(p, out);
+                }
+            }
+            EntryKind::Spent { on: SpentOn::Channel(c), .. } => channel(c, out),
+            EntryKind::Assume(Assumption { channel: Some(c), .. }) => channel(c, out),
+            EntryKind::Touch { contact: p, .. } => contact(p, out),
+            _ => {}
+        }
+    }
+}
+
+/// `missing-price`: every amount must convert to the base currency.
+fn check_prices(ledger: &Ledger, out: &mut Vec<Diagnostic>) {
+    let Some(base) = ledger.base_currency else {
+        // Several currencies and no `option currency`: one diagnostic at the
+        // first amount in a second currency.
+        let mut first = None;
+        for entry in &ledger.entries {
+            for amount in amounts(&entry.kind) {
+                match first {
+                    None => first = Some(amount.currency),
+                    Some(c) if c != amount.currency => {
+                        out.push(
+                            Diagnostic::new(Code::MissingPrice, amount.span, format!("`{}` is a second currency, and the ledger names no base currency", amount.currency))
+                                .with_label(format!("first amount in {}", amount.currency))
+                                .with_help(format!("say which currency reports use, e.g. `option currency {c}`, and give `price` entries for the others")),
+                        );
+                        return;
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        return;
+    };
+    for entry in &ledger.entries {
+        for amount in amounts(&entry.kind) {
+            if amount.currency != base && ledger.prices.rate(amount.currency, base, entry.date).is_none() {
+                out.push(
+                    Diagnostic::new(Code::MissingPrice, amount.span, format!("no price converts {} to {} on or before {}", amount.currency, base, entry.date))
+                        .with_label(format!("cannot convert to {base}"))
+                        .with_help(format!("add a price on or before that date, like `{} price {} 0.92 {}`", entry.date, amount.currency, base)),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,212 @@
+//! Splits one line into words, strings and tags, and finds where a trailing
+//! comment starts. The grammar of each word is in [`crate::value`].
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::span::{FileId, Span};
+use crate::value;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Tok<'a> {
+    /// A run of non-blank characters.
+    Word(&'a str),
+    /// `"…"` with its escapes resolved.
+    Str(String),
+    /// `#name`, holding `name`.
+    Tag(&'a str),
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Token<'a> {
+    pub tok: Tok<'a>,
+    pub span: Span,
+}
+
+impl Token<'_> {
+    /// How the token reads in a message: "`via`", "a string", "a tag".
+    pub fn describe(&self) -> String {
+        match &self.tok {
+            Tok::Word(w) => format!("`{}`", shorten(w)),
+            Tok::Str(_) => "a string".to_owned(),
+            Tok::Tag(t) => format!("the tag `#{}`", shorten(t)),
+        }
+    }
+}
+
+/// Cuts a long word for a message (lines may be megabytes long).
+pub(crate) fn shorten(word: &str) -> String {
+    const MAX: usize = 40;
+    if word.chars().count() <= MAX {
+        word.to_owned()
+    } else {
+        let head: String = word.chars().take(MAX).collect();
+        format!("{head}…")
+    }
+}
+
+fn is_blank(c: char) -> bool {
+    c == ' ' || c == '\t'
+}
+
+/// Tokenises `line`, which starts at byte `offset` of `file`. Stops at a
+/// comment: `;` at the start of a token. Returns the first error, if any.
+///
+/// `tokens := (blank* (string | tag | word))* blank* comment?`
+pub(crate) fn tokenize<'a>(
+    file: FileId,
+    line: &'a str,
+    offset: usize,
+    out: &mut Vec<Token<'a>>,
+) -> Result<(), Diagnostic> {
+    out.clear();
+    let mut pos = 0;
+    let bytes = line.as_bytes();
+    while pos < line.len() {
+        let c = bytes[pos];
+        if c == b' ' || c == b'\t' {
+            pos += 1;
+            continue;
+        }
+        let start = pos;
+        match c {
+            b';' => break,
+            b'"' => {
+                let (value, end) = string(file, line, offset, pos)?;
+                out.push(Token { tok: Tok::Str(value), span: Span::new(file, offset + start, offset + end) });
+                pos = end;
+                if pos < line.len() && !is_blank(line[pos..].chars().next().unwrap_or(' ')) {
+                    return Err(Diagnostic::new(
+                        Code::Syntax,
+                        Span::new(file, offset + pos, offset + pos + 1),
+                        "expected a space after the closing `\"` of a string",
+                    ));
+                }
+            }
+            _ => {
+                let word = match value::non_blank(&line[pos..]) {
+                    Ok((_, word)) => word,
+                    Err(_) => break,
+                };
+                pos += word.len();
+                let span = Span::new(file, offset + start, offset + pos);
+                if c == b'#' {
+                    match value::tag_name(word) {
+                        Some(name) => out.push(Token { tok: Tok::Tag(name), span }),
+                        None => {
+                            return Err(Diagnostic::new(
+                                Code::Syntax,
+                                span,
+                                format!("expected a tag name after `#`, found `{}`", shorten(word)),
+                            )
+                            .with_help(
+                                "a tag is `#` followed by letters, digits, `_`, `.` or `-`; \
+                                 start a comment with `;`",
+                            ))
+                        }
+                    }
+                } else {
+                    out.push(Token { tok: Tok::Word(word), span });
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `string := '"' (char - '"' - '\' | '\"' | '\\' | '\n' | '\t')* '"'`
+///
+/// Returns the unescaped text and the byte position after the closing quote.
+fn string(file: FileId, line: &str, offset: usize, start: usize) -> Result<(String, usize), Diagnostic> {
+    let mut value = String::new();
+    let mut chars = line[start + 1..].char_indices();
+    while let Some((i, c)) = chars.next() {
+        let at = start + 1 + i;
+        match c {
+            '"' => return Ok((value, at + 1)),
+            '\\' => match chars.next() {
+                Some((_, '"')) => value.push('"'),
+                Some((_, '\\')) => value.push('\\'),
+                Some((_, 'n')) => value.push('\n'),
+                Some((_, 't')) => value.push('\t'),
+                Some((_, other)) => {
+                    return Err(Diagnostic::new(
+                        Code::Syntax,
+                        Span::new(file, offset + at, offset + at + 1 + other.len_utf8()),
+                        format!("unknown escape `\\{other}` in a string"),
+                    )
+                    .with_help("the escapes are `\\\"`, `\\\\`, `\\n` and `\\t`"))
+                }
+                None => break,
+            },
+            _ => value.push(c),
+        }
+    }
+    Err(Diagnostic::new(
+        Code::Syntax,
+        Span::new(file, offset + start, offset + start + 1),
+        "unterminated string: expected a closing `\"` on the same line",
+    )
+    .with_label("string starts here"))
+}
+
+/// The byte position where a trailing comment starts in a metadata value:
+/// a `;` at the start of the value or after a blank, outside a string.
+pub(crate) fn comment_start(text: &str) -> Option<usize> {
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut prev_blank = true;
+    for (i, c) in text.char_indices() {
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+        } else if c == '"' {
+            in_string = true;
+        } else if c == ';' && prev_blank {
+            return Some(i);
+        }
+        prev_blank = is_blank(c);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(line: &str) -> Result<Vec<Tok<'_>>, String> {
+        let mut out = Vec::new();
+        tokenize(FileId(0), line, 0, &mut out).map_err(|d| d.message)?;
+        Ok(out.into_iter().map(|t| t.tok).collect())
+    }
+
+    #[test]
+    fn words_strings_tags_comments() {
+        assert_eq!(
+            toks(r#"2026-01-03 lead acme "Rust \"x\" ; y" via a:b #rust ; note"#).unwrap(),
+            vec![
+                Tok::Word("2026-01-03"),
+                Tok::Word("lead"),
+                Tok::Word("acme"),
+                Tok::Str("Rust \"x\" ; y".into()),
+                Tok::Word("via"),
+                Tok::Word("a:b"),
+                Tok::Tag("rust"),
+            ]
+        );
+        assert_eq!(toks("a;b").unwrap(), vec![Tok::Word("a;b")]);
+        assert!(toks(r#"x "open"#).is_err());
+        assert!(toks(r#"x "a"b"#).is_err());
+        assert!(toks(r#"x "\q""#).is_err());
+        assert!(toks("x #!").is_err());
+    }
+
+    #[test]
+    fn comments_in_values() {
+        assert_eq!(comment_start(r#""a ; b" ; c"#), Some(8));
+        assert_eq!(comment_start("a;b"), None);
+        assert_eq!(comment_start("; x"), Some(0));
+    }
+}

@@ -1,0 +1,60 @@
+//! The `.funnel` ledger language: reading files (with `include`s), parsing
+//! them into a model where every item keeps its source span, and the checks
+//! of the format specification.
+//!
+//! This crate does no IO beyond reading ledger files and never prints: it
+//! returns data and [`Diagnostic`]s, which the CLI renders.
+
+mod build;
+mod check;
+pub mod diagnostic;
+mod lexer;
+mod load;
+pub mod model;
+pub mod parse;
+pub mod source;
+pub mod span;
+pub mod suggest;
+pub mod value;
+
+pub use check::CheckOptions;
+pub use diagnostic::{Code, Diagnostic, Label, Severity};
+pub use load::{Input, LoadError};
+pub use model::Ledger;
+pub use source::{SourceFile, SourceMap};
+pub use span::{FileId, Span, Spanned};
+
+/// A ledger and everything `check` found wrong with it, in reading order.
+#[derive(Debug)]
+pub struct Checked {
+    pub ledger: Ledger,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Checked {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+}
+
+/// Reads, parses and checks a ledger. Fails only when a root file cannot be
+/// read; every problem inside the ledger is a diagnostic.
+pub fn load(inputs: &[Input], options: &CheckOptions) -> Result<Checked, LoadError> {
+    let mut read = load::read(inputs)?;
+    let mut diagnostics = std::mem::take(&mut read.diagnostics);
+    let ledger = build::build(read, &mut diagnostics);
+    check::check(&ledger, options, &mut diagnostics);
+    diagnostic::sort(&mut diagnostics);
+    Ok(Checked { ledger, diagnostics })
+}
+
+/// Checks ledger text that is already in memory (`include`s resolve against
+/// the current directory).
+pub fn load_text(name: &str, text: &[u8], options: &CheckOptions) -> Checked {
+    let input = Input::Text { name: name.to_owned(), bytes: text.to_vec() };
+    load(&[input], options).expect("text inputs are never read from disk")
+}

@@ -1,0 +1,166 @@
+//! Reading a ledger: root files, `include`s (relative paths and globs,
+//! depth first, in the order they stand), and the assembly of the items
+//! into a [`Ledger`]. The only IO of this crate is reading files here.
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::*;
+use crate::parse::{self, ParsedFile};
+use crate::source::{SourceFile, SourceMap};
+use crate::span::{Span, Spanned};
+
+/// Where a root ledger file comes from.
+#[derive(Clone, Debug)]
+pub enum Input {
+    /// A file on disk.
+    Path(PathBuf),
+    /// Text already read (standard input, a test): `name` is shown in
+    /// diagnostics; `include`s resolve against the current directory.
+    Text { name: String, bytes: Vec<u8> },
+}
+
+/// A root file that cannot be read: a usage or IO problem, not a problem
+/// of the ledger (exit code 2 in the CLI).
+#[derive(Debug)]
+pub struct LoadError {
+    pub path: PathBuf,
+    pub error: std::io::Error,
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot read `{}`: {}", self.path.display(), self.error)
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// Everything the files say, before the items are resolved into a model.
+#[derive(Default)]
+pub(crate) struct Read {
+    pub sources: SourceMap,
+    pub items: Vec<Item>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub unresolved: Vec<(Spanned<String>, Diagnostic)>,
+    pub failed_leads: Vec<String>,
+}
+
+/// Reads the root inputs and everything they include.
+pub(crate) fn read(inputs: &[Input]) -> Result<Read, LoadError> {
+    let mut read = Read::default();
+    let mut stack = Vec::new();
+    for input in inputs {
+        let (name, path, bytes) = match input {
+            Input::Path(path) => {
+                let bytes = read_file(path).map_err(|error| LoadError { path: path.clone(), error })?;
+                (path.display().to_string(), path.clone(), bytes)
+            }
+            Input::Text { name, bytes } => (name.clone(), PathBuf::from(name), bytes.clone()),
+        };
+        read.file(SourceFile::new(name, path, &bytes), &mut stack);
+    }
+    Ok(read)
+}
+
+fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    let bytes = std::fs::read(path)?;
+    if bytes.len() > u32::MAX as usize {
+        return Err(std::io::Error::other("the file is larger than 4 GiB"));
+    }
+    Ok(bytes)
+}
+
+impl Read {
+    /// Parses one file and, depth first, the files it includes, so items
+    /// come out in reading order. `stack` holds the files being read.
+    fn file(&mut self, source: SourceFile, stack: &mut Vec<PathBuf>) {
+        let canonical = std::fs::canonicalize(&source.path).unwrap_or_else(|_| source.path.clone());
+        let invalid = source.invalid_utf8.clone();
+        let dir = source.dir().to_path_buf();
+        let id = self.sources.add(source);
+        let text = &self.sources.get(id).text;
+        let mut last_line = 0;
+        for offset in invalid {
+            let (line, col) = self.sources.get(id).line_col(offset);
+            if line == last_line {
+                continue;
+            }
+            last_line = line;
+            self.diagnostics.push(
+                Diagnostic::new(Code::InvalidEncoding, Span::new(id, offset, offset + '\u{FFFD}'.len_utf8()), format!("invalid UTF-8 at line {line}, column {col}"))
+                    .with_help("save the file as UTF-8; the bad bytes are shown as `\u{FFFD}`"),
+            );
+        }
+        let ParsedFile { items, diagnostics, unresolved, failed_leads } = parse::parse(id, text);
+        self.diagnostics.extend(diagnostics.into_iter().filter(|d| !d.message.is_empty()));
+        self.unresolved.extend(unresolved);
+        self.failed_leads.extend(failed_leads);
+        stack.push(canonical);
+        for item in items {
+            let include = match &item {
+                Item::Directive(Directive { kind: DirectiveKind::Include { path }, .. }) => Some(path.clone()),
+                _ => None,
+            };
+            self.items.push(item);
+            if let Some(path) = include {
+                self.include(&dir, &path, stack);
+            }
+        }
+        stack.pop();
+    }
+
+    fn include(&mut self, dir: &Path, pattern: &Spanned<String>, stack: &mut Vec<PathBuf>) {
+        let full = dir.join(&pattern.value);
+        let is_glob = pattern.value.contains(['*', '?', '[']);
+        let paths: Vec<PathBuf> = if is_glob {
+            match glob::glob(&full.to_string_lossy()) {
+                Ok(matches) => {
+                    let mut paths: Vec<PathBuf> = matches.filter_map(Result::ok).filter(|p| p.is_file()).collect();
+                    paths.sort();
+                    paths
+                }
+                Err(err) => {
+                    self.diagnostics.push(Diagnostic::new(Code::IncludeNotFound, pattern.span, format!("invalid glob pattern `{}`: {}", pattern.value, err.msg)));
+                    return;
+                }
+            }
+        } else {
+            vec![full.clone()]
+        };
+        if paths.is_empty() {
+            self.diagnostics.push(
+                Diagnostic::new(Code::IncludeNotFound, pattern.span, format!("no file matches `{}`", pattern.value))
+                    .with_label("matches nothing")
+                    .with_help(format!("the pattern is read relative to the including file's folder: {}", full.display())),
+            );
+            return;
+        }
+        for path in paths {
+            let canonical = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+            if stack.contains(&canonical) {
+                self.diagnostics.push(
+                    Diagnostic::new(Code::IncludeCycle, pattern.span, format!("`{}` is already being read: including it here would loop", path.display()))
+                        .with_help("a file cannot include a file that is already including it; remove one of the `include` lines"),
+                );
+                continue;
+            }
+            match read_file(&path) {
+                Ok(bytes) => self.file(SourceFile::new(path.display().to_string(), path, &bytes), stack),
+                Err(err) => {
+                    let message = if err.kind() == std::io::ErrorKind::NotFound {
+                        format!("included file `{}` does not exist", path.display())
+                    } else {
+                        format!("cannot read included file `{}`: {err}", path.display())
+                    };
+                    self.diagnostics.push(
+                        Diagnostic::new(Code::IncludeNotFound, pattern.span, message)
+                            .with_label("not found")
+                            .with_help("paths are relative to the folder of the file that has the `include`"),
+                    );
+                }
+            }
+        }
+    }
+}
+

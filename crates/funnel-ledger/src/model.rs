@@ -1,0 +1,411 @@
+//! The ledger model: what a set of `.funnel` files means, independent of
+//! how it was laid out. Every item keeps the span it was read from.
+
+use chrono::NaiveDate;
+use indexmap::IndexMap;
+use rust_decimal::Decimal;
+
+use crate::source::SourceMap;
+use crate::span::{Span, Spanned};
+use crate::value::{Amount, Currency, Duration, Effort, Frequency, Rate};
+
+/// A metadata value (format §5). Anything that is none of the typed forms is
+/// kept as `Text`, up to a trailing comment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MetaValue {
+    String(String),
+    Date(NaiveDate),
+    Amount(Amount),
+    Rate(Rate),
+    Percent(Decimal),
+    Number(Decimal),
+    Duration(Duration),
+    Effort(Effort),
+    Ident(String),
+    Text(String),
+}
+
+/// One indented `key: value` line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Meta {
+    pub key: Spanned<String>,
+    pub value: Spanned<MetaValue>,
+}
+
+/// What every directive and entry carries besides its arguments.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Extras {
+    pub tags: Vec<Spanned<String>>,
+    pub meta: Vec<Meta>,
+}
+
+impl Extras {
+    pub fn get(&self, key: &str) -> Option<&Spanned<MetaValue>> {
+        self.meta.iter().find(|m| m.key.value == key).map(|m| &m.value)
+    }
+}
+
+/// `OFFER := AMOUNT | "at" RATE | AMOUNT "at" RATE`
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Offer {
+    pub amount: Option<Spanned<Amount>>,
+    pub rate: Option<Spanned<Rate>>,
+}
+
+impl Offer {
+    pub fn is_empty(&self) -> bool {
+        self.amount.is_none() && self.rate.is_none()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Quantity {
+    Effort(Effort),
+    Money(Amount),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SpentOn {
+    Channel(Spanned<String>),
+    Deal(Spanned<String>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Metric {
+    /// `conversion FROM->TO PERCENT`
+    Conversion { from: Spanned<String>, to: Spanned<String>, percent: Decimal },
+    /// `cycle FROM->TO DURATION`
+    Cycle { from: Spanned<String>, to: Spanned<String>, duration: Duration },
+    /// `value AMOUNT`
+    Value { amount: Spanned<Amount> },
+    /// `volume STAGE FREQUENCY`
+    Volume { stage: Spanned<String>, frequency: Frequency },
+    /// `share PERCENT` (with a required `via`)
+    Share { percent: Decimal },
+}
+
+impl Metric {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Metric::Conversion { .. } => "conversion",
+            Metric::Cycle { .. } => "cycle",
+            Metric::Value { .. } => "value",
+            Metric::Volume { .. } => "volume",
+            Metric::Share { .. } => "share",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Assumption {
+    pub metric: Metric,
+    pub channel: Option<Spanned<String>>,
+    pub note: Option<String>,
+    /// The text after `assume`, without the note, tags or comment, as written.
+    pub text: String,
+}
+
+/// The verb and arguments of a dated entry (format §4).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EntryKind {
+    Lead {
+        deal: Spanned<String>,
+        title: Option<String>,
+        channel: Spanned<String>,
+        contact: Option<Spanned<String>>,
+    },
+    /// A custom or default stage between `lead` and `won`.
+    Stage { deal: Spanned<String>, stage: Spanned<String>, offer: Offer },
+    Won { deal: Spanned<String>, offer: Offer, until: Option<Spanned<NaiveDate>> },
+    Lost { deal: Spanned<String>, reason: Option<String> },
+    Declined { deal: Spanned<String>, reason: Option<String> },
+    Ended { deal: Spanned<String>, cancelled: bool, note: Option<String> },
+    Spent { quantity: Spanned<Quantity>, on: SpentOn, note: Option<String> },
+    Touch { contact: Spanned<String>, note: Option<String> },
+    Note { deal: Spanned<String>, text: String },
+    Assume(Assumption),
+    Price { from: Currency, rate: Spanned<Decimal>, to: Currency },
+    Balance { amount: Spanned<Amount> },
+    Costs { rate: Spanned<Rate> },
+}
+
+impl EntryKind {
+    /// The verb as written in the ledger.
+    pub fn verb(&self) -> &str {
+        match self {
+            EntryKind::Lead { .. } => "lead",
+            EntryKind::Stage { stage, .. } => &stage.value,
+            EntryKind::Won { .. } => "won",
+            EntryKind::Lost { .. } => "lost",
+            EntryKind::Declined { .. } => "declined",
+            EntryKind::Ended { .. } => "ended",
+            EntryKind::Spent { .. } => "spent",
+            EntryKind::Touch { .. } => "touch",
+            EntryKind::Note { .. } => "note",
+            EntryKind::Assume(_) => "assume",
+            EntryKind::Price { .. } => "price",
+            EntryKind::Balance { .. } => "balance",
+            EntryKind::Costs { .. } => "costs",
+        }
+    }
+
+    /// The deal an entry is about, if any (`spent … on DEAL` included).
+    pub fn deal(&self) -> Option<&Spanned<String>> {
+        match self {
+            EntryKind::Lead { deal, .. }
+            | EntryKind::Stage { deal, .. }
+            | EntryKind::Won { deal, .. }
+            | EntryKind::Lost { deal, .. }
+            | EntryKind::Declined { deal, .. }
+            | EntryKind::Ended { deal, .. }
+            | EntryKind::Note { deal, .. } => Some(deal),
+            EntryKind::Spent { on: SpentOn::Deal(deal), .. } => Some(deal),
+            _ => None,
+        }
+    }
+
+    /// The offer on a stage or `won` entry.
+    pub fn offer(&self) -> Option<&Offer> {
+        match self {
+            EntryKind::Stage { offer, .. } | EntryKind::Won { offer, .. } => Some(offer),
+            _ => None,
+        }
+    }
+}
+
+/// A dated entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub date: NaiveDate,
+    pub kind: EntryKind,
+    /// The entry's first line, without its line ending.
+    pub span: Span,
+    pub verb_span: Span,
+    pub extras: Extras,
+}
+
+/// An undated directive (format §3).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DirectiveKind {
+    Include { path: Spanned<String> },
+    Option { name: Spanned<String>, value: Spanned<OptionValue> },
+    Stages { names: Vec<Spanned<String>> },
+    Channel { name: Spanned<String>, title: Option<String> },
+    Contact { id: Spanned<String>, name: Option<String> },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OptionValue {
+    Currency(Currency),
+    StaleAfter(Duration),
+    Strict(bool),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Directive {
+    pub kind: DirectiveKind,
+    pub span: Span,
+    pub extras: Extras,
+}
+
+/// One parsed line group: a directive or an entry with its metadata.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Item {
+    Directive(Directive),
+    Entry(Entry),
+}
+
+/// A declared channel with its metadata resolved through its ancestors.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Channel {
+    pub name: String,
+    pub title: Option<String>,
+    pub span: Span,
+    pub extras: Extras,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Contact {
+    pub id: String,
+    pub name: Option<String>,
+    pub span: Span,
+    pub extras: Extras,
+}
+
+/// One opportunity, opened by its `lead`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Deal {
+    pub id: String,
+    pub title: Option<String>,
+    pub channel: String,
+    pub contact: Option<String>,
+    /// Index of the opening `lead` in [`Ledger::entries`].
+    pub lead: usize,
+    /// Indices of every entry on this deal (including the lead and
+    /// `spent … on`), sorted by date, ties in reading order.
+    pub entries: Vec<usize>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Options {
+    pub currency: Option<Currency>,
+    /// `option stale-after`, in days (default 90).
+    pub stale_after_days: Decimal,
+    pub strict: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { currency: None, stale_after_days: Decimal::from(90), strict: false }
+    }
+}
+
+/// The stage order: `lead`, the declared (or default) stages, `won`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stages {
+    names: Vec<String>,
+}
+
+impl Default for Stages {
+    fn default() -> Self {
+        Stages::new(["contacted", "talked", "proposed"].map(String::from).to_vec())
+    }
+}
+
+impl Stages {
+    pub fn new(middle: Vec<String>) -> Stages {
+        let mut names = Vec::with_capacity(middle.len() + 2);
+        names.push("lead".to_owned());
+        names.extend(middle);
+        names.push("won".to_owned());
+        Stages { names }
+    }
+
+    /// All stage names in order, `lead` first and `won` last.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    pub fn index(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|n| n == name)
+    }
+
+    pub fn won(&self) -> usize {
+        self.names.len() - 1
+    }
+
+    /// The stage an entry shows a deal reached, if any.
+    pub fn of_entry(&self, kind: &EntryKind) -> Option<usize> {
+        match kind {
+            EntryKind::Lead { .. } => Some(0),
+            EntryKind::Stage { stage, .. } => self.index(&stage.value),
+            EntryKind::Won { .. } => Some(self.won()),
+            _ => None,
+        }
+    }
+}
+
+/// `price` entries, indexed by currency pair, for converting amounts.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Prices {
+    /// `(from, to)` → `(date, rate)` sorted by date; later entries of the
+    /// same date win.
+    pairs: std::collections::HashMap<(Currency, Currency), Vec<(NaiveDate, Decimal)>>,
+}
+
+impl Prices {
+    pub fn insert(&mut self, date: NaiveDate, from: Currency, rate: Decimal, to: Currency) {
+        self.pairs.entry((from, to)).or_default().push((date, rate));
+    }
+
+    pub fn finish(&mut self) {
+        for list in self.pairs.values_mut() {
+            list.sort_by_key(|(date, _)| *date);
+        }
+    }
+
+    fn latest(&self, from: Currency, to: Currency, date: NaiveDate) -> Option<(NaiveDate, Decimal)> {
+        let list = self.pairs.get(&(from, to))?;
+        let n = list.partition_point(|(d, _)| *d <= date);
+        n.checked_sub(1).map(|i| list[i])
+    }
+
+    /// The value of one `from` in `to` on `date`: the latest `price` on or
+    /// before it, in either direction (an inverse price is inverted).
+    pub fn rate(&self, from: Currency, to: Currency, date: NaiveDate) -> Option<Decimal> {
+        if from == to {
+            return Some(Decimal::ONE);
+        }
+        let direct = self.latest(from, to, date);
+        let inverse = self.latest(to, from, date);
+        match (direct, inverse) {
+            (Some(d), Some(i)) if i.0 > d.0 => Decimal::ONE.checked_div(i.1),
+            (Some(d), _) => Some(d.1),
+            (None, Some(i)) => Decimal::ONE.checked_div(i.1),
+            (None, None) => None,
+        }
+    }
+
+    /// Converts an amount to `base` on `date`.
+    pub fn convert(&self, amount: Amount, base: Currency, date: NaiveDate) -> Option<Decimal> {
+        self.rate(amount.currency, base, date).and_then(|r| amount.value.checked_mul(r))
+    }
+}
+
+/// A whole ledger: every file's items, resolved.
+#[derive(Clone, Debug, Default)]
+pub struct Ledger {
+    pub sources: SourceMap,
+    pub options: Options,
+    pub stages: Stages,
+    /// Declared channels by name, in declaration order.
+    pub channels: IndexMap<String, Channel>,
+    pub contacts: IndexMap<String, Contact>,
+    /// Every dated entry, in reading order.
+    pub entries: Vec<Entry>,
+    /// Deals by id, in the reading order of their `lead`.
+    pub deals: IndexMap<String, Deal>,
+    pub prices: Prices,
+    /// `option currency`, or the only currency the ledger uses.
+    pub base_currency: Option<Currency>,
+}
+
+impl Ledger {
+    /// The metadata value of `key` for a channel: its own, else the nearest
+    /// declared ancestor's (`platform` for `platform:upwork`).
+    pub fn channel_meta(&self, channel: &str, key: &str) -> Option<&Spanned<MetaValue>> {
+        let mut name = channel;
+        loop {
+            if let Some(value) = self.channels.get(name).and_then(|c| c.extras.get(key)) {
+                return Some(value);
+            }
+            name = &name[..name.rfind(':')?];
+        }
+    }
+
+    /// The platform fee of a channel as a fraction (`10%` → 0.1), inherited.
+    pub fn channel_fee(&self, channel: &str) -> Decimal {
+        match self.channel_meta(channel, "fee").map(|v| &v.value) {
+            Some(MetaValue::Percent(p)) => *p / Decimal::ONE_HUNDRED,
+            _ => Decimal::ZERO,
+        }
+    }
+
+    /// Converts an amount to the base currency on `date`.
+    pub fn to_base(&self, amount: Amount, date: NaiveDate) -> Option<Decimal> {
+        self.prices.convert(amount, self.base_currency?, date)
+    }
+
+    /// The entries of a deal in date order.
+    pub fn deal_entries<'a>(&'a self, deal: &'a Deal) -> impl Iterator<Item = &'a Entry> + 'a {
+        deal.entries.iter().map(|&i| &self.entries[i])
+    }
+}

@@ -1,0 +1,873 @@
+//! Text → items. Parsing never fails: a line that does not parse becomes one
+//! diagnostic and the next line is read as usual.
+//!
+//! ```text
+//! file      := line*
+//! line      := blank | comment-line | item-line | meta-line
+//! item-line := (directive | entry) tags? comment?       ; starts at column 1
+//! entry     := date verb arg*
+//! meta-line := indent key ":" value comment?            ; attaches to the item above
+//! tags      := ("#" ident)+
+//! ```
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::lexer::{self, shorten, Tok, Token};
+use crate::model::*;
+use crate::span::{FileId, Span, Spanned};
+use crate::suggest::did_you_mean;
+use crate::value::{self, Amount, Currency, DateError, NumberWord, Rate, RateUnit};
+
+/// Built-in verbs of dated entries.
+pub const VERBS: &[&str] = &[
+    "lead", "won", "lost", "declined", "ended", "spent", "touch", "note", "assume", "price",
+    "balance", "costs",
+];
+
+/// Keywords of undated directives.
+pub const DIRECTIVES: &[&str] = &["include", "option", "stages", "channel", "contact"];
+
+/// Words that cannot be stage names (format §7).
+pub const RESERVED: &[&str] = &[
+    "include", "option", "stages", "channel", "contact", "lead", "won", "lost", "declined", "ended",
+    "spent", "touch", "note", "assume", "price", "balance", "costs", "via", "from", "at", "until",
+    "on", "cancelled",
+];
+
+pub const OPTIONS: &[&str] = &["currency", "stale-after", "strict"];
+
+/// The result of parsing one file.
+#[derive(Debug, Default)]
+pub struct ParsedFile {
+    pub items: Vec<Item>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Entries with a verb that is not built in and whose arguments did not
+    /// parse as a stage entry: an `unknown-verb` unless the verb turns out
+    /// to be a declared stage, then this syntax error.
+    pub unresolved: Vec<(Spanned<String>, Diagnostic)>,
+    /// Deal ids named by `lead` lines that failed to parse, so that the
+    /// entries on them do not also each report `unknown-deal`.
+    pub failed_leads: Vec<String>,
+}
+
+/// Parses one file's text.
+pub fn parse(file: FileId, text: &str) -> ParsedFile {
+    let mut parser = Parser { file, out: ParsedFile::default(), current: None, broken: false };
+    let mut tokens = Vec::new();
+    let mut offset = 0;
+    for raw in text.split_inclusive('\n') {
+        let start = offset;
+        offset += raw.len();
+        let line = raw.strip_suffix('\n').unwrap_or(raw);
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        parser.line(line, start, &mut tokens);
+    }
+    parser.finish_item();
+    parser.out
+}
+
+struct Parser {
+    file: FileId,
+    out: ParsedFile,
+    /// The item whose metadata lines may follow.
+    current: Option<Item>,
+    /// The last item line failed: its metadata lines are skipped quietly.
+    broken: bool,
+}
+
+impl Parser {
+    fn span(&self, start: usize, end: usize) -> Span {
+        Span::new(self.file, start, end)
+    }
+
+    fn finish_item(&mut self) {
+        if let Some(item) = self.current.take() {
+            self.out.items.push(item);
+        }
+    }
+
+    fn line<'a>(&mut self, line: &'a str, start: usize, tokens: &mut Vec<Token<'a>>) {
+        let trimmed = line.trim_start_matches([' ', '\t']);
+        if trimmed.is_empty() {
+            self.finish_item();
+            self.broken = false;
+            return;
+        }
+        let indented = trimmed.len() != line.len();
+        if trimmed.starts_with([';', '#', '*']) {
+            // Indented comments stay inside the entry; one at column 1 ends it.
+            if !indented {
+                self.finish_item();
+                self.broken = false;
+            }
+            return;
+        }
+        if indented {
+            let indent = line.len() - trimmed.len();
+            self.meta_line(trimmed, start + indent);
+            return;
+        }
+        self.finish_item();
+        self.broken = false;
+        if let Err(err) = lexer::tokenize(self.file, line, start, tokens) {
+            self.fail(err);
+            return;
+        }
+        let line_span = self.span(start, start + line.len());
+        match self.item_line(line, tokens, line_span) {
+            Ok(item) => self.current = Some(item),
+            Err(err) => self.fail(err),
+        }
+    }
+
+    fn fail(&mut self, err: Diagnostic) {
+        self.out.diagnostics.push(err);
+        self.broken = true;
+    }
+
+    /// `item-line := (directive | date verb args) tags?`
+    fn item_line<'a>(&mut self, text_line: &'a str, tokens: &[Token<'a>], line: Span) -> Result<Item, Diagnostic> {
+        let tag_start = tokens.iter().position(|t| matches!(t.tok, Tok::Tag(_))).unwrap_or(tokens.len());
+        let (args, tags) = tokens.split_at(tag_start);
+        let mut extras = Extras::default();
+        for tag in tags {
+            match &tag.tok {
+                Tok::Tag(name) => extras.tags.push(Spanned::new((*name).to_owned(), tag.span)),
+                _ => {
+                    return Err(Diagnostic::new(
+                        Code::Syntax,
+                        tag.span,
+                        format!("expected a tag or a comment, found {}", tag.describe()),
+                    )
+                    .with_help("tags come after all the arguments of an entry"))
+                }
+            }
+        }
+        let mut cur = Cursor { line: text_line, line_start: line.start as usize, toks: args, pos: 0, end: self.span(line.end as usize, line.end as usize) };
+        let Some(first) = args.first() else {
+            return Err(Diagnostic::new(Code::Syntax, line, "expected a date or a directive, found only tags"));
+        };
+        let Tok::Word(word) = first.tok else {
+            return Err(expected_line_start(first));
+        };
+        if DIRECTIVES.contains(&word) {
+            cur.pos = 1;
+            let kind = self.directive(word, &mut cur)?;
+            return Ok(Item::Directive(Directive { kind, span: line, extras }));
+        }
+        let date = match value::parse_date(word) {
+            Ok(date) => date,
+            Err(DateError::Calendar) => return Err(invalid_date(word, first.span)),
+            Err(DateError::Shape) => return Err(expected_line_start(first)),
+        };
+        cur.pos = 1;
+        let verb = match cur.peek() {
+            Some(Token { tok: Tok::Word(verb), span }) => Spanned::new((*verb).to_owned(), *span),
+            Some(other) => return Err(syntax(other.span, format!("expected a verb after the date, found {}", other.describe()))),
+            None => return Err(syntax(cur.end, "expected a verb after the date, found the end of the line").with_help(verb_list())),
+        };
+        cur.pos = 2;
+        let kind = match self.entry(&verb, &mut cur) {
+            Ok(kind) => kind,
+            Err(err) => {
+                if verb.value == "lead" || did_you_mean(&verb.value, ["lead"]).is_some() {
+                    if let Some(Tok::Word(deal)) = args.get(2).map(|t| &t.tok) {
+                        self.out.failed_leads.push((*deal).to_owned());
+                    }
+                }
+                return Err(err);
+            }
+        };
+        Ok(Item::Entry(Entry { date, kind, span: line, verb_span: verb.span, extras }))
+    }
+
+    fn directive(&mut self, keyword: &str, cur: &mut Cursor<'_, '_>) -> Result<DirectiveKind, Diagnostic> {
+        let kind = match keyword {
+            "include" => {
+                let path = cur.expect_string("a quoted path after `include`, like `\"2025.funnel\"`")?;
+                cur.expect_end("the end of the `include`")?;
+                DirectiveKind::Include { path }
+            }
+            "option" => self.option(cur)?,
+            "stages" => {
+                let mut names: Vec<Spanned<String>> = Vec::new();
+                while let Some(tok) = cur.next() {
+                    let Tok::Word(word) = tok.tok else {
+                        return Err(syntax(tok.span, format!("expected a stage name, found {}", tok.describe())));
+                    };
+                    if !value::is_ident(word) {
+                        return Err(syntax(tok.span, format!("`{}` is not a valid stage name", shorten(word)))
+                            .with_help("names are letters and digits, then also `_`, `.` or `-`"));
+                    }
+                    if RESERVED.contains(&word) {
+                        return Err(syntax(tok.span, format!("`{word}` is a reserved word and cannot be a stage name"))
+                            .with_help("`lead` always comes first and `won` last; list only the stages between them"));
+                    }
+                    if let Some(first) = names.iter().find(|n| n.value == word) {
+                        return Err(syntax(tok.span, format!("stage `{word}` is listed twice"))
+                            .with_related(first.span, "first listed here"));
+                    }
+                    names.push(Spanned::new(word.to_owned(), tok.span));
+                }
+                DirectiveKind::Stages { names }
+            }
+            "channel" => {
+                let name = cur.expect_channel("a channel name after `channel`, like `platform:upwork`")?;
+                let title = cur.opt_string();
+                cur.expect_end("a title string or the end of the `channel` line")?;
+                DirectiveKind::Channel { name, title }
+            }
+            "contact" => {
+                let id = cur.expect_ident("a contact id after `contact`, like `anna`")?;
+                let name = cur.opt_string();
+                cur.expect_end("a name string or the end of the `contact` line")?;
+                DirectiveKind::Contact { id, name }
+            }
+            _ => unreachable!("caller checks DIRECTIVES"),
+        };
+        Ok(kind)
+    }
+
+    /// `option := "option" ident value`
+    fn option(&mut self, cur: &mut Cursor<'_, '_>) -> Result<DirectiveKind, Diagnostic> {
+        let name = cur.expect_word("an option name after `option` (`currency`, `stale-after` or `strict`)")?;
+        if !OPTIONS.contains(&name.value.as_str()) {
+            return Err(Diagnostic::new(Code::UnknownOption, name.span, format!("unknown option `{}`", shorten(&name.value)))
+                .with_help(did_you_mean(&name.value, OPTIONS.iter().copied()).unwrap_or_else(|| {
+                    "the options are `currency`, `stale-after` and `strict`".to_owned()
+                })));
+        }
+        let Some(tok) = cur.next() else {
+            return Err(syntax(cur.end, format!("expected a value for option `{}`", name.value)));
+        };
+        let word = match &tok.tok {
+            Tok::Word(w) => *w,
+            _ => "",
+        };
+        let invalid = |expected: &str| {
+            Diagnostic::new(Code::InvalidOption, tok.span, format!("invalid value for option `{}`: expected {expected}, found {}", name.value, tok.describe()))
+        };
+        let value = match name.value.as_str() {
+            "currency" => OptionValue::Currency(Currency::parse(word).ok_or_else(|| {
+                invalid("a currency code like `EUR`").with_help("currency codes are an uppercase letter and 2 to 9 more uppercase letters or digits")
+            })?),
+            "stale-after" => match value::parse_number_word(word) {
+                Some(Ok(NumberWord::Duration(d))) if d.value > Decimal::ZERO => OptionValue::StaleAfter(d),
+                _ => return Err(invalid("a positive duration like `90d`, `6w` or `3mo`")),
+            },
+            "strict" => match word {
+                "true" => OptionValue::Strict(true),
+                "false" => OptionValue::Strict(false),
+                _ => return Err(invalid("`true` or `false`")),
+            },
+            _ => unreachable!("checked against OPTIONS"),
+        };
+        cur.expect_end("the end of the `option` line")?;
+        Ok(DirectiveKind::Option { name, value: Spanned::new(value, tok.span) })
+    }
+
+    fn entry(&mut self, verb: &Spanned<String>, cur: &mut Cursor<'_, '_>) -> Result<EntryKind, Diagnostic> {
+        let kind = match verb.value.as_str() {
+            "lead" => {
+                let deal = cur.expect_deal()?;
+                let title = cur.opt_string();
+                if !cur.eat_keyword("via") {
+                    return Err(cur.unexpected_keyword(if title.is_some() { "`via CHANNEL`" } else { "a title string or `via CHANNEL`" }, &["via"]));
+                }
+                let channel = cur.expect_channel("a channel after `via`, like `referral` or `platform:upwork`")?;
+                let contact = if cur.eat_keyword("from") {
+                    Some(cur.expect_ident("a contact id after `from`")?)
+                } else {
+                    None
+                };
+                cur.expect_end(if contact.is_some() { "tags or the end of the entry" } else { "`from CONTACT`, tags or the end of the entry" })?;
+                EntryKind::Lead { deal, title, channel, contact }
+            }
+            "won" => {
+                let deal = cur.expect_deal()?;
+                let offer = cur.offer()?;
+                let until = if cur.eat_keyword("until") { Some(cur.expect_date("a date after `until`")?) } else { None };
+                cur.expect_end(if until.is_some() { "tags or the end of the entry" } else { "an amount, `at RATE`, `until DATE` or the end of the entry" })?;
+                EntryKind::Won { deal, offer, until }
+            }
+            "lost" | "declined" => {
+                let deal = cur.expect_deal()?;
+                let reason = cur.opt_string();
+                cur.expect_end("a reason string or the end of the entry")?;
+                if verb.value == "lost" {
+                    EntryKind::Lost { deal, reason }
+                } else {
+                    EntryKind::Declined { deal, reason }
+                }
+            }
+            "ended" => {
+                let deal = cur.expect_deal()?;
+                let cancelled = cur.eat_keyword("cancelled");
+                let note = cur.opt_string();
+                cur.expect_end(if cancelled { "a note string or the end of the entry" } else { "`cancelled`, a note string or the end of the entry" })?;
+                EntryKind::Ended { deal, cancelled, note }
+            }
+            "spent" => {
+                let quantity = cur.quantity()?;
+                let on = if cur.eat_keyword("via") {
+                    SpentOn::Channel(cur.expect_channel("a channel after `via`")?)
+                } else if cur.eat_keyword("on") {
+                    SpentOn::Deal(cur.expect_deal()?)
+                } else {
+                    return Err(cur.unexpected_keyword("`via CHANNEL` or `on DEAL`", &["via", "on"]));
+                };
+                let note = cur.opt_string();
+                cur.expect_end("a note string or the end of the entry")?;
+                EntryKind::Spent { quantity, on, note }
+            }
+            "touch" => {
+                let contact = cur.expect_ident("a contact id after `touch`")?;
+                let note = cur.opt_string();
+                cur.expect_end("a note string or the end of the entry")?;
+                EntryKind::Touch { contact, note }
+            }
+            "note" => {
+                let deal = cur.expect_deal()?;
+                let text = cur.expect_string("the note's text as a quoted string")?.value;
+                cur.expect_end("the end of the entry")?;
+                EntryKind::Note { deal, text }
+            }
+            "assume" => EntryKind::Assume(self.assume(cur)?),
+            "price" => {
+                let from = cur.expect_currency("a currency after `price`, like `USD`")?;
+                let rate = cur.expect_positive_number("the price of one unit, like `0.92`")?;
+                let to = cur.expect_currency("the currency the price is in, like `EUR`")?;
+                if from.value == to.value {
+                    return Err(syntax(to.span, "a price needs two different currencies"));
+                }
+                cur.expect_end("the end of the entry")?;
+                EntryKind::Price { from: from.value, rate, to: to.value }
+            }
+            "balance" => {
+                let amount = cur.expect_amount("an amount after `balance`, like `18000 EUR`", false)?;
+                cur.expect_end("the end of the entry")?;
+                EntryKind::Balance { amount }
+            }
+            "costs" => {
+                let rate = cur.expect_rate("a rate after `costs`, like `3200 EUR/month`")?;
+                if !matches!(rate.unit, RateUnit::Month | RateUnit::Year) {
+                    return Err(syntax(rate.span, format!("costs are per `month` or per `year`, found `/{}`", rate.unit.as_str())));
+                }
+                cur.expect_end("the end of the entry")?;
+                EntryKind::Costs { rate }
+            }
+            _ => {
+                // Any other verb is a stage; whether it is a declared one is
+                // known only once every file's `stages` has been read.
+                let stage = verb.clone();
+                let parsed = (|| {
+                    let deal = cur.expect_deal()?;
+                    let offer = cur.offer()?;
+                    cur.expect_end("an amount, `at RATE` or the end of the entry")?;
+                    Ok(EntryKind::Stage { deal, stage, offer })
+                })();
+                if !value::is_ident(&verb.value) {
+                    return Err(unknown_verb(verb, &[]));
+                }
+                match parsed {
+                    Ok(kind) => kind,
+                    Err(err) => {
+                        self.out.unresolved.push((verb.clone(), err));
+                        self.broken = true;
+                        return Err(Diagnostic::new(Code::Syntax, verb.span, String::new()));
+                    }
+                }
+            }
+        };
+        Ok(kind)
+    }
+
+    /// `assume := metric args ("via" channel)? string?`
+    fn assume(&mut self, cur: &mut Cursor<'_, '_>) -> Result<Assumption, Diagnostic> {
+        const METRICS: &[&str] = &["conversion", "cycle", "value", "volume", "share"];
+        let metric_word = cur.expect_word("a metric after `assume`: `conversion`, `cycle`, `value`, `volume` or `share`")?;
+        let steps = |cur: &mut Cursor<'_, '_>| -> Result<(Spanned<String>, Spanned<String>), Diagnostic> {
+            let word = cur.expect_word("two stages joined by `->`, like `lead->won`")?;
+            let Some((from, to)) = word.value.split_once("->") else {
+                return Err(syntax(word.span, format!("expected two stages joined by `->`, like `lead->won`, found `{}`", shorten(&word.value))));
+            };
+            if !value::is_ident(from) || !value::is_ident(to) {
+                return Err(syntax(word.span, format!("expected two stage names joined by `->`, found `{}`", shorten(&word.value))));
+            }
+            let start = word.span.start as usize;
+            let from_span = Span::new(word.span.file, start, start + from.len());
+            let to_span = Span::new(word.span.file, start + from.len() + 2, word.span.end as usize);
+            Ok((Spanned::new(from.to_owned(), from_span), Spanned::new(to.to_owned(), to_span)))
+        };
+        let metric = match metric_word.value.as_str() {
+            "conversion" => {
+                let (from, to) = steps(cur)?;
+                let percent = cur.expect_share("a percent like `10%`")?;
+                Metric::Conversion { from, to, percent }
+            }
+            "cycle" => {
+                let (from, to) = steps(cur)?;
+                let duration = cur.expect_number_kind("a duration like `30d`, `6w` or `3mo`", |w| match w {
+                    NumberWord::Duration(d) if d.value > Decimal::ZERO => Some(d),
+                    _ => None,
+                })?;
+                Metric::Cycle { from, to, duration }
+            }
+            "value" => Metric::Value { amount: cur.expect_amount("an amount like `15000 EUR`", true)? },
+            "volume" => {
+                let stage = cur.expect_ident("a stage name, like `lead`")?;
+                let frequency = cur.expect_number_kind("a frequency like `8/mo`, `2/w` or `50/y`", |w| match w {
+                    NumberWord::Frequency(f) if f.count > Decimal::ZERO => Some(f),
+                    _ => None,
+                })?;
+                Metric::Volume { stage, frequency }
+            }
+            "share" => Metric::Share { percent: cur.expect_share("a percent like `20%`")? },
+            other => {
+                return Err(syntax(metric_word.span, format!("unknown metric `{}`", shorten(other)))
+                    .with_help(did_you_mean(other, METRICS.iter().copied()).unwrap_or_else(|| {
+                        "the metrics are `conversion`, `cycle`, `value`, `volume` and `share`".to_owned()
+                    })))
+            }
+        };
+        let channel = if cur.eat_keyword("via") { Some(cur.expect_channel("a channel after `via`")?) } else { None };
+        let text_start = metric_word.span.start as usize - cur.line_start;
+        let text_end = cur.toks[cur.pos - 1].span.end as usize - cur.line_start;
+        let text = cur.line[text_start..text_end].to_owned();
+        let note = cur.opt_string();
+        cur.expect_end(if note.is_some() { "tags or the end of the entry" } else { "`via CHANNEL`, a note string or the end of the entry" })?;
+        if matches!(metric, Metric::Share { .. }) && channel.is_none() {
+            return Err(syntax(metric_word.span, "`assume share` needs `via CHANNEL`: the share of won deals that came through it"));
+        }
+        Ok(Assumption { metric, channel, note, text })
+    }
+
+    /// `meta-line := key ":" value comment?`
+    fn meta_line(&mut self, line: &str, start: usize) {
+        let Some((key, rest)) = value::metadata_key(line) else {
+            if self.broken {
+                return;
+            }
+            let word_end = line.find([' ', '\t']).unwrap_or(line.len());
+            let err = syntax(self.span(start, start + word_end), format!("expected a metadata line `key: value` or a comment, found `{}`", shorten(&line[..word_end])))
+                .with_help("indented lines continue the entry above: `key: value` metadata or a `;` comment");
+            self.out.diagnostics.push(err);
+            return;
+        };
+        let key_span = self.span(start, start + key.len());
+        let Some(item) = self.current.as_mut() else {
+            if !self.broken {
+                self.out.diagnostics.push(
+                    Diagnostic::new(Code::InvalidMetadata, key_span, format!("metadata `{key}` has no entry above it"))
+                        .with_help("metadata lines must directly follow their entry or directive, without a blank line or a comment at column 1 between"),
+                );
+            }
+            return;
+        };
+        let value_start = start + key.len() + 1;
+        let raw = match lexer::comment_start(rest) {
+            Some(i) => &rest[..i],
+            None => rest,
+        };
+        let lead = raw.len() - raw.trim_start().len();
+        let value_text = raw.trim();
+        let value_span = Span::new(self.file, value_start + lead, value_start + lead + value_text.len());
+        let extras = match item {
+            Item::Directive(d) => &mut d.extras,
+            Item::Entry(e) => &mut e.extras,
+        };
+        if let Some(first) = extras.meta.iter().find(|m| m.key.value == key) {
+            self.out.diagnostics.push(
+                Diagnostic::new(Code::InvalidMetadata, key_span, format!("metadata key `{key}` is given twice on one entry"))
+                    .with_related(first.key.span, "first given here")
+                    .with_help("keep one of the two lines"),
+            );
+            return;
+        }
+        let value = match meta_value(value_text, value_span) {
+            Ok(value) => value,
+            Err(err) => {
+                self.out.diagnostics.push(err);
+                return;
+            }
+        };
+        if let Err(err) = check_known_key(key, &value, value_span) {
+            self.out.diagnostics.push(err);
+            return;
+        }
+        extras.meta.push(Meta { key: Spanned::new(key.to_owned(), key_span), value: Spanned::new(value, value_span) });
+    }
+}
+
+/// Reads a metadata value: string, date, amount, rate, percent, number,
+/// duration, effort or ident; anything else is text.
+fn meta_value(text: &str, span: Span) -> Result<MetaValue, Diagnostic> {
+    let mut tokens = Vec::new();
+    let start = span.start as usize;
+    if lexer::tokenize(span.file, text, start, &mut tokens).is_ok() {
+        match tokens.as_slice() {
+            [Token { tok: Tok::Str(s), .. }] => return Ok(MetaValue::String(s.clone())),
+            [Token { tok: Tok::Word(w), span }] => {
+                match value::parse_date(w) {
+                    Ok(date) => return Ok(MetaValue::Date(date)),
+                    Err(DateError::Calendar) => return Err(invalid_date(w, *span)),
+                    Err(DateError::Shape) => {}
+                }
+                if let Some(Ok(number)) = value::parse_number_word(w) {
+                    match number {
+                        NumberWord::Plain(n) => return Ok(MetaValue::Number(n)),
+                        NumberWord::Effort(e) => return Ok(MetaValue::Effort(e)),
+                        NumberWord::Duration(d) => return Ok(MetaValue::Duration(d)),
+                        NumberWord::Percent(p) => return Ok(MetaValue::Percent(p)),
+                        NumberWord::Frequency(_) => {}
+                    }
+                }
+                if value::is_ident(w) {
+                    return Ok(MetaValue::Ident((*w).to_owned()));
+                }
+            }
+            [Token { tok: Tok::Word(n), .. }, Token { tok: Tok::Word(c), .. }] => {
+                if let Ok(value) = value::parse_number(n) {
+                    if let Some(currency) = Currency::parse(c) {
+                        return Ok(MetaValue::Amount(Amount { value, currency }));
+                    }
+                    if let Some(Ok((currency, unit))) = value::parse_rate_currency(c) {
+                        return Ok(MetaValue::Rate(Rate { amount: Amount { value, currency }, unit }));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(MetaValue::Text(text.to_owned()))
+}
+
+/// Type-checks the known keys of format §5.
+fn check_known_key(key: &str, value: &MetaValue, span: Span) -> Result<(), Diagnostic> {
+    let ok = match key {
+        "rating" => matches!(value, MetaValue::Number(n) if n.fract().is_zero() && (Decimal::ONE..=Decimal::from(5)).contains(n)),
+        "fee" => matches!(value, MetaValue::Percent(p) if (Decimal::ZERO..=Decimal::ONE_HUNDRED).contains(p)),
+        "kind" => matches!(value, MetaValue::Ident(_)),
+        "start" => matches!(value, MetaValue::Date(_)),
+        "org" => matches!(value, MetaValue::String(_)),
+        _ => true,
+    };
+    if ok {
+        return Ok(());
+    }
+    let expected = match key {
+        "rating" => "a whole number from 1 to 5",
+        "fee" => "a percent from 0% to 100%, like `10%`",
+        "kind" => "a name, like `platform`",
+        "start" => "a date, like `2026-03-01`",
+        _ => "a quoted string, like `\"Acme GmbH\"`",
+    };
+    Err(Diagnostic::new(Code::InvalidMetadata, span, format!("`{key}` must be {expected}")).with_label(format!("expected {expected}")))
+}
+
+fn syntax(span: Span, message: impl Into<String>) -> Diagnostic {
+    Diagnostic::new(Code::Syntax, span, message)
+}
+
+fn invalid_date(word: &str, span: Span) -> Diagnostic {
+    Diagnostic::new(Code::InvalidDate, span, format!("`{}` is not a date on the calendar", shorten(word)))
+        .with_help("dates are `YYYY-MM-DD` with a month from 01 to 12 and a day that exists in that month")
+}
+
+fn verb_list() -> String {
+    format!("the verbs are {}, and the names of the stages", VERBS.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", "))
+}
+
+/// An `unknown-verb` diagnostic, suggesting a built-in verb or a stage.
+pub(crate) fn unknown_verb(verb: &Spanned<String>, stages: &[String]) -> Diagnostic {
+    let candidates = VERBS.iter().copied().chain(stages.iter().map(String::as_str));
+    Diagnostic::new(Code::UnknownVerb, verb.span, format!("unknown verb `{}`", shorten(&verb.value)))
+        .with_help(did_you_mean(&verb.value, candidates).unwrap_or_else(verb_list))
+}
+
+fn expected_line_start(token: &Token<'_>) -> Diagnostic {
+    let mut err = syntax(
+        token.span,
+        format!("expected a date (`YYYY-MM-DD`) or a directive (`include`, `option`, `stages`, `channel`, `contact`), found {}", token.describe()),
+    );
+    if let Tok::Word(word) = token.tok {
+        if let Some(help) = did_you_mean(word, DIRECTIVES.iter().copied()) {
+            err = err.with_help(help);
+        } else if word.starts_with(|c: char| c.is_ascii_digit()) {
+            err = err.with_help("dates are written `YYYY-MM-DD`, like `2026-01-03`");
+        } else {
+            err = err.with_help("entries start at column 1 with a date; indent a line to continue the entry above, or start a comment with `;`");
+        }
+    }
+    err
+}
+
+/// Reads the arguments of one line, left to right.
+struct Cursor<'t, 'a> {
+    /// The whole line and where it starts in the file.
+    line: &'a str,
+    line_start: usize,
+    toks: &'t [Token<'a>],
+    pos: usize,
+    /// An empty span at the end of the line, for "found the end of the line".
+    end: Span,
+}
+
+impl<'t, 'a> Cursor<'t, 'a> {
+    fn peek(&self) -> Option<&'t Token<'a>> {
+        self.toks.get(self.pos)
+    }
+
+    fn next(&mut self) -> Option<&'t Token<'a>> {
+        let tok = self.toks.get(self.pos)?;
+        self.pos += 1;
+        Some(tok)
+    }
+
+    fn peek_word(&self) -> Option<&'a str> {
+        match self.peek()?.tok {
+            Tok::Word(w) => Some(w),
+            _ => None,
+        }
+    }
+
+    fn eat_keyword(&mut self, keyword: &str) -> bool {
+        let found = self.peek_word() == Some(keyword);
+        if found {
+            self.pos += 1;
+        }
+        found
+    }
+
+    /// A syntax error at the current token: "expected X, found Y".
+    fn unexpected(&self, expected: &str) -> Diagnostic {
+        match self.peek() {
+            Some(tok) => syntax(tok.span, format!("expected {expected}, found {}", tok.describe())),
+            None => syntax(self.end, format!("expected {expected}, found the end of the line")),
+        }
+    }
+
+    /// Like [`Cursor::unexpected`], suggesting a keyword when the word found
+    /// is a near miss of one (`vai` → `via`).
+    fn unexpected_keyword(&self, expected: &str, keywords: &[&str]) -> Diagnostic {
+        let err = self.unexpected(expected);
+        match self.peek_word().and_then(|w| did_you_mean(w, keywords.iter().copied())) {
+            Some(help) => err.with_help(help),
+            None => err,
+        }
+    }
+
+    fn expect_end(&self, expected: &str) -> Result<(), Diagnostic> {
+        match self.peek() {
+            None => Ok(()),
+            Some(_) => Err(self.unexpected(expected)),
+        }
+    }
+
+    fn expect_word(&mut self, expected: &str) -> Result<Spanned<String>, Diagnostic> {
+        match self.peek() {
+            Some(Token { tok: Tok::Word(w), span }) => {
+                self.pos += 1;
+                Ok(Spanned::new((*w).to_owned(), *span))
+            }
+            _ => Err(self.unexpected(expected)),
+        }
+    }
+
+    fn expect_ident(&mut self, expected: &str) -> Result<Spanned<String>, Diagnostic> {
+        let word = self.expect_word(expected)?;
+        if !value::is_ident(&word.value) {
+            return Err(syntax(word.span, format!("expected {expected}, found `{}`", shorten(&word.value)))
+                .with_help("names start with a letter or digit, then letters, digits, `_`, `.` or `-`"));
+        }
+        Ok(word)
+    }
+
+    fn expect_deal(&mut self) -> Result<Spanned<String>, Diagnostic> {
+        self.expect_ident("a deal id, like `acme`")
+    }
+
+    fn expect_channel(&mut self, expected: &str) -> Result<Spanned<String>, Diagnostic> {
+        let word = self.expect_word(expected)?;
+        if !value::is_channel(&word.value) {
+            return Err(syntax(word.span, format!("expected {expected}, found `{}`", shorten(&word.value)))
+                .with_help("a channel is one or more names joined by `:`, like `platform:upwork`"));
+        }
+        Ok(word)
+    }
+
+    fn opt_string(&mut self) -> Option<String> {
+        match &self.peek()?.tok {
+            Tok::Str(s) => {
+                self.pos += 1;
+                Some(s.clone())
+            }
+            _ => None,
+        }
+    }
+
+    fn expect_string(&mut self, expected: &str) -> Result<Spanned<String>, Diagnostic> {
+        match self.peek() {
+            Some(Token { tok: Tok::Str(s), span }) => {
+                self.pos += 1;
+                Ok(Spanned::new(s.clone(), *span))
+            }
+            _ => Err(self.unexpected(expected)),
+        }
+    }
+
+    fn expect_date(&mut self, expected: &str) -> Result<Spanned<NaiveDate>, Diagnostic> {
+        let word = self.expect_word(expected)?;
+        match value::parse_date(&word.value) {
+            Ok(date) => Ok(Spanned::new(date, word.span)),
+            Err(DateError::Calendar) => Err(invalid_date(&word.value, word.span)),
+            Err(DateError::Shape) => Err(syntax(word.span, format!("expected {expected} (`YYYY-MM-DD`), found `{}`", shorten(&word.value)))),
+        }
+    }
+
+    fn expect_currency(&mut self, expected: &str) -> Result<Spanned<Currency>, Diagnostic> {
+        let word = self.expect_word(expected)?;
+        match Currency::parse(&word.value) {
+            Some(c) => Ok(Spanned::new(c, word.span)),
+            None => Err(syntax(word.span, format!("expected {expected}, found `{}`", shorten(&word.value)))
+                .with_help("currency codes are an uppercase letter and 2 to 9 more uppercase letters or digits")),
+        }
+    }
+
+    /// Reads a number-like word as one kind of number (`pick`), reporting a
+    /// malformed number as `invalid-number`.
+    fn expect_number_kind<T>(&mut self, expected: &str, pick: impl Fn(NumberWord) -> Option<T>) -> Result<T, Diagnostic> {
+        let Some(Token { tok: Tok::Word(word), span }) = self.peek() else {
+            return Err(self.unexpected(expected));
+        };
+        match value::parse_number_word(word) {
+            None => Err(self.unexpected(expected)),
+            Some(Err(err)) => Err(Diagnostic::new(Code::InvalidNumber, *span, err.0)),
+            Some(Ok(number)) => {
+                let positive = match number {
+                    NumberWord::Plain(n) | NumberWord::Percent(n) => n > Decimal::ZERO,
+                    NumberWord::Effort(e) => e.value > Decimal::ZERO,
+                    NumberWord::Duration(d) => d.value > Decimal::ZERO,
+                    NumberWord::Frequency(f) => f.count > Decimal::ZERO,
+                };
+                match pick(number) {
+                    Some(value) => {
+                        self.pos += 1;
+                        Ok(value)
+                    }
+                    None if !positive => Err(Diagnostic::new(Code::InvalidNumber, *span, format!("expected {expected}, found `{}`: it must be more than 0", shorten(word)))),
+                    None => Err(self.unexpected(expected)),
+                }
+            }
+        }
+    }
+
+    fn expect_positive_number(&mut self, expected: &str) -> Result<Spanned<Decimal>, Diagnostic> {
+        let span = self.peek().map_or(self.end, |t| t.span);
+        let value = self.expect_number_kind(expected, |w| match w {
+            NumberWord::Plain(n) if n > Decimal::ZERO => Some(n),
+            _ => None,
+        })?;
+        Ok(Spanned::new(value, span))
+    }
+
+    /// A percent from 0% to 100%.
+    fn expect_share(&mut self, expected: &str) -> Result<Decimal, Diagnostic> {
+        let span = self.peek().map_or(self.end, |t| t.span);
+        let percent = self.expect_number_kind(expected, |w| match w {
+            NumberWord::Percent(p) => Some(p),
+            _ => None,
+        })?;
+        if percent < Decimal::ZERO || percent > Decimal::ONE_HUNDRED {
+            return Err(Diagnostic::new(Code::InvalidNumber, span, format!("a share must lie between 0% and 100%, found {percent}%")));
+        }
+        Ok(percent)
+    }
+
+    /// `amount := number currency`. Amounts must be positive unless
+    /// `allow_negative` (a balance may be overdrawn).
+    fn expect_amount(&mut self, expected: &str, positive: bool) -> Result<Spanned<Amount>, Diagnostic> {
+        let start = self.peek().map_or(self.end, |t| t.span);
+        let value = self.expect_number_kind(expected, |w| match w {
+            NumberWord::Plain(n) => Some(n),
+            _ => None,
+        })?;
+        let Some(Token { tok: Tok::Word(cur), span }) = self.peek() else {
+            return Err(self.unexpected("a currency code after the number, like `EUR`"));
+        };
+        let Some(currency) = Currency::parse(cur) else {
+            if cur.contains('/') {
+                return Err(syntax(*span, format!("expected {expected}, found the rate `{}`", shorten(cur))).with_help("write a rate after `at`, like `at 800 EUR/day`"));
+            }
+            return Err(self.unexpected("a currency code after the number, like `EUR`"));
+        };
+        self.pos += 1;
+        let whole = start.to(*span);
+        if positive && value <= Decimal::ZERO {
+            return Err(Diagnostic::new(Code::InvalidNumber, start, format!("an amount here must be more than 0, found `{}`", value)).with_label("not positive"));
+        }
+        Ok(Spanned::new(Amount { value, currency }, whole))
+    }
+
+    /// `rate := number currency "/" unit`
+    fn expect_rate(&mut self, expected: &str) -> Result<Spanned<Rate>, Diagnostic> {
+        let start = self.peek().map_or(self.end, |t| t.span);
+        let value = self.expect_number_kind(expected, |w| match w {
+            NumberWord::Plain(n) => Some(n),
+            _ => None,
+        })?;
+        let Some(Token { tok: Tok::Word(word), span }) = self.peek() else {
+            return Err(self.unexpected("a currency and unit after the number, like `EUR/day`"));
+        };
+        let (currency, unit) = match value::parse_rate_currency(word) {
+            Some(Ok(pair)) => pair,
+            Some(Err(message)) => return Err(syntax(*span, message)),
+            None => {
+                return Err(syntax(*span, format!("expected {expected}, found `{}`", shorten(word)))
+                    .with_help("a rate is an amount per unit, with no spaces around `/`: `800 EUR/day`, `95 EUR/h`"))
+            }
+        };
+        self.pos += 1;
+        if value <= Decimal::ZERO {
+            return Err(Diagnostic::new(Code::InvalidNumber, start, format!("a rate must be more than 0, found `{value}`")));
+        }
+        Ok(Spanned::new(Rate { amount: Amount { value, currency }, unit }, start.to(*span)))
+    }
+
+    /// `offer := amount ("at" rate)? | "at" rate`
+    fn offer(&mut self) -> Result<Offer, Diagnostic> {
+        let mut offer = Offer::default();
+        if self.peek_word().is_some_and(value::is_number_like) {
+            offer.amount = Some(self.expect_amount("an amount like `12000 EUR`", true)?);
+        }
+        if self.eat_keyword("at") {
+            offer.rate = Some(self.expect_rate("a rate after `at`, like `800 EUR/day`")?);
+        }
+        Ok(offer)
+    }
+
+    /// `quantity := effort | amount`
+    fn quantity(&mut self) -> Result<Spanned<Quantity>, Diagnostic> {
+        let expected = "an effort like `1.5h` or `45min`, or an amount like `120 EUR`";
+        let Some(Token { tok: Tok::Word(word), span }) = self.peek() else {
+            return Err(self.unexpected(expected));
+        };
+        match value::parse_number_word(word) {
+            Some(Ok(NumberWord::Effort(effort))) => {
+                self.pos += 1;
+                if effort.value <= Decimal::ZERO {
+                    return Err(Diagnostic::new(Code::InvalidNumber, *span, format!("an effort must be more than 0, found `{}`", shorten(word))));
+                }
+                Ok(Spanned::new(Quantity::Effort(effort), *span))
+            }
+            Some(Ok(NumberWord::Plain(_))) => {
+                let amount = self.expect_amount(expected, true)?;
+                Ok(Spanned::new(Quantity::Money(amount.value), amount.span))
+            }
+            Some(Err(err)) => Err(Diagnostic::new(Code::InvalidNumber, *span, err.0)),
+            _ => Err(self.unexpected(expected)),
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! The text of every file a ledger was read from, and the mapping from byte
+//! offsets to 1-based lines and columns.
+
+use std::path::{Path, PathBuf};
+
+use crate::span::{FileId, Span};
+
+/// One file's text as the parser sees it.
+///
+/// Invalid UTF-8 is replaced by U+FFFD (one replacement character per bad
+/// sequence) so that the rest of the file can still be checked and shown;
+/// the positions of the replacements are kept in `invalid_utf8`. A leading
+/// byte-order mark is removed and remembered in `bom`.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The name shown to users: the path as given or found through an
+    /// `include`, or `<stdin>`.
+    pub name: String,
+    /// The path used to resolve relative `include`s (for standard input: a
+    /// file in the current directory).
+    pub path: PathBuf,
+    pub text: String,
+    pub bom: bool,
+    pub invalid_utf8: Vec<usize>,
+    line_starts: Vec<u32>,
+}
+
+impl SourceFile {
+    pub fn new(name: String, path: PathBuf, bytes: &[u8]) -> SourceFile {
+        let (bytes, bom) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+            Some(rest) => (rest, true),
+            None => (bytes, false),
+        };
+        let (text, invalid_utf8) = decode_utf8(bytes);
+        let mut line_starts = vec![0u32];
+        line_starts.extend(memchr_newlines(text.as_bytes()).map(|i| (i + 1) as u32));
+        SourceFile { name, path, text, bom, invalid_utf8, line_starts }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&s| s as usize <= offset) - 1;
+        let start = self.line_starts[line] as usize;
+        let mut col_end = offset;
+        while !self.text.is_char_boundary(col_end) {
+            col_end -= 1;
+        }
+        let col = self.text[start..col_end].chars().count() + 1;
+        (line + 1, col)
+    }
+
+    /// Byte offset where 1-based `line` starts.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts.get(line.saturating_sub(1)).map_or(self.text.len(), |&s| s as usize)
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    pub fn dir(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new("."))
+    }
+}
+
+fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes.iter().enumerate().filter(|(_, &b)| b == b'\n').map(|(i, _)| i)
+}
+
+/// Decodes UTF-8, replacing each invalid sequence by U+FFFD and noting where.
+fn decode_utf8(mut bytes: &[u8]) -> (String, Vec<usize>) {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return (text.to_owned(), Vec::new());
+    }
+    let mut text = String::with_capacity(bytes.len() + 16);
+    let mut bad = Vec::new();
+    loop {
+        match std::str::from_utf8(bytes) {
+            Ok(rest) => {
+                text.push_str(rest);
+                break;
+            }
+            Err(err) => {
+                let (valid, rest) = bytes.split_at(err.valid_up_to());
+                // SAFETY of the unwrap: `valid_up_to` promises a valid prefix.
+                text.push_str(std::str::from_utf8(valid).unwrap_or_default());
+                bad.push(text.len());
+                text.push(char::REPLACEMENT_CHARACTER);
+                let skip = err.error_len().unwrap_or(rest.len()).max(1);
+                bytes = &rest[skip..];
+            }
+        }
+    }
+    (text, bad)
+}
+
+/// Every file read for one ledger, indexed by [`FileId`].
+#[derive(Debug, Clone, Default)]
+pub struct SourceMap {
+    files: Vec<SourceFile>,
+}
+
+impl SourceMap {
+    pub fn add(&mut self, file: SourceFile) -> FileId {
+        self.files.push(file);
+        FileId((self.files.len() - 1) as u32)
+    }
+
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), f))
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// The text a span covers.
+    pub fn text(&self, span: Span) -> &str {
+        self.get(span.file).text.get(span.range()).unwrap_or("")
+    }
+
+    /// `(file name, line, column)` of the start of a span, 1-based.
+    pub fn location(&self, span: Span) -> (&str, usize, usize) {
+        let file = self.get(span.file);
+        let (line, col) = file.line_col(span.start as usize);
+        (&file.name, line, col)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bom_and_invalid_utf8() {
+        let file = SourceFile::new("x".into(), "x".into(), b"\xEF\xBB\xBFab\n\xFFc\n");
+        assert!(file.bom);
+        assert_eq!(file.text, "ab\n\u{FFFD}c\n");
+        assert_eq!(file.invalid_utf8, vec![3]);
+        assert_eq!(file.line_col(3), (2, 1));
+        assert_eq!(file.line_col(6), (2, 2));
+        assert_eq!(file.line_count(), 3);
+    }
+
+    #[test]
+    fn truncated_sequence_at_end() {
+        let file = SourceFile::new("x".into(), "x".into(), b"a\xE2\x82");
+        assert_eq!(file.text, "a\u{FFFD}");
+        assert_eq!(file.invalid_utf8, vec![1]);
+    }
+}

@@ -1,0 +1,6 @@
+//! Integration tests of the `funnel` binary, run as a user runs it. One test
+//! binary (fewer link steps); one module per area.
+
+mod check_cli;
+mod corpus;
+mod support;

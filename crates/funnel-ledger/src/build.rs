@@ -2,7 +2,7 @@
 //! currency, with the diagnostics that need the whole ledger to decide
 //! (duplicates, unknown verbs and deals).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::Read;
@@ -12,12 +12,16 @@ use crate::span::{Span, Spanned};
 use crate::suggest::did_you_mean;
 use crate::value::Currency;
 
-pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> Ledger {
+/// Builds the model. Also returns the ids of deals opened twice: which
+/// entries belong to which of the two is unknowable, so the date rules
+/// skip those deals rather than report consequences of one mistake.
+pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, HashSet<String>) {
     let Read { sources, items, unresolved, failed_leads, .. } = read;
     let mut ledger = Ledger { sources, ..Ledger::default() };
     let mut entries = Vec::new();
     let mut seen_options: HashMap<String, Span> = HashMap::new();
     let mut stages_at: Option<Span> = None;
+    let mut duplicated = HashSet::new();
 
     // Declarations first: stages decide which verbs exist, wherever they stand.
     for item in items {
@@ -99,6 +103,7 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> Ledger {
                             .with_related(first_span, "first opened here")
                             .with_help("a client who comes back is a new deal: give it a new id, like `acme-2`"),
                     );
+                    duplicated.insert(deal.value.clone());
                     continue;
                 }
                 let index = ledger.entries.len();
@@ -144,7 +149,7 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> Ledger {
     }
 
     ledger.base_currency = ledger.options.currency.or_else(|| single_currency(&ledger));
-    ledger
+    (ledger, duplicated)
 }
 
 
@@ -162,6 +167,7 @@ fn check_assumption_stages(stages: &Stages, metric: &Metric) -> Result<(), Diagn
     let known = |name: &Spanned<String>| -> Result<usize, Diagnostic> {
         stages.index(&name.value).ok_or_else(|| {
             Diagnostic::new(Code::UnknownVerb, name.span, format!("unknown stage `{}` in an assumption", name.value))
+                .with_label("unknown stage")
                 .with_help(did_you_mean(&name.value, stages.names().iter().map(String::as_str)).unwrap_or_else(|| {
                     format!("the stages are {}", stages.names().iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", "))
                 }))

@@ -1,6 +1,8 @@
 //! The rules of format §4 that look at the resolved ledger: dates against a
 //! deal's lead and close, strict declarations, prices, and the warnings.
 
+use std::collections::HashSet;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -21,8 +23,8 @@ pub struct CheckOptions {
     pub strict: bool,
 }
 
-pub(crate) fn check(ledger: &Ledger, options: &CheckOptions, out: &mut Vec<Diagnostic>) {
-    for deal in ledger.deals.values() {
+pub(crate) fn check(ledger: &Ledger, options: &CheckOptions, duplicated: &HashSet<String>, out: &mut Vec<Diagnostic>) {
+    for deal in ledger.deals.values().filter(|d| !duplicated.contains(&d.id)) {
         check_deal(ledger, deal, options, out);
     }
     if options.strict || ledger.options.strict {
@@ -42,7 +44,7 @@ fn check_deal(ledger: &Ledger, deal: &Deal, options: &CheckOptions, out: &mut Ve
         let deal_span = entry.kind.deal().map_or(entry.span, |d| d.span);
         if entry.date < lead.date {
             out.push(
-                Diagnostic::new(Code::BeforeLead, entry.span.to(entry.verb_span), format!("`{}` on `{}` is dated {}, before its lead on {}", entry.kind.verb(), deal.id, entry.date, lead.date))
+                Diagnostic::new(Code::BeforeLead, date_span(entry), format!("`{}` on `{}` is dated {}, before its lead on {}", entry.kind.verb(), deal.id, entry.date, lead.date))
                     .with_label("dated before the lead")
                     .with_related(lead.kind.deal().map_or(lead.span, |d| d.span), "the lead is here")
                     .with_help("fix the date, or move the `lead` earlier if the deal started before"),
@@ -102,6 +104,11 @@ fn check_deal(ledger: &Ledger, deal: &Deal, options: &CheckOptions, out: &mut Ve
         }
     }
     check_stale(ledger, deal, options, out);
+}
+
+/// The date at the start of an entry's line.
+fn date_span(entry: &Entry) -> crate::span::Span {
+    crate::span::Span { end: entry.span.start + 10, ..entry.span }
 }
 
 fn after_close(entry: &Entry, close: &Entry, deal: &str) -> Diagnostic {

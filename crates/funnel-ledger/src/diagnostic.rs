@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use crate::source::{SourceFile, SourceMap};
+use crate::source::SourceMap;
 use crate::span::Span;
 
 macro_rules! codes {
@@ -174,6 +174,25 @@ pub struct WithSource<'a> {
     pub sources: &'a SourceMap,
 }
 
+/// Lines longer than this are not shown as snippets: the report would be
+/// unreadable, and miette's layout cannot pad beyond 65,535 columns.
+const MAX_SNIPPET_LINE: usize = 2_000;
+
+impl WithSource<'_> {
+    /// Whether every labelled line is short enough to show.
+    fn snippet(&self) -> bool {
+        let d = self.diagnostic;
+        std::iter::once(d.span).chain(d.related.iter().map(|l| l.span)).all(|span| {
+            let file = self.sources.get(span.file);
+            let text = file.text.as_bytes();
+            let (start, end) = (span.start as usize, span.end as usize);
+            let line_start = text[..start.min(text.len())].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let line_end = text[end.min(text.len())..].iter().position(|&b| b == b'\n').map_or(text.len(), |i| end + i);
+            line_end - line_start <= MAX_SNIPPET_LINE
+        })
+    }
+}
+
 impl fmt::Debug for WithSource<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.diagnostic.fmt(f)
@@ -211,6 +230,12 @@ impl miette::Diagnostic for WithSource<'_> {
                 format!("{}: {name}:{line}:{col}", l.message)
             })
             .collect();
+        let mut elsewhere = elsewhere;
+        if !self.snippet() {
+            // Without a snippet, say where the problem is in words.
+            let (name, line, col) = self.sources.location(d.span);
+            elsewhere.insert(0, format!("at {name}:{line}:{col} (the line is too long to show)"));
+        }
         if d.help.is_none() && elsewhere.is_empty() {
             return None;
         }
@@ -225,10 +250,13 @@ impl miette::Diagnostic for WithSource<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(self.sources.get(self.diagnostic.span.file))
+        self.snippet().then(|| self.sources.get(self.diagnostic.span.file) as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        if !self.snippet() {
+            return None;
+        }
         let d = self.diagnostic;
         let primary = miette::LabeledSpan::new_primary_with_span(
             Some(d.label.clone().unwrap_or_else(|| default_label(d.code).to_owned())),
@@ -267,26 +295,5 @@ fn default_label(code: Code) -> &'static str {
         Code::InvalidEncoding => "not UTF-8",
         Code::WonWithoutValue => "no amount",
         Code::StaleDeal => "last entry",
-    }
-}
-
-/// Makes a file's text renderable by miette, under the file's name.
-impl miette::SourceCode for SourceFile {
-    fn read_span<'a>(
-        &'a self,
-        span: &miette::SourceSpan,
-        context_lines_before: usize,
-        context_lines_after: usize,
-    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        let contents =
-            self.text.as_str().read_span(span, context_lines_before, context_lines_after)?;
-        Ok(Box::new(miette::MietteSpanContents::new_named(
-            self.name.clone(),
-            contents.data(),
-            *contents.span(),
-            contents.line(),
-            contents.column(),
-            contents.line_count(),
-        )))
     }
 }

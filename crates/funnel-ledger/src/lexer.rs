@@ -73,10 +73,11 @@ pub(crate) fn tokenize<'a>(
                 let (value, end) = string(file, line, offset, pos)?;
                 out.push(Token { tok: Tok::Str(value), span: Span::new(file, offset + start, offset + end) });
                 pos = end;
-                if pos < line.len() && !is_blank(line[pos..].chars().next().unwrap_or(' ')) {
+                let after = line[pos..].chars().next().unwrap_or(' ');
+                if !is_blank(after) {
                     return Err(Diagnostic::new(
                         Code::Syntax,
-                        Span::new(file, offset + pos, offset + pos + 1),
+                        Span::new(file, offset + pos, offset + pos + after.len_utf8()),
                         "expected a space after the closing `\"` of a string",
                     ));
                 }

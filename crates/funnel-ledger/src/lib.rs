@@ -46,8 +46,8 @@ impl Checked {
 pub fn load(inputs: &[Input], options: &CheckOptions) -> Result<Checked, LoadError> {
     let mut read = load::read(inputs)?;
     let mut diagnostics = std::mem::take(&mut read.diagnostics);
-    let ledger = build::build(read, &mut diagnostics);
-    check::check(&ledger, options, &mut diagnostics);
+    let (ledger, duplicated) = build::build(read, &mut diagnostics);
+    check::check(&ledger, options, &duplicated, &mut diagnostics);
     diagnostic::sort(&mut diagnostics);
     Ok(Checked { ledger, diagnostics })
 }

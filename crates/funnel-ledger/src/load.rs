@@ -80,19 +80,20 @@ impl Read {
         let dir = source.dir().to_path_buf();
         let id = self.sources.add(source);
         let text = &self.sources.get(id).text;
-        let mut last_line = 0;
-        for offset in invalid {
-            let (line, col) = self.sources.get(id).line_col(offset);
-            if line == last_line {
+        let mut bad_lines = Vec::new();
+        for (offset, byte) in invalid {
+            let (line, _) = self.sources.get(id).line_col(offset);
+            if bad_lines.last() == Some(&line) {
                 continue;
             }
-            last_line = line;
+            bad_lines.push(line);
             self.diagnostics.push(
-                Diagnostic::new(Code::InvalidEncoding, Span::new(id, offset, offset + '\u{FFFD}'.len_utf8()), format!("invalid UTF-8 at line {line}, column {col}"))
-                    .with_help("save the file as UTF-8; the bad bytes are shown as `\u{FFFD}`"),
+                Diagnostic::new(Code::InvalidEncoding, Span::new(id, offset, offset + '\u{FFFD}'.len_utf8()), format!("byte 0x{byte:02X} is not valid UTF-8"))
+                    .with_label("not UTF-8")
+                    .with_help("save the file as UTF-8; the file may be Latin-1 or Windows-1252 (the bad bytes are shown as `\u{FFFD}`); the line is skipped"),
             );
         }
-        let ParsedFile { items, diagnostics, unresolved, failed_leads } = parse::parse(id, text);
+        let ParsedFile { items, diagnostics, unresolved, failed_leads } = parse::parse(id, text, &bad_lines);
         self.diagnostics.extend(diagnostics.into_iter().filter(|d| !d.message.is_empty()));
         self.unresolved.extend(unresolved);
         self.failed_leads.extend(failed_leads);
@@ -132,7 +133,10 @@ impl Read {
             self.diagnostics.push(
                 Diagnostic::new(Code::IncludeNotFound, pattern.span, format!("no file matches `{}`", pattern.value))
                     .with_label("matches nothing")
-                    .with_help(format!("the pattern is read relative to the including file's folder: {}", full.display())),
+                    .with_help(format!(
+                        "the pattern is read relative to the including file's folder; looked for {}",
+                        std::path::absolute(&full).unwrap_or(full.clone()).display()
+                    )),
             );
             return;
         }

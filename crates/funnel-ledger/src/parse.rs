@@ -10,6 +10,8 @@
 //! tags      := ("#" ident)+
 //! ```
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -52,16 +54,22 @@ pub struct ParsedFile {
     pub failed_leads: Vec<String>,
 }
 
-/// Parses one file's text.
-pub fn parse(file: FileId, text: &str) -> ParsedFile {
-    let mut parser = Parser { file, out: ParsedFile::default(), current: None, broken: false };
+/// Parses one file's text. Lines listed in `skip` (1-based; lines with
+/// bytes that are not UTF-8, already reported) are not parsed.
+pub fn parse(file: FileId, text: &str, skip: &[usize]) -> ParsedFile {
+    let mut parser = Parser { file, out: ParsedFile::default(), current: None, broken: false, keys: HashMap::new() };
     let mut tokens = Vec::new();
     let mut offset = 0;
-    for raw in text.split_inclusive('\n') {
+    let mut skip = skip.iter().peekable();
+    for (number, raw) in text.split_inclusive('\n').enumerate() {
         let start = offset;
         offset += raw.len();
         let line = raw.strip_suffix('\n').unwrap_or(raw);
         let line = line.strip_suffix('\r').unwrap_or(line);
+        if skip.next_if_eq(&&(number + 1)).is_some() {
+            parser.skip(line);
+            continue;
+        }
         parser.line(line, start, &mut tokens);
     }
     parser.finish_item();
@@ -75,6 +83,9 @@ struct Parser {
     current: Option<Item>,
     /// The last item line failed: its metadata lines are skipped quietly.
     broken: bool,
+    /// Metadata keys of the current item, to find a key given twice
+    /// without a quadratic search when an entry has thousands of lines.
+    keys: HashMap<String, Span>,
 }
 
 impl Parser {
@@ -83,6 +94,9 @@ impl Parser {
     }
 
     fn finish_item(&mut self) {
+        if !self.keys.is_empty() {
+            self.keys.clear();
+        }
         if let Some(item) = self.current.take() {
             self.out.items.push(item);
         }
@@ -112,19 +126,45 @@ impl Parser {
         self.finish_item();
         self.broken = false;
         if let Err(err) = lexer::tokenize(self.file, line, start, tokens) {
+            self.note_failed_lead(line);
             self.fail(err);
             return;
         }
         let line_span = self.span(start, start + line.len());
         match self.item_line(line, tokens, line_span) {
             Ok(item) => self.current = Some(item),
-            Err(err) => self.fail(err),
+            Err(err) => {
+                self.note_failed_lead(line);
+                self.fail(err);
+            }
         }
     }
 
     fn fail(&mut self, err: Diagnostic) {
         self.out.diagnostics.push(err);
         self.broken = true;
+    }
+
+    /// A line that is not parsed (already reported). If it opens or
+    /// continues an item, that item is treated as broken.
+    fn skip(&mut self, line: &str) {
+        if !line.starts_with([' ', '\t']) {
+            self.finish_item();
+            self.note_failed_lead(line);
+        }
+        self.broken = true;
+    }
+
+    /// Remembers the deal of a `lead` line that failed, so entries on it do
+    /// not each report `unknown-deal` too.
+    fn note_failed_lead(&mut self, line: &str) {
+        let mut words = line.split_whitespace();
+        let (_, verb, deal) = (words.next(), words.next(), words.next());
+        if let (Some(verb), Some(deal)) = (verb, deal) {
+            if verb == "lead" || did_you_mean(verb, ["lead"]).is_some() {
+                self.out.failed_leads.push(deal.to_owned());
+            }
+        }
     }
 
     /// `item-line := (directive | date verb args) tags?`
@@ -136,12 +176,11 @@ impl Parser {
             match &tag.tok {
                 Tok::Tag(name) => extras.tags.push(Spanned::new((*name).to_owned(), tag.span)),
                 _ => {
-                    return Err(Diagnostic::new(
-                        Code::Syntax,
-                        tag.span,
-                        format!("expected a tag or a comment, found {}", tag.describe()),
-                    )
-                    .with_help("tags come after all the arguments of an entry"))
+                    let first = &tags[0];
+                    return Err(Diagnostic::new(Code::Syntax, first.span, format!("{} stands before the arguments {} after it", first.describe(), tag.describe()))
+                        .with_label("tag before the end of the arguments")
+                        .with_related(tag.span, "an argument after the tag")
+                        .with_help("tags come after all the arguments of an entry: move it to the end of the line, before any `;` comment"));
                 }
             }
         }
@@ -169,17 +208,7 @@ impl Parser {
             None => return Err(syntax(cur.end, "expected a verb after the date, found the end of the line").with_help(verb_list())),
         };
         cur.pos = 2;
-        let kind = match self.entry(&verb, &mut cur) {
-            Ok(kind) => kind,
-            Err(err) => {
-                if verb.value == "lead" || did_you_mean(&verb.value, ["lead"]).is_some() {
-                    if let Some(Tok::Word(deal)) = args.get(2).map(|t| &t.tok) {
-                        self.out.failed_leads.push((*deal).to_owned());
-                    }
-                }
-                return Err(err);
-            }
-        };
+        let kind = self.entry(&verb, &mut cur)?;
         Ok(Item::Entry(Entry { date, kind, span: line, verb_span: verb.span, extras }))
     }
 
@@ -274,7 +303,11 @@ impl Parser {
                 let deal = cur.expect_deal()?;
                 let title = cur.opt_string();
                 if !cur.eat_keyword("via") {
-                    return Err(cur.unexpected_keyword(if title.is_some() { "`via CHANNEL`" } else { "a title string or `via CHANNEL`" }, &["via"]));
+                    let err = cur.unexpected_keyword(if title.is_some() { "`via CHANNEL`" } else { "a title string or `via CHANNEL`" }, &["via"]);
+                    return Err(match cur.peek_word() {
+                        Some(word) if err.help.is_none() && value::is_channel(word) => err.with_help(format!("name the channel with `via`: `via {word}`")),
+                        _ => err,
+                    });
                 }
                 let channel = cur.expect_channel("a channel after `via`, like `referral` or `platform:upwork`")?;
                 let contact = if cur.eat_keyword("from") {
@@ -478,10 +511,11 @@ impl Parser {
             Item::Directive(d) => &mut d.extras,
             Item::Entry(e) => &mut e.extras,
         };
-        if let Some(first) = extras.meta.iter().find(|m| m.key.value == key) {
+        if let Some(first) = self.keys.get(key) {
             self.out.diagnostics.push(
                 Diagnostic::new(Code::InvalidMetadata, key_span, format!("metadata key `{key}` is given twice on one entry"))
-                    .with_related(first.key.span, "first given here")
+                    .with_label("given again here")
+                    .with_related(*first, "first given here")
                     .with_help("keep one of the two lines"),
             );
             return;
@@ -497,6 +531,7 @@ impl Parser {
             self.out.diagnostics.push(err);
             return;
         }
+        self.keys.insert(key.to_owned(), key_span);
         extras.meta.push(Meta { key: Spanned::new(key.to_owned(), key_span), value: Spanned::new(value, value_span) });
     }
 }
@@ -583,8 +618,17 @@ fn verb_list() -> String {
 /// An `unknown-verb` diagnostic, suggesting a built-in verb or a stage.
 pub(crate) fn unknown_verb(verb: &Spanned<String>, stages: &[String]) -> Diagnostic {
     let candidates = VERBS.iter().copied().chain(stages.iter().map(String::as_str));
+    let list = || {
+        let verbs = VERBS.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ");
+        let stages = stages.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ");
+        if stages.is_empty() {
+            format!("the verbs are {verbs}; the ledger declares no stages between `lead` and `won`")
+        } else {
+            format!("the verbs are {verbs}, and the stages {stages}")
+        }
+    };
     Diagnostic::new(Code::UnknownVerb, verb.span, format!("unknown verb `{}`", shorten(&verb.value)))
-        .with_help(did_you_mean(&verb.value, candidates).unwrap_or_else(verb_list))
+        .with_help(did_you_mean(&verb.value, candidates).unwrap_or_else(list))
 }
 
 fn expected_line_start(token: &Token<'_>) -> Diagnostic {

@@ -9,7 +9,8 @@ use crate::span::{FileId, Span};
 ///
 /// Invalid UTF-8 is replaced by U+FFFD (one replacement character per bad
 /// sequence) so that the rest of the file can still be checked and shown;
-/// the positions of the replacements are kept in `invalid_utf8`. A leading
+/// the positions of the replacements (and the first bad byte of each) are
+/// kept in `invalid_utf8`. A leading
 /// byte-order mark is removed and remembered in `bom`.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
@@ -21,7 +22,7 @@ pub struct SourceFile {
     pub path: PathBuf,
     pub text: String,
     pub bom: bool,
-    pub invalid_utf8: Vec<usize>,
+    pub invalid_utf8: Vec<(usize, u8)>,
     line_starts: Vec<u32>,
 }
 
@@ -69,7 +70,7 @@ fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
 }
 
 /// Decodes UTF-8, replacing each invalid sequence by U+FFFD and noting where.
-fn decode_utf8(mut bytes: &[u8]) -> (String, Vec<usize>) {
+fn decode_utf8(mut bytes: &[u8]) -> (String, Vec<(usize, u8)>) {
     if let Ok(text) = std::str::from_utf8(bytes) {
         return (text.to_owned(), Vec::new());
     }
@@ -85,7 +86,7 @@ fn decode_utf8(mut bytes: &[u8]) -> (String, Vec<usize>) {
                 let (valid, rest) = bytes.split_at(err.valid_up_to());
                 // SAFETY of the unwrap: `valid_up_to` promises a valid prefix.
                 text.push_str(std::str::from_utf8(valid).unwrap_or_default());
-                bad.push(text.len());
+                bad.push((text.len(), rest.first().copied().unwrap_or(0)));
                 text.push(char::REPLACEMENT_CHARACTER);
                 let skip = err.error_len().unwrap_or(rest.len()).max(1);
                 bytes = &rest[skip..];
@@ -136,6 +137,41 @@ impl SourceMap {
     }
 }
 
+/// Makes a file's text renderable by miette, under the file's name.
+///
+/// miette's own implementation for `str` counts lines from the start of the
+/// text for every diagnostic, which is quadratic for a big file with many
+/// problems; this one cuts a window of whole lines around the span first,
+/// using the line index.
+impl miette::SourceCode for SourceFile {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let start = span.offset().min(self.text.len());
+        let end = (start + span.len()).min(self.text.len());
+        let line_of = |offset: usize| self.line_starts.partition_point(|&s| s as usize <= offset) - 1;
+        let first = line_of(start).saturating_sub(context_lines_before + 1);
+        let last = (line_of(end.saturating_sub(1).max(start)) + context_lines_after + 1).min(self.line_starts.len() - 1);
+        let window_start = self.line_starts[first] as usize;
+        let window_end = self.line_starts.get(last + 1).map_or(self.text.len(), |&s| s as usize);
+        let window = &self.text[window_start..window_end];
+        let local = miette::SourceSpan::new((start - window_start).into(), end - start);
+        let contents = window.read_span(&local, context_lines_before, context_lines_after)?;
+        let found = contents.span();
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.clone(),
+            contents.data(),
+            miette::SourceSpan::new((found.offset() + window_start).into(), found.len()),
+            contents.line() + first,
+            contents.column(),
+            contents.line_count(),
+        )))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,7 +181,7 @@ mod tests {
         let file = SourceFile::new("x".into(), "x".into(), b"\xEF\xBB\xBFab\n\xFFc\n");
         assert!(file.bom);
         assert_eq!(file.text, "ab\n\u{FFFD}c\n");
-        assert_eq!(file.invalid_utf8, vec![3]);
+        assert_eq!(file.invalid_utf8, vec![(3, 0xFF)]);
         assert_eq!(file.line_col(3), (2, 1));
         assert_eq!(file.line_col(6), (2, 2));
         assert_eq!(file.line_count(), 3);
@@ -155,6 +191,6 @@ mod tests {
     fn truncated_sequence_at_end() {
         let file = SourceFile::new("x".into(), "x".into(), b"a\xE2\x82");
         assert_eq!(file.text, "a\u{FFFD}");
-        assert_eq!(file.invalid_utf8, vec![1]);
+        assert_eq!(file.invalid_utf8, vec![(1, 0xE2)]);
     }
 }

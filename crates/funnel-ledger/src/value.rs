@@ -287,8 +287,14 @@ fn push_digits(part: &str, allow_comma: bool, out: &mut String) -> Result<(), Nu
                 let digits = group.iter().take_while(|c| c.is_ascii_digit()).count();
                 let after = group.get(digits);
                 if i == 0 || digits != 3 || !matches!(after, None | Some(b',')) {
+                    let decimal = after.is_none() && (1..=2).contains(&digits) && !part[..i].contains(',');
+                    let hint = if decimal {
+                        format!("; write decimals with `.`: `{}.{}`", &part[..i], &part[i + 1..])
+                    } else {
+                        String::new()
+                    };
                     return Err(NumberError(format!(
-                        "`,` in `{part}` separates thousands and must be followed by exactly three digits"
+                        "`,` in `{part}` separates thousands and must be followed by exactly three digits{hint}"
                     )));
                 }
             }

@@ -133,10 +133,7 @@ impl Read {
             self.diagnostics.push(
                 Diagnostic::new(Code::IncludeNotFound, pattern.span, format!("no file matches `{}`", pattern.value))
                     .with_label("matches nothing")
-                    .with_help(format!(
-                        "the pattern is read relative to the including file's folder; looked for {}",
-                        std::path::absolute(&full).unwrap_or(full.clone()).display()
-                    )),
+                    .with_help(format!("the pattern is relative to the including file's folder: looked for `{}`", full.display())),
             );
             return;
         }

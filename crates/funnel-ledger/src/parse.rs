@@ -177,8 +177,8 @@ impl Parser {
                 Tok::Tag(name) => extras.tags.push(Spanned::new((*name).to_owned(), tag.span)),
                 _ => {
                     let first = &tags[0];
-                    return Err(Diagnostic::new(Code::Syntax, first.span, format!("{} stands before the arguments {} after it", first.describe(), tag.describe()))
-                        .with_label("tag before the end of the arguments")
+                    return Err(Diagnostic::new(Code::Syntax, first.span, format!("{} comes before the end of the arguments", first.describe()))
+                        .with_label("tag")
                         .with_related(tag.span, "an argument after the tag")
                         .with_help("tags come after all the arguments of an entry: move it to the end of the line, before any `;` comment"));
                 }

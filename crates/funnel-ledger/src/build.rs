@@ -145,13 +145,25 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
     }
     let entries = &ledger.entries;
     for deal in ledger.deals.values_mut() {
-        deal.entries.sort_by_key(|&i| (entries[i].date, i));
+        deal.entries.sort_by_key(|&i| (entries[i].date, same_day_rank(&entries[i].kind), i));
     }
 
     ledger.base_currency = ledger.options.currency.or_else(|| single_currency(&ledger));
     (ledger, duplicated)
 }
 
+
+/// The order of a deal's entries on one day, so that line order never
+/// matters: the lead first, then stages and notes, then the close, then
+/// `ended`.
+fn same_day_rank(kind: &EntryKind) -> u8 {
+    match kind {
+        EntryKind::Lead { .. } => 0,
+        EntryKind::Won { .. } | EntryKind::Lost { .. } | EntryKind::Declined { .. } => 2,
+        EntryKind::Ended { .. } => 3,
+        _ => 1,
+    }
+}
 
 fn ledger_entry_deal_span(entries: &[Entry], index: usize) -> Span {
     entries[index].kind.deal().map_or(entries[index].span, |d| d.span)

@@ -86,9 +86,11 @@ fn check_deal(ledger: &Ledger, deal: &Deal, options: &CheckOptions, out: &mut Ve
                 ended = Some(entry);
                 match won {
                     None => {
-                        let message = match ledger.deal_entries(deal).find(|e| matches!(e.kind, EntryKind::Won { .. })) {
-                            Some(later) => format!("`ended` on `{}` is dated {}, before it was won on {}", deal.id, entry.date, later.date),
-                            None => format!("`ended` on `{}`, which was never won", deal.id),
+                        let later_won = ledger.deal_entries(deal).find(|e| matches!(e.kind, EntryKind::Won { .. }) && e.date > entry.date);
+                        let message = match (close, later_won) {
+                            (Some(c), _) => format!("`ended` on `{}`, which was {} on {}, not won", deal.id, c.kind.verb(), c.date),
+                            (None, Some(later)) => format!("`ended` on `{}` is dated {}, before it was won on {}", deal.id, entry.date, later.date),
+                            (None, None) => format!("`ended` on `{}`, which was never won", deal.id),
                         };
                         out.push(
                             Diagnostic::new(Code::EndedWithoutWon, entry.verb_span, message)

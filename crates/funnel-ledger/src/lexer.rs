@@ -48,7 +48,8 @@ fn is_blank(c: char) -> bool {
 }
 
 /// Tokenises `line`, which starts at byte `offset` of `file`. Stops at a
-/// comment: `;` at the start of a token. Returns the first error, if any.
+/// comment: `;` at the start of a token, and returns where it starts in
+/// `line`. Returns the first error, if any.
 ///
 /// `tokens := (blank* (string | tag | word))* blank* comment?`
 pub(crate) fn tokenize<'a>(
@@ -56,7 +57,7 @@ pub(crate) fn tokenize<'a>(
     line: &'a str,
     offset: usize,
     out: &mut Vec<Token<'a>>,
-) -> Result<(), Diagnostic> {
+) -> Result<Option<usize>, Diagnostic> {
     out.clear();
     let mut pos = 0;
     let bytes = line.as_bytes();
@@ -68,7 +69,7 @@ pub(crate) fn tokenize<'a>(
         }
         let start = pos;
         match c {
-            b';' => break,
+            b';' => return Ok(Some(pos)),
             b'"' => {
                 let (value, end) = string(file, line, offset, pos)?;
                 out.push(Token { tok: Tok::Str(value), span: Span::new(file, offset + start, offset + end) });
@@ -110,7 +111,7 @@ pub(crate) fn tokenize<'a>(
             }
         }
     }
-    Ok(())
+    Ok(None)
 }
 
 /// `string := '"' (char - '"' - '\' | '\"' | '\\' | '\n' | '\t')* '"'`

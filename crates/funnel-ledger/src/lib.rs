@@ -8,6 +8,7 @@
 mod build;
 mod check;
 pub mod diagnostic;
+pub mod format;
 mod lexer;
 mod load;
 pub mod model;

@@ -242,7 +242,9 @@ pub struct Deal {
     /// Index of the opening `lead` in [`Ledger::entries`].
     pub lead: usize,
     /// Indices of every entry on this deal (including the lead and
-    /// `spent … on`), sorted by date, ties in reading order.
+    /// `spent … on`), sorted by date; on one day the lead comes first, then
+    /// stages and other entries, then `won`/`lost`/`declined`, then
+    /// `ended`, and otherwise reading order.
     pub entries: Vec<usize>,
 }
 

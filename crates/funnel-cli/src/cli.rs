@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use funnel_analysis::PeriodSpec;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -16,7 +17,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     arg_required_else_help = true,
     after_help = "Examples:\n  funnel check                      check ./pipeline.funnel\n  \
                   funnel check -f examples/freelancer.funnel --format short\n  \
-                  FUNNEL_FILE=~/work/pipeline.funnel funnel check --strict"
+                  FUNNEL_FILE=~/work/pipeline.funnel funnel check --strict\n  \
+                  funnel report -f examples/freelancer.funnel --as-of 2026-11-26"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -31,6 +33,41 @@ pub enum Command {
                             funnel check --format github      # annotations in GitHub Actions\n  \
                             cat pipeline.funnel | funnel check -")]
     Check(CheckArgs),
+
+    /// Analyse the ledger: the funnel, channel ROI, assumptions against reality
+    #[command(
+        after_help = "Examples:\n  funnel report                                  every analysis, as tables\n  \
+                            funnel report channels --period 2026-Q1\n  \
+                            funnel report funnel --channel platform --depth 1\n  \
+                            funnel report surprises --format json\n  \
+                            funnel report channels --format csv > channels.csv\n\n\
+                            Run `funnel analyses` for the list of analyses."
+    )]
+    Report(ReportArgs),
+
+    /// List the analyses `funnel report` can run
+    Analyses,
+
+    /// Rewrite the ledger's files in their canonical layout, keeping every comment
+    #[command(after_help = "Examples:\n  funnel fmt                        format ./pipeline.funnel and its includes\n  \
+                            funnel fmt --check                exit 1 if a file is not formatted (CI, pre-commit)\n  \
+                            funnel fmt --diff                 show what would change\n  \
+                            funnel fmt - < in.funnel > out.funnel")]
+    Fmt(FmtArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct FmtArgs {
+    #[command(flatten)]
+    pub ledger: LedgerArgs,
+
+    /// Write nothing; exit 1 and list the files that are not formatted
+    #[arg(long)]
+    pub check: bool,
+
+    /// Write nothing; print a unified diff of what would change
+    #[arg(long)]
+    pub diff: bool,
 }
 
 /// Which ledger to read, shared by every subcommand that reads one.
@@ -69,6 +106,71 @@ pub struct CheckArgs {
     pub format: DiagnosticFormat,
 }
 
+/// `funnel report`. The ledger flags are those of [`LedgerArgs`] without its
+/// positional files: here positional words name analyses.
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// The analyses to run, in this order. Default: all of them
+    #[arg(value_name = "ANALYSIS")]
+    pub analyses: Vec<String>,
+
+    /// The ledger file (repeatable); `-` reads standard input. Default:
+    /// $FUNNEL_FILE, else ./pipeline.funnel
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Judge the ledger as of this date (YYYY-MM-DD); later entries have
+    /// not happened yet. Default: today
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<NaiveDate>,
+
+    /// First day of the period (inclusive). Default: the beginning
+    #[arg(long, value_name = "DATE", value_parser = parse_date, conflicts_with = "period")]
+    pub from: Option<NaiveDate>,
+
+    /// Last day of the period (inclusive). Default: the as-of date
+    #[arg(long, value_name = "DATE", value_parser = parse_date, conflicts_with = "period")]
+    pub to: Option<NaiveDate>,
+
+    /// The period: `2026`, `2026-Q1`, `2026-03`, or `last N days|weeks|months|years`
+    /// (ending on the as-of date)
+    #[arg(long, value_name = "PERIOD", value_parser = parse_period)]
+    pub period: Option<PeriodSpec>,
+
+    /// Keep only this channel and its sub-channels
+    #[arg(long, value_name = "CHANNEL")]
+    pub channel: Option<String>,
+
+    /// Group channels by their first N segments (`platform:upwork` at depth 1 is `platform`)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub depth: Option<u16>,
+
+    /// How to print the reports (`csv` takes exactly one analysis)
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+}
+
+impl ReportArgs {
+    /// The ledger to read, as the shared [`LedgerArgs`].
+    pub fn ledger(&self) -> LedgerArgs {
+        LedgerArgs {
+            files: self.files.clone(),
+            positional: Vec::new(),
+            as_of: self.as_of,
+        }
+    }
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// Aligned columns with units, findings underneath, for people
+    Table,
+    /// One analysis as RFC 4180 CSV, for spreadsheets
+    Csv,
+    /// An array of reports, for scripts
+    Json,
+}
+
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DiagnosticFormat {
     /// Source snippets with labels and help, for people
@@ -81,6 +183,11 @@ pub enum DiagnosticFormat {
     Github,
 }
 
+pub fn parse_period(text: &str) -> Result<PeriodSpec, String> {
+    PeriodSpec::parse(text).map_err(|err| err.to_string())
+}
+
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| format!("`{text}` is not a date: expected YYYY-MM-DD"))
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| format!("`{text}` is not a date: expected YYYY-MM-DD"))
 }

@@ -4,7 +4,10 @@
 mod check;
 mod cli;
 mod diagnostics;
+mod fmt;
 mod ledger_args;
+mod render;
+mod report;
 
 use std::process::ExitCode;
 
@@ -26,6 +29,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Report(args) => report::run(&args),
+        Command::Analyses => report::list(),
+        Command::Fmt(args) => fmt::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -3,4 +3,5 @@
 
 mod check_cli;
 mod corpus;
+mod fmt_cli;
 mod support;

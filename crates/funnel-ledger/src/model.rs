@@ -173,8 +173,8 @@ impl EntryKind {
     }
 }
 
-/// A dated entry.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A dated entry. Equality ignores where it was written.
+#[derive(Clone, Debug)]
 pub struct Entry {
     pub date: NaiveDate,
     pub kind: EntryKind,
@@ -183,6 +183,14 @@ pub struct Entry {
     pub verb_span: Span,
     pub extras: Extras,
 }
+
+impl PartialEq for Entry {
+    fn eq(&self, other: &Self) -> bool {
+        self.date == other.date && self.kind == other.kind && self.extras == other.extras
+    }
+}
+
+impl Eq for Entry {}
 
 /// An undated directive (format §3).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -201,12 +209,21 @@ pub enum OptionValue {
     Strict(bool),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Equality ignores where it was written.
+#[derive(Clone, Debug)]
 pub struct Directive {
     pub kind: DirectiveKind,
     pub span: Span,
     pub extras: Extras,
 }
+
+impl PartialEq for Directive {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind && self.extras == other.extras
+    }
+}
+
+impl Eq for Directive {}
 
 /// One parsed line group: a directive or an entry with its metadata.
 #[derive(Clone, Debug, PartialEq, Eq)]

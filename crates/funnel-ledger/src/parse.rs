@@ -466,9 +466,22 @@ impl Parser {
             }
         };
         let channel = if cur.eat_keyword("via") { Some(cur.expect_channel("a channel after `via`")?) } else { None };
-        let text_start = metric_word.span.start as usize - cur.line_start;
-        let text_end = cur.toks[cur.pos - 1].span.end as usize - cur.line_start;
-        let text = cur.line[text_start..text_end].to_owned();
+        // The claim in canonical spelling (as `funnel fmt` writes it), so
+        // that reformatting a file never changes what reports show.
+        let first = cur.toks.iter().position(|t| t.span == metric_word.span).unwrap_or(cur.pos);
+        let words: Vec<&str> = cur.toks[first..cur.pos]
+            .iter()
+            .map(|t| &cur.line[t.span.start as usize - cur.line_start..t.span.end as usize - cur.line_start])
+            .collect();
+        let text = words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                let is_name = (i > 0 && words[i - 1] == "via") || (i == 1 && metric_word.value == "volume");
+                if is_name { (*w).to_owned() } else { crate::format::normalize_number(w) }
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
         let note = cur.opt_string();
         cur.expect_end(if note.is_some() { "tags or the end of the entry" } else { "`via CHANNEL`, a note string or the end of the entry" })?;
         if matches!(metric, Metric::Share { .. }) && channel.is_none() {

@@ -2,6 +2,8 @@
 //! and every diagnostic points inside its file on character boundaries so
 //! that it can be rendered.
 
+mod format;
+
 use funnel_ledger::{load_text, CheckOptions, Checked};
 use proptest::prelude::*;
 

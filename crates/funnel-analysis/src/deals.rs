@@ -1,0 +1,441 @@
+//! The shared vocabulary of analyses §1, computed once per deal: lead date,
+//! channel, reached stages and the dates they were reached on, status on the
+//! as-of date, won value in the base currency. Also `decided`, conversion,
+//! the cohort, `spent` entries and medians.
+//!
+//! Every analysis takes its numbers from here, so `funnel` and `channels`
+//! cannot disagree about a win rate. Entries dated after the as-of date are
+//! ignored: a deal whose `lead` is later does not exist yet.
+
+use chrono::NaiveDate;
+use funnel_ledger::model::{Deal, Entry, EntryKind, MetaValue, Quantity, SpentOn};
+use funnel_ledger::Ledger;
+use rust_decimal::Decimal;
+
+use crate::context::Context;
+
+/// A deal's status on the as-of date (analyses §1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// Won and still running (or without an `ended`).
+    Won,
+    /// Won, and the contract has ended.
+    Ended,
+    /// The client said no.
+    Lost,
+    /// I said no.
+    Declined,
+    /// Open, but its latest entry is more than `stale-after` days old.
+    Stale,
+    Open,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Won => "won",
+            Status::Ended => "ended",
+            Status::Lost => "lost",
+            Status::Declined => "declined",
+            Status::Stale => "stale",
+            Status::Open => "open",
+        }
+    }
+
+    pub fn is_won(self) -> bool {
+        matches!(self, Status::Won | Status::Ended)
+    }
+}
+
+/// What the analyses need to know about one deal.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DealFacts<'l> {
+    pub id: &'l str,
+    pub title: Option<&'l str>,
+    /// The full channel name of its `lead`.
+    pub channel: &'l str,
+    pub lead_date: NaiveDate,
+    /// For each stage index (`lead` = 0 … `won`): the date the deal reached
+    /// it, i.e. its earliest entry at that stage or a later one.
+    pub reached_on: Vec<Option<NaiveDate>>,
+    pub status: Status,
+    /// The deal's value in the base currency: the `won` amount converted on
+    /// the `won` date, pro-rated for a cancelled contract; 0 unless won.
+    pub value: Decimal,
+    /// `rating:` of the deal (on its `ended` entry).
+    pub rating: Option<Decimal>,
+    /// The date of its latest entry of any kind.
+    pub last_entry: NaiveDate,
+}
+
+impl DealFacts<'_> {
+    pub fn reached(&self, stage: usize) -> bool {
+        self.reached_on.get(stage).is_some_and(Option::is_some)
+    }
+
+    /// The index of the furthest stage reached (0 = `lead`).
+    pub fn furthest(&self) -> usize {
+        self.reached_on
+            .iter()
+            .rposition(Option::is_some)
+            .unwrap_or(0)
+    }
+
+    pub fn is_won(&self) -> bool {
+        self.status.is_won()
+    }
+
+    /// Days from reaching `from` to reaching `to`, when it reached both.
+    pub fn days_between(&self, from: usize, to: usize) -> Option<i64> {
+        let (a, b) = (
+            self.reached_on.get(from).copied()??,
+            self.reached_on.get(to).copied()??,
+        );
+        Some((b - a).num_days())
+    }
+}
+
+/// The facts of every deal whose `lead` is on or before `as_of`, in the
+/// reading order of their leads.
+pub fn facts(ledger: &Ledger, as_of: NaiveDate) -> Vec<DealFacts<'_>> {
+    ledger
+        .deals
+        .values()
+        .filter_map(|deal| deal_facts(ledger, deal, as_of))
+        .collect()
+}
+
+fn deal_facts<'l>(ledger: &'l Ledger, deal: &'l Deal, as_of: NaiveDate) -> Option<DealFacts<'l>> {
+    let lead = &ledger.entries[deal.lead];
+    if lead.date > as_of {
+        return None;
+    }
+    let stages = &ledger.stages;
+    let mut earliest: Vec<Option<NaiveDate>> = vec![None; stages.len()];
+    let mut won: Option<&Entry> = None;
+    let mut ended: Option<&Entry> = None;
+    let mut closed: Option<Status> = None;
+    let mut rating = None;
+    let mut last_entry = lead.date;
+    // `deal.entries` is sorted by date, so the first entry of each kind is
+    // the earliest.
+    for entry in ledger.deal_entries(deal).filter(|e| e.date <= as_of) {
+        last_entry = last_entry.max(entry.date);
+        if let Some(stage) = stages.of_entry(&entry.kind) {
+            earliest[stage].get_or_insert(entry.date);
+        }
+        match &entry.kind {
+            EntryKind::Won { .. } => {
+                won.get_or_insert(entry);
+            }
+            EntryKind::Ended { .. } => {
+                ended.get_or_insert(entry);
+            }
+            EntryKind::Lost { .. } => {
+                closed.get_or_insert(Status::Lost);
+            }
+            EntryKind::Declined { .. } => {
+                closed.get_or_insert(Status::Declined);
+            }
+            _ => {}
+        }
+        if let Some(MetaValue::Number(n)) = entry.extras.get("rating").map(|v| &v.value) {
+            rating = Some(*n);
+        }
+    }
+    // Reached S on the earliest entry at S or any later stage.
+    let mut reached_on = earliest;
+    for stage in (0..reached_on.len().saturating_sub(1)).rev() {
+        reached_on[stage] = match (reached_on[stage], reached_on[stage + 1]) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+    }
+    let status = match (won, ended, closed) {
+        (Some(_), Some(_), _) => Status::Ended,
+        (Some(_), None, _) => Status::Won,
+        (None, _, Some(status)) => status,
+        (None, _, None) if is_stale(ledger, last_entry, as_of) => Status::Stale,
+        (None, _, None) => Status::Open,
+    };
+    let value = won.map_or(Decimal::ZERO, |won| won_value(ledger, won, ended));
+    Some(DealFacts {
+        id: &deal.id,
+        title: deal.title.as_deref(),
+        channel: &deal.channel,
+        lead_date: lead.date,
+        reached_on,
+        status,
+        value,
+        rating,
+        last_entry,
+    })
+}
+
+/// "More than `stale-after` days" between the latest entry and the as-of
+/// date, exactly as `funnel check`'s `stale-deal` warning counts it.
+fn is_stale(ledger: &Ledger, last_entry: NaiveDate, as_of: NaiveDate) -> bool {
+    Decimal::from((as_of - last_entry).num_days()) > ledger.options.stale_after_days
+}
+
+/// The value of a won deal in the base currency (analyses §1): the `won`
+/// amount converted on the `won` date; a contract that `ended … cancelled`
+/// before its `until` earns value × (ended − start) / (until − start), with
+/// start = `start:` or the `won` date, never below 0. A `won` without an
+/// amount is worth 0.
+pub fn won_value(ledger: &Ledger, won: &Entry, ended: Option<&Entry>) -> Decimal {
+    let EntryKind::Won { offer, until, .. } = &won.kind else {
+        return Decimal::ZERO;
+    };
+    let Some(amount) = &offer.amount else {
+        return Decimal::ZERO;
+    };
+    // A ledger that reaches the analyses has no `missing-price` error, so
+    // every amount converts; 0 is only a guard.
+    let value = ledger
+        .to_base(amount.value, won.date)
+        .unwrap_or(Decimal::ZERO);
+    let cancelled_on = match ended.map(|e| (&e.kind, e.date)) {
+        Some((
+            EntryKind::Ended {
+                cancelled: true, ..
+            },
+            date,
+        )) => date,
+        _ => return value,
+    };
+    let Some(until) = until.as_ref().map(|u| u.value) else {
+        return value;
+    };
+    if cancelled_on >= until {
+        return value;
+    }
+    let start = match won.extras.get("start").map(|v| &v.value) {
+        Some(MetaValue::Date(date)) => *date,
+        _ => won.date,
+    };
+    let planned = (until - start).num_days();
+    if planned <= 0 {
+        // A contract planned to end before it starts cannot be pro-rated;
+        // cancelled before `until`, nothing of it was worked.
+        return Decimal::ZERO;
+    }
+    let worked = (cancelled_on - start).num_days().max(0);
+    value * Decimal::from(worked) / Decimal::from(planned)
+}
+
+/// The cohort: deals whose `lead` lies in the period, on the kept channels.
+pub fn cohort<'a, 'l>(deals: &'a [DealFacts<'l>], ctx: &Context) -> Vec<&'a DealFacts<'l>> {
+    deals
+        .iter()
+        .filter(|d| ctx.in_period(d.lead_date) && ctx.keeps_channel(d.channel))
+        .collect()
+}
+
+/// A conversion: `k` of the `n` decided deals reached the later stage.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Conversion {
+    pub k: usize,
+    pub n: usize,
+}
+
+impl Conversion {
+    pub fn ratio(self) -> Option<f64> {
+        (self.n > 0).then(|| self.k as f64 / self.n as f64)
+    }
+
+    /// Decided deals that did not make it.
+    pub fn stopped(self) -> usize {
+        self.n - self.k
+    }
+}
+
+/// How many deals reached a stage.
+pub fn reached(deals: &[&DealFacts<'_>], stage: usize) -> usize {
+    deals.iter().filter(|d| d.reached(stage)).count()
+}
+
+/// Conversion `from`→`to` (analyses §1): of the deals that reached `from`,
+/// those still `open` without reaching `to` are undecided and left out;
+/// k = reached(`to`), n = the decided rest.
+pub fn conversion(deals: &[&DealFacts<'_>], from: usize, to: usize) -> Conversion {
+    let mut c = Conversion::default();
+    for deal in deals.iter().filter(|d| d.reached(from)) {
+        if deal.reached(to) {
+            c.k += 1;
+            c.n += 1;
+        } else if deal.status != Status::Open {
+            c.n += 1;
+        }
+    }
+    c
+}
+
+/// One `spent` entry, attributed to a channel.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Spend<'l> {
+    pub date: NaiveDate,
+    /// The channel it was spent via, or the channel of the deal it was
+    /// spent on.
+    pub channel: &'l str,
+    /// Money in the base currency (converted on the entry's date).
+    pub money: Decimal,
+    pub hours: Decimal,
+}
+
+/// Every `spent` entry dated on or before `as_of`, in reading order.
+pub fn spends(ledger: &Ledger, as_of: NaiveDate) -> Vec<Spend<'_>> {
+    let mut out = Vec::new();
+    for entry in ledger.entries.iter().filter(|e| e.date <= as_of) {
+        let EntryKind::Spent { quantity, on, .. } = &entry.kind else {
+            continue;
+        };
+        let channel = match on {
+            SpentOn::Channel(channel) => channel.value.as_str(),
+            SpentOn::Deal(deal) => match ledger.deals.get(&deal.value) {
+                Some(deal) => deal.channel.as_str(),
+                None => continue,
+            },
+        };
+        let (money, hours) = match quantity.value {
+            Quantity::Money(amount) => (
+                ledger.to_base(amount, entry.date).unwrap_or(Decimal::ZERO),
+                Decimal::ZERO,
+            ),
+            Quantity::Effort(effort) => (Decimal::ZERO, effort.hours()),
+        };
+        out.push(Spend {
+            date: entry.date,
+            channel,
+            money,
+            hours,
+        });
+    }
+    out
+}
+
+/// The median; of an even count, the mean of the two middle values.
+pub fn median(mut values: Vec<Decimal>) -> Option<Decimal> {
+    values.sort();
+    let n = values.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(values[n / 2]),
+        _ => Some((values[n / 2 - 1] + values[n / 2]) / Decimal::TWO),
+    }
+}
+
+/// The mean, `None` for no values.
+pub fn mean(values: &[Decimal]) -> Option<Decimal> {
+    (!values.is_empty()).then(|| values.iter().sum::<Decimal>() / Decimal::from(values.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use funnel_ledger::CheckOptions;
+
+    fn date(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    fn ledger(text: &str) -> Ledger {
+        let checked = funnel_ledger::load_text(
+            "t.funnel",
+            text.as_bytes(),
+            &CheckOptions {
+                as_of: date("2026-12-31"),
+                strict: false,
+            },
+        );
+        let errors: Vec<_> = checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.message.clone())
+            .collect();
+        assert!(errors.is_empty(), "{errors:?}");
+        checked.ledger
+    }
+
+    fn d(n: i64) -> Decimal {
+        Decimal::from(n)
+    }
+
+    #[test]
+    fn medians() {
+        assert_eq!(median(vec![]), None);
+        assert_eq!(median(vec![d(5)]), Some(d(5)));
+        assert_eq!(median(vec![d(9), d(1), d(5)]), Some(d(5)));
+        assert_eq!(median(vec![d(9), d(1), d(4), d(6)]), Some(d(5)));
+        assert_eq!(median(vec![d(1), d(2)]), Some(Decimal::new(15, 1)));
+    }
+
+    #[test]
+    fn straight_to_won_reaches_every_stage() {
+        let l = ledger("2026-01-01 lead a via x\n2026-01-11 won a 1000 EUR\n");
+        let facts = facts(&l, date("2026-12-31"));
+        let a = &facts[0];
+        assert_eq!(a.furthest(), 4);
+        assert!((0..5).all(|s| a.reached(s)));
+        assert_eq!(a.reached_on[2], Some(date("2026-01-11")));
+        assert_eq!(a.status, Status::Won);
+        assert_eq!(a.value, d(1000));
+        assert_eq!(a.days_between(0, 4), Some(10));
+    }
+
+    #[test]
+    fn entries_after_as_of_have_not_happened() {
+        let l = ledger("2026-01-01 lead a via x\n2026-01-05 talked a\n2026-03-01 won a 1000 EUR\n2026-03-02 lead b via x\n");
+        let facts = facts(&l, date("2026-02-01"));
+        assert_eq!(facts.len(), 1);
+        assert_eq!(facts[0].status, Status::Open);
+        assert_eq!(facts[0].furthest(), 2);
+        assert_eq!(facts[0].value, Decimal::ZERO);
+    }
+
+    #[test]
+    fn stale_is_more_than_stale_after_days() {
+        let l = ledger("option stale-after 30d\n2026-01-01 lead a via x\n2026-01-01 lead b via x\n2026-01-02 note b \"x\"\n");
+        // as-of 2026-01-31: a idle 30 days (not more than 30), b idle 29.
+        let f = facts(&l, date("2026-01-31"));
+        assert_eq!((f[0].status, f[1].status), (Status::Open, Status::Open));
+        let f = facts(&l, date("2026-02-01"));
+        assert_eq!((f[0].status, f[1].status), (Status::Stale, Status::Open));
+    }
+
+    #[test]
+    fn cancelled_contracts_are_pro_rated() {
+        // start 2026-02-01, until 2026-05-02 (90 days), cancelled 2026-03-03
+        // after 30 days: 9000 × 30 / 90 = 3000.
+        let text = "2026-01-01 lead a via x\n2026-01-20 won a 9000 EUR until 2026-05-02\n  start: 2026-02-01\n\
+                    2026-03-03 ended a cancelled\n";
+        let l = ledger(text);
+        assert_eq!(facts(&l, date("2026-12-31"))[0].value, d(3000));
+        assert_eq!(facts(&l, date("2026-12-31"))[0].status, Status::Ended);
+        // Before the cancellation happened, the whole contract counts.
+        assert_eq!(facts(&l, date("2026-03-02"))[0].value, d(9000));
+        // Cancelled before it started: nothing was worked.
+        let l = ledger("2026-01-01 lead a via x\n2026-01-20 won a 9000 EUR until 2026-05-02\n  start: 2026-02-01\n2026-01-25 ended a cancelled\n");
+        assert_eq!(facts(&l, date("2026-12-31"))[0].value, Decimal::ZERO);
+        // Ended without `cancelled`, or on/after `until`: full value.
+        let l = ledger("2026-01-01 lead a via x\n2026-01-20 won a 9000 EUR until 2026-05-02\n2026-03-03 ended a\n");
+        assert_eq!(facts(&l, date("2026-12-31"))[0].value, d(9000));
+    }
+
+    #[test]
+    fn conversion_leaves_open_deals_undecided() {
+        let text = "option stale-after 60d\n\
+                    2026-01-01 lead won via x\n2026-01-05 won won 100 EUR\n\
+                    2026-01-01 lead lost via x\n2026-01-05 lost lost\n\
+                    2026-01-01 lead stale via x\n\
+                    2026-03-01 lead open via x\n";
+        let l = ledger(text);
+        let facts = facts(&l, date("2026-03-15"));
+        let all: Vec<_> = facts.iter().collect();
+        assert_eq!(all[2].status, Status::Stale);
+        assert_eq!(all[3].status, Status::Open);
+        // decided: won, lost, stale; the open deal is left out.
+        assert_eq!(conversion(&all, 0, 4), Conversion { k: 1, n: 3 });
+    }
+}

@@ -1,0 +1,242 @@
+//! `funnel`: how deals move through the stages.
+//!
+//! ## What it does
+//! For the cohort (deals whose `lead` lies in the period), for all deals
+//! (`*`) and then for each channel with a cohort deal (sorted by name, cut
+//! to `--depth`), one row per stage in stage order: how many deals reached
+//! the stage, how many stopped there and why (`open`, `lost`, `declined`,
+//! `stale`: deals whose furthest stage is this one, by status), and the
+//! conversion from the previous stage and from `lead`.
+//!
+//! ## Why
+//! It shows where deals leak. Conversions leave out undecided deals (open
+//! deals that have not reached the next stage yet), so a young pipeline
+//! does not look like a failing one.
+//!
+//! ## Findings
+//! The leakiest step (the one where the most decided deals stopped), the
+//! deals that went stale (follow up or close them), and the open deals.
+
+use std::collections::BTreeMap;
+
+use funnel_ledger::Ledger;
+
+use crate::context::Context;
+use crate::deals::{self, DealFacts, Status};
+use crate::report::{Cell, Column, Kind, Report};
+use crate::words::{self, about, count, list};
+use crate::Analysis;
+
+pub struct Funnel;
+
+impl Analysis for Funnel {
+    fn name(&self) -> &'static str {
+        "funnel"
+    }
+
+    fn description(&self) -> &'static str {
+        "how deals move through the stages: reached, where they stop and why, conversions"
+    }
+
+    fn run(&self, ledger: &Ledger, ctx: &Context) -> Report {
+        let columns = vec![
+            Column::new("channel", "channel", Kind::Text).grouping(),
+            Column::new("stage", "stage", Kind::Text),
+            Column::new("reached", "reached", Kind::Count),
+            Column::new("open", "open", Kind::Count),
+            Column::new("lost", "lost", Kind::Count),
+            Column::new("declined", "declined", Kind::Count),
+            Column::new("stale", "stale", Kind::Count),
+            Column::new(
+                "conversion_from_previous",
+                "conversion\nfrom previous",
+                Kind::Ratio,
+            ),
+            Column::new("conversion_from_lead", "\nfrom lead", Kind::Ratio),
+        ];
+        let mut report = Report::new(
+            self.name(),
+            "Funnel: how deals move through the stages",
+            ctx,
+            columns,
+        );
+        let facts = deals::facts(ledger, ctx.as_of);
+        let cohort = deals::cohort(&facts, ctx);
+
+        let mut by_channel: BTreeMap<&str, Vec<&DealFacts<'_>>> = BTreeMap::new();
+        for deal in &cohort {
+            by_channel
+                .entry(ctx.group(deal.channel))
+                .or_default()
+                .push(deal);
+        }
+        let stages = ledger.stages.names();
+        for (channel, group) in
+            std::iter::once(("*", &cohort)).chain(by_channel.iter().map(|(c, g)| (*c, g)))
+        {
+            for (stage, name) in stages.iter().enumerate() {
+                let stopped = |status: Status| {
+                    group
+                        .iter()
+                        .filter(|d| d.furthest() == stage && d.status == status)
+                        .count()
+                };
+                let (from_previous, from_lead) = if stage == 0 {
+                    (Cell::Empty, Cell::Empty)
+                } else {
+                    let previous = deals::conversion(group, stage - 1, stage);
+                    let lead = deals::conversion(group, 0, stage);
+                    (
+                        Cell::rate(previous.k, previous.n),
+                        Cell::rate(lead.k, lead.n),
+                    )
+                };
+                report.rows.push(vec![
+                    Cell::text(channel),
+                    Cell::text(name.as_str()),
+                    Cell::Count(deals::reached(group, stage) as u64),
+                    Cell::Count(stopped(Status::Open) as u64),
+                    Cell::Count(stopped(Status::Lost) as u64),
+                    Cell::Count(stopped(Status::Declined) as u64),
+                    Cell::Count(stopped(Status::Stale) as u64),
+                    from_previous,
+                    from_lead,
+                ]);
+            }
+        }
+        findings(&mut report, ledger, &cohort);
+        report
+    }
+}
+
+fn findings(report: &mut Report, ledger: &Ledger, cohort: &[&DealFacts<'_>]) {
+    if cohort.is_empty() {
+        report.info("No deal has its lead in this period, so there is nothing to follow through the stages.");
+        return;
+    }
+    let stages = ledger.stages.names();
+    // The leakiest step: most decided deals stopped; ties go to the lower
+    // conversion, then to the earlier step.
+    let leakiest = (1..stages.len())
+        .map(|stage| (stage, deals::conversion(cohort, stage - 1, stage)))
+        .filter(|(_, c)| c.stopped() > 0)
+        .min_by(|(sa, a), (sb, b)| {
+            b.stopped()
+                .cmp(&a.stopped())
+                .then(
+                    a.ratio()
+                        .partial_cmp(&b.ratio())
+                        .unwrap_or(std::cmp::Ordering::Equal),
+                )
+                .then(sa.cmp(sb))
+        });
+    match leakiest {
+        Some((stage, step)) => {
+            let why: Vec<String> = [Status::Lost, Status::Declined, Status::Stale]
+                .into_iter()
+                .filter_map(|status| {
+                    let n = cohort
+                        .iter()
+                        .filter(|d| d.furthest() == stage - 1 && d.status == status)
+                        .count();
+                    (n > 0).then(|| format!("{n} {}", status.as_str()))
+                })
+                .collect();
+            report.info(format!(
+                "Most deals stop between `{}` and `{}`: of the {} decided deals that reached `{}`, {} stopped there ({}) and {} went on ({}).",
+                stages[stage - 1],
+                stages[stage],
+                step.n,
+                stages[stage - 1],
+                step.stopped(),
+                why.join(", "),
+                step.k,
+                about(step.k as f64 / step.n as f64),
+            ));
+        }
+        None => report.info("No decided deal has stopped at any step yet."),
+    }
+
+    let mut stale: Vec<&&DealFacts<'_>> = cohort
+        .iter()
+        .filter(|d| d.status == Status::Stale)
+        .collect();
+    stale.sort_by_key(|d| d.last_entry);
+    if !stale.is_empty() {
+        let list = list(
+            stale
+                .iter()
+                .map(|d| format!("`{}` (last entry {})", d.id, d.last_entry)),
+        );
+        report.warning(format!(
+            "{} had no entry for more than {} days: {list}. Follow up, or close {} with `lost`.",
+            count(stale.len(), "deal", "deals"),
+            words::decimal(ledger.options.stale_after_days.round_dp(1).normalize()),
+            if stale.len() == 1 { "it" } else { "them" },
+        ));
+    }
+
+    let open: Vec<&&DealFacts<'_>> = cohort.iter().filter(|d| d.status == Status::Open).collect();
+    if !open.is_empty() {
+        let list = list(
+            open.iter()
+                .map(|d| format!("`{}` ({})", d.id, ledger.stages.names()[d.furthest()])),
+        );
+        report.info(format!(
+            "{} still open: {list}. Open deals are undecided, not failures: conversions leave them out until they move on or close.",
+            match open.len() {
+                1 => "1 deal is".to_owned(),
+                n => format!("{n} deals are"),
+            }
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{date, ledger, row};
+    use crate::Cell;
+
+    #[test]
+    fn custom_stages_set_the_rows() {
+        let l = ledger(
+            "stages qualified proposed\n\
+             2026-01-01 lead a via x\n2026-01-02 qualified a\n2026-01-03 won a 10 EUR\n\
+             2026-01-01 lead b via x\n2026-01-02 proposed b\n2026-01-03 lost b\n",
+        );
+        let report = Funnel.run(&l, &Context::new(&l, date("2026-02-01")));
+        assert_eq!(report.rows.len(), 2 * 4, "`*` and `x`, four stages each");
+        let stages: Vec<Cell> = report.rows.iter().take(4).map(|r| r[1].clone()).collect();
+        assert_eq!(
+            stages,
+            ["lead", "qualified", "proposed", "won"].map(Cell::text)
+        );
+        // b jumped over `qualified` to `proposed`: both reached it.
+        assert_eq!(row(&report, "*", "reached"), [2, 2, 2, 1].map(Cell::Count));
+        assert_eq!(row(&report, "*", "lost")[2], Cell::Count(1));
+        assert_eq!(
+            row(&report, "*", "conversion_from_previous")[3],
+            Cell::Rate { k: 1, n: 2 }
+        );
+    }
+
+    #[test]
+    fn the_leakiest_step_prefers_the_lower_conversion_on_ties() {
+        // lead->contacted: 1 of 3 stopped (2 of 3 went on);
+        // contacted->won: 1 of 2 stopped (1 of 2 went on): same count, lower conversion.
+        let l = ledger(
+            "2026-01-01 lead a via x\n2026-01-02 lost a\n\
+             2026-01-01 lead b via x\n2026-01-02 contacted b\n2026-01-03 lost b\n\
+             2026-01-01 lead c via x\n2026-01-02 contacted c\n2026-01-03 won c 1 EUR\n",
+        );
+        let report = Funnel.run(&l, &Context::new(&l, date("2026-02-01")));
+        assert!(
+            report.findings[0]
+                .message
+                .starts_with("Most deals stop between `contacted` and `talked`"),
+            "{}",
+            report.findings[0].message
+        );
+    }
+}

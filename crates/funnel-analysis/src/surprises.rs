@@ -1,0 +1,532 @@
+//! `surprises`: assumptions against reality.
+//!
+//! ## What it does
+//! Every `assume` entry dated on or before the as-of date is held against
+//! its evidence: the deals whose `lead` lies between the assumption's date
+//! and the as-of date (for `volume`, the stage entries so dated), of its
+//! `via` channel and sub-channels. `--from`/`--to` do not narrow it. Each
+//! row gives the observed value, the number of observations n, the 90%
+//! Wilson interval (for proportions), the exact two-sided p-value, the
+//! surprise in bits (−log2 p) and a verdict; rows are sorted most
+//! surprising first, ties in file order, assumptions without evidence last.
+//!
+//! | metric | n, k | test |
+//! |---|---|---|
+//! | `conversion` | n = decided(FROM→TO), k = reached(TO) | Binomial(n, claim) |
+//! | `cycle` | days from reaching FROM to TO; sign test | Binomial(n, 1/2) |
+//! | `value` | values of won deals; sign test | Binomial(n, 1/2) |
+//! | `volume` | k = deals reaching STAGE in the window | Poisson(claim × elapsed) |
+//! | `share` | n = won deals (all channels), k = those via the channel | Binomial(n, claim) |
+//!
+//! With `--channel C`, only assumptions `via` C or one of its sub-channels
+//! are shown: an assumption about all deals cannot be judged on a part.
+//!
+//! ## Why
+//! Writing down what you expect and checking it later is how a freelancer
+//! learns which beliefs about their business are wrong. Small counts make
+//! bare percentages misleading, so every verdict comes from an exact test.
+//!
+//! ## Findings
+//! The biggest surprise in plain words with natural frequencies ("You
+//! expected about 1 in 10 … It was 1 in 15 (n = 15) …"), then every other
+//! assumption that does not hold, then those without evidence yet.
+
+use chrono::NaiveDate;
+use funnel_ledger::model::{Assumption, Entry, EntryKind, Metric};
+use funnel_ledger::value::DurationUnit;
+use funnel_ledger::Ledger;
+use rust_decimal::Decimal;
+
+use crate::context::{within, Context};
+use crate::deals::{self, DealFacts};
+use crate::report::{Cell, Column, Kind, Report};
+use crate::stats::{self, Verdict};
+use crate::words::{self, about, chance, f64_of, in_words, list, money};
+use crate::Analysis;
+
+pub struct Surprises;
+
+impl Analysis for Surprises {
+    fn name(&self) -> &'static str {
+        "surprises"
+    }
+
+    fn description(&self) -> &'static str {
+        "assumptions against reality: exact tests, surprise in bits, most surprising first"
+    }
+
+    fn run(&self, ledger: &Ledger, ctx: &Context) -> Report {
+        let columns = vec![
+            Column::new("assumption", "assumption", Kind::Text),
+            Column::new("source", "source", Kind::Text).optional(4),
+            Column::new("metric", "metric", Kind::Text).optional(5),
+            Column::new("channel", "channel", Kind::Text).optional(5),
+            Column::new("assumed", "assumed", Kind::Mixed).optional(3),
+            Column::new("observed", "observed", Kind::Mixed),
+            Column::new("n", "n", Kind::Count),
+            Column::new("interval_low", "interval\nlow", Kind::Ratio).optional(2),
+            Column::new("interval_high", "\nhigh", Kind::Ratio).optional(2),
+            Column::new("p_value", "p", Kind::PValue),
+            Column::new("surprise_bits", "bits", Kind::Bits),
+            Column::new("verdict", "verdict", Kind::Text),
+        ];
+        let mut report = Report::new(
+            self.name(),
+            "Surprises: your assumptions against what happened",
+            ctx,
+            columns,
+        );
+        // Each assumption's evidence runs from its own date to the as-of
+        // date; the period does not narrow it, so the report says so.
+        report.from = None;
+        report.to = ctx.as_of;
+        let facts = deals::facts(ledger, ctx.as_of);
+        let mut evaluations: Vec<Evaluation> = ledger
+            .entries
+            .iter()
+            .filter(|e| e.date <= ctx.as_of)
+            .filter_map(|entry| match &entry.kind {
+                EntryKind::Assume(assumption) => Some((entry, assumption)),
+                _ => None,
+            })
+            .filter(|(_, a)| match (&ctx.channel, &a.channel) {
+                (None, _) => true,
+                (Some(filter), Some(via)) => within(&via.value, filter),
+                (Some(_), None) => false,
+            })
+            .map(|(entry, assumption)| evaluate(ledger, ctx, &facts, entry, assumption))
+            .collect();
+        // Most surprising first; a stable sort keeps file order for ties.
+        // Assumptions without evidence have no p-value and come last.
+        evaluations.sort_by(|a, b| {
+            b.bits()
+                .unwrap_or(-1.0)
+                .total_cmp(&a.bits().unwrap_or(-1.0))
+        });
+
+        for e in &evaluations {
+            let (low, high) = e.interval.map_or((Cell::Empty, Cell::Empty), |(l, h)| {
+                (Cell::Fraction(l), Cell::Fraction(h))
+            });
+            report.rows.push(vec![
+                Cell::text(e.text.clone()),
+                Cell::text(e.source.clone()),
+                Cell::text(e.metric),
+                e.channel.clone().map_or(Cell::Empty, Cell::Text),
+                e.assumed.clone(),
+                e.observed.clone(),
+                Cell::Count(e.n),
+                low,
+                high,
+                e.p.map_or(Cell::Empty, Cell::Number),
+                e.bits().map_or(Cell::Empty, Cell::Number),
+                Cell::text(e.verdict.as_str()),
+            ]);
+        }
+        findings(&mut report, &evaluations);
+        report
+    }
+}
+
+/// One assumption held against its evidence.
+struct Evaluation {
+    text: String,
+    source: String,
+    metric: &'static str,
+    channel: Option<String>,
+    assumed: Cell,
+    observed: Cell,
+    n: u64,
+    interval: Option<(f64, f64)>,
+    /// `None`: no evidence.
+    p: Option<f64>,
+    verdict: Verdict,
+    /// The finding: what was expected, what happened, how likely by chance.
+    sentence: String,
+}
+
+impl Evaluation {
+    fn bits(&self) -> Option<f64> {
+        self.p.map(stats::surprise_bits)
+    }
+}
+
+fn evaluate(
+    ledger: &Ledger,
+    ctx: &Context,
+    facts: &[DealFacts<'_>],
+    entry: &Entry,
+    assumption: &Assumption,
+) -> Evaluation {
+    let since = entry.date;
+    let via = assumption.channel.as_ref().map(|c| c.value.as_str());
+    let of_channel = |deal: &DealFacts<'_>| via.is_none_or(|c| within(deal.channel, c));
+    // The evidence deals: lead in [assumption date, as-of], of the channel.
+    let evidence: Vec<&DealFacts<'_>> = facts
+        .iter()
+        .filter(|d| d.lead_date >= since && of_channel(d))
+        .collect();
+    let currency = ctx.currency.map(|c| c.to_string());
+    let currency = currency.as_deref();
+    let (file, line, _) = ledger.sources.location(entry.span);
+    let via_words = via.map(|c| format!(" via `{c}`")).unwrap_or_default();
+    let mut e = Evaluation {
+        text: assumption.text.clone(),
+        source: format!("{file}:{line}"),
+        metric: assumption.metric.name(),
+        channel: via.map(str::to_owned),
+        assumed: Cell::Empty,
+        observed: Cell::Empty,
+        n: 0,
+        interval: None,
+        p: None,
+        verdict: Verdict::NoEvidence,
+        sentence: String::new(),
+    };
+    let stage = |name: &str| ledger.stages.index(name).unwrap_or(0);
+    match &assumption.metric {
+        Metric::Conversion { from, to, percent } => {
+            let p0 = fraction(*percent);
+            let c = deals::conversion(&evidence, stage(from), stage(to));
+            let subject = if stage(from) == 0 {
+                "leads".to_owned()
+            } else {
+                format!("deals that reached `{}`", from.value)
+            };
+            let goal = if stage(to) == ledger.stages.won() {
+                "to be won".to_owned()
+            } else {
+                format!("to reach `{}`", to.value)
+            };
+            e.assumed = Cell::Fraction(p0);
+            let expected = format!("You expected {} {subject}{via_words} {goal}.", about(p0));
+            proportion(&mut e, c.k as u64, c.n as u64, p0, expected, since);
+        }
+        Metric::Share { percent } => {
+            let p0 = fraction(*percent);
+            // The share is of all won deals, so the evidence is not
+            // restricted to the channel here.
+            let won: Vec<&DealFacts<'_>> = facts
+                .iter()
+                .filter(|d| d.lead_date >= since && d.is_won())
+                .collect();
+            let k = won.iter().filter(|d| of_channel(d)).count() as u64;
+            e.assumed = Cell::Fraction(p0);
+            let expected = format!("You expected {} won deals to come{via_words}.", about(p0));
+            proportion(&mut e, k, won.len() as u64, p0, expected, since);
+        }
+        Metric::Cycle { from, to, duration } => {
+            let claim = duration.days();
+            let days: Vec<Decimal> = evidence
+                .iter()
+                .filter_map(|d| d.days_between(stage(from), stage(to)))
+                .map(Decimal::from)
+                .collect();
+            e.assumed = Cell::Days(f64_of(claim));
+            let show = |d: Decimal| format!("{} days", words::decimal(d.round_dp(1).normalize()));
+            let expected = format!(
+                "You expected a median of {} from `{}` to `{}`{via_words}.",
+                show(claim),
+                from.value,
+                to.value
+            );
+            let claim = MedianClaim {
+                claim,
+                expected,
+                noun: "deals",
+                above: "took longer",
+                below: "were quicker",
+                show: &show,
+                cell: |d| Cell::Days(f64_of(d)),
+            };
+            median(&mut e, days, claim, since);
+        }
+        Metric::Value { amount } => {
+            let claim = ledger
+                .to_base(amount.value, entry.date)
+                .unwrap_or(Decimal::ZERO);
+            let values: Vec<Decimal> = evidence
+                .iter()
+                .filter(|d| d.is_won())
+                .map(|d| d.value)
+                .collect();
+            e.assumed = Cell::money(claim);
+            let show = |d: Decimal| money(d, currency);
+            let expected = format!(
+                "You expected a median won deal{via_words} of {}.",
+                show(claim)
+            );
+            let claim = MedianClaim {
+                claim,
+                expected,
+                noun: "won deals",
+                above: "above",
+                below: "below",
+                show: &show,
+                cell: Cell::money,
+            };
+            median(&mut e, values, claim, since);
+        }
+        Metric::Volume {
+            stage: name,
+            frequency,
+        } => {
+            let per_days = frequency.per.days();
+            let elapsed = f64_of(Decimal::from((ctx.as_of - since).num_days()) / per_days);
+            let stage = stage(name);
+            let k = facts
+                .iter()
+                .filter(|d| of_channel(d))
+                .filter(|d| {
+                    d.reached_on[stage].is_some_and(|date| date >= since && date <= ctx.as_of)
+                })
+                .count() as u64;
+            let claim = f64_of(frequency.count);
+            let unit = per_word(frequency.per);
+            let what = if stage == 0 {
+                format!("new leads{via_words}")
+            } else {
+                format!("deals{via_words} to reach `{}`", name.value)
+            };
+            e.assumed = Cell::Frequency {
+                value: claim,
+                per: frequency.per,
+            };
+            e.n = k;
+            let expected = format!(
+                "You expected about {} {what} a {unit}.",
+                words::number(claim, 1)
+            );
+            if elapsed <= 0.0 {
+                e.sentence =
+                    format!("{expected} No time has passed since you wrote it down on {since}.");
+                return e;
+            }
+            let observed = k as f64 / elapsed;
+            e.observed = Cell::Frequency {
+                value: observed,
+                per: frequency.per,
+            };
+            let lambda = claim * elapsed;
+            let p = stats::poisson_p(k, lambda);
+            e.p = Some(p);
+            e.verdict = Verdict::judge(p, k as f64 > lambda);
+            e.sentence = format!(
+                "{expected} There were {} a {unit} ({k} since {since}). If {} a {unit} were true, a result this far off would happen {}: {}.",
+                words::number(observed, 1),
+                words::number(claim, 1),
+                chance(p),
+                advice(p),
+            );
+        }
+    }
+    e
+}
+
+/// Binomial test of k of n against p0, with the Wilson interval.
+fn proportion(e: &mut Evaluation, k: u64, n: u64, p0: f64, expected: String, since: NaiveDate) {
+    e.n = n;
+    if n == 0 {
+        e.sentence = format!("{expected} No deal has been decided on it since {since}.");
+        return;
+    }
+    let p = stats::binomial_p(k, n, p0);
+    e.observed = Cell::Rate { k, n };
+    e.interval = stats::wilson(k, n);
+    e.p = Some(p);
+    e.verdict = Verdict::judge(p, (k as f64) > p0 * n as f64);
+    e.sentence = format!(
+        "{expected} It was {} (n = {n}). If {} were true, a result this far off would happen {}: {}.",
+        in_words(k, n),
+        words::frequency(p0),
+        chance(p),
+        advice(p),
+    );
+}
+
+/// A claimed median and the words to talk about it.
+struct MedianClaim<'a> {
+    claim: Decimal,
+    /// The sentence saying what was expected.
+    expected: String,
+    /// What the observations are: "deals", "won deals".
+    noun: &'a str,
+    /// How observations above and below the claim are called.
+    above: &'a str,
+    below: &'a str,
+    show: &'a dyn Fn(Decimal) -> String,
+    cell: fn(Decimal) -> Cell,
+}
+
+/// Sign test of a claimed median.
+fn median(
+    e: &mut Evaluation,
+    observations: Vec<Decimal>,
+    claim: MedianClaim<'_>,
+    since: NaiveDate,
+) {
+    let test = stats::sign_test(&observations, &claim.claim);
+    let count = observations.len();
+    e.n = test.n;
+    let Some(observed) = deals::median(observations) else {
+        e.sentence = format!(
+            "{} No {} to judge it by since {since}.",
+            claim.expected, claim.noun
+        );
+        return;
+    };
+    e.observed = (claim.cell)(observed);
+    e.p = Some(test.p);
+    let below = test.n - test.above;
+    e.verdict = Verdict::judge(test.p, test.above > below);
+    e.sentence = format!(
+        "{} The median was {} over {count} {}: {} {}, {below} {}. If {} were the median, a result this far off would happen {}: {}.",
+        claim.expected,
+        (claim.show)(observed),
+        claim.noun,
+        test.above,
+        claim.above,
+        claim.below,
+        (claim.show)(claim.claim),
+        chance(test.p),
+        advice(test.p),
+    );
+}
+
+/// What to do about a p-value.
+fn advice(p: f64) -> &'static str {
+    if p >= 0.5 {
+        "the data fit it"
+    } else if p >= stats::ALPHA {
+        "keep watching"
+    } else if p >= 0.01 {
+        "probably not chance, look into it"
+    } else {
+        "hardly chance, time to revise it"
+    }
+}
+
+fn fraction(percent: Decimal) -> f64 {
+    (f64_of(percent) / 100.0).clamp(0.0, 1.0)
+}
+
+fn per_word(unit: DurationUnit) -> &'static str {
+    match unit {
+        DurationUnit::Days => "day",
+        DurationUnit::Weeks => "week",
+        DurationUnit::Months => "month",
+        DurationUnit::Years => "year",
+    }
+}
+
+fn findings(report: &mut Report, evaluations: &[Evaluation]) {
+    if evaluations.is_empty() {
+        report.info(
+            "No assumptions to check. Write down what you expect before the evidence comes in, like \
+             `2026-01-01 assume conversion lead->won 20%`, and this report will hold it against what happens.",
+        );
+        return;
+    }
+    let (judged, unjudged): (Vec<&Evaluation>, Vec<&Evaluation>) =
+        evaluations.iter().partition(|e| e.p.is_some());
+    match judged.first() {
+        Some(first) => {
+            let message = format!("Biggest surprise: {}", first.sentence);
+            if first.verdict == Verdict::Holds {
+                report.info(message);
+            } else {
+                report.warning(message);
+            }
+        }
+        None => report.info(format!(
+            "None of your {} assumptions has evidence yet.",
+            evaluations.len()
+        )),
+    }
+    for e in judged
+        .iter()
+        .skip(1)
+        .filter(|e| e.verdict != Verdict::Holds)
+    {
+        report.warning(e.sentence.clone());
+    }
+    if !unjudged.is_empty() && !judged.is_empty() {
+        report.info(format!(
+            "No evidence yet for {}.",
+            list(
+                unjudged
+                    .iter()
+                    .map(|e| format!("`{}` ({})", e.text, e.source))
+            )
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{date, ledger};
+
+    fn column(report: &Report, name: &str) -> Vec<Cell> {
+        let index = report.column(name).unwrap();
+        report.rows.iter().map(|r| r[index].clone()).collect()
+    }
+
+    #[test]
+    fn units_of_claims() {
+        // 6w is 42 days; 100 USD on 2026-01-01 at 0.9 is 90 EUR; 2/w per week.
+        let l = ledger(
+            "option currency EUR\n2026-01-01 price USD 0.9 EUR\n2026-02-01 price USD 0.5 EUR\n\
+             2026-01-01 assume cycle lead->won 6w\n2026-01-01 assume value 100 USD\n\
+             2026-01-01 assume volume lead 2/w\n2026-01-08 lead a via x\n",
+        );
+        let report = Surprises.run(&l, &Context::new(&l, date("2026-01-15")));
+        let assumed = column(&report, "assumed");
+        let texts = column(&report, "assumption");
+        let of = |text: &str| {
+            assumed[texts.iter().position(|t| *t == Cell::text(text)).unwrap()].clone()
+        };
+        assert_eq!(of("cycle lead->won 6w"), Cell::Days(42.0));
+        assert_eq!(of("value 100 USD"), Cell::money(Decimal::from(90)));
+        // 14 days = 2 weeks elapsed, 1 lead: observed 0.5 a week.
+        let volume = texts
+            .iter()
+            .position(|t| *t == Cell::text("volume lead 2/w"))
+            .unwrap();
+        assert_eq!(
+            report.rows[volume][5],
+            Cell::Frequency {
+                value: 0.5,
+                per: DurationUnit::Weeks
+            }
+        );
+    }
+
+    #[test]
+    fn no_time_elapsed_is_no_evidence_for_a_volume() {
+        let l = ledger("2026-01-01 assume volume lead 8/mo\n2026-01-01 lead a via x\n");
+        let report = Surprises.run(&l, &Context::new(&l, date("2026-01-01")));
+        assert_eq!(column(&report, "verdict"), [Cell::text("no evidence")]);
+        assert_eq!(column(&report, "p_value"), [Cell::Empty]);
+        assert_eq!(column(&report, "n"), [Cell::Count(1)]);
+    }
+
+    #[test]
+    fn medians_all_equal_to_the_claim_hold() {
+        let l = ledger("2026-01-01 assume cycle lead->won 10d\n2026-01-01 lead a via x\n2026-01-11 won a 1 EUR\n");
+        let report = Surprises.run(&l, &Context::new(&l, date("2026-02-01")));
+        assert_eq!(column(&report, "n"), [Cell::Count(0)]);
+        assert_eq!(column(&report, "p_value"), [Cell::Number(1.0)]);
+        assert_eq!(column(&report, "verdict"), [Cell::text("holds")]);
+    }
+
+    #[test]
+    fn no_assumptions_says_how_to_write_one() {
+        let l = ledger("2026-01-01 lead a via x\n");
+        let report = Surprises.run(&l, &Context::new(&l, date("2026-02-01")));
+        assert!(report.rows.is_empty());
+        assert!(report.findings[0]
+            .message
+            .starts_with("No assumptions to check."));
+    }
+}

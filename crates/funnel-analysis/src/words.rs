@@ -1,0 +1,297 @@
+//! Numbers in words for findings: natural frequencies ("about 1 in 10"),
+//! money with thousands separators ("12,000 EUR"), plurals. The CLI's table
+//! view uses the same formatting so a finding and its table agree.
+
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// A proportion as a natural frequency `a in b`, and whether it is exact.
+///
+/// Small proportions read as "1 in N" (1/15 → "1 in 15"); others as the
+/// nearest fraction with a denominator up to 10 (0.4 → "2 in 5"). A
+/// fraction k/n that reduces to a denominator of at most 20 is given
+/// exactly (2/15 → "2 in 15").
+pub fn natural(k: u64, n: u64) -> (u64, u64, bool) {
+    if n == 0 {
+        return (0, 0, true);
+    }
+    if k == 0 || k >= n {
+        return (k, n, true);
+    }
+    let g = gcd(k, n);
+    let (a, b) = (k / g, n / g);
+    if b <= 20 {
+        return (a, b, true);
+    }
+    let (a, b) = approximate(k as f64 / n as f64);
+    (a, b, false)
+}
+
+/// The natural frequency closest to a proportion p in [0, 1], in the
+/// forms people read best: "1 in N" below 1 in 4, "N−1 in N" above 3 in
+/// 4, and in between the simplest of halves, thirds, quarters, fifths and
+/// tenths that is within 2.5 points of the closest of them.
+pub fn approximate(p: f64) -> (u64, u64) {
+    let p = p.clamp(0.0, 1.0);
+    if p == 0.0 || p == 1.0 {
+        return (p as u64, 1);
+    }
+    let cap = |x: f64| {
+        if x >= 1e15 {
+            1_000_000_000_000_000
+        } else {
+            x as u64
+        }
+    };
+    if p < 0.25 {
+        return (1, cap((1.0 / p).round()));
+    }
+    if p > 0.75 {
+        let n = cap((1.0 / (1.0 - p)).round()).max(2);
+        return (n - 1, n);
+    }
+    let candidates: Vec<(u64, u64, f64)> = [2u64, 3, 4, 5, 10]
+        .iter()
+        .map(|&b| {
+            let a = ((p * b as f64).round() as u64).clamp(1, b - 1);
+            (a, b, (a as f64 / b as f64 - p).abs())
+        })
+        .collect();
+    let best = candidates.iter().map(|c| c.2).fold(f64::INFINITY, f64::min);
+    let (a, b, _) = candidates
+        .into_iter()
+        .find(|c| c.2 <= best + 0.025 + 1e-12)
+        .unwrap_or((1, 2, 0.0));
+    (a, b)
+}
+
+/// A proportion as a natural frequency without "about": "1 in 10", "all",
+/// "none".
+pub fn frequency(p: f64) -> String {
+    match approximate(p) {
+        (0, _) => "none".to_owned(),
+        (a, b) if a == b => "all".to_owned(),
+        (a, b) => format!("{} in {}", thousands(a), thousands(b)),
+    }
+}
+
+/// "1 in 10", "about 2 in 5", "none of 12", "all 4".
+pub fn in_words(k: u64, n: u64) -> String {
+    let (a, b, exact) = natural(k, n);
+    let about = if exact { "" } else { "about " };
+    format!("{about}{} in {}", thousands(a), thousands(b))
+}
+
+/// A proportion as "about a in b" ("all" and "none" at the ends).
+pub fn about(p: f64) -> String {
+    match approximate(p) {
+        (0, _) | (1, 1) => frequency(p),
+        _ => format!("about {}", frequency(p)),
+    }
+}
+
+/// How often a p-value's result would happen by chance, in words: "about 1
+/// time in 3", "less than 1 time in a million".
+pub fn chance(p: f64) -> String {
+    if p >= 0.75 {
+        "most of the time".to_owned()
+    } else if p >= 0.4 {
+        "about 1 time in 2".to_owned()
+    } else if p < 1e-6 {
+        "less than 1 time in a million".to_owned()
+    } else {
+        let n = (1.0 / p).round() as u64;
+        format!("about 1 time in {}", thousands(round_significant(n)))
+    }
+}
+
+/// Keeps two significant digits of a large count (12,345 → 12,000).
+fn round_significant(n: u64) -> u64 {
+    if n < 100 {
+        return n;
+    }
+    let scale = 10u64.pow(n.ilog10() - 1);
+    (n + scale / 2) / scale * scale
+}
+
+fn gcd(mut a: u64, mut b: u64) -> u64 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a.max(1)
+}
+
+/// An integer with `,` between thousands.
+pub fn thousands(n: u64) -> String {
+    group(&n.to_string())
+}
+
+/// Money for people: whole units with thousands separators (`12,000 EUR`,
+/// `-420 EUR`); below 100 the cents are kept when there are any (`85.50
+/// EUR`), so small hourly figures stay meaningful.
+pub fn money(value: Decimal, currency: Option<&str>) -> String {
+    let number = money_number(value);
+    match currency {
+        Some(c) => format!("{number} {c}"),
+        None => number,
+    }
+}
+
+/// The number part of [`money`].
+pub fn money_number(value: Decimal) -> String {
+    let places = if value.abs() < Decimal::ONE_HUNDRED {
+        2
+    } else {
+        0
+    };
+    let rounded = value.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero);
+    let shown = if rounded.is_zero() {
+        Decimal::ZERO
+    } else if rounded.fract().is_zero() {
+        rounded.trunc().normalize()
+    } else {
+        let mut cents = rounded;
+        cents.rescale(2);
+        cents
+    };
+    decimal(shown)
+}
+
+/// A decimal with thousands separators in its integer part, as written.
+pub fn decimal(value: Decimal) -> String {
+    let text = value.to_string();
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.as_str()),
+    };
+    let (int, frac) = match digits.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (digits, None),
+    };
+    let mut out = format!("{sign}{}", group(int));
+    if let Some(frac) = frac {
+        out.push('.');
+        out.push_str(frac);
+    }
+    out
+}
+
+fn group(digits: &str) -> String {
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    // A separator goes before every digit that starts a group of three
+    // counted from the right.
+    let first_group = digits.len() % 3;
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && i % 3 == first_group {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A count with its noun: "1 deal", "3 deals".
+pub fn count(n: usize, singular: &str, plural: &str) -> String {
+    format!(
+        "{} {}",
+        thousands(n as u64),
+        if n == 1 { singular } else { plural }
+    )
+}
+
+/// Up to six items joined by commas, then "and N more".
+pub fn list(items: impl IntoIterator<Item = String>) -> String {
+    const SHOWN: usize = 6;
+    let items: Vec<String> = items.into_iter().collect();
+    if items.len() <= SHOWN {
+        return items.join(", ");
+    }
+    format!(
+        "{} and {} more",
+        items[..SHOWN].join(", "),
+        items.len() - SHOWN
+    )
+}
+
+/// A number with at most `places` decimals, trailing zeros dropped.
+pub fn number(value: f64, places: u32) -> String {
+    let d = Decimal::from_f64_retain(value).unwrap_or_default();
+    let rounded = d
+        .round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero)
+        .normalize();
+    decimal(rounded)
+}
+
+/// Hours as written: "12.5 h".
+pub fn hours(value: Decimal) -> String {
+    format!("{} h", decimal(value.round_dp(2).normalize()))
+}
+
+/// Hours in a sentence: "1 hour", "12.5 hours".
+pub fn hours_words(value: Decimal) -> String {
+    let value = value.round_dp(2).normalize();
+    format!(
+        "{} hour{}",
+        decimal(value),
+        if value == Decimal::ONE { "" } else { "s" }
+    )
+}
+
+/// A percentage with one decimal: "25.0%".
+pub fn percent(p: f64) -> String {
+    format!("{:.1}%", p * 100.0)
+}
+
+/// The `to_f64` of a decimal, 0 when out of range.
+pub fn f64_of(value: Decimal) -> f64 {
+    value.to_f64().unwrap_or(0.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn natural_frequencies() {
+        assert_eq!(in_words(1, 15), "1 in 15");
+        assert_eq!(in_words(2, 15), "2 in 15");
+        assert_eq!(in_words(3, 12), "1 in 4");
+        assert_eq!(in_words(0, 7), "0 in 7");
+        assert_eq!(in_words(4, 4), "4 in 4");
+        assert_eq!(in_words(31, 137), "about 1 in 4");
+        assert_eq!(about(0.1), "about 1 in 10");
+        assert_eq!(about(0.5), "about 1 in 2");
+        assert_eq!(about(0.4), "about 2 in 5");
+        assert_eq!(about(0.3), "about 3 in 10");
+        assert_eq!(about(0.15), "about 1 in 7");
+        assert_eq!(about(0.02), "about 1 in 50");
+        assert_eq!(about(14.0 / 26.0), "about 1 in 2");
+        assert_eq!(about(2.0 / 3.0), "about 2 in 3");
+        assert_eq!(about(0.75), "about 3 in 4");
+        assert_eq!(about(0.95), "about 19 in 20");
+        assert_eq!(about(1.0), "all");
+        assert_eq!(about(0.0), "none");
+    }
+
+    #[test]
+    fn chances() {
+        assert_eq!(chance(1.0), "most of the time");
+        assert_eq!(chance(0.35), "about 1 time in 3");
+        assert_eq!(chance(0.031), "about 1 time in 32");
+        assert_eq!(chance(0.000081), "about 1 time in 12,000");
+        assert_eq!(chance(1e-9), "less than 1 time in a million");
+    }
+
+    #[test]
+    fn money_for_people() {
+        let m = |s: &str| money(Decimal::from_str(s).unwrap(), Some("EUR"));
+        assert_eq!(m("12000"), "12,000 EUR");
+        assert_eq!(m("1234567.89"), "1,234,568 EUR");
+        assert_eq!(m("-420.4"), "-420 EUR");
+        assert_eq!(m("85.5"), "85.50 EUR");
+        assert_eq!(m("85"), "85 EUR");
+        assert_eq!(m("0"), "0 EUR");
+        assert_eq!(money(Decimal::from(5), None), "5");
+    }
+}

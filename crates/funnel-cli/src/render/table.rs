@@ -1,0 +1,447 @@
+//! The table view: a title, a line saying what was analysed, aligned
+//! columns in human units (`25.0% (3 of 12)`, `12,000`, `7.5`, with the
+//! unit — `EUR`, `h`, `days` — in the header), and the findings
+//! underneath. Colour only on a terminal and never with `NO_COLOR`.
+//!
+//! Tables fit the width (`COLUMNS`, else 100) where they can: a grouping
+//! first column (the funnel's channel) becomes a heading above each group, the columns an
+//! analysis marks optional are left out (and named under the table), and
+//! then the widest text column wraps.
+
+use std::cmp::Reverse;
+use std::io::Write;
+
+use anyhow::Result;
+use funnel_analysis::words::{self, money, money_number, number, percent};
+
+use funnel_analysis::{Cell, Column, Context, Kind, Report, Severity};
+use funnel_ledger::value::DurationUnit;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// How the table is drawn.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Style {
+    pub colour: bool,
+    /// The width to fit, in characters.
+    pub width: usize,
+}
+
+impl Style {
+    /// Colour on a terminal unless `NO_COLOR` is set (to anything but the
+    /// empty string); width from `COLUMNS`, else 100.
+    pub fn detect(terminal: bool) -> Style {
+        let colour = terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        let width = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse().ok())
+            .filter(|w| *w >= 40)
+            .unwrap_or(100);
+        Style { colour, width }
+    }
+
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.colour && !text.is_empty() {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    }
+}
+
+const GAP: usize = 2;
+
+pub fn write(out: &mut impl Write, reports: &[Report], ctx: &Context, style: &Style) -> Result<()> {
+    for (i, report) in reports.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        write_one(out, report, ctx, style)?;
+    }
+    Ok(())
+}
+
+fn write_one(out: &mut impl Write, report: &Report, ctx: &Context, style: &Style) -> Result<()> {
+    writeln!(out, "{}", style.paint("1", &report.title))?;
+    writeln!(out, "{}", style.paint("2", &subtitle(report, ctx)))?;
+    writeln!(out)?;
+
+    let currency = report.currency.as_deref();
+    let cells: Vec<Vec<String>> = report
+        .rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .zip(&report.columns)
+                .map(|(cell, column)| display(cell, column.kind, currency))
+                .collect()
+        })
+        .collect();
+    // A grouping first column (the funnel's channel) becomes a heading
+    // above each group instead of a column.
+    if report.rows.is_empty() {
+        // No table to draw: the findings say why.
+        return write_findings(out, report, style);
+    }
+    let grouped = report.columns.first().is_some_and(|c| c.groups_rows);
+    let first = usize::from(grouped);
+    let layout = Layout::new(
+        &report.columns[first..],
+        &cells,
+        first,
+        currency,
+        style.width,
+    );
+
+    for row in 0..layout.height() {
+        let texts: Vec<String> = layout
+            .headers
+            .iter()
+            .map(|lines| lines[row].clone())
+            .collect();
+        let text = layout.line(&texts);
+        // Skip a header line that only left-out columns used.
+        if !text.is_empty() {
+            writeln!(out, "{}", style.paint("1", &text))?;
+        }
+    }
+    let rule = "─".repeat(layout.total());
+    writeln!(out, "{}", style.paint("2", &rule))?;
+
+    for (i, row) in cells.iter().enumerate() {
+        if grouped && (i == 0 || cells[i - 1][0] != row[0]) {
+            if i > 0 {
+                writeln!(out)?;
+            }
+            let heading = if row[0] == "*" {
+                "all channels"
+            } else {
+                row[0].as_str()
+            };
+            writeln!(out, "{}", style.paint("1", heading))?;
+        }
+        // The total row of a table that ends with one is set apart.
+        if !grouped && i > 0 && i + 1 == cells.len() && row.first().is_some_and(|c| c == "*") {
+            writeln!(out, "{}", style.paint("2", &rule))?;
+        }
+        for text in layout.row_lines(&row[first..]) {
+            writeln!(out, "{text}")?;
+        }
+    }
+    let hidden = layout.hidden();
+    if !hidden.is_empty() {
+        let note = format!(
+            "not shown, to fit {} columns: {} (see --format csv or json)",
+            style.width,
+            hidden.join(", ")
+        );
+        for text_line in wrap(&note, style.width) {
+            writeln!(out, "{}", style.paint("2", &text_line))?;
+        }
+    }
+
+    if !report.findings.is_empty() {
+        writeln!(out)?;
+    }
+    write_findings(out, report, style)
+}
+
+/// The findings, one paragraph each: `•` to know, `!` to act on.
+fn write_findings(out: &mut impl Write, report: &Report, style: &Style) -> Result<()> {
+    for finding in &report.findings {
+        let mark = match finding.severity {
+            Severity::Info => "•".to_owned(),
+            Severity::Warning => style.paint("33", "!"),
+        };
+        let text = wrap(&finding.message, style.width.saturating_sub(2).max(20));
+        for (i, text_line) in text.iter().enumerate() {
+            let prefix = if i == 0 { mark.clone() } else { " ".to_owned() };
+            writeln!(out, "{prefix} {text_line}")?;
+        }
+    }
+    Ok(())
+}
+
+/// Which columns are shown, how wide, and which one wraps.
+struct Layout<'a> {
+    columns: &'a [Column],
+    /// Each column's header lines (label lines, then the unit), padded at
+    /// the top to the same height.
+    headers: Vec<Vec<String>>,
+    widths: Vec<usize>,
+    shown: Vec<bool>,
+    wrap_column: Option<usize>,
+}
+
+impl<'a> Layout<'a> {
+    /// Measures the columns and fits them into `width`: optional columns
+    /// are left out, highest drop order first (rightmost first among
+    /// equals), except that drop orders 1 and 2 stay when wrapping the
+    /// widest text column can make room; then that column wraps.
+    fn new(
+        columns: &'a [Column],
+        cells: &[Vec<String>],
+        first: usize,
+        currency: Option<&str>,
+        width: usize,
+    ) -> Layout<'a> {
+        let mut headers: Vec<Vec<String>> = columns
+            .iter()
+            .map(|c| {
+                let mut lines: Vec<String> = c.label.split('\n').map(str::to_owned).collect();
+                lines.extend(unit(c.kind, currency));
+                lines
+            })
+            .collect();
+        let height = headers.iter().map(Vec::len).max().unwrap_or(1);
+        for lines in &mut headers {
+            while lines.len() < height {
+                lines.insert(0, String::new());
+            }
+        }
+        let mut widths: Vec<usize> = headers
+            .iter()
+            .map(|lines| lines.iter().map(|l| text_width(l)).max().unwrap_or(0))
+            .collect();
+        for row in cells {
+            for (w, text) in widths.iter_mut().zip(&row[first..]) {
+                *w = (*w).max(text_width(text));
+            }
+        }
+        let mut layout = Layout {
+            columns,
+            headers,
+            widths,
+            shown: vec![true; columns.len()],
+            wrap_column: None,
+        };
+
+        let mut order: Vec<usize> = (0..columns.len())
+            .filter(|&i| columns[i].drop_order > 0)
+            .collect();
+        order.sort_by_key(|&i| (Reverse(columns[i].drop_order), Reverse(i)));
+        for i in order {
+            let total = layout.total();
+            if total <= width {
+                break;
+            }
+            let wrap_fits = layout
+                .wrappable()
+                .is_some_and(|(w, narrowest)| total - (layout.widths[w] - narrowest) <= width);
+            if columns[i].drop_order <= 2 && wrap_fits {
+                break;
+            }
+            layout.shown[i] = false;
+        }
+        let overflow = layout.total().saturating_sub(width);
+        if let Some((i, narrowest)) = layout.wrappable().filter(|_| overflow > 0) {
+            let narrowed = layout.widths[i].saturating_sub(overflow).max(narrowest);
+            if narrowed < layout.widths[i] {
+                layout.widths[i] = narrowed;
+                layout.wrap_column = Some(i);
+            }
+        }
+        layout
+    }
+
+    fn height(&self) -> usize {
+        self.headers.first().map_or(0, Vec::len)
+    }
+
+    /// The width of the shown columns with the gaps between them.
+    fn total(&self) -> usize {
+        let shown: Vec<usize> = (0..self.widths.len())
+            .filter(|&i| self.shown[i])
+            .map(|i| self.widths[i])
+            .collect();
+        shown.iter().sum::<usize>() + GAP * shown.len().saturating_sub(1)
+    }
+
+    /// The widest shown text column, and how narrow wrapping could make it.
+    fn wrappable(&self) -> Option<(usize, usize)> {
+        let i = (0..self.columns.len())
+            .filter(|&i| self.shown[i] && self.columns[i].kind == Kind::Text)
+            .max_by_key(|&i| self.widths[i])?;
+        let header = self.headers[i]
+            .iter()
+            .map(|l| text_width(l))
+            .max()
+            .unwrap_or(0);
+        Some((i, MIN_WRAP.max(header).min(self.widths[i])))
+    }
+
+    /// One line of the shown columns, numbers right-aligned.
+    fn line(&self, texts: &[String]) -> String {
+        let mut parts = Vec::new();
+        for (i, text) in texts.iter().enumerate().filter(|(i, _)| self.shown[*i]) {
+            let pad = " ".repeat(self.widths[i].saturating_sub(text_width(text)));
+            parts.push(if self.columns[i].kind == Kind::Text {
+                format!("{text}{pad}")
+            } else {
+                format!("{pad}{text}")
+            });
+        }
+        parts.join(&" ".repeat(GAP)).trim_end().to_owned()
+    }
+
+    /// The lines of one row: one, or more when its wrapping cell is long.
+    fn row_lines(&self, row: &[String]) -> Vec<String> {
+        match self.wrap_column {
+            Some(w) if text_width(&row[w]) > self.widths[w] => wrap(&row[w], self.widths[w])
+                .into_iter()
+                .enumerate()
+                .map(|(n, piece)| {
+                    let texts: Vec<String> = (0..row.len())
+                        .map(|i| match (i == w, n == 0) {
+                            (true, _) => piece.clone(),
+                            (false, true) => row[i].clone(),
+                            (false, false) => String::new(),
+                        })
+                        .collect();
+                    self.line(&texts)
+                })
+                .collect(),
+            _ => vec![self.line(row)],
+        }
+    }
+
+    /// The names of the columns left out.
+    fn hidden(&self) -> Vec<&str> {
+        self.columns
+            .iter()
+            .zip(&self.shown)
+            .filter(|(_, s)| !**s)
+            .map(|(c, _)| c.name.as_str())
+            .collect()
+    }
+}
+
+/// A wrapped text column is never made narrower than this.
+const MIN_WRAP: usize = 16;
+
+fn text_width(text: &str) -> usize {
+    text.chars().count()
+}
+
+/// The unit line of a column's header, for columns whose cells are plain
+/// numbers.
+fn unit(kind: Kind, currency: Option<&str>) -> Option<String> {
+    match kind {
+        Kind::Money => currency.map(str::to_owned),
+        Kind::MoneyPerHour => currency.map(|c| format!("{c}/h")),
+        Kind::Hours => Some("h".to_owned()),
+        Kind::Days => Some("days".to_owned()),
+        _ => None,
+    }
+}
+
+/// "as of 2026-11-26 · leads from 2026-01-01 to 2026-11-26 · amounts in EUR".
+fn subtitle(report: &Report, ctx: &Context) -> String {
+    let mut parts = vec![format!("as of {}", report.as_of)];
+    parts.push(match report.from {
+        Some(from) => format!("period {from} to {}", report.to),
+        None if report.to == report.as_of => "everything up to the as-of date".to_owned(),
+        None => format!("everything up to {}", report.to),
+    });
+    if let Some(channel) = &ctx.channel {
+        parts.push(format!("channel {channel} and its sub-channels"));
+    }
+    if let Some(depth) = ctx.depth {
+        parts.push(format!("channels grouped at depth {depth}"));
+    }
+    if let Some(currency) = &report.currency {
+        parts.push(format!("amounts in {currency}"));
+    }
+    parts.join(" · ")
+}
+
+/// A cell in human units.
+pub fn display(cell: &Cell, kind: Kind, currency: Option<&str>) -> String {
+    match cell {
+        Cell::Empty => "–".to_owned(),
+        Cell::Text(text) => text.clone(),
+        Cell::Count(n) => words::thousands(*n),
+        // In money, hour and day columns the unit is in the header.
+        Cell::Money(d) if matches!(kind, Kind::Money | Kind::MoneyPerHour) => money_number(*d),
+        Cell::Money(d) => money(*d, currency),
+        Cell::Hours(d) if kind == Kind::Hours => number(words::f64_of(*d), 2),
+        Cell::Hours(d) => words::hours(*d),
+        Cell::Days(x) if kind == Kind::Days => number(*x, 1),
+        Cell::Rate { k, n } => format!("{} ({k} of {n})", percent(*k as f64 / *n as f64)),
+        Cell::Fraction(x) => percent(*x),
+        Cell::Days(x) => format!("{} d", number(*x, 1)),
+        Cell::Frequency { value, per } => format!("{}/{}", number(*value, 1), per_unit(*per)),
+        Cell::Number(x) => match kind {
+            Kind::PValue => p_value(*x),
+            Kind::Bits => format!("{x:.1}"),
+            _ => number(*x, 1),
+        },
+        Cell::Date(date) => date.to_string(),
+    }
+}
+
+fn per_unit(unit: DurationUnit) -> &'static str {
+    match unit {
+        DurationUnit::Days => "d",
+        DurationUnit::Weeks => "w",
+        DurationUnit::Months => "mo",
+        DurationUnit::Years => "y",
+    }
+}
+
+/// Two decimals, three below 0.01, and `<0.001` below that; rounded half
+/// away from zero (0.625 is `0.63`), as people round by hand.
+fn p_value(p: f64) -> String {
+    let places = match p {
+        p if p >= 0.995 => return "1".to_owned(),
+        p if p >= 0.01 => 2,
+        p if p >= 0.001 => 3,
+        _ => return "<0.001".to_owned(),
+    };
+    let mut rounded = Decimal::from_f64_retain(p)
+        .unwrap_or_default()
+        .round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero);
+    rounded.rescale(places);
+    rounded.to_string()
+}
+
+/// Greedy word wrap (words longer than the width stay whole).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    for word in text.split(' ') {
+        if !current.is_empty() && current.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(word);
+    }
+    lines.push(current);
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_at_width() {
+        assert_eq!(wrap("aa bb cc", 5), ["aa bb", "cc"]);
+        assert_eq!(
+            wrap("averyveryverylongword x", 5),
+            ["averyveryverylongword", "x"]
+        );
+    }
+
+    #[test]
+    fn p_values() {
+        assert_eq!(p_value(1.0), "1");
+        assert_eq!(p_value(0.3456), "0.35");
+        assert_eq!(p_value(0.625), "0.63");
+        assert_eq!(p_value(0.375), "0.38");
+        assert_eq!(p_value(0.1), "0.10");
+        assert_eq!(p_value(0.0031), "0.003");
+        assert_eq!(p_value(0.00001), "<0.001");
+    }
+}

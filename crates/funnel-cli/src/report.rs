@@ -1,0 +1,187 @@
+//! `funnel report` and `funnel analyses`: pick the analyses, read and check
+//! the ledger (a ledger with errors is not analysed), run them over one
+//! shared context, and render the reports as a table, CSV or JSON.
+
+use std::io::{IsTerminal, Write};
+
+use anyhow::Result;
+use funnel_analysis::{Analysis, Context, ANALYSES};
+use funnel_ledger::suggest::closest;
+use funnel_ledger::Ledger;
+
+use crate::cli::{DiagnosticFormat, ReportArgs, ReportFormat};
+use crate::diagnostics;
+use crate::exit;
+use crate::render;
+
+pub fn run(args: &ReportArgs) -> Result<u8> {
+    let analyses = match select(&args.analyses) {
+        Ok(analyses) => analyses,
+        Err(message) => return usage(&message),
+    };
+    if args.format == ReportFormat::Csv && analyses.len() != 1 {
+        return usage(&format!(
+            "CSV holds one table, so `--format csv` takes exactly one analysis, like `funnel report channels --format csv` \
+             ({} selected: {})",
+            analyses.len(),
+            names(&analyses)
+        ));
+    }
+    let ledger_args = args.ledger();
+    let as_of = ledger_args.as_of();
+    let (from, to) = match args.period {
+        Some(period) => {
+            let (from, to) = period.resolve(as_of);
+            (Some(from), Some(to))
+        }
+        None => (args.from, args.to),
+    };
+    if let (Some(from), Some(to)) = (from, to) {
+        if from > to {
+            return usage(&format!(
+                "the period starts on {from}, after it ends on {to}"
+            ));
+        }
+    }
+
+    let checked = ledger_args.load(false)?;
+    if checked.errors() > 0 {
+        let mut err = std::io::stderr().lock();
+        diagnostics::print(&mut err, &checked, DiagnosticFormat::Human)?;
+        writeln!(err, "the ledger has errors, so it is not analysed: fix them first (`funnel check` shows them too)")?;
+        return Ok(exit::FAILED);
+    }
+    let ledger = &checked.ledger;
+    let mut ctx = Context::new(ledger, as_of).with_period(from, to);
+    if let Some(from) = ctx.from.filter(|from| *from > ctx.to) {
+        return usage(&format!(
+            "the period starts on {from}, after the as-of date {as_of}: nothing in it has happened yet \
+             (use --as-of to judge the ledger on a later day)"
+        ));
+    }
+    ctx.channel = args.channel.clone();
+    ctx.depth = args.depth.map(usize::from);
+    if let Some(channel) = &ctx.channel {
+        warn_unknown_channel(ledger, channel);
+    }
+
+    let reports: Vec<_> = analyses.iter().map(|a| a.run(ledger, &ctx)).collect();
+    let mut out = std::io::stdout().lock();
+    let written = match args.format {
+        ReportFormat::Table => {
+            let style = render::table::Style::detect(std::io::stdout().is_terminal());
+            render::table::write(&mut out, &reports, &ctx, &style)
+        }
+        ReportFormat::Csv => render::csv::write(&mut out, &reports[0]),
+        ReportFormat::Json => render::json::write(&mut out, &reports),
+    }
+    .and_then(|()| Ok(out.flush()?));
+    match written {
+        // `funnel report | head` closes the pipe early: not an error.
+        Err(err) if is_broken_pipe(&err) => Ok(exit::OK),
+        Err(err) => Err(err),
+        Ok(()) => Ok(exit::OK),
+    }
+}
+
+/// Whether writing failed because the reader went away, through whichever
+/// writer (plain IO, serde_json, csv) reported it.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        let kind = if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            Some(io.kind())
+        } else if let Some(json) = cause.downcast_ref::<serde_json::Error>() {
+            json.io_error_kind()
+        } else if let Some(csv) = cause.downcast_ref::<csv::Error>() {
+            match csv.kind() {
+                csv::ErrorKind::Io(io) => Some(io.kind()),
+                _ => None,
+            }
+        } else {
+            None
+        };
+        kind == Some(std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// `funnel analyses`: every analysis with its one-line description.
+pub fn list() -> Result<u8> {
+    let mut out = std::io::stdout().lock();
+    let width = ANALYSES.iter().map(|a| a.name().len()).max().unwrap_or(0);
+    for analysis in ANALYSES {
+        writeln!(
+            out,
+            "{:width$}  {}",
+            analysis.name(),
+            analysis.description()
+        )?;
+    }
+    Ok(exit::OK)
+}
+
+/// The analyses named on the command line, or all in registry order.
+fn select(names: &[String]) -> Result<Vec<&'static dyn Analysis>, String> {
+    if names.is_empty() {
+        return Ok(ANALYSES.to_vec());
+    }
+    let mut selected = Vec::new();
+    for name in names {
+        match funnel_analysis::find(name) {
+            Some(analysis) => selected.push(analysis),
+            None => {
+                let mut message = format!("unknown analysis `{name}`");
+                if let Some(best) = closest(name, ANALYSES.iter().map(|a| a.name())) {
+                    message.push_str(&format!("; did you mean `{best}`?"));
+                } else if name.contains(['/', '\\', '.']) {
+                    message.push_str("; to read a ledger file, name it with `-f FILE`");
+                }
+                message.push_str("\n\nthe analyses are:\n");
+                let width = ANALYSES.iter().map(|a| a.name().len()).max().unwrap_or(0);
+                for a in ANALYSES {
+                    message.push_str(&format!("  {:width$}  {}\n", a.name(), a.description()));
+                }
+                return Err(message.trim_end().to_owned());
+            }
+        }
+    }
+    Ok(selected)
+}
+
+fn names(analyses: &[&dyn Analysis]) -> String {
+    analyses
+        .iter()
+        .map(|a| a.name())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn usage(message: &str) -> Result<u8> {
+    eprintln!("error: {message}");
+    Ok(exit::USAGE)
+}
+
+/// A `--channel` that names nothing in the ledger is most likely a typo:
+/// say so on standard error (the reports are still printed, empty).
+fn warn_unknown_channel(ledger: &Ledger, channel: &str) {
+    let mut known: Vec<&str> = ledger.channels.keys().map(String::as_str).collect();
+    known.extend(ledger.deals.values().map(|d| d.channel.as_str()));
+    for entry in &ledger.entries {
+        if let funnel_ledger::model::EntryKind::Spent {
+            on: funnel_ledger::model::SpentOn::Channel(c),
+            ..
+        } = &entry.kind
+        {
+            known.push(&c.value);
+        }
+    }
+    if known
+        .iter()
+        .any(|k| funnel_analysis::context::within(k, channel))
+    {
+        return;
+    }
+    let hint = closest(channel, known.iter().copied())
+        .map(|best| format!("; did you mean `{best}`?"))
+        .unwrap_or_default();
+    eprintln!("warning: no channel `{channel}` in the ledger{hint}");
+}

@@ -16,8 +16,17 @@ use crate::value::Currency;
 /// entries belong to which of the two is unknowable, so the date rules
 /// skip those deals rather than report consequences of one mistake.
 pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, HashSet<String>) {
-    let Read { sources, items, unresolved, failed_leads, .. } = read;
-    let mut ledger = Ledger { sources, ..Ledger::default() };
+    let Read {
+        sources,
+        items,
+        unresolved,
+        failed_leads,
+        ..
+    } = read;
+    let mut ledger = Ledger {
+        sources,
+        ..Ledger::default()
+    };
     let mut entries = Vec::new();
     let mut seen_options: HashMap<String, Span> = HashMap::new();
     let mut stages_at: Option<Span> = None;
@@ -36,7 +45,11 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
             DirectiveKind::Include { .. } => {}
             DirectiveKind::Option { name, value } => {
                 if let Some(first) = seen_options.get(&name.value) {
-                    diagnostics.push(duplicate(name.span, *first, &format!("option `{}`", name.value)));
+                    diagnostics.push(duplicate(
+                        name.span,
+                        *first,
+                        &format!("option `{}`", name.value),
+                    ));
                     continue;
                 }
                 seen_options.insert(name.value.clone(), name.span);
@@ -56,18 +69,36 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
             }
             DirectiveKind::Channel { name, title } => {
                 if let Some(first) = ledger.channels.get(&name.value) {
-                    diagnostics.push(duplicate(name.span, first.span, &format!("channel `{}`", name.value)));
+                    diagnostics.push(duplicate(
+                        name.span,
+                        first.span,
+                        &format!("channel `{}`", name.value),
+                    ));
                     continue;
                 }
-                let channel = Channel { name: name.value.clone(), title, span: name.span, extras: directive.extras };
+                let channel = Channel {
+                    name: name.value.clone(),
+                    title,
+                    span: name.span,
+                    extras: directive.extras,
+                };
                 ledger.channels.insert(name.value, channel);
             }
             DirectiveKind::Contact { id, name } => {
                 if let Some(first) = ledger.contacts.get(&id.value) {
-                    diagnostics.push(duplicate(id.span, first.span, &format!("contact `{}`", id.value)));
+                    diagnostics.push(duplicate(
+                        id.span,
+                        first.span,
+                        &format!("contact `{}`", id.value),
+                    ));
                     continue;
                 }
-                let contact = Contact { id: id.value.clone(), name, span: id.span, extras: directive.extras };
+                let contact = Contact {
+                    id: id.value.clone(),
+                    name,
+                    span: id.span,
+                    extras: directive.extras,
+                };
                 ledger.contacts.insert(id.value, contact);
             }
         }
@@ -95,7 +126,12 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
                     continue;
                 }
             }
-            EntryKind::Lead { deal, title, channel, contact } => {
+            EntryKind::Lead {
+                deal,
+                title,
+                channel,
+                contact,
+            } => {
                 if let Some(first) = ledger.deals.get(&deal.value) {
                     let first_span = ledger_entry_deal_span(&ledger.entries, first.lead);
                     diagnostics.push(
@@ -119,7 +155,9 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
                     },
                 );
             }
-            EntryKind::Price { from, rate, to } => ledger.prices.insert(entry.date, *from, rate.value, *to),
+            EntryKind::Price { from, rate, to } => {
+                ledger.prices.insert(entry.date, *from, rate.value, *to)
+            }
             _ => {}
         }
         ledger.entries.push(entry);
@@ -128,7 +166,9 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
 
     let mut unknown: Vec<usize> = Vec::new();
     for (index, entry) in ledger.entries.iter().enumerate() {
-        let Some(deal) = entry.kind.deal() else { continue };
+        let Some(deal) = entry.kind.deal() else {
+            continue;
+        };
         match ledger.deals.get_mut(&deal.value) {
             Some(d) => d.entries.push(index),
             None => unknown.push(index),
@@ -140,18 +180,30 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
             continue;
         }
         let help = did_you_mean(&deal.value, ledger.deals.keys().map(String::as_str))
-            .unwrap_or_else(|| format!("open it with a line like `{} lead {} via CHANNEL`", ledger.entries[index].date, deal.value));
-        diagnostics.push(Diagnostic::new(Code::UnknownDeal, deal.span, format!("unknown deal `{}`: no `lead` opens it", deal.value)).with_help(help));
+            .unwrap_or_else(|| {
+                format!(
+                    "open it with a line like `{} lead {} via CHANNEL`",
+                    ledger.entries[index].date, deal.value
+                )
+            });
+        diagnostics.push(
+            Diagnostic::new(
+                Code::UnknownDeal,
+                deal.span,
+                format!("unknown deal `{}`: no `lead` opens it", deal.value),
+            )
+            .with_help(help),
+        );
     }
     let entries = &ledger.entries;
     for deal in ledger.deals.values_mut() {
-        deal.entries.sort_by_key(|&i| (entries[i].date, same_day_rank(&entries[i].kind), i));
+        deal.entries
+            .sort_by_key(|&i| (entries[i].date, same_day_rank(&entries[i].kind), i));
     }
 
     ledger.base_currency = ledger.options.currency.or_else(|| single_currency(&ledger));
     (ledger, duplicated)
 }
-
 
 /// The order of a deal's entries on one day, so that line order never
 /// matters: the lead first, then stages and notes, then the close, then
@@ -166,31 +218,63 @@ fn same_day_rank(kind: &EntryKind) -> u8 {
 }
 
 fn ledger_entry_deal_span(entries: &[Entry], index: usize) -> Span {
-    entries[index].kind.deal().map_or(entries[index].span, |d| d.span)
+    entries[index]
+        .kind
+        .deal()
+        .map_or(entries[index].span, |d| d.span)
 }
 
 fn duplicate(span: Span, first: Span, what: &str) -> Diagnostic {
-    Diagnostic::new(Code::DuplicateDeclaration, span, format!("{what} is declared twice"))
-        .with_related(first, "first declared here")
-        .with_help("keep one declaration and merge the other into it")
+    Diagnostic::new(
+        Code::DuplicateDeclaration,
+        span,
+        format!("{what} is declared twice"),
+    )
+    .with_related(first, "first declared here")
+    .with_help("keep one declaration and merge the other into it")
 }
 
 fn check_assumption_stages(stages: &Stages, metric: &Metric) -> Result<(), Diagnostic> {
     let known = |name: &Spanned<String>| -> Result<usize, Diagnostic> {
         stages.index(&name.value).ok_or_else(|| {
-            Diagnostic::new(Code::UnknownVerb, name.span, format!("unknown stage `{}` in an assumption", name.value))
-                .with_label("unknown stage")
-                .with_help(did_you_mean(&name.value, stages.names().iter().map(String::as_str)).unwrap_or_else(|| {
-                    format!("the stages are {}", stages.names().iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", "))
-                }))
+            Diagnostic::new(
+                Code::UnknownVerb,
+                name.span,
+                format!("unknown stage `{}` in an assumption", name.value),
+            )
+            .with_label("unknown stage")
+            .with_help(
+                did_you_mean(&name.value, stages.names().iter().map(String::as_str))
+                    .unwrap_or_else(|| {
+                        format!(
+                            "the stages are {}",
+                            stages
+                                .names()
+                                .iter()
+                                .map(|s| format!("`{s}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    }),
+            )
         })
     };
     match metric {
         Metric::Conversion { from, to, .. } | Metric::Cycle { from, to, .. } => {
             let (a, b) = (known(from)?, known(to)?);
             if a >= b {
-                return Err(Diagnostic::new(Code::Syntax, from.span.to(to.span), format!("`{}->{}` does not go forward through the stages", from.value, to.value))
-                    .with_help(format!("the stage order is {}", stages.names().join(" -> "))));
+                return Err(Diagnostic::new(
+                    Code::Syntax,
+                    from.span.to(to.span),
+                    format!(
+                        "`{}->{}` does not go forward through the stages",
+                        from.value, to.value
+                    ),
+                )
+                .with_help(format!(
+                    "the stage order is {}",
+                    stages.names().join(" -> ")
+                )));
             }
         }
         Metric::Volume { stage, .. } => {
@@ -221,7 +305,10 @@ pub(crate) fn amounts(kind: &EntryKind) -> Vec<Spanned<crate::value::Amount>> {
         }
         EntryKind::Balance { amount } => out.push(amount.clone()),
         EntryKind::Costs { rate } => out.push(Spanned::new(rate.amount, rate.span)),
-        EntryKind::Assume(Assumption { metric: Metric::Value { amount }, .. }) => out.push(amount.clone()),
+        EntryKind::Assume(Assumption {
+            metric: Metric::Value { amount },
+            ..
+        }) => out.push(amount.clone()),
         _ => {}
     }
     out

@@ -23,8 +23,17 @@ pub struct CheckOptions {
     pub strict: bool,
 }
 
-pub(crate) fn check(ledger: &Ledger, options: &CheckOptions, duplicated: &HashSet<String>, out: &mut Vec<Diagnostic>) {
-    for deal in ledger.deals.values().filter(|d| !duplicated.contains(&d.id)) {
+pub(crate) fn check(
+    ledger: &Ledger,
+    options: &CheckOptions,
+    duplicated: &HashSet<String>,
+    out: &mut Vec<Diagnostic>,
+) {
+    for deal in ledger
+        .deals
+        .values()
+        .filter(|d| !duplicated.contains(&d.id))
+    {
         check_deal(ledger, deal, options, out);
     }
     if options.strict || ledger.options.strict {
@@ -44,10 +53,23 @@ fn check_deal(ledger: &Ledger, deal: &Deal, options: &CheckOptions, out: &mut Ve
         let deal_span = entry.kind.deal().map_or(entry.span, |d| d.span);
         if entry.date < lead.date {
             out.push(
-                Diagnostic::new(Code::BeforeLead, date_span(entry), format!("`{}` on `{}` is dated {}, before its lead on {}", entry.kind.verb(), deal.id, entry.date, lead.date))
-                    .with_label("dated before the lead")
-                    .with_related(lead.kind.deal().map_or(lead.span, |d| d.span), "the lead is here")
-                    .with_help("fix the date, or move the `lead` earlier if the deal started before"),
+                Diagnostic::new(
+                    Code::BeforeLead,
+                    date_span(entry),
+                    format!(
+                        "`{}` on `{}` is dated {}, before its lead on {}",
+                        entry.kind.verb(),
+                        deal.id,
+                        entry.date,
+                        lead.date
+                    ),
+                )
+                .with_label("dated before the lead")
+                .with_related(
+                    lead.kind.deal().map_or(lead.span, |d| d.span),
+                    "the lead is here",
+                )
+                .with_help("fix the date, or move the `lead` earlier if the deal started before"),
             );
             continue;
         }
@@ -67,8 +89,18 @@ fn check_deal(ledger: &Ledger, deal: &Deal, options: &CheckOptions, out: &mut Ve
                     won = Some(entry);
                     if offer.amount.is_none() {
                         out.push(
-                            Diagnostic::new(Code::WonWithoutValue, entry.verb_span, format!("`won` on `{}` has no amount: revenue counts it as 0", deal.id))
-                                .with_help(format!("write the contract's total value, like `won {} 12000 EUR`", deal.id)),
+                            Diagnostic::new(
+                                Code::WonWithoutValue,
+                                entry.verb_span,
+                                format!(
+                                    "`won` on `{}` has no amount: revenue counts it as 0",
+                                    deal.id
+                                ),
+                            )
+                            .with_help(format!(
+                                "write the contract's total value, like `won {} 12000 EUR`",
+                                deal.id
+                            )),
                         );
                     }
                 }
@@ -76,30 +108,41 @@ fn check_deal(ledger: &Ledger, deal: &Deal, options: &CheckOptions, out: &mut Ve
             EntryKind::Ended { .. } => {
                 if let Some(first) = ended {
                     out.push(
-                        Diagnostic::new(Code::AfterClose, entry.verb_span, format!("`{}` already ended on {}", deal.id, first.date))
-                            .with_label("ended again")
-                            .with_related(first.verb_span, "ended here")
-                            .with_help("a contract ends once; a follow-up contract is a new deal"),
+                        Diagnostic::new(
+                            Code::AfterClose,
+                            entry.verb_span,
+                            format!("`{}` already ended on {}", deal.id, first.date),
+                        )
+                        .with_label("ended again")
+                        .with_related(first.verb_span, "ended here")
+                        .with_help("a contract ends once; a follow-up contract is a new deal"),
                     );
                     continue;
                 }
                 ended = Some(entry);
-                match won {
-                    None => {
-                        let later_won = ledger.deal_entries(deal).find(|e| matches!(e.kind, EntryKind::Won { .. }) && e.date > entry.date);
-                        let message = match (close, later_won) {
-                            (Some(c), _) => format!("`ended` on `{}`, which was {} on {}, not won", deal.id, c.kind.verb(), c.date),
-                            (None, Some(later)) => format!("`ended` on `{}` is dated {}, before it was won on {}", deal.id, entry.date, later.date),
-                            (None, None) => format!("`ended` on `{}`, which was never won", deal.id),
-                        };
-                        out.push(
-                            Diagnostic::new(Code::EndedWithoutWon, entry.verb_span, message)
-                                .with_label("no `won` before this")
-                                .with_related(deal_span, "this deal")
-                                .with_help("only a won contract can end; for a deal that fell through use `lost` or `declined`"),
-                        );
-                    }
-                    Some(_) => {}
+                if won.is_none() {
+                    let later_won = ledger
+                        .deal_entries(deal)
+                        .find(|e| matches!(e.kind, EntryKind::Won { .. }) && e.date > entry.date);
+                    let message = match (close, later_won) {
+                        (Some(c), _) => format!(
+                            "`ended` on `{}`, which was {} on {}, not won",
+                            deal.id,
+                            c.kind.verb(),
+                            c.date
+                        ),
+                        (None, Some(later)) => format!(
+                            "`ended` on `{}` is dated {}, before it was won on {}",
+                            deal.id, entry.date, later.date
+                        ),
+                        (None, None) => format!("`ended` on `{}`, which was never won", deal.id),
+                    };
+                    out.push(
+                    Diagnostic::new(Code::EndedWithoutWon, entry.verb_span, message)
+                        .with_label("no `won` before this")
+                        .with_related(deal_span, "this deal")
+                        .with_help("only a won contract can end; for a deal that fell through use `lost` or `declined`"),
+                );
                 }
             }
             _ => {}
@@ -110,7 +153,10 @@ fn check_deal(ledger: &Ledger, deal: &Deal, options: &CheckOptions, out: &mut Ve
 
 /// The date at the start of an entry's line.
 fn date_span(entry: &Entry) -> crate::span::Span {
-    crate::span::Span { end: entry.span.start + 10, ..entry.span }
+    crate::span::Span {
+        end: entry.span.start + 10,
+        ..entry.span
+    }
 }
 
 fn after_close(entry: &Entry, close: &Entry, deal: &str) -> Diagnostic {
@@ -125,8 +171,14 @@ fn after_close(entry: &Entry, close: &Entry, deal: &str) -> Diagnostic {
 /// date) is more than `stale-after` days old.
 fn check_stale(ledger: &Ledger, deal: &Deal, options: &CheckOptions, out: &mut Vec<Diagnostic>) {
     let mut latest: Option<&Entry> = None;
-    for entry in ledger.deal_entries(deal).filter(|e| e.date <= options.as_of) {
-        if matches!(entry.kind, EntryKind::Won { .. } | EntryKind::Lost { .. } | EntryKind::Declined { .. }) {
+    for entry in ledger
+        .deal_entries(deal)
+        .filter(|e| e.date <= options.as_of)
+    {
+        if matches!(
+            entry.kind,
+            EntryKind::Won { .. } | EntryKind::Lost { .. } | EntryKind::Declined { .. }
+        ) {
             return;
         }
         latest = Some(entry);
@@ -171,14 +223,23 @@ fn check_declared(ledger: &Ledger, out: &mut Vec<Diagnostic>) {
     };
     for entry in &ledger.entries {
         match &entry.kind {
-            EntryKind::Lead { channel: c, contact: person, .. } => {
+            EntryKind::Lead {
+                channel: c,
+                contact: person,
+                ..
+            } => {
                 channel(c, out);
                 if let Some(p) = person {
                     contact(p, out);
                 }
             }
-            EntryKind::Spent { on: SpentOn::Channel(c), .. } => channel(c, out),
-            EntryKind::Assume(Assumption { channel: Some(c), .. }) => channel(c, out),
+            EntryKind::Spent {
+                on: SpentOn::Channel(c),
+                ..
+            } => channel(c, out),
+            EntryKind::Assume(Assumption {
+                channel: Some(c), ..
+            }) => channel(c, out),
             EntryKind::Touch { contact: p, .. } => contact(p, out),
             _ => {}
         }
@@ -211,11 +272,26 @@ fn check_prices(ledger: &Ledger, out: &mut Vec<Diagnostic>) {
     };
     for entry in &ledger.entries {
         for amount in amounts(&entry.kind) {
-            if amount.currency != base && ledger.prices.rate(amount.currency, base, entry.date).is_none() {
+            if amount.currency != base
+                && ledger
+                    .prices
+                    .rate(amount.currency, base, entry.date)
+                    .is_none()
+            {
                 out.push(
-                    Diagnostic::new(Code::MissingPrice, amount.span, format!("no price converts {} to {} on or before {}", amount.currency, base, entry.date))
-                        .with_label(format!("cannot convert to {base}"))
-                        .with_help(format!("add a price on or before that date, like `{} price {} 0.92 {}`", entry.date, amount.currency, base)),
+                    Diagnostic::new(
+                        Code::MissingPrice,
+                        amount.span,
+                        format!(
+                            "no price converts {} to {} on or before {}",
+                            amount.currency, base, entry.date
+                        ),
+                    )
+                    .with_label(format!("cannot convert to {base}"))
+                    .with_help(format!(
+                        "add a price on or before that date, like `{} price {} 0.92 {}`",
+                        entry.date, amount.currency, base
+                    )),
                 );
             }
         }

@@ -135,7 +135,10 @@ impl Diagnostic {
     }
 
     pub fn with_related(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
-        self.related.push(Label { span, message: message.into() });
+        self.related.push(Label {
+            span,
+            message: message.into(),
+        });
         self
     }
 
@@ -155,7 +158,10 @@ impl Diagnostic {
 
     /// Pairs the diagnostic with its sources so miette can render it.
     pub fn with_sources<'a>(&'a self, sources: &'a SourceMap) -> WithSource<'a> {
-        WithSource { diagnostic: self, sources }
+        WithSource {
+            diagnostic: self,
+            sources,
+        }
     }
 }
 
@@ -182,14 +188,22 @@ impl WithSource<'_> {
     /// Whether every labelled line is short enough to show.
     fn snippet(&self) -> bool {
         let d = self.diagnostic;
-        std::iter::once(d.span).chain(d.related.iter().map(|l| l.span)).all(|span| {
-            let file = self.sources.get(span.file);
-            let text = file.text.as_bytes();
-            let (start, end) = (span.start as usize, span.end as usize);
-            let line_start = text[..start.min(text.len())].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-            let line_end = text[end.min(text.len())..].iter().position(|&b| b == b'\n').map_or(text.len(), |i| end + i);
-            line_end - line_start <= MAX_SNIPPET_LINE
-        })
+        std::iter::once(d.span)
+            .chain(d.related.iter().map(|l| l.span))
+            .all(|span| {
+                let file = self.sources.get(span.file);
+                let text = file.text.as_bytes();
+                let (start, end) = (span.start as usize, span.end as usize);
+                let line_start = text[..start.min(text.len())]
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(0, |i| i + 1);
+                let line_end = text[end.min(text.len())..]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map_or(text.len(), |i| end + i);
+                line_end - line_start <= MAX_SNIPPET_LINE
+            })
     }
 }
 
@@ -234,7 +248,10 @@ impl miette::Diagnostic for WithSource<'_> {
         if !self.snippet() {
             // Without a snippet, say where the problem is in words.
             let (name, line, col) = self.sources.location(d.span);
-            elsewhere.insert(0, format!("at {name}:{line}:{col} (the line is too long to show)"));
+            elsewhere.insert(
+                0,
+                format!("at {name}:{line}:{col} (the line is too long to show)"),
+            );
         }
         if d.help.is_none() && elsewhere.is_empty() {
             return None;
@@ -250,7 +267,8 @@ impl miette::Diagnostic for WithSource<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.snippet().then(|| self.sources.get(self.diagnostic.span.file) as &dyn miette::SourceCode)
+        self.snippet()
+            .then(|| self.sources.get(self.diagnostic.span.file) as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
@@ -259,15 +277,23 @@ impl miette::Diagnostic for WithSource<'_> {
         }
         let d = self.diagnostic;
         let primary = miette::LabeledSpan::new_primary_with_span(
-            Some(d.label.clone().unwrap_or_else(|| default_label(d.code).to_owned())),
+            Some(
+                d.label
+                    .clone()
+                    .unwrap_or_else(|| default_label(d.code).to_owned()),
+            ),
             miette::SourceSpan::new((d.span.start as usize).into(), d.span.len()),
         );
-        let related = d.related.iter().filter(|l| l.span.file == d.span.file).map(|l| {
-            miette::LabeledSpan::new_with_span(
-                Some(l.message.clone()),
-                miette::SourceSpan::new((l.span.start as usize).into(), l.span.len()),
-            )
-        });
+        let related = d
+            .related
+            .iter()
+            .filter(|l| l.span.file == d.span.file)
+            .map(|l| {
+                miette::LabeledSpan::new_with_span(
+                    Some(l.message.clone()),
+                    miette::SourceSpan::new((l.span.start as usize).into(), l.span.len()),
+                )
+            });
         Some(Box::new(std::iter::once(primary).chain(related)))
     }
 }

@@ -31,12 +31,24 @@ use crate::value;
 pub fn format(file: &SourceFile) -> Result<String, Vec<Diagnostic>> {
     let id = FileId(0);
     let parsed = parse::parse(id, &file.text, &[]);
-    let mut errors: Vec<Diagnostic> = parsed.diagnostics.into_iter().filter(|d| !d.message.is_empty()).collect();
+    let mut errors: Vec<Diagnostic> = parsed
+        .diagnostics
+        .into_iter()
+        .filter(|d| !d.message.is_empty())
+        .collect();
     errors.extend(parsed.unresolved.into_iter().map(|(_, d)| d));
     if !errors.is_empty() {
         return Err(errors);
     }
-    let newline = if file.text.split_once('\n').is_some_and(|(first, _)| first.ends_with('\r')) { "\r\n" } else { "\n" };
+    let newline = if file
+        .text
+        .split_once('\n')
+        .is_some_and(|(first, _)| first.ends_with('\r'))
+    {
+        "\r\n"
+    } else {
+        "\n"
+    };
     let mut out = String::with_capacity(file.text.len() + 64);
     if file.bom {
         out.push('\u{feff}');
@@ -60,7 +72,10 @@ pub fn format(file: &SourceFile) -> Result<String, Vec<Diagnostic>> {
         }
         // A block: item lines with their indented lines, up to a blank line
         // or a comment at column 1.
-        let end = lines[i..].iter().position(|l| matches!(l, Line::Blank | Line::Comment(_))).map_or(lines.len(), |n| i + n.max(1));
+        let end = lines[i..]
+            .iter()
+            .position(|l| matches!(l, Line::Blank | Line::Comment(_)))
+            .map_or(lines.len(), |n| i + n.max(1));
         render_block(&lines[i..end], newline, &mut out);
         wrote_any = true;
         i = end;
@@ -75,7 +90,11 @@ enum Line<'a> {
     /// An indented comment line, without its indent.
     IndentedComment(&'a str),
     /// `key: value ; comment` with the value and comment as written.
-    Meta { key: &'a str, value: &'a str, comment: Option<&'a str> },
+    Meta {
+        key: &'a str,
+        value: &'a str,
+        comment: Option<&'a str>,
+    },
     Item(Row),
 }
 
@@ -97,7 +116,10 @@ fn classify(text: &str) -> Vec<Line<'_>> {
     let mut tokens = Vec::new();
     for raw in text.split_inclusive('\n') {
         let line = raw.strip_suffix('\n').unwrap_or(raw);
-        let line = line.strip_suffix('\r').unwrap_or(line).trim_end_matches([' ', '\t']);
+        let line = line
+            .strip_suffix('\r')
+            .unwrap_or(line)
+            .trim_end_matches([' ', '\t']);
         let trimmed = line.trim_start_matches([' ', '\t']);
         let indented = trimmed.len() != line.len();
         lines.push(if trimmed.is_empty() {
@@ -109,14 +131,20 @@ fn classify(text: &str) -> Vec<Line<'_>> {
                 Line::Comment(line)
             }
         } else if indented {
-            let (key, rest) = value::metadata_key(trimmed).expect("the file parsed, so this is metadata");
+            let (key, rest) =
+                value::metadata_key(trimmed).expect("the file parsed, so this is metadata");
             let (value, comment) = match lexer::comment_start(rest) {
                 Some(at) => (rest[..at].trim(), Some(rest[at..].trim_end())),
                 None => (rest.trim(), None),
             };
-            Line::Meta { key, value, comment }
+            Line::Meta {
+                key,
+                value,
+                comment,
+            }
         } else {
-            let comment = lexer::tokenize(FileId(0), line, 0, &mut tokens).expect("the file parsed, so it tokenises");
+            let comment = lexer::tokenize(FileId(0), line, 0, &mut tokens)
+                .expect("the file parsed, so it tokenises");
             Line::Item(row(&tokens, comment.map(|at| line[at..].to_owned())))
         });
     }
@@ -135,7 +163,11 @@ fn row(tokens: &[Token<'_>], comment: Option<String>) -> Row {
         Some(Tok::Word(w)) => *w,
         _ => "",
     };
-    let names_deal = !VERBS.contains(&verb) || matches!(verb, "lead" | "won" | "lost" | "declined" | "ended" | "note" | "touch");
+    let names_deal = !VERBS.contains(&verb)
+        || matches!(
+            verb,
+            "lead" | "won" | "lost" | "declined" | "ended" | "note" | "touch"
+        );
     for (i, token) in tokens.iter().enumerate() {
         match &token.tok {
             Tok::Tag(name) => tags.push(format!("#{name}")),
@@ -152,22 +184,44 @@ fn row(tokens: &[Token<'_>], comment: Option<String>) -> Row {
                     || (i == 2 && names_deal)
                     || matches!(previous, "via" | "from" | "on")
                     || (i == 3 && verb == "assume" && words.get(2).is_some_and(|m| m == "volume"));
-                words.push(if is_name { (*w).to_owned() } else { normalize_number(w) });
+                words.push(if is_name {
+                    (*w).to_owned()
+                } else {
+                    normalize_number(w)
+                });
             }
         }
     }
     if !entry {
-        return Row { entry, head: words, amount: None, rest: Vec::new(), tags, comment };
+        return Row {
+            entry,
+            head: words,
+            amount: None,
+            rest: Vec::new(),
+            tags,
+            comment,
+        };
     }
     // Entries about a deal (or a contact) pad the name into a column, so
     // offers line up after it; other entries continue after the verb.
     let head_len = if names_deal { 3 } else { 2 };
     let mut rest = words.split_off(head_len.min(words.len()));
     let amount = match (rest.first(), rest.get(1)) {
-        (Some(n), Some(c)) if names_deal && value::is_number_like(n) && value::Currency::parse(c).is_some() => Some(rest.remove(0)),
+        (Some(n), Some(c))
+            if names_deal && value::is_number_like(n) && value::Currency::parse(c).is_some() =>
+        {
+            Some(rest.remove(0))
+        }
         _ => None,
     };
-    Row { entry, head: words, amount, rest, tags, comment }
+    Row {
+        entry,
+        head: words,
+        amount,
+        rest,
+        tags,
+        comment,
+    }
 }
 
 /// The canonical spelling of a number-like word; other words unchanged.
@@ -175,7 +229,9 @@ pub fn normalize_number(word: &str) -> String {
     let Some(Ok(_)) = value::parse_number_word(word) else {
         return word.to_owned();
     };
-    let end = word.find(|c: char| !(c.is_ascii_digit() || matches!(c, '-' | '_' | ',' | '.'))).unwrap_or(word.len());
+    let end = word
+        .find(|c: char| !(c.is_ascii_digit() || matches!(c, '-' | '_' | ',' | '.')))
+        .unwrap_or(word.len());
     let (number, suffix) = word.split_at(end);
     let (sign, unsigned) = match number.strip_prefix('-') {
         Some(rest) => ("-", rest),
@@ -190,7 +246,7 @@ pub fn normalize_number(word: &str) -> String {
     out.push_str(sign);
     if digits.len() >= 5 {
         for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 out.push(',');
             }
             out.push(c);
@@ -244,9 +300,19 @@ fn render_block(lines: &[Line<'_>], newline: &str, out: &mut String) {
             _ => None,
         })
     };
-    let column = |n: usize| rows().filter_map(|r| r.head.get(n)).map(|s| width(s)).max().unwrap_or(0);
+    let column = |n: usize| {
+        rows()
+            .filter_map(|r| r.head.get(n))
+            .map(|s| width(s))
+            .max()
+            .unwrap_or(0)
+    };
     let (verb_width, first_width) = (column(1), column(2));
-    let amount_width = rows().filter_map(|r| r.amount.as_deref()).map(width).max().unwrap_or(0);
+    let amount_width = rows()
+        .filter_map(|r| r.amount.as_deref())
+        .map(width)
+        .max()
+        .unwrap_or(0);
     let bodies: Vec<Option<String>> = lines
         .iter()
         .map(|l| match l {
@@ -258,7 +324,9 @@ fn render_block(lines: &[Line<'_>], newline: &str, out: &mut String) {
         .iter()
         .zip(&bodies)
         .filter_map(|(l, b)| match (l, b) {
-            (Line::Item(row), Some(b)) if !row.tags.is_empty() || row.comment.is_some() => Some(width(b)),
+            (Line::Item(row), Some(b)) if !row.tags.is_empty() || row.comment.is_some() => {
+                Some(width(b))
+            }
             _ => None,
         })
         .filter(|&w| w <= ALIGN_LIMIT)
@@ -296,7 +364,11 @@ fn render_block(lines: &[Line<'_>], newline: &str, out: &mut String) {
                 out.push_str("  ");
                 out.push_str(text);
             }
-            Line::Meta { key, value, comment } => {
+            Line::Meta {
+                key,
+                value,
+                comment,
+            } => {
                 out.push_str("  ");
                 out.push_str(key);
                 out.push(':');
@@ -345,7 +417,10 @@ fn body(row: &Row, verb_width: usize, first_width: usize, amount_width: usize) -
     }
     if let Some(amount) = &row.amount {
         text.push(' ');
-        text.extend(std::iter::repeat_n(' ', amount_width.saturating_sub(width(amount))));
+        text.extend(std::iter::repeat_n(
+            ' ',
+            amount_width.saturating_sub(width(amount)),
+        ));
         text.push_str(amount);
     }
     for cell in &row.rest {

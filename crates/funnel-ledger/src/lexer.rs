@@ -72,7 +72,10 @@ pub(crate) fn tokenize<'a>(
             b';' => return Ok(Some(pos)),
             b'"' => {
                 let (value, end) = string(file, line, offset, pos)?;
-                out.push(Token { tok: Tok::Str(value), span: Span::new(file, offset + start, offset + end) });
+                out.push(Token {
+                    tok: Tok::Str(value),
+                    span: Span::new(file, offset + start, offset + end),
+                });
                 pos = end;
                 let after = line[pos..].chars().next().unwrap_or(' ');
                 if !is_blank(after) {
@@ -92,7 +95,10 @@ pub(crate) fn tokenize<'a>(
                 let span = Span::new(file, offset + start, offset + pos);
                 if c == b'#' {
                     match value::tag_name(word) {
-                        Some(name) => out.push(Token { tok: Tok::Tag(name), span }),
+                        Some(name) => out.push(Token {
+                            tok: Tok::Tag(name),
+                            span,
+                        }),
                         None => {
                             return Err(Diagnostic::new(
                                 Code::Syntax,
@@ -106,7 +112,10 @@ pub(crate) fn tokenize<'a>(
                         }
                     }
                 } else {
-                    out.push(Token { tok: Tok::Word(word), span });
+                    out.push(Token {
+                        tok: Tok::Word(word),
+                        span,
+                    });
                 }
             }
         }
@@ -117,7 +126,12 @@ pub(crate) fn tokenize<'a>(
 /// `string := '"' (char - '"' - '\' | '\"' | '\\' | '\n' | '\t')* '"'`
 ///
 /// Returns the unescaped text and the byte position after the closing quote.
-fn string(file: FileId, line: &str, offset: usize, start: usize) -> Result<(String, usize), Diagnostic> {
+fn string(
+    file: FileId,
+    line: &str,
+    offset: usize,
+    start: usize,
+) -> Result<(String, usize), Diagnostic> {
     let mut value = String::new();
     let mut chars = line[start + 1..].char_indices();
     while let Some((i, c)) = chars.next() {

@@ -50,12 +50,18 @@ pub fn load(inputs: &[Input], options: &CheckOptions) -> Result<Checked, LoadErr
     let (ledger, duplicated) = build::build(read, &mut diagnostics);
     check::check(&ledger, options, &duplicated, &mut diagnostics);
     diagnostic::sort(&mut diagnostics);
-    Ok(Checked { ledger, diagnostics })
+    Ok(Checked {
+        ledger,
+        diagnostics,
+    })
 }
 
 /// Checks ledger text that is already in memory (`include`s resolve against
 /// the current directory).
 pub fn load_text(name: &str, text: &[u8], options: &CheckOptions) -> Checked {
-    let input = Input::Text { name: name.to_owned(), bytes: text.to_vec() };
+    let input = Input::Text {
+        name: name.to_owned(),
+        bytes: text.to_vec(),
+    };
     load(&[input], options).expect("text inputs are never read from disk")
 }

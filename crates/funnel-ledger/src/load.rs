@@ -53,7 +53,10 @@ pub(crate) fn read(inputs: &[Input]) -> Result<Read, LoadError> {
     for input in inputs {
         let (name, path, bytes) = match input {
             Input::Path(path) => {
-                let bytes = read_file(path).map_err(|error| LoadError { path: path.clone(), error })?;
+                let bytes = read_file(path).map_err(|error| LoadError {
+                    path: path.clone(),
+                    error,
+                })?;
                 (path.display().to_string(), path.clone(), bytes)
             }
             Input::Text { name, bytes } => (name.clone(), PathBuf::from(name), bytes.clone()),
@@ -93,14 +96,23 @@ impl Read {
                     .with_help("save the file as UTF-8; the file may be Latin-1 or Windows-1252 (the bad bytes are shown as `\u{FFFD}`); the line is skipped"),
             );
         }
-        let ParsedFile { items, diagnostics, unresolved, failed_leads } = parse::parse(id, text, &bad_lines);
-        self.diagnostics.extend(diagnostics.into_iter().filter(|d| !d.message.is_empty()));
+        let ParsedFile {
+            items,
+            diagnostics,
+            unresolved,
+            failed_leads,
+        } = parse::parse(id, text, &bad_lines);
+        self.diagnostics
+            .extend(diagnostics.into_iter().filter(|d| !d.message.is_empty()));
         self.unresolved.extend(unresolved);
         self.failed_leads.extend(failed_leads);
         stack.push(canonical);
         for item in items {
             let include = match &item {
-                Item::Directive(Directive { kind: DirectiveKind::Include { path }, .. }) => Some(path.clone()),
+                Item::Directive(Directive {
+                    kind: DirectiveKind::Include { path },
+                    ..
+                }) => Some(path.clone()),
                 _ => None,
             };
             self.items.push(item);
@@ -117,12 +129,19 @@ impl Read {
         let paths: Vec<PathBuf> = if is_glob {
             match glob::glob(&full.to_string_lossy()) {
                 Ok(matches) => {
-                    let mut paths: Vec<PathBuf> = matches.filter_map(Result::ok).filter(|p| p.is_file()).collect();
+                    let mut paths: Vec<PathBuf> = matches
+                        .filter_map(Result::ok)
+                        .filter(|p| p.is_file())
+                        .collect();
                     paths.sort();
                     paths
                 }
                 Err(err) => {
-                    self.diagnostics.push(Diagnostic::new(Code::IncludeNotFound, pattern.span, format!("invalid glob pattern `{}`: {}", pattern.value, err.msg)));
+                    self.diagnostics.push(Diagnostic::new(
+                        Code::IncludeNotFound,
+                        pattern.span,
+                        format!("invalid glob pattern `{}`: {}", pattern.value, err.msg),
+                    ));
                     return;
                 }
             }
@@ -131,9 +150,16 @@ impl Read {
         };
         if paths.is_empty() {
             self.diagnostics.push(
-                Diagnostic::new(Code::IncludeNotFound, pattern.span, format!("no file matches `{}`", pattern.value))
-                    .with_label("matches nothing")
-                    .with_help(format!("the pattern is relative to the including file's folder: looked for `{}`", full.display())),
+                Diagnostic::new(
+                    Code::IncludeNotFound,
+                    pattern.span,
+                    format!("no file matches `{}`", pattern.value),
+                )
+                .with_label("matches nothing")
+                .with_help(format!(
+                    "the pattern is relative to the including file's folder: looked for `{}`",
+                    full.display()
+                )),
             );
             return;
         }
@@ -147,7 +173,10 @@ impl Read {
                 continue;
             }
             match read_file(&path) {
-                Ok(bytes) => self.file(SourceFile::new(path.display().to_string(), path, &bytes), stack),
+                Ok(bytes) => self.file(
+                    SourceFile::new(path.display().to_string(), path, &bytes),
+                    stack,
+                ),
                 Err(err) => {
                     let message = if err.kind() == std::io::ErrorKind::NotFound {
                         format!("included file `{}` does not exist", path.display())
@@ -164,4 +193,3 @@ impl Read {
         }
     }
 }
-

@@ -41,7 +41,10 @@ pub struct Extras {
 
 impl Extras {
     pub fn get(&self, key: &str) -> Option<&Spanned<MetaValue>> {
-        self.meta.iter().find(|m| m.key.value == key).map(|m| &m.value)
+        self.meta
+            .iter()
+            .find(|m| m.key.value == key)
+            .map(|m| &m.value)
     }
 }
 
@@ -73,13 +76,24 @@ pub enum SpentOn {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Metric {
     /// `conversion FROM->TO PERCENT`
-    Conversion { from: Spanned<String>, to: Spanned<String>, percent: Decimal },
+    Conversion {
+        from: Spanned<String>,
+        to: Spanned<String>,
+        percent: Decimal,
+    },
     /// `cycle FROM->TO DURATION`
-    Cycle { from: Spanned<String>, to: Spanned<String>, duration: Duration },
+    Cycle {
+        from: Spanned<String>,
+        to: Spanned<String>,
+        duration: Duration,
+    },
     /// `value AMOUNT`
     Value { amount: Spanned<Amount> },
     /// `volume STAGE FREQUENCY`
-    Volume { stage: Spanned<String>, frequency: Frequency },
+    Volume {
+        stage: Spanned<String>,
+        frequency: Frequency,
+    },
     /// `share PERCENT` (with a required `via`)
     Share { percent: Decimal },
 }
@@ -115,18 +129,54 @@ pub enum EntryKind {
         contact: Option<Spanned<String>>,
     },
     /// A custom or default stage between `lead` and `won`.
-    Stage { deal: Spanned<String>, stage: Spanned<String>, offer: Offer },
-    Won { deal: Spanned<String>, offer: Offer, until: Option<Spanned<NaiveDate>> },
-    Lost { deal: Spanned<String>, reason: Option<String> },
-    Declined { deal: Spanned<String>, reason: Option<String> },
-    Ended { deal: Spanned<String>, cancelled: bool, note: Option<String> },
-    Spent { quantity: Spanned<Quantity>, on: SpentOn, note: Option<String> },
-    Touch { contact: Spanned<String>, note: Option<String> },
-    Note { deal: Spanned<String>, text: String },
+    Stage {
+        deal: Spanned<String>,
+        stage: Spanned<String>,
+        offer: Offer,
+    },
+    Won {
+        deal: Spanned<String>,
+        offer: Offer,
+        until: Option<Spanned<NaiveDate>>,
+    },
+    Lost {
+        deal: Spanned<String>,
+        reason: Option<String>,
+    },
+    Declined {
+        deal: Spanned<String>,
+        reason: Option<String>,
+    },
+    Ended {
+        deal: Spanned<String>,
+        cancelled: bool,
+        note: Option<String>,
+    },
+    Spent {
+        quantity: Spanned<Quantity>,
+        on: SpentOn,
+        note: Option<String>,
+    },
+    Touch {
+        contact: Spanned<String>,
+        note: Option<String>,
+    },
+    Note {
+        deal: Spanned<String>,
+        text: String,
+    },
     Assume(Assumption),
-    Price { from: Currency, rate: Spanned<Decimal>, to: Currency },
-    Balance { amount: Spanned<Amount> },
-    Costs { rate: Spanned<Rate> },
+    Price {
+        from: Currency,
+        rate: Spanned<Decimal>,
+        to: Currency,
+    },
+    Balance {
+        amount: Spanned<Amount>,
+    },
+    Costs {
+        rate: Spanned<Rate>,
+    },
 }
 
 impl EntryKind {
@@ -159,7 +209,10 @@ impl EntryKind {
             | EntryKind::Declined { deal, .. }
             | EntryKind::Ended { deal, .. }
             | EntryKind::Note { deal, .. } => Some(deal),
-            EntryKind::Spent { on: SpentOn::Deal(deal), .. } => Some(deal),
+            EntryKind::Spent {
+                on: SpentOn::Deal(deal),
+                ..
+            } => Some(deal),
             _ => None,
         }
     }
@@ -195,11 +248,24 @@ impl Eq for Entry {}
 /// An undated directive (format §3).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DirectiveKind {
-    Include { path: Spanned<String> },
-    Option { name: Spanned<String>, value: Spanned<OptionValue> },
-    Stages { names: Vec<Spanned<String>> },
-    Channel { name: Spanned<String>, title: Option<String> },
-    Contact { id: Spanned<String>, name: Option<String> },
+    Include {
+        path: Spanned<String>,
+    },
+    Option {
+        name: Spanned<String>,
+        value: Spanned<OptionValue>,
+    },
+    Stages {
+        names: Vec<Spanned<String>>,
+    },
+    Channel {
+        name: Spanned<String>,
+        title: Option<String>,
+    },
+    Contact {
+        id: Spanned<String>,
+        name: Option<String>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -275,7 +341,11 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { currency: None, stale_after_days: Decimal::from(90), strict: false }
+        Options {
+            currency: None,
+            stale_after_days: Decimal::from(90),
+            strict: false,
+        }
     }
 }
 
@@ -287,7 +357,11 @@ pub struct Stages {
 
 impl Default for Stages {
     fn default() -> Self {
-        Stages::new(["contacted", "talked", "proposed"].map(String::from).to_vec())
+        Stages::new(
+            ["contacted", "talked", "proposed"]
+                .map(String::from)
+                .to_vec(),
+        )
     }
 }
 
@@ -351,7 +425,12 @@ impl Prices {
         }
     }
 
-    fn latest(&self, from: Currency, to: Currency, date: NaiveDate) -> Option<(NaiveDate, Decimal)> {
+    fn latest(
+        &self,
+        from: Currency,
+        to: Currency,
+        date: NaiveDate,
+    ) -> Option<(NaiveDate, Decimal)> {
         let list = self.pairs.get(&(from, to))?;
         let n = list.partition_point(|(d, _)| *d <= date);
         n.checked_sub(1).map(|i| list[i])
@@ -375,7 +454,8 @@ impl Prices {
 
     /// Converts an amount to `base` on `date`.
     pub fn convert(&self, amount: Amount, base: Currency, date: NaiveDate) -> Option<Decimal> {
-        self.rate(amount.currency, base, date).and_then(|r| amount.value.checked_mul(r))
+        self.rate(amount.currency, base, date)
+            .and_then(|r| amount.value.checked_mul(r))
     }
 }
 

@@ -33,9 +33,29 @@ pub const DIRECTIVES: &[&str] = &["include", "option", "stages", "channel", "con
 
 /// Words that cannot be stage names (format §7).
 pub const RESERVED: &[&str] = &[
-    "include", "option", "stages", "channel", "contact", "lead", "won", "lost", "declined", "ended",
-    "spent", "touch", "note", "assume", "price", "balance", "costs", "via", "from", "at", "until",
-    "on", "cancelled",
+    "include",
+    "option",
+    "stages",
+    "channel",
+    "contact",
+    "lead",
+    "won",
+    "lost",
+    "declined",
+    "ended",
+    "spent",
+    "touch",
+    "note",
+    "assume",
+    "price",
+    "balance",
+    "costs",
+    "via",
+    "from",
+    "at",
+    "until",
+    "on",
+    "cancelled",
 ];
 
 pub const OPTIONS: &[&str] = &["currency", "stale-after", "strict"];
@@ -57,7 +77,13 @@ pub struct ParsedFile {
 /// Parses one file's text. Lines listed in `skip` (1-based; lines with
 /// bytes that are not UTF-8, already reported) are not parsed.
 pub fn parse(file: FileId, text: &str, skip: &[usize]) -> ParsedFile {
-    let mut parser = Parser { file, out: ParsedFile::default(), current: None, broken: false, keys: HashMap::new() };
+    let mut parser = Parser {
+        file,
+        out: ParsedFile::default(),
+        current: None,
+        broken: false,
+        keys: HashMap::new(),
+    };
     let mut tokens = Vec::new();
     let mut offset = 0;
     let mut skip = skip.iter().peekable();
@@ -168,8 +194,16 @@ impl Parser {
     }
 
     /// `item-line := (directive | date verb args) tags?`
-    fn item_line<'a>(&mut self, text_line: &'a str, tokens: &[Token<'a>], line: Span) -> Result<Item, Diagnostic> {
-        let tag_start = tokens.iter().position(|t| matches!(t.tok, Tok::Tag(_))).unwrap_or(tokens.len());
+    fn item_line<'a>(
+        &mut self,
+        text_line: &'a str,
+        tokens: &[Token<'a>],
+        line: Span,
+    ) -> Result<Item, Diagnostic> {
+        let tag_start = tokens
+            .iter()
+            .position(|t| matches!(t.tok, Tok::Tag(_)))
+            .unwrap_or(tokens.len());
         let (args, tags) = tokens.split_at(tag_start);
         let mut extras = Extras::default();
         for tag in tags {
@@ -184,9 +218,19 @@ impl Parser {
                 }
             }
         }
-        let mut cur = Cursor { line: text_line, line_start: line.start as usize, toks: args, pos: 0, end: self.span(line.end as usize, line.end as usize) };
+        let mut cur = Cursor {
+            line: text_line,
+            line_start: line.start as usize,
+            toks: args,
+            pos: 0,
+            end: self.span(line.end as usize, line.end as usize),
+        };
         let Some(first) = args.first() else {
-            return Err(Diagnostic::new(Code::Syntax, line, "expected a date or a directive, found only tags"));
+            return Err(Diagnostic::new(
+                Code::Syntax,
+                line,
+                "expected a date or a directive, found only tags",
+            ));
         };
         let Tok::Word(word) = first.tok else {
             return Err(expected_line_start(first));
@@ -194,7 +238,11 @@ impl Parser {
         if DIRECTIVES.contains(&word) {
             cur.pos = 1;
             let kind = self.directive(word, &mut cur)?;
-            return Ok(Item::Directive(Directive { kind, span: line, extras }));
+            return Ok(Item::Directive(Directive {
+                kind,
+                span: line,
+                extras,
+            }));
         }
         let date = match value::parse_date(word) {
             Ok(date) => date,
@@ -203,19 +251,44 @@ impl Parser {
         };
         cur.pos = 1;
         let verb = match cur.peek() {
-            Some(Token { tok: Tok::Word(verb), span }) => Spanned::new((*verb).to_owned(), *span),
-            Some(other) => return Err(syntax(other.span, format!("expected a verb after the date, found {}", other.describe()))),
-            None => return Err(syntax(cur.end, "expected a verb after the date, found the end of the line").with_help(verb_list())),
+            Some(Token {
+                tok: Tok::Word(verb),
+                span,
+            }) => Spanned::new((*verb).to_owned(), *span),
+            Some(other) => {
+                return Err(syntax(
+                    other.span,
+                    format!("expected a verb after the date, found {}", other.describe()),
+                ))
+            }
+            None => {
+                return Err(syntax(
+                    cur.end,
+                    "expected a verb after the date, found the end of the line",
+                )
+                .with_help(verb_list()))
+            }
         };
         cur.pos = 2;
         let kind = self.entry(&verb, &mut cur)?;
-        Ok(Item::Entry(Entry { date, kind, span: line, verb_span: verb.span, extras }))
+        Ok(Item::Entry(Entry {
+            date,
+            kind,
+            span: line,
+            verb_span: verb.span,
+            extras,
+        }))
     }
 
-    fn directive(&mut self, keyword: &str, cur: &mut Cursor<'_, '_>) -> Result<DirectiveKind, Diagnostic> {
+    fn directive(
+        &mut self,
+        keyword: &str,
+        cur: &mut Cursor<'_, '_>,
+    ) -> Result<DirectiveKind, Diagnostic> {
         let kind = match keyword {
             "include" => {
-                let path = cur.expect_string("a quoted path after `include`, like `\"2025.funnel\"`")?;
+                let path =
+                    cur.expect_string("a quoted path after `include`, like `\"2025.funnel\"`")?;
                 cur.expect_end("the end of the `include`")?;
                 DirectiveKind::Include { path }
             }
@@ -224,11 +297,17 @@ impl Parser {
                 let mut names: Vec<Spanned<String>> = Vec::new();
                 while let Some(tok) = cur.next() {
                     let Tok::Word(word) = tok.tok else {
-                        return Err(syntax(tok.span, format!("expected a stage name, found {}", tok.describe())));
+                        return Err(syntax(
+                            tok.span,
+                            format!("expected a stage name, found {}", tok.describe()),
+                        ));
                     };
                     if !value::is_ident(word) {
-                        return Err(syntax(tok.span, format!("`{}` is not a valid stage name", shorten(word)))
-                            .with_help("names are letters and digits, then also `_`, `.` or `-`"));
+                        return Err(syntax(
+                            tok.span,
+                            format!("`{}` is not a valid stage name", shorten(word)),
+                        )
+                        .with_help("names are letters and digits, then also `_`, `.` or `-`"));
                     }
                     if RESERVED.contains(&word) {
                         return Err(syntax(tok.span, format!("`{word}` is a reserved word and cannot be a stage name"))
@@ -243,7 +322,8 @@ impl Parser {
                 DirectiveKind::Stages { names }
             }
             "channel" => {
-                let name = cur.expect_channel("a channel name after `channel`, like `platform:upwork`")?;
+                let name =
+                    cur.expect_channel("a channel name after `channel`, like `platform:upwork`")?;
                 let title = cur.opt_string();
                 cur.expect_end("a title string or the end of the `channel` line")?;
                 DirectiveKind::Channel { name, title }
@@ -261,22 +341,40 @@ impl Parser {
 
     /// `option := "option" ident value`
     fn option(&mut self, cur: &mut Cursor<'_, '_>) -> Result<DirectiveKind, Diagnostic> {
-        let name = cur.expect_word("an option name after `option` (`currency`, `stale-after` or `strict`)")?;
+        let name = cur
+            .expect_word("an option name after `option` (`currency`, `stale-after` or `strict`)")?;
         if !OPTIONS.contains(&name.value.as_str()) {
-            return Err(Diagnostic::new(Code::UnknownOption, name.span, format!("unknown option `{}`", shorten(&name.value)))
-                .with_help(did_you_mean(&name.value, OPTIONS.iter().copied()).unwrap_or_else(|| {
+            return Err(Diagnostic::new(
+                Code::UnknownOption,
+                name.span,
+                format!("unknown option `{}`", shorten(&name.value)),
+            )
+            .with_help(
+                did_you_mean(&name.value, OPTIONS.iter().copied()).unwrap_or_else(|| {
                     "the options are `currency`, `stale-after` and `strict`".to_owned()
-                })));
+                }),
+            ));
         }
         let Some(tok) = cur.next() else {
-            return Err(syntax(cur.end, format!("expected a value for option `{}`", name.value)));
+            return Err(syntax(
+                cur.end,
+                format!("expected a value for option `{}`", name.value),
+            ));
         };
         let word = match &tok.tok {
             Tok::Word(w) => *w,
             _ => "",
         };
         let invalid = |expected: &str| {
-            Diagnostic::new(Code::InvalidOption, tok.span, format!("invalid value for option `{}`: expected {expected}, found {}", name.value, tok.describe()))
+            Diagnostic::new(
+                Code::InvalidOption,
+                tok.span,
+                format!(
+                    "invalid value for option `{}`: expected {expected}, found {}",
+                    name.value,
+                    tok.describe()
+                ),
+            )
         };
         let value = match name.value.as_str() {
             "currency" => OptionValue::Currency(Currency::parse(word).ok_or_else(|| {
@@ -294,35 +392,70 @@ impl Parser {
             _ => unreachable!("checked against OPTIONS"),
         };
         cur.expect_end("the end of the `option` line")?;
-        Ok(DirectiveKind::Option { name, value: Spanned::new(value, tok.span) })
+        Ok(DirectiveKind::Option {
+            name,
+            value: Spanned::new(value, tok.span),
+        })
     }
 
-    fn entry(&mut self, verb: &Spanned<String>, cur: &mut Cursor<'_, '_>) -> Result<EntryKind, Diagnostic> {
+    fn entry(
+        &mut self,
+        verb: &Spanned<String>,
+        cur: &mut Cursor<'_, '_>,
+    ) -> Result<EntryKind, Diagnostic> {
         let kind = match verb.value.as_str() {
             "lead" => {
                 let deal = cur.expect_deal()?;
                 let title = cur.opt_string();
                 if !cur.eat_keyword("via") {
-                    let err = cur.unexpected_keyword(if title.is_some() { "`via CHANNEL`" } else { "a title string or `via CHANNEL`" }, &["via"]);
+                    let err = cur.unexpected_keyword(
+                        if title.is_some() {
+                            "`via CHANNEL`"
+                        } else {
+                            "a title string or `via CHANNEL`"
+                        },
+                        &["via"],
+                    );
                     return Err(match cur.peek_word() {
-                        Some(word) if err.help.is_none() && value::is_channel(word) => err.with_help(format!("name the channel with `via`: `via {word}`")),
+                        Some(word) if err.help.is_none() && value::is_channel(word) => {
+                            err.with_help(format!("name the channel with `via`: `via {word}`"))
+                        }
                         _ => err,
                     });
                 }
-                let channel = cur.expect_channel("a channel after `via`, like `referral` or `platform:upwork`")?;
+                let channel = cur.expect_channel(
+                    "a channel after `via`, like `referral` or `platform:upwork`",
+                )?;
                 let contact = if cur.eat_keyword("from") {
                     Some(cur.expect_ident("a contact id after `from`")?)
                 } else {
                     None
                 };
-                cur.expect_end(if contact.is_some() { "tags or the end of the entry" } else { "`from CONTACT`, tags or the end of the entry" })?;
-                EntryKind::Lead { deal, title, channel, contact }
+                cur.expect_end(if contact.is_some() {
+                    "tags or the end of the entry"
+                } else {
+                    "`from CONTACT`, tags or the end of the entry"
+                })?;
+                EntryKind::Lead {
+                    deal,
+                    title,
+                    channel,
+                    contact,
+                }
             }
             "won" => {
                 let deal = cur.expect_deal()?;
                 let offer = cur.offer()?;
-                let until = if cur.eat_keyword("until") { Some(cur.expect_date("a date after `until`")?) } else { None };
-                cur.expect_end(if until.is_some() { "tags or the end of the entry" } else { "an amount, `at RATE`, `until DATE` or the end of the entry" })?;
+                let until = if cur.eat_keyword("until") {
+                    Some(cur.expect_date("a date after `until`")?)
+                } else {
+                    None
+                };
+                cur.expect_end(if until.is_some() {
+                    "tags or the end of the entry"
+                } else {
+                    "an amount, `at RATE`, `until DATE` or the end of the entry"
+                })?;
                 EntryKind::Won { deal, offer, until }
             }
             "lost" | "declined" => {
@@ -339,8 +472,16 @@ impl Parser {
                 let deal = cur.expect_deal()?;
                 let cancelled = cur.eat_keyword("cancelled");
                 let note = cur.opt_string();
-                cur.expect_end(if cancelled { "a note string or the end of the entry" } else { "`cancelled`, a note string or the end of the entry" })?;
-                EntryKind::Ended { deal, cancelled, note }
+                cur.expect_end(if cancelled {
+                    "a note string or the end of the entry"
+                } else {
+                    "`cancelled`, a note string or the end of the entry"
+                })?;
+                EntryKind::Ended {
+                    deal,
+                    cancelled,
+                    note,
+                }
             }
             "spent" => {
                 let quantity = cur.quantity()?;
@@ -349,7 +490,9 @@ impl Parser {
                 } else if cur.eat_keyword("on") {
                     SpentOn::Deal(cur.expect_deal()?)
                 } else {
-                    return Err(cur.unexpected_keyword("`via CHANNEL` or `on DEAL`", &["via", "on"]));
+                    return Err(
+                        cur.unexpected_keyword("`via CHANNEL` or `on DEAL`", &["via", "on"])
+                    );
                 };
                 let note = cur.opt_string();
                 cur.expect_end("a note string or the end of the entry")?;
@@ -363,7 +506,9 @@ impl Parser {
             }
             "note" => {
                 let deal = cur.expect_deal()?;
-                let text = cur.expect_string("the note's text as a quoted string")?.value;
+                let text = cur
+                    .expect_string("the note's text as a quoted string")?
+                    .value;
                 cur.expect_end("the end of the entry")?;
                 EntryKind::Note { deal, text }
             }
@@ -376,17 +521,28 @@ impl Parser {
                     return Err(syntax(to.span, "a price needs two different currencies"));
                 }
                 cur.expect_end("the end of the entry")?;
-                EntryKind::Price { from: from.value, rate, to: to.value }
+                EntryKind::Price {
+                    from: from.value,
+                    rate,
+                    to: to.value,
+                }
             }
             "balance" => {
-                let amount = cur.expect_amount("an amount after `balance`, like `18000 EUR`", false)?;
+                let amount =
+                    cur.expect_amount("an amount after `balance`, like `18000 EUR`", false)?;
                 cur.expect_end("the end of the entry")?;
                 EntryKind::Balance { amount }
             }
             "costs" => {
                 let rate = cur.expect_rate("a rate after `costs`, like `3200 EUR/month`")?;
                 if !matches!(rate.unit, RateUnit::Month | RateUnit::Year) {
-                    return Err(syntax(rate.span, format!("costs are per `month` or per `year`, found `/{}`", rate.unit.as_str())));
+                    return Err(syntax(
+                        rate.span,
+                        format!(
+                            "costs are per `month` or per `year`, found `/{}`",
+                            rate.unit.as_str()
+                        ),
+                    ));
                 }
                 cur.expect_end("the end of the entry")?;
                 EntryKind::Costs { rate }
@@ -420,20 +576,42 @@ impl Parser {
     /// `assume := metric args ("via" channel)? string?`
     fn assume(&mut self, cur: &mut Cursor<'_, '_>) -> Result<Assumption, Diagnostic> {
         const METRICS: &[&str] = &["conversion", "cycle", "value", "volume", "share"];
-        let metric_word = cur.expect_word("a metric after `assume`: `conversion`, `cycle`, `value`, `volume` or `share`")?;
-        let steps = |cur: &mut Cursor<'_, '_>| -> Result<(Spanned<String>, Spanned<String>), Diagnostic> {
-            let word = cur.expect_word("two stages joined by `->`, like `lead->won`")?;
-            let Some((from, to)) = word.value.split_once("->") else {
-                return Err(syntax(word.span, format!("expected two stages joined by `->`, like `lead->won`, found `{}`", shorten(&word.value))));
+        let metric_word = cur.expect_word(
+            "a metric after `assume`: `conversion`, `cycle`, `value`, `volume` or `share`",
+        )?;
+        let steps =
+            |cur: &mut Cursor<'_, '_>| -> Result<(Spanned<String>, Spanned<String>), Diagnostic> {
+                let word = cur.expect_word("two stages joined by `->`, like `lead->won`")?;
+                let Some((from, to)) = word.value.split_once("->") else {
+                    return Err(syntax(
+                        word.span,
+                        format!(
+                            "expected two stages joined by `->`, like `lead->won`, found `{}`",
+                            shorten(&word.value)
+                        ),
+                    ));
+                };
+                if !value::is_ident(from) || !value::is_ident(to) {
+                    return Err(syntax(
+                        word.span,
+                        format!(
+                            "expected two stage names joined by `->`, found `{}`",
+                            shorten(&word.value)
+                        ),
+                    ));
+                }
+                let start = word.span.start as usize;
+                let from_span = Span::new(word.span.file, start, start + from.len());
+                let to_span = Span::new(
+                    word.span.file,
+                    start + from.len() + 2,
+                    word.span.end as usize,
+                );
+                Ok((
+                    Spanned::new(from.to_owned(), from_span),
+                    Spanned::new(to.to_owned(), to_span),
+                ))
             };
-            if !value::is_ident(from) || !value::is_ident(to) {
-                return Err(syntax(word.span, format!("expected two stage names joined by `->`, found `{}`", shorten(&word.value))));
-            }
-            let start = word.span.start as usize;
-            let from_span = Span::new(word.span.file, start, start + from.len());
-            let to_span = Span::new(word.span.file, start + from.len() + 2, word.span.end as usize);
-            Ok((Spanned::new(from.to_owned(), from_span), Spanned::new(to.to_owned(), to_span)))
-        };
         let metric = match metric_word.value.as_str() {
             "conversion" => {
                 let (from, to) = steps(cur)?;
@@ -442,52 +620,94 @@ impl Parser {
             }
             "cycle" => {
                 let (from, to) = steps(cur)?;
-                let duration = cur.expect_number_kind("a duration like `30d`, `6w` or `3mo`", |w| match w {
-                    NumberWord::Duration(d) if d.value > Decimal::ZERO => Some(d),
-                    _ => None,
-                })?;
+                let duration =
+                    cur.expect_number_kind("a duration like `30d`, `6w` or `3mo`", |w| match w {
+                        NumberWord::Duration(d) if d.value > Decimal::ZERO => Some(d),
+                        _ => None,
+                    })?;
                 Metric::Cycle { from, to, duration }
             }
-            "value" => Metric::Value { amount: cur.expect_amount("an amount like `15000 EUR`", true)? },
+            "value" => Metric::Value {
+                amount: cur.expect_amount("an amount like `15000 EUR`", true)?,
+            },
             "volume" => {
                 let stage = cur.expect_ident("a stage name, like `lead`")?;
-                let frequency = cur.expect_number_kind("a frequency like `8/mo`, `2/w` or `50/y`", |w| match w {
-                    NumberWord::Frequency(f) if f.count > Decimal::ZERO => Some(f),
-                    _ => None,
-                })?;
+                let frequency = cur.expect_number_kind(
+                    "a frequency like `8/mo`, `2/w` or `50/y`",
+                    |w| match w {
+                        NumberWord::Frequency(f) if f.count > Decimal::ZERO => Some(f),
+                        _ => None,
+                    },
+                )?;
                 Metric::Volume { stage, frequency }
             }
-            "share" => Metric::Share { percent: cur.expect_share("a percent like `20%`")? },
+            "share" => Metric::Share {
+                percent: cur.expect_share("a percent like `20%`")?,
+            },
             other => {
-                return Err(syntax(metric_word.span, format!("unknown metric `{}`", shorten(other)))
-                    .with_help(did_you_mean(other, METRICS.iter().copied()).unwrap_or_else(|| {
-                        "the metrics are `conversion`, `cycle`, `value`, `volume` and `share`".to_owned()
-                    })))
+                return Err(syntax(
+                    metric_word.span,
+                    format!("unknown metric `{}`", shorten(other)),
+                )
+                .with_help(
+                    did_you_mean(other, METRICS.iter().copied()).unwrap_or_else(|| {
+                        "the metrics are `conversion`, `cycle`, `value`, `volume` and `share`"
+                            .to_owned()
+                    }),
+                ))
             }
         };
-        let channel = if cur.eat_keyword("via") { Some(cur.expect_channel("a channel after `via`")?) } else { None };
+        let channel = if cur.eat_keyword("via") {
+            Some(cur.expect_channel("a channel after `via`")?)
+        } else {
+            None
+        };
         // The claim in canonical spelling (as `funnel fmt` writes it), so
         // that reformatting a file never changes what reports show.
-        let first = cur.toks.iter().position(|t| t.span == metric_word.span).unwrap_or(cur.pos);
+        let first = cur
+            .toks
+            .iter()
+            .position(|t| t.span == metric_word.span)
+            .unwrap_or(cur.pos);
         let words: Vec<&str> = cur.toks[first..cur.pos]
             .iter()
-            .map(|t| &cur.line[t.span.start as usize - cur.line_start..t.span.end as usize - cur.line_start])
+            .map(|t| {
+                &cur.line
+                    [t.span.start as usize - cur.line_start..t.span.end as usize - cur.line_start]
+            })
             .collect();
         let text = words
             .iter()
             .enumerate()
             .map(|(i, w)| {
-                let is_name = (i > 0 && words[i - 1] == "via") || (i == 1 && metric_word.value == "volume");
-                if is_name { (*w).to_owned() } else { crate::format::normalize_number(w) }
+                let is_name =
+                    (i > 0 && words[i - 1] == "via") || (i == 1 && metric_word.value == "volume");
+                if is_name {
+                    (*w).to_owned()
+                } else {
+                    crate::format::normalize_number(w)
+                }
             })
             .collect::<Vec<_>>()
             .join(" ");
         let note = cur.opt_string();
-        cur.expect_end(if note.is_some() { "tags or the end of the entry" } else { "`via CHANNEL`, a note string or the end of the entry" })?;
+        cur.expect_end(if note.is_some() {
+            "tags or the end of the entry"
+        } else {
+            "`via CHANNEL`, a note string or the end of the entry"
+        })?;
         if matches!(metric, Metric::Share { .. }) && channel.is_none() {
-            return Err(syntax(metric_word.span, "`assume share` needs `via CHANNEL`: the share of won deals that came through it"));
+            return Err(syntax(
+                metric_word.span,
+                "`assume share` needs `via CHANNEL`: the share of won deals that came through it",
+            ));
         }
-        Ok(Assumption { metric, channel, note, text })
+        Ok(Assumption {
+            metric,
+            channel,
+            note,
+            text,
+        })
     }
 
     /// `meta-line := key ":" value comment?`
@@ -497,8 +717,16 @@ impl Parser {
                 return;
             }
             let word_end = line.find([' ', '\t']).unwrap_or(line.len());
-            let err = syntax(self.span(start, start + word_end), format!("expected a metadata line `key: value` or a comment, found `{}`", shorten(&line[..word_end])))
-                .with_help("indented lines continue the entry above: `key: value` metadata or a `;` comment");
+            let err = syntax(
+                self.span(start, start + word_end),
+                format!(
+                    "expected a metadata line `key: value` or a comment, found `{}`",
+                    shorten(&line[..word_end])
+                ),
+            )
+            .with_help(
+                "indented lines continue the entry above: `key: value` metadata or a `;` comment",
+            );
             self.out.diagnostics.push(err);
             return;
         };
@@ -519,17 +747,25 @@ impl Parser {
         };
         let lead = raw.len() - raw.trim_start().len();
         let value_text = raw.trim();
-        let value_span = Span::new(self.file, value_start + lead, value_start + lead + value_text.len());
+        let value_span = Span::new(
+            self.file,
+            value_start + lead,
+            value_start + lead + value_text.len(),
+        );
         let extras = match item {
             Item::Directive(d) => &mut d.extras,
             Item::Entry(e) => &mut e.extras,
         };
         if let Some(first) = self.keys.get(key) {
             self.out.diagnostics.push(
-                Diagnostic::new(Code::InvalidMetadata, key_span, format!("metadata key `{key}` is given twice on one entry"))
-                    .with_label("given again here")
-                    .with_related(*first, "first given here")
-                    .with_help("keep one of the two lines"),
+                Diagnostic::new(
+                    Code::InvalidMetadata,
+                    key_span,
+                    format!("metadata key `{key}` is given twice on one entry"),
+                )
+                .with_label("given again here")
+                .with_related(*first, "first given here")
+                .with_help("keep one of the two lines"),
             );
             return;
         }
@@ -545,7 +781,10 @@ impl Parser {
             return;
         }
         self.keys.insert(key.to_owned(), key_span);
-        extras.meta.push(Meta { key: Spanned::new(key.to_owned(), key_span), value: Spanned::new(value, value_span) });
+        extras.meta.push(Meta {
+            key: Spanned::new(key.to_owned(), key_span),
+            value: Spanned::new(value, value_span),
+        });
     }
 }
 
@@ -556,8 +795,13 @@ fn meta_value(text: &str, span: Span) -> Result<MetaValue, Diagnostic> {
     let start = span.start as usize;
     if lexer::tokenize(span.file, text, start, &mut tokens).is_ok() {
         match tokens.as_slice() {
-            [Token { tok: Tok::Str(s), .. }] => return Ok(MetaValue::String(s.clone())),
-            [Token { tok: Tok::Word(w), span }] => {
+            [Token {
+                tok: Tok::Str(s), ..
+            }] => return Ok(MetaValue::String(s.clone())),
+            [Token {
+                tok: Tok::Word(w),
+                span,
+            }] => {
                 match value::parse_date(w) {
                     Ok(date) => return Ok(MetaValue::Date(date)),
                     Err(DateError::Calendar) => return Err(invalid_date(w, *span)),
@@ -576,13 +820,20 @@ fn meta_value(text: &str, span: Span) -> Result<MetaValue, Diagnostic> {
                     return Ok(MetaValue::Ident((*w).to_owned()));
                 }
             }
-            [Token { tok: Tok::Word(n), .. }, Token { tok: Tok::Word(c), .. }] => {
+            [Token {
+                tok: Tok::Word(n), ..
+            }, Token {
+                tok: Tok::Word(c), ..
+            }] => {
                 if let Ok(value) = value::parse_number(n) {
                     if let Some(currency) = Currency::parse(c) {
                         return Ok(MetaValue::Amount(Amount { value, currency }));
                     }
                     if let Some(Ok((currency, unit))) = value::parse_rate_currency(c) {
-                        return Ok(MetaValue::Rate(Rate { amount: Amount { value, currency }, unit }));
+                        return Ok(MetaValue::Rate(Rate {
+                            amount: Amount { value, currency },
+                            unit,
+                        }));
                     }
                 }
             }
@@ -595,8 +846,12 @@ fn meta_value(text: &str, span: Span) -> Result<MetaValue, Diagnostic> {
 /// Type-checks the known keys of format §5.
 fn check_known_key(key: &str, value: &MetaValue, span: Span) -> Result<(), Diagnostic> {
     let ok = match key {
-        "rating" => matches!(value, MetaValue::Number(n) if n.fract().is_zero() && (Decimal::ONE..=Decimal::from(5)).contains(n)),
-        "fee" => matches!(value, MetaValue::Percent(p) if (Decimal::ZERO..=Decimal::ONE_HUNDRED).contains(p)),
+        "rating" => {
+            matches!(value, MetaValue::Number(n) if n.fract().is_zero() && (Decimal::ONE..=Decimal::from(5)).contains(n))
+        }
+        "fee" => {
+            matches!(value, MetaValue::Percent(p) if (Decimal::ZERO..=Decimal::ONE_HUNDRED).contains(p))
+        }
         "kind" => matches!(value, MetaValue::Ident(_)),
         "start" => matches!(value, MetaValue::Date(_)),
         "org" => matches!(value, MetaValue::String(_)),
@@ -612,7 +867,12 @@ fn check_known_key(key: &str, value: &MetaValue, span: Span) -> Result<(), Diagn
         "start" => "a date, like `2026-03-01`",
         _ => "a quoted string, like `\"Acme GmbH\"`",
     };
-    Err(Diagnostic::new(Code::InvalidMetadata, span, format!("`{key}` must be {expected}")).with_label(format!("expected {expected}")))
+    Err(Diagnostic::new(
+        Code::InvalidMetadata,
+        span,
+        format!("`{key}` must be {expected}"),
+    )
+    .with_label(format!("expected {expected}")))
 }
 
 fn syntax(span: Span, message: impl Into<String>) -> Diagnostic {
@@ -620,28 +880,56 @@ fn syntax(span: Span, message: impl Into<String>) -> Diagnostic {
 }
 
 fn invalid_date(word: &str, span: Span) -> Diagnostic {
-    Diagnostic::new(Code::InvalidDate, span, format!("`{}` is not a date on the calendar", shorten(word)))
-        .with_help("dates are `YYYY-MM-DD` with a month from 01 to 12 and a day that exists in that month")
+    Diagnostic::new(
+        Code::InvalidDate,
+        span,
+        format!("`{}` is not a date on the calendar", shorten(word)),
+    )
+    .with_help(
+        "dates are `YYYY-MM-DD` with a month from 01 to 12 and a day that exists in that month",
+    )
 }
 
 fn verb_list() -> String {
-    format!("the verbs are {}, and the names of the stages", VERBS.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", "))
+    format!(
+        "the verbs are {}, and the names of the stages",
+        VERBS
+            .iter()
+            .map(|v| format!("`{v}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
 }
 
 /// An `unknown-verb` diagnostic, suggesting a built-in verb or a stage.
 pub(crate) fn unknown_verb(verb: &Spanned<String>, stages: &[String]) -> Diagnostic {
-    let candidates = VERBS.iter().copied().chain(stages.iter().map(String::as_str));
+    let candidates = VERBS
+        .iter()
+        .copied()
+        .chain(stages.iter().map(String::as_str));
     let list = || {
-        let verbs = VERBS.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ");
-        let stages = stages.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ");
+        let verbs = VERBS
+            .iter()
+            .map(|v| format!("`{v}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let stages = stages
+            .iter()
+            .map(|s| format!("`{s}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
         if stages.is_empty() {
             format!("the verbs are {verbs}; the ledger declares no stages between `lead` and `won`")
         } else {
             format!("the verbs are {verbs}, and the stages {stages}")
         }
     };
-    Diagnostic::new(Code::UnknownVerb, verb.span, format!("unknown verb `{}`", shorten(&verb.value)))
-        .with_help(did_you_mean(&verb.value, candidates).unwrap_or_else(list))
+    Diagnostic::new(
+        Code::UnknownVerb,
+        verb.span,
+        format!("unknown verb `{}`", shorten(&verb.value)),
+    )
+    .with_help(did_you_mean(&verb.value, candidates).unwrap_or_else(list))
 }
 
 fn expected_line_start(token: &Token<'_>) -> Diagnostic {
@@ -701,8 +989,14 @@ impl<'t, 'a> Cursor<'t, 'a> {
     /// A syntax error at the current token: "expected X, found Y".
     fn unexpected(&self, expected: &str) -> Diagnostic {
         match self.peek() {
-            Some(tok) => syntax(tok.span, format!("expected {expected}, found {}", tok.describe())),
-            None => syntax(self.end, format!("expected {expected}, found the end of the line")),
+            Some(tok) => syntax(
+                tok.span,
+                format!("expected {expected}, found {}", tok.describe()),
+            ),
+            None => syntax(
+                self.end,
+                format!("expected {expected}, found the end of the line"),
+            ),
         }
     }
 
@@ -710,7 +1004,10 @@ impl<'t, 'a> Cursor<'t, 'a> {
     /// is a near miss of one (`vai` → `via`).
     fn unexpected_keyword(&self, expected: &str, keywords: &[&str]) -> Diagnostic {
         let err = self.unexpected(expected);
-        match self.peek_word().and_then(|w| did_you_mean(w, keywords.iter().copied())) {
+        match self
+            .peek_word()
+            .and_then(|w| did_you_mean(w, keywords.iter().copied()))
+        {
             Some(help) => err.with_help(help),
             None => err,
         }
@@ -725,7 +1022,10 @@ impl<'t, 'a> Cursor<'t, 'a> {
 
     fn expect_word(&mut self, expected: &str) -> Result<Spanned<String>, Diagnostic> {
         match self.peek() {
-            Some(Token { tok: Tok::Word(w), span }) => {
+            Some(Token {
+                tok: Tok::Word(w),
+                span,
+            }) => {
                 self.pos += 1;
                 Ok(Spanned::new((*w).to_owned(), *span))
             }
@@ -736,8 +1036,13 @@ impl<'t, 'a> Cursor<'t, 'a> {
     fn expect_ident(&mut self, expected: &str) -> Result<Spanned<String>, Diagnostic> {
         let word = self.expect_word(expected)?;
         if !value::is_ident(&word.value) {
-            return Err(syntax(word.span, format!("expected {expected}, found `{}`", shorten(&word.value)))
-                .with_help("names start with a letter or digit, then letters, digits, `_`, `.` or `-`"));
+            return Err(syntax(
+                word.span,
+                format!("expected {expected}, found `{}`", shorten(&word.value)),
+            )
+            .with_help(
+                "names start with a letter or digit, then letters, digits, `_`, `.` or `-`",
+            ));
         }
         Ok(word)
     }
@@ -749,8 +1054,11 @@ impl<'t, 'a> Cursor<'t, 'a> {
     fn expect_channel(&mut self, expected: &str) -> Result<Spanned<String>, Diagnostic> {
         let word = self.expect_word(expected)?;
         if !value::is_channel(&word.value) {
-            return Err(syntax(word.span, format!("expected {expected}, found `{}`", shorten(&word.value)))
-                .with_help("a channel is one or more names joined by `:`, like `platform:upwork`"));
+            return Err(syntax(
+                word.span,
+                format!("expected {expected}, found `{}`", shorten(&word.value)),
+            )
+            .with_help("a channel is one or more names joined by `:`, like `platform:upwork`"));
         }
         Ok(word)
     }
@@ -767,7 +1075,10 @@ impl<'t, 'a> Cursor<'t, 'a> {
 
     fn expect_string(&mut self, expected: &str) -> Result<Spanned<String>, Diagnostic> {
         match self.peek() {
-            Some(Token { tok: Tok::Str(s), span }) => {
+            Some(Token {
+                tok: Tok::Str(s),
+                span,
+            }) => {
                 self.pos += 1;
                 Ok(Spanned::new(s.clone(), *span))
             }
@@ -780,7 +1091,13 @@ impl<'t, 'a> Cursor<'t, 'a> {
         match value::parse_date(&word.value) {
             Ok(date) => Ok(Spanned::new(date, word.span)),
             Err(DateError::Calendar) => Err(invalid_date(&word.value, word.span)),
-            Err(DateError::Shape) => Err(syntax(word.span, format!("expected {expected} (`YYYY-MM-DD`), found `{}`", shorten(&word.value)))),
+            Err(DateError::Shape) => Err(syntax(
+                word.span,
+                format!(
+                    "expected {expected} (`YYYY-MM-DD`), found `{}`",
+                    shorten(&word.value)
+                ),
+            )),
         }
     }
 
@@ -795,8 +1112,16 @@ impl<'t, 'a> Cursor<'t, 'a> {
 
     /// Reads a number-like word as one kind of number (`pick`), reporting a
     /// malformed number as `invalid-number`.
-    fn expect_number_kind<T>(&mut self, expected: &str, pick: impl Fn(NumberWord) -> Option<T>) -> Result<T, Diagnostic> {
-        let Some(Token { tok: Tok::Word(word), span }) = self.peek() else {
+    fn expect_number_kind<T>(
+        &mut self,
+        expected: &str,
+        pick: impl Fn(NumberWord) -> Option<T>,
+    ) -> Result<T, Diagnostic> {
+        let Some(Token {
+            tok: Tok::Word(word),
+            span,
+        }) = self.peek()
+        else {
             return Err(self.unexpected(expected));
         };
         match value::parse_number_word(word) {
@@ -814,7 +1139,14 @@ impl<'t, 'a> Cursor<'t, 'a> {
                         self.pos += 1;
                         Ok(value)
                     }
-                    None if !positive => Err(Diagnostic::new(Code::InvalidNumber, *span, format!("expected {expected}, found `{}`: it must be more than 0", shorten(word)))),
+                    None if !positive => Err(Diagnostic::new(
+                        Code::InvalidNumber,
+                        *span,
+                        format!(
+                            "expected {expected}, found `{}`: it must be more than 0",
+                            shorten(word)
+                        ),
+                    )),
                     None => Err(self.unexpected(expected)),
                 }
             }
@@ -838,32 +1170,53 @@ impl<'t, 'a> Cursor<'t, 'a> {
             _ => None,
         })?;
         if percent < Decimal::ZERO || percent > Decimal::ONE_HUNDRED {
-            return Err(Diagnostic::new(Code::InvalidNumber, span, format!("a share must lie between 0% and 100%, found {percent}%")));
+            return Err(Diagnostic::new(
+                Code::InvalidNumber,
+                span,
+                format!("a share must lie between 0% and 100%, found {percent}%"),
+            ));
         }
         Ok(percent)
     }
 
     /// `amount := number currency`. Amounts must be positive unless
     /// `allow_negative` (a balance may be overdrawn).
-    fn expect_amount(&mut self, expected: &str, positive: bool) -> Result<Spanned<Amount>, Diagnostic> {
+    fn expect_amount(
+        &mut self,
+        expected: &str,
+        positive: bool,
+    ) -> Result<Spanned<Amount>, Diagnostic> {
         let start = self.peek().map_or(self.end, |t| t.span);
         let value = self.expect_number_kind(expected, |w| match w {
             NumberWord::Plain(n) => Some(n),
             _ => None,
         })?;
-        let Some(Token { tok: Tok::Word(cur), span }) = self.peek() else {
+        let Some(Token {
+            tok: Tok::Word(cur),
+            span,
+        }) = self.peek()
+        else {
             return Err(self.unexpected("a currency code after the number, like `EUR`"));
         };
         let Some(currency) = Currency::parse(cur) else {
             if cur.contains('/') {
-                return Err(syntax(*span, format!("expected {expected}, found the rate `{}`", shorten(cur))).with_help("write a rate after `at`, like `at 800 EUR/day`"));
+                return Err(syntax(
+                    *span,
+                    format!("expected {expected}, found the rate `{}`", shorten(cur)),
+                )
+                .with_help("write a rate after `at`, like `at 800 EUR/day`"));
             }
             return Err(self.unexpected("a currency code after the number, like `EUR`"));
         };
         self.pos += 1;
         let whole = start.to(*span);
         if positive && value <= Decimal::ZERO {
-            return Err(Diagnostic::new(Code::InvalidNumber, start, format!("an amount here must be more than 0, found `{}`", value)).with_label("not positive"));
+            return Err(Diagnostic::new(
+                Code::InvalidNumber,
+                start,
+                format!("an amount here must be more than 0, found `{}`", value),
+            )
+            .with_label("not positive"));
         }
         Ok(Spanned::new(Amount { value, currency }, whole))
     }
@@ -875,7 +1228,11 @@ impl<'t, 'a> Cursor<'t, 'a> {
             NumberWord::Plain(n) => Some(n),
             _ => None,
         })?;
-        let Some(Token { tok: Tok::Word(word), span }) = self.peek() else {
+        let Some(Token {
+            tok: Tok::Word(word),
+            span,
+        }) = self.peek()
+        else {
             return Err(self.unexpected("a currency and unit after the number, like `EUR/day`"));
         };
         let (currency, unit) = match value::parse_rate_currency(word) {
@@ -888,9 +1245,19 @@ impl<'t, 'a> Cursor<'t, 'a> {
         };
         self.pos += 1;
         if value <= Decimal::ZERO {
-            return Err(Diagnostic::new(Code::InvalidNumber, start, format!("a rate must be more than 0, found `{value}`")));
+            return Err(Diagnostic::new(
+                Code::InvalidNumber,
+                start,
+                format!("a rate must be more than 0, found `{value}`"),
+            ));
         }
-        Ok(Spanned::new(Rate { amount: Amount { value, currency }, unit }, start.to(*span)))
+        Ok(Spanned::new(
+            Rate {
+                amount: Amount { value, currency },
+                unit,
+            },
+            start.to(*span),
+        ))
     }
 
     /// `offer := amount ("at" rate)? | "at" rate`
@@ -908,14 +1275,22 @@ impl<'t, 'a> Cursor<'t, 'a> {
     /// `quantity := effort | amount`
     fn quantity(&mut self) -> Result<Spanned<Quantity>, Diagnostic> {
         let expected = "an effort like `1.5h` or `45min`, or an amount like `120 EUR`";
-        let Some(Token { tok: Tok::Word(word), span }) = self.peek() else {
+        let Some(Token {
+            tok: Tok::Word(word),
+            span,
+        }) = self.peek()
+        else {
             return Err(self.unexpected(expected));
         };
         match value::parse_number_word(word) {
             Some(Ok(NumberWord::Effort(effort))) => {
                 self.pos += 1;
                 if effort.value <= Decimal::ZERO {
-                    return Err(Diagnostic::new(Code::InvalidNumber, *span, format!("an effort must be more than 0, found `{}`", shorten(word))));
+                    return Err(Diagnostic::new(
+                        Code::InvalidNumber,
+                        *span,
+                        format!("an effort must be more than 0, found `{}`", shorten(word)),
+                    ));
                 }
                 Ok(Spanned::new(Quantity::Effort(effort), *span))
             }

@@ -35,7 +35,14 @@ impl SourceFile {
         let (text, invalid_utf8) = decode_utf8(bytes);
         let mut line_starts = vec![0u32];
         line_starts.extend(memchr_newlines(text.as_bytes()).map(|i| (i + 1) as u32));
-        SourceFile { name, path, text, bom, invalid_utf8, line_starts }
+        SourceFile {
+            name,
+            path,
+            text,
+            bom,
+            invalid_utf8,
+            line_starts,
+        }
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -53,7 +60,9 @@ impl SourceFile {
 
     /// Byte offset where 1-based `line` starts.
     pub fn line_start(&self, line: usize) -> usize {
-        self.line_starts.get(line.saturating_sub(1)).map_or(self.text.len(), |&s| s as usize)
+        self.line_starts
+            .get(line.saturating_sub(1))
+            .map_or(self.text.len(), |&s| s as usize)
     }
 
     pub fn line_count(&self) -> usize {
@@ -66,7 +75,11 @@ impl SourceFile {
 }
 
 fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes.iter().enumerate().filter(|(_, &b)| b == b'\n').map(|(i, _)| i)
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, &b)| b == b'\n')
+        .map(|(i, _)| i)
 }
 
 /// Decodes UTF-8, replacing each invalid sequence by U+FFFD and noting where.
@@ -113,7 +126,10 @@ impl SourceMap {
     }
 
     pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
-        self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), f))
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i as u32), f))
     }
 
     pub fn len(&self) -> usize {
@@ -152,11 +168,16 @@ impl miette::SourceCode for SourceFile {
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
         let start = span.offset().min(self.text.len());
         let end = (start + span.len()).min(self.text.len());
-        let line_of = |offset: usize| self.line_starts.partition_point(|&s| s as usize <= offset) - 1;
+        let line_of =
+            |offset: usize| self.line_starts.partition_point(|&s| s as usize <= offset) - 1;
         let first = line_of(start).saturating_sub(context_lines_before + 1);
-        let last = (line_of(end.saturating_sub(1).max(start)) + context_lines_after + 1).min(self.line_starts.len() - 1);
+        let last = (line_of(end.saturating_sub(1).max(start)) + context_lines_after + 1)
+            .min(self.line_starts.len() - 1);
         let window_start = self.line_starts[first] as usize;
-        let window_end = self.line_starts.get(last + 1).map_or(self.text.len(), |&s| s as usize);
+        let window_end = self
+            .line_starts
+            .get(last + 1)
+            .map_or(self.text.len(), |&s| s as usize);
         let window = &self.text[window_start..window_end];
         let local = miette::SourceSpan::new((start - window_start).into(), end - start);
         let contents = window.read_span(&local, context_lines_before, context_lines_after)?;

@@ -2,7 +2,10 @@
 
 /// The candidate closest to `word` by edit distance, if it is at most two
 /// edits away (one for words of up to three characters), as a help line.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     closest(word, candidates).map(|best| format!("did you mean `{best}`?"))
 }
 

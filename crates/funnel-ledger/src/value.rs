@@ -26,13 +26,18 @@ impl Currency {
         let b = text.as_bytes();
         if !(3..=10).contains(&b.len())
             || !b[0].is_ascii_uppercase()
-            || !b[1..].iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+            || !b[1..]
+                .iter()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
         {
             return None;
         }
         let mut bytes = [0u8; 10];
         bytes[..b.len()].copy_from_slice(b);
-        Some(Currency { len: b.len() as u8, bytes })
+        Some(Currency {
+            len: b.len() as u8,
+            bytes,
+        })
     }
 
     pub fn as_str(&self) -> &str {
@@ -218,16 +223,43 @@ fn parse_number_word_inner(digits: &str, suffix: &str) -> Result<NumberWord, Num
     let value = parse_number(digits)?;
     let word = match suffix {
         "" => NumberWord::Plain(value),
-        "h" => NumberWord::Effort(Effort { value, unit: EffortUnit::Hours }),
-        "min" => NumberWord::Effort(Effort { value, unit: EffortUnit::Minutes }),
-        "d" => NumberWord::Duration(Duration { value, unit: DurationUnit::Days }),
-        "w" => NumberWord::Duration(Duration { value, unit: DurationUnit::Weeks }),
-        "mo" => NumberWord::Duration(Duration { value, unit: DurationUnit::Months }),
-        "y" => NumberWord::Duration(Duration { value, unit: DurationUnit::Years }),
+        "h" => NumberWord::Effort(Effort {
+            value,
+            unit: EffortUnit::Hours,
+        }),
+        "min" => NumberWord::Effort(Effort {
+            value,
+            unit: EffortUnit::Minutes,
+        }),
+        "d" => NumberWord::Duration(Duration {
+            value,
+            unit: DurationUnit::Days,
+        }),
+        "w" => NumberWord::Duration(Duration {
+            value,
+            unit: DurationUnit::Weeks,
+        }),
+        "mo" => NumberWord::Duration(Duration {
+            value,
+            unit: DurationUnit::Months,
+        }),
+        "y" => NumberWord::Duration(Duration {
+            value,
+            unit: DurationUnit::Years,
+        }),
         "%" => NumberWord::Percent(value),
-        "/w" => NumberWord::Frequency(Frequency { count: value, per: DurationUnit::Weeks }),
-        "/mo" => NumberWord::Frequency(Frequency { count: value, per: DurationUnit::Months }),
-        "/y" => NumberWord::Frequency(Frequency { count: value, per: DurationUnit::Years }),
+        "/w" => NumberWord::Frequency(Frequency {
+            count: value,
+            per: DurationUnit::Weeks,
+        }),
+        "/mo" => NumberWord::Frequency(Frequency {
+            count: value,
+            per: DurationUnit::Months,
+        }),
+        "/y" => NumberWord::Frequency(Frequency {
+            count: value,
+            per: DurationUnit::Years,
+        }),
         other => {
             return Err(NumberError(format!(
                 "`{other}` is not a unit: expected `h` or `min` (effort), `d`, `w`, `mo` or `y` \
@@ -253,10 +285,14 @@ pub fn parse_number(text: &str) -> Result<Decimal, NumberError> {
     push_digits(int_part, true, &mut clean)?;
     if let Some(frac) = frac_part {
         if frac.contains('.') {
-            return Err(NumberError(format!("`{text}` has more than one decimal point")));
+            return Err(NumberError(format!(
+                "`{text}` has more than one decimal point"
+            )));
         }
         if frac.is_empty() {
-            return Err(NumberError(format!("`{text}` needs digits after the decimal point")));
+            return Err(NumberError(format!(
+                "`{text}` needs digits after the decimal point"
+            )));
         }
         if frac.contains(',') {
             return Err(NumberError(format!(
@@ -279,7 +315,9 @@ fn push_digits(part: &str, allow_comma: bool, out: &mut String) -> Result<(), Nu
                     && bytes[i - 1].is_ascii_digit()
                     && bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
                 if !between {
-                    return Err(NumberError(format!("`_` in `{part}` must stand between two digits")));
+                    return Err(NumberError(format!(
+                        "`_` in `{part}` must stand between two digits"
+                    )));
                 }
             }
             b',' if allow_comma => {
@@ -287,9 +325,14 @@ fn push_digits(part: &str, allow_comma: bool, out: &mut String) -> Result<(), Nu
                 let digits = group.iter().take_while(|c| c.is_ascii_digit()).count();
                 let after = group.get(digits);
                 if i == 0 || digits != 3 || !matches!(after, None | Some(b',')) {
-                    let decimal = after.is_none() && (1..=2).contains(&digits) && !part[..i].contains(',');
+                    let decimal =
+                        after.is_none() && (1..=2).contains(&digits) && !part[..i].contains(',');
                     let hint = if decimal {
-                        format!("; write decimals with `.`: `{}.{}`", &part[..i], &part[i + 1..])
+                        format!(
+                            "; write decimals with `.`: `{}.{}`",
+                            &part[..i],
+                            &part[i + 1..]
+                        )
                     } else {
                         String::new()
                     };
@@ -298,7 +341,12 @@ fn push_digits(part: &str, allow_comma: bool, out: &mut String) -> Result<(), Nu
                     )));
                 }
             }
-            _ => return Err(NumberError(format!("unexpected `{}` in number `{part}`", b as char))),
+            _ => {
+                return Err(NumberError(format!(
+                    "unexpected `{}` in number `{part}`",
+                    b as char
+                )))
+            }
         }
     }
     Ok(())
@@ -316,12 +364,24 @@ pub enum DateError {
 /// `date := digit{4} "-" digit{2} "-" digit{2}`, a real calendar date.
 pub fn parse_date(word: &str) -> Result<NaiveDate, DateError> {
     let two = || take_while_m_n(2, 2, |c: char| c.is_ascii_digit());
-    let mut shape = (take_while_m_n(4, 4, |c: char| c.is_ascii_digit()), char('-'), two(), char('-'), two());
-    let (rest, (y, _, m, _, d)) = shape.parse(word).map_err(|_: nom::Err<nom::error::Error<&str>>| DateError::Shape)?;
+    let mut shape = (
+        take_while_m_n(4, 4, |c: char| c.is_ascii_digit()),
+        char('-'),
+        two(),
+        char('-'),
+        two(),
+    );
+    let (rest, (y, _, m, _, d)) = shape
+        .parse(word)
+        .map_err(|_: nom::Err<nom::error::Error<&str>>| DateError::Shape)?;
     if !rest.is_empty() {
         return Err(DateError::Shape);
     }
-    let (y, m, d) = (y.parse().unwrap_or(0), m.parse().unwrap_or(0), d.parse().unwrap_or(0));
+    let (y, m, d) = (
+        y.parse().unwrap_or(0),
+        m.parse().unwrap_or(0),
+        d.parse().unwrap_or(0),
+    );
     NaiveDate::from_ymd_opt(y, m, d).ok_or(DateError::Calendar)
 }
 
@@ -340,7 +400,11 @@ fn is_ident_char(c: char) -> bool {
 
 /// `ident := [A-Za-z0-9] [A-Za-z0-9_.-]*`
 fn ident(input: &str) -> IResult<&str, &str> {
-    recognize((take_while_m_n(1, 1, is_ident_start), take_while(is_ident_char))).parse(input)
+    recognize((
+        take_while_m_n(1, 1, is_ident_start),
+        take_while(is_ident_char),
+    ))
+    .parse(input)
 }
 
 pub fn is_ident(word: &str) -> bool {
@@ -436,7 +500,9 @@ mod tests {
         assert!(matches!(parse_number_word("2hrs"), Some(Err(_))));
         assert!(parse_number_word("acme").is_none());
         assert!(parse_number_word("-").is_none());
-        let Some(Ok(Effort(e))) = parse_number_word("45min") else { panic!() };
+        let Some(Ok(Effort(e))) = parse_number_word("45min") else {
+            panic!()
+        };
         assert_eq!(e.hours(), Decimal::new(75, 2));
     }
 
@@ -456,7 +522,10 @@ mod tests {
         assert!(is_channel("platform:upwork"));
         assert!(!is_channel("platform:"));
         assert!(!is_channel(":x"));
-        assert_eq!(Currency::parse("USDC").map(|c| c.to_string()), Some("USDC".into()));
+        assert_eq!(
+            Currency::parse("USDC").map(|c| c.to_string()),
+            Some("USDC".into())
+        );
         assert!(Currency::parse("Eur").is_none());
         assert!(Currency::parse("EU").is_none());
         assert_eq!(metadata_key("rating: 4"), Some(("rating", " 4")));

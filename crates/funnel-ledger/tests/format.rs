@@ -14,9 +14,29 @@ type Spec = (u8, u32, u32, u8);
 
 const SEPS: &[&str] = &[" ", "  ", "\t", " \t ", "   "];
 const IDS: &[&str] = &["acme", "beta-2", "c.d", "12_000", "x", "nordlicht", "42"];
-const CHANNELS: &[&str] = &["referral", "platform:upwork", "network:alumni:2019", "inbound"];
-const TEXTS: &[&str] = &["", "Rust backend", "a \\\"quoted\\\" word", "back\\\\slash", "semi ; colon", "tab\\there", "ünïcödé — ok", "#not-a-tag"];
-const COMMENTS: &[&str] = &["; note", ";", "; 50% off; really", ";; double", "; \"quoted\""];
+const CHANNELS: &[&str] = &[
+    "referral",
+    "platform:upwork",
+    "network:alumni:2019",
+    "inbound",
+];
+const TEXTS: &[&str] = &[
+    "",
+    "Rust backend",
+    "a \\\"quoted\\\" word",
+    "back\\\\slash",
+    "semi ; colon",
+    "tab\\there",
+    "ünïcödé — ok",
+    "#not-a-tag",
+];
+const COMMENTS: &[&str] = &[
+    "; note",
+    ";",
+    "; 50% off; really",
+    ";; double",
+    "; \"quoted\"",
+];
 
 fn number(value: u32, style: u8) -> String {
     let plain = value.to_string();
@@ -47,32 +67,154 @@ fn render(spec: Spec) -> Vec<String> {
     let id = pick(IDS, a);
     let text = pick(TEXTS, b);
     let n = number(a % 200_000 + 1, style);
-    let trailing = if style % 3 == 0 { format!("{}{}", s(5), pick(COMMENTS, b)) } else { String::new() };
-    let tag = if style % 5 == 1 { format!("{}#rust{}#t.2", s(6), s(7)) } else { String::new() };
+    let trailing = if style % 3 == 0 {
+        format!("{}{}", s(5), pick(COMMENTS, b))
+    } else {
+        String::new()
+    };
+    let tag = if style % 5 == 1 {
+        format!("{}#rust{}#t.2", s(6), s(7))
+    } else {
+        String::new()
+    };
     let line = match kind % 20 {
-        0 => format!("{date}{}lead{}{id}{}\"{text}\"{}via{}{}{}from{}anna", s(0), s(1), s(2), s(3), s(1), pick(CHANNELS, b), s(2), s(0)),
-        1 => format!("{date}{}lead{}{id}{}via{}{}", s(0), s(1), s(2), s(3), pick(CHANNELS, b)),
-        2 => format!("{date}{}proposed{}{id}{}{n}{}EUR{}at{}{}{}EUR/day", s(0), s(1), s(2), s(3), s(4), s(0), number(b % 2000 + 1, style), s(1)),
-        3 => format!("{date}{}won{}{id}{}{n}{}USD{}until{}2027-01-31", s(0), s(1), s(2), s(3), s(4), s(0)),
+        0 => format!(
+            "{date}{}lead{}{id}{}\"{text}\"{}via{}{}{}from{}anna",
+            s(0),
+            s(1),
+            s(2),
+            s(3),
+            s(1),
+            pick(CHANNELS, b),
+            s(2),
+            s(0)
+        ),
+        1 => format!(
+            "{date}{}lead{}{id}{}via{}{}",
+            s(0),
+            s(1),
+            s(2),
+            s(3),
+            pick(CHANNELS, b)
+        ),
+        2 => format!(
+            "{date}{}proposed{}{id}{}{n}{}EUR{}at{}{}{}EUR/day",
+            s(0),
+            s(1),
+            s(2),
+            s(3),
+            s(4),
+            s(0),
+            number(b % 2000 + 1, style),
+            s(1)
+        ),
+        3 => format!(
+            "{date}{}won{}{id}{}{n}{}USD{}until{}2027-01-31",
+            s(0),
+            s(1),
+            s(2),
+            s(3),
+            s(4),
+            s(0)
+        ),
         4 => format!("{date}{}lost{}{id}{}\"{text}\"", s(0), s(1), s(2)),
         5 => format!("{date}{}declined{}{id}", s(0), s(1)),
-        6 => format!("{date}{}ended{}{id}{}cancelled\n{}rating:{}4", s(0), s(1), s(2), s(3), s(0)),
-        7 => format!("{date}{}spent{}{}h{}via{}{}", s(0), s(1), number(b % 50 + 1, style), s(2), s(3), pick(CHANNELS, a)),
-        8 => format!("{date}{}spent{}{n}{}EUR{}on{}{id}{}\"{text}\"", s(0), s(1), s(2), s(3), s(4), s(0)),
+        6 => format!(
+            "{date}{}ended{}{id}{}cancelled\n{}rating:{}4",
+            s(0),
+            s(1),
+            s(2),
+            s(3),
+            s(0)
+        ),
+        7 => format!(
+            "{date}{}spent{}{}h{}via{}{}",
+            s(0),
+            s(1),
+            number(b % 50 + 1, style),
+            s(2),
+            s(3),
+            pick(CHANNELS, a)
+        ),
+        8 => format!(
+            "{date}{}spent{}{n}{}EUR{}on{}{id}{}\"{text}\"",
+            s(0),
+            s(1),
+            s(2),
+            s(3),
+            s(4),
+            s(0)
+        ),
         9 => format!("{date}{}touch{}anna{}\"{text}\"", s(0), s(1), s(2)),
         10 => format!("{date}{}note{}{id}{}\"{text}\"", s(0), s(1), s(2)),
-        11 => format!("{date}{}assume{}conversion{}lead->won{}{}%{}via{}{}", s(0), s(1), s(2), s(3), b % 100, s(4), s(0), pick(CHANNELS, a)),
-        12 => format!("{date}{}assume{}volume{}lead{}{}/mo", s(0), s(1), s(2), s(3), b % 20 + 1),
-        13 => format!("{date}{}assume{}value{}{n}{}EUR{}\"{text}\"", s(0), s(1), s(2), s(3), s(4)),
-        14 => format!("{date}{}price{}USD{}0.9{}{}EUR", s(0), s(1), s(2), b % 10, s(3)),
+        11 => format!(
+            "{date}{}assume{}conversion{}lead->won{}{}%{}via{}{}",
+            s(0),
+            s(1),
+            s(2),
+            s(3),
+            b % 100,
+            s(4),
+            s(0),
+            pick(CHANNELS, a)
+        ),
+        12 => format!(
+            "{date}{}assume{}volume{}lead{}{}/mo",
+            s(0),
+            s(1),
+            s(2),
+            s(3),
+            b % 20 + 1
+        ),
+        13 => format!(
+            "{date}{}assume{}value{}{n}{}EUR{}\"{text}\"",
+            s(0),
+            s(1),
+            s(2),
+            s(3),
+            s(4)
+        ),
+        14 => format!(
+            "{date}{}price{}USD{}0.9{}{}EUR",
+            s(0),
+            s(1),
+            s(2),
+            b % 10,
+            s(3)
+        ),
         15 => format!("{date}{}costs{}{n}{}EUR/month", s(0), s(1), s(2)),
-        16 => format!("channel{}{}{}\"{text}\"\n{}fee:{}10%{}\n{}; indented comment\n{}kind:{}platform", s(0), pick(CHANNELS, a), s(1), s(2), s(3), trailing, s(0), s(1), s(4)),
-        17 => format!("contact{}anna{}\"Anna\"\n  org: \"Acme ; GmbH\"", s(0), s(1)),
-        18 => return vec![format!("{}{}", ["; ", "# ", "* ", "  ; ", ";"][(a % 5) as usize], text)],
+        16 => format!(
+            "channel{}{}{}\"{text}\"\n{}fee:{}10%{}\n{}; indented comment\n{}kind:{}platform",
+            s(0),
+            pick(CHANNELS, a),
+            s(1),
+            s(2),
+            s(3),
+            trailing,
+            s(0),
+            s(1),
+            s(4)
+        ),
+        17 => format!(
+            "contact{}anna{}\"Anna\"\n  org: \"Acme ; GmbH\"",
+            s(0),
+            s(1)
+        ),
+        18 => {
+            return vec![format!(
+                "{}{}",
+                ["; ", "# ", "* ", "  ; ", ";"][(a % 5) as usize],
+                text
+            )]
+        }
         _ => return vec![String::new(); (a % 3) as usize + 1],
     };
     let mut lines: Vec<String> = line.split('\n').map(str::to_owned).collect();
-    lines[0] = format!("{}{tag}{trailing}{}", lines[0], if style % 7 == 0 { "  " } else { "" });
+    lines[0] = format!(
+        "{}{tag}{trailing}{}",
+        lines[0],
+        if style % 7 == 0 { "  " } else { "" }
+    );
     lines
 }
 
@@ -93,7 +235,11 @@ fn ledger(specs: &[Spec], crlf: bool, bom: bool) -> Vec<u8> {
 
 fn items(text: &str) -> Vec<Item> {
     let parsed = parse(FileId(0), text, &[]);
-    assert!(parsed.diagnostics.iter().all(|d| d.message.is_empty()), "{:#?}\n{text}", parsed.diagnostics);
+    assert!(
+        parsed.diagnostics.iter().all(|d| d.message.is_empty()),
+        "{:#?}\n{text}",
+        parsed.diagnostics
+    );
     parsed.items
 }
 

@@ -8,7 +8,10 @@ use funnel_ledger::{load_text, CheckOptions, Checked};
 use proptest::prelude::*;
 
 fn options() -> CheckOptions {
-    CheckOptions { as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(), strict: true }
+    CheckOptions {
+        as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+        strict: true,
+    }
 }
 
 /// Checks `bytes` and renders every diagnostic, asserting spans are sane.
@@ -16,19 +19,35 @@ fn check_and_render(bytes: &[u8]) -> Checked {
     // A generated `include "/**"` would walk the whole disk: includes are
     // tested with real files in the CLI tests, not here.
     let text = String::from_utf8_lossy(bytes);
-    let bytes = if text.contains("include") { text.replace("include", "inclode").into_bytes() } else { bytes.to_vec() };
+    let bytes = if text.contains("include") {
+        text.replace("include", "inclode").into_bytes()
+    } else {
+        bytes.to_vec()
+    };
     let checked = load_text("fuzz.funnel", &bytes, &options());
-    let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor());
+    let handler =
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor());
     for diagnostic in &checked.diagnostics {
         let file = checked.ledger.sources.get(diagnostic.span.file);
-        for span in std::iter::once(diagnostic.span).chain(diagnostic.related.iter().map(|l| l.span)) {
+        for span in
+            std::iter::once(diagnostic.span).chain(diagnostic.related.iter().map(|l| l.span))
+        {
             let text = &checked.ledger.sources.get(span.file).text;
-            assert!(span.start <= span.end && span.end as usize <= text.len(), "span {span:?} outside the file");
-            assert!(text.is_char_boundary(span.start as usize) && text.is_char_boundary(span.end as usize), "span {span:?} splits a character");
+            assert!(
+                span.start <= span.end && span.end as usize <= text.len(),
+                "span {span:?} outside the file"
+            );
+            assert!(
+                text.is_char_boundary(span.start as usize)
+                    && text.is_char_boundary(span.end as usize),
+                "span {span:?} splits a character"
+            );
         }
         assert!(!diagnostic.message.is_empty());
         let mut out = String::new();
-        handler.render_report(&mut out, &diagnostic.with_sources(&checked.ledger.sources)).expect("renders");
+        handler
+            .render_report(&mut out, &diagnostic.with_sources(&checked.ledger.sources))
+            .expect("renders");
         let _ = file;
     }
     checked
@@ -66,8 +85,16 @@ fn the_valid_ledger_is_valid() {
 fn hostile_inputs_do_not_panic_or_hang() {
     let long_line = format!("2026-01-01 lead {} via x\n", "a".repeat(4 << 20));
     let long_string = format!("2026-01-01 lead a \"{}\" via x\n", "é".repeat(1 << 20));
-    let many_meta = format!("2026-01-01 lead a via x\n{}", (0..50_000).map(|i| format!("  k{i}: {i}\n")).collect::<String>());
-    let repeated_meta = format!("2026-01-01 lead a via x\n{}", "  rating: 9\n".repeat(50_000));
+    let many_meta = format!(
+        "2026-01-01 lead a via x\n{}",
+        (0..50_000)
+            .map(|i| format!("  k{i}: {i}\n"))
+            .collect::<String>()
+    );
+    let repeated_meta = format!(
+        "2026-01-01 lead a via x\n{}",
+        "  rating: 9\n".repeat(50_000)
+    );
     let orphans = "  k: v\n".repeat(50_000);
     let inputs: Vec<Vec<u8>> = vec![
         Vec::new(),

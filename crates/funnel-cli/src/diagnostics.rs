@@ -25,11 +25,21 @@ pub fn print(out: &mut impl Write, checked: &Checked, format: DiagnosticFormat) 
         DiagnosticFormat::Short => {
             for d in &checked.diagnostics {
                 let (file, line, col) = sources.location(d.span);
-                writeln!(out, "{file}:{line}:{col}: {}[{}]: {}", d.severity.as_str(), d.code, d.message)?;
+                writeln!(
+                    out,
+                    "{file}:{line}:{col}: {}[{}]: {}",
+                    d.severity.as_str(),
+                    d.code,
+                    d.message
+                )?;
             }
         }
         DiagnosticFormat::Json => {
-            let list: Vec<JsonDiagnostic<'_>> = checked.diagnostics.iter().map(|d| JsonDiagnostic::new(d, sources)).collect();
+            let list: Vec<JsonDiagnostic<'_>> = checked
+                .diagnostics
+                .iter()
+                .map(|d| JsonDiagnostic::new(d, sources))
+                .collect();
             serde_json::to_writer_pretty(&mut *out, &list)?;
             writeln!(out)?;
         }
@@ -60,9 +70,18 @@ pub fn print(out: &mut impl Write, checked: &Checked, format: DiagnosticFormat) 
 /// `NO_COLOR`; width from `COLUMNS` (tests fix it), else 100.
 pub fn human_handler(terminal: bool) -> GraphicalReportHandler {
     let colour = terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let theme = if colour { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let width = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(100);
-    GraphicalReportHandler::new_themed(theme).with_width(width).with_links(false)
+    let theme = if colour {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let width = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(100);
+    GraphicalReportHandler::new_themed(theme)
+        .with_width(width)
+        .with_links(false)
 }
 
 /// "2 errors, 1 warning in 3 files" — or "no problems in 1 file".
@@ -73,9 +92,17 @@ pub fn summary(checked: &Checked) -> String {
     if errors == 0 && warnings == 0 {
         let deals = checked.ledger.deals.len();
         let entries = checked.ledger.entries.len();
-        return format!("no problems in {files} ({deals} deal{}, {entries} entr{})", plural(deals, "s"), if entries == 1 { "y" } else { "ies" });
+        return format!(
+            "no problems in {files} ({deals} deal{}, {entries} entr{})",
+            plural(deals, "s"),
+            if entries == 1 { "y" } else { "ies" }
+        );
     }
-    format!("{errors} error{}, {warnings} warning{} in {files}", plural(errors, "s"), plural(warnings, "s"))
+    format!(
+        "{errors} error{}, {warnings} warning{} in {files}",
+        plural(errors, "s"),
+        plural(warnings, "s")
+    )
 }
 
 fn plural(n: usize, suffix: &'static str) -> &'static str {
@@ -125,7 +152,14 @@ impl<'a> JsonDiagnostic<'a> {
             .map(|l| {
                 let (file, line, column) = sources.location(l.span);
                 let (end_line, end_column) = end_position(sources, l.span);
-                JsonLabel { message: &l.message, file, line, column, end_line, end_column }
+                JsonLabel {
+                    message: &l.message,
+                    file,
+                    line,
+                    column,
+                    end_line,
+                    end_column,
+                }
             })
             .collect();
         JsonDiagnostic {
@@ -145,7 +179,9 @@ impl<'a> JsonDiagnostic<'a> {
 
 /// Escapes the message of a GitHub workflow command.
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escapes a property value of a GitHub workflow command.

@@ -23,7 +23,13 @@ pub fn run(args: &FmtArgs) -> Result<u8> {
     let mut seen = std::collections::HashSet::new();
     for path in paths {
         // Read the include tree to learn its files; each is formatted on its own.
-        let checked = funnel_ledger::load(&[Input::Path(path)], &CheckOptions { as_of: args.ledger.as_of(), strict: false })?;
+        let checked = funnel_ledger::load(
+            &[Input::Path(path)],
+            &CheckOptions {
+                as_of: args.ledger.as_of(),
+                strict: false,
+            },
+        )?;
         for (_, file) in checked.ledger.sources.files() {
             if !seen.insert(file.path.clone()) {
                 continue;
@@ -36,10 +42,14 @@ pub fn run(args: &FmtArgs) -> Result<u8> {
                     }
                     changed.push(file.name.clone());
                     if args.diff {
-                        print!("{}", diff(&String::from_utf8_lossy(&old), &text, &file.name));
+                        print!(
+                            "{}",
+                            diff(&String::from_utf8_lossy(&old), &text, &file.name)
+                        );
                     }
                     if !args.check && !args.diff {
-                        write_atomically(&file.path, text.as_bytes()).with_context(|| format!("cannot write `{}`", file.name))?;
+                        write_atomically(&file.path, text.as_bytes())
+                            .with_context(|| format!("cannot write `{}`", file.name))?;
                     }
                 }
                 Err(errors) => {
@@ -58,24 +68,37 @@ pub fn run(args: &FmtArgs) -> Result<u8> {
             eprintln!("formatted {name}");
         }
     }
-    let code = if failed || (args.check && !changed.is_empty()) { exit::FAILED } else { exit::OK };
+    let code = if failed || (args.check && !changed.is_empty()) {
+        exit::FAILED
+    } else {
+        exit::OK
+    };
     Ok(code)
 }
 
 /// `funnel fmt -`: standard input to standard output.
 fn stdin(args: &FmtArgs) -> Result<u8> {
     let mut bytes = Vec::new();
-    std::io::stdin().read_to_end(&mut bytes).context("cannot read standard input")?;
+    std::io::stdin()
+        .read_to_end(&mut bytes)
+        .context("cannot read standard input")?;
     let file = SourceFile::new("<stdin>".to_owned(), "<stdin>".into(), &bytes);
     match format_file(&file) {
         Ok(text) => {
             let changed = text.as_bytes() != bytes.as_slice();
             if args.diff {
-                print!("{}", diff(&String::from_utf8_lossy(&bytes), &text, "<stdin>"));
+                print!(
+                    "{}",
+                    diff(&String::from_utf8_lossy(&bytes), &text, "<stdin>")
+                );
             } else if !args.check {
                 std::io::stdout().write_all(text.as_bytes())?;
             }
-            Ok(if args.check && changed { exit::FAILED } else { exit::OK })
+            Ok(if args.check && changed {
+                exit::FAILED
+            } else {
+                exit::OK
+            })
         }
         Err(errors) => {
             print_errors(&file, errors)?;
@@ -94,7 +117,9 @@ fn format_file(file: &SourceFile) -> Result<String, Vec<funnel_ledger::Diagnosti
             span,
             format!("byte 0x{byte:02X} is not valid UTF-8"),
         )
-        .with_help("save the file as UTF-8; fmt does not rewrite a file it cannot read losslessly")]);
+        .with_help(
+            "save the file as UTF-8; fmt does not rewrite a file it cannot read losslessly",
+        )]);
     }
     format::format(file)
 }
@@ -102,7 +127,13 @@ fn format_file(file: &SourceFile) -> Result<String, Vec<funnel_ledger::Diagnosti
 fn print_errors(file: &SourceFile, errors: Vec<funnel_ledger::Diagnostic>) -> Result<()> {
     let mut sources = SourceMap::default();
     sources.add(file.clone());
-    let checked = Checked { ledger: funnel_ledger::Ledger { sources, ..Default::default() }, diagnostics: errors };
+    let checked = Checked {
+        ledger: funnel_ledger::Ledger {
+            sources,
+            ..Default::default()
+        },
+        diagnostics: errors,
+    };
     let mut err = std::io::stderr().lock();
     crate::diagnostics::print(&mut err, &checked, DiagnosticFormat::Human)?;
     writeln!(err, "{} was not formatted: fix the errors first", file.name)?;
@@ -115,13 +146,20 @@ fn original_bytes(file: &SourceFile) -> Result<Vec<u8>> {
 }
 
 fn diff(old: &str, new: &str, name: &str) -> String {
-    similar::TextDiff::from_lines(old, new).unified_diff().context_radius(3).header(name, name).to_string()
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(name, name)
+        .to_string()
 }
 
 /// Writes through a temporary file in the same folder, then renames it over
 /// the original, keeping its permissions: a crash never leaves half a file.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let mut temp = tempfile::NamedTempFile::new_in(dir)?;
     temp.write_all(bytes)?;
     temp.as_file().sync_all()?;

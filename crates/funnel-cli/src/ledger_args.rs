@@ -25,7 +25,8 @@ impl LedgerArgs {
     }
 
     pub fn as_of(&self) -> NaiveDate {
-        self.as_of.unwrap_or_else(|| chrono::Local::now().date_naive())
+        self.as_of
+            .unwrap_or_else(|| chrono::Local::now().date_naive())
     }
 
     /// Reads and checks the ledger. An unreadable root file is an `Err`
@@ -35,13 +36,21 @@ impl LedgerArgs {
         for path in self.paths() {
             if path.as_os_str() == "-" {
                 let mut bytes = Vec::new();
-                std::io::stdin().read_to_end(&mut bytes).context("cannot read standard input")?;
-                inputs.push(Input::Text { name: "<stdin>".to_owned(), bytes });
+                std::io::stdin()
+                    .read_to_end(&mut bytes)
+                    .context("cannot read standard input")?;
+                inputs.push(Input::Text {
+                    name: "<stdin>".to_owned(),
+                    bytes,
+                });
             } else {
                 inputs.push(Input::Path(path));
             }
         }
-        let options = CheckOptions { as_of: self.as_of(), strict };
+        let options = CheckOptions {
+            as_of: self.as_of(),
+            strict,
+        };
         funnel_ledger::load(&inputs, &options).map_err(|err| {
             let hint = if err.error.kind() == std::io::ErrorKind::NotFound && err.path.as_os_str() == DEFAULT_FILE {
                 "\n  hint: name a ledger with `-f FILE` or $FUNNEL_FILE, or run funnel in the folder holding pipeline.funnel"

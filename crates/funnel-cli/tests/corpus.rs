@@ -36,7 +36,10 @@ fn check_in_dir(dir: &Path, file: &str, format: &str, extra: &[String]) -> std::
 }
 
 fn name_of(path: &Path) -> String {
-    path.file_name().expect("file name").to_string_lossy().into_owned()
+    path.file_name()
+        .expect("file name")
+        .to_string_lossy()
+        .into_owned()
 }
 
 #[test]
@@ -48,7 +51,12 @@ fn ok_files_check_clean() {
         let name = name_of(&path);
         let output = check_in_dir(&dir, &name, "short", &extra_args(&path));
         assert_eq!(stdout(&output), "", "{name} should check clean");
-        assert_eq!(output.status.code(), Some(0), "{name}: {}", transcript(&output));
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{name}: {}",
+            transcript(&output)
+        );
     }
 }
 
@@ -59,10 +67,18 @@ fn err_files_match_snapshots() {
         let name = name_of(&path);
         let output = check_in_dir(&dir, &name, "human", &extra_args(&path));
         let stem = name.trim_end_matches(".funnel");
-        let code = code_of(stem).unwrap_or_else(|| panic!("{name} does not start with a diagnostic code"));
+        let code =
+            code_of(stem).unwrap_or_else(|| panic!("{name} does not start with a diagnostic code"));
         let text = transcript(&output);
-        assert!(text.contains(&format!("funnel::{}", code.as_str())), "{name} does not report `{code}`:\n{text}");
-        let expected_exit = if code.severity() == funnel_ledger::Severity::Error { 1 } else { 0 };
+        assert!(
+            text.contains(&format!("funnel::{}", code.as_str())),
+            "{name} does not report `{code}`:\n{text}"
+        );
+        let expected_exit = if code.severity() == funnel_ledger::Severity::Error {
+            1
+        } else {
+            0
+        };
         assert_eq!(output.status.code(), Some(expected_exit), "{name}");
         insta::with_settings!({
             snapshot_path => dir.clone(),
@@ -83,22 +99,34 @@ fn code_of(stem: &str) -> Option<Code> {
 
 #[test]
 fn every_code_has_a_corpus_file_and_a_doc_entry() {
-    let docs = std::fs::read_to_string(workspace().join("docs/diagnostics.md")).expect("docs/diagnostics.md");
-    let stems: Vec<String> = files_in(&data("err"), "funnel").iter().map(|p| name_of(p).trim_end_matches(".funnel").to_owned()).collect();
+    let docs = std::fs::read_to_string(workspace().join("docs/diagnostics.md"))
+        .expect("docs/diagnostics.md");
+    let stems: Vec<String> = files_in(&data("err"), "funnel")
+        .iter()
+        .map(|p| name_of(p).trim_end_matches(".funnel").to_owned())
+        .collect();
     let mut missing = Vec::new();
     for code in Code::ALL {
         if !docs.contains(&format!("## `{}`", code.as_str())) {
-            missing.push(format!("docs/diagnostics.md has no `## `{}`` entry", code.as_str()));
+            missing.push(format!(
+                "docs/diagnostics.md has no `## `{}`` entry",
+                code.as_str()
+            ));
         }
         if !stems.iter().any(|s| code_of(s) == Some(*code)) {
-            missing.push(format!("tests/data/err has no file for `{}`", code.as_str()));
+            missing.push(format!(
+                "tests/data/err has no file for `{}`",
+                code.as_str()
+            ));
         }
     }
     // And nothing documented that does not exist.
     for line in docs.lines() {
         if let Some(name) = line.strip_prefix("## `").and_then(|l| l.strip_suffix('`')) {
             if Code::from_name(name).is_none() {
-                missing.push(format!("docs/diagnostics.md documents unknown code `{name}`"));
+                missing.push(format!(
+                    "docs/diagnostics.md documents unknown code `{name}`"
+                ));
             }
         }
     }
@@ -113,7 +141,10 @@ fn examples_check_clean() {
         let out = stdout(&output);
         // The big example has deals that went silent on purpose: only
         // `stale-deal` warnings are allowed there.
-        let unexpected: Vec<&str> = out.lines().filter(|l| !l.contains("warning[stale-deal]")).collect();
+        let unexpected: Vec<&str> = out
+            .lines()
+            .filter(|l| !l.contains("warning[stale-deal]"))
+            .collect();
         assert!(unexpected.is_empty(), "{file}:\n{out}");
         if file != "freelancer.funnel" {
             assert_eq!(output.status.code(), Some(0), "{file}: {out}");

@@ -7,7 +7,10 @@ use assert_cmd::Command;
 
 /// The workspace's top folder.
 pub fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace root")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("workspace root")
 }
 
 /// `tests/data/<sub>` of the workspace.
@@ -19,7 +22,9 @@ pub fn data(sub: &str) -> PathBuf {
 /// width, no ledger from the caller's environment.
 pub fn funnel() -> Command {
     let mut cmd = Command::cargo_bin("funnel").expect("the funnel binary is built");
-    cmd.env("NO_COLOR", "1").env("COLUMNS", "80").env_remove("FUNNEL_FILE");
+    cmd.env("NO_COLOR", "1")
+        .env("COLUMNS", "80")
+        .env_remove("FUNNEL_FILE");
     cmd
 }
 

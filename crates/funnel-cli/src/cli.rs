@@ -49,11 +49,48 @@ pub enum Command {
     Analyses,
 
     /// Rewrite the ledger's files in their canonical layout, keeping every comment
-    #[command(after_help = "Examples:\n  funnel fmt                        format ./pipeline.funnel and its includes\n  \
+    #[command(
+        after_help = "Examples:\n  funnel fmt                        format ./pipeline.funnel and its includes\n  \
                             funnel fmt --check                exit 1 if a file is not formatted (CI, pre-commit)\n  \
                             funnel fmt --diff                 show what would change\n  \
-                            funnel fmt - < in.funnel > out.funnel")]
+                            funnel fmt - < in.funnel > out.funnel"
+    )]
     Fmt(FmtArgs),
+
+    /// Start a ledger: write a commented starter file with an example of every entry
+    #[command(
+        after_help = "Examples:\n  funnel init                       write ./pipeline.funnel\n  \
+                            funnel init ~/work/pipeline.funnel\n  \
+                            funnel init sales/                a folder gets sales/pipeline.funnel"
+    )]
+    Init(InitArgs),
+
+    /// Append one entry, dated today, after checking it with the whole ledger
+    #[command(
+        after_help = "Quoting: the shell removes your quotes, so funnel puts them back. A word with \
+                            spaces or a `\"` is written as a quoted string (`\"` and `\\` escaped); so is a \
+                            single word where the entry needs a string (a title, reason or note), unless it \
+                            looks like a misspelt keyword. Every other word is written as it is.\n\n\
+                            Examples:\n  \
+                            funnel add lead acme \"Rust backend\" via platform:upwork\n  \
+                            funnel add proposed acme 12000 EUR at 800 EUR/day\n  \
+                            funnel add --date 2026-11-20 spent 1.5h on acme \"call prep\"\n  \
+                            funnel add --to 2026.funnel lost acme budget"
+    )]
+    Add(AddArgs),
+
+    /// Print a shell completion script (subcommands, flags, analysis names)
+    #[command(after_help = "Examples:\n  \
+                            funnel completions bash > ~/.local/share/bash-completion/completions/funnel\n  \
+                            funnel completions zsh > ~/.zfunc/_funnel        # with fpath+=~/.zfunc before compinit\n  \
+                            funnel completions fish > ~/.config/fish/completions/funnel.fish\n  \
+                            funnel completions powershell >> $PROFILE")]
+    Completions(CompletionsArgs),
+
+    /// Print the man page (roff), or write one page per command to a folder
+    #[command(after_help = "Examples:\n  funnel man | man -l -\n  \
+                            funnel man --out ~/.local/share/man/man1    then `man funnel`, `man funnel-add`")]
+    Man(ManArgs),
 }
 
 #[derive(Args, Debug)]
@@ -104,6 +141,10 @@ pub struct CheckArgs {
     /// How to print diagnostics
     #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
     pub format: DiagnosticFormat,
+
+    /// Check again whenever a file of the ledger changes (Ctrl-C to stop)
+    #[arg(long)]
+    pub watch: bool,
 }
 
 /// `funnel report`. The ledger flags are those of [`LedgerArgs`] without its
@@ -148,6 +189,10 @@ pub struct ReportArgs {
     /// How to print the reports (`csv` takes exactly one analysis)
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
     pub format: ReportFormat,
+
+    /// Run the analyses again whenever a file of the ledger changes (Ctrl-C to stop)
+    #[arg(long)]
+    pub watch: bool,
 }
 
 impl ReportArgs {
@@ -190,4 +235,65 @@ pub fn parse_period(text: &str) -> Result<PeriodSpec, String> {
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .map_err(|_| format!("`{text}` is not a date: expected YYYY-MM-DD"))
+}
+
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// Where to write the starter ledger (a folder gets `pipeline.funnel`
+    /// in it). Default: $FUNNEL_FILE, else ./pipeline.funnel
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
+}
+
+/// `funnel add`. The ledger flags are those of [`LedgerArgs`] without its
+/// positional files: here positional words make the entry.
+#[derive(Args, Debug)]
+pub struct AddArgs {
+    /// The entry without its date: a verb and its words, as in the file
+    #[arg(value_name = "ENTRY", required = true, num_args = 1.., allow_negative_numbers = true)]
+    pub words: Vec<String>,
+
+    /// The entry's date (YYYY-MM-DD). Default: today
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub date: Option<NaiveDate>,
+
+    /// Append to this file of the ledger (one it includes) instead of the
+    /// top-level file
+    #[arg(long, value_name = "FILE")]
+    pub to: Option<PathBuf>,
+
+    /// The ledger file (repeatable; the entry goes to the first). Default:
+    /// $FUNNEL_FILE, else ./pipeline.funnel
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Check the ledger as of this date (YYYY-MM-DD). Default: today
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<NaiveDate>,
+}
+
+impl AddArgs {
+    /// The ledger to read, as the shared [`LedgerArgs`].
+    pub fn ledger(&self) -> LedgerArgs {
+        LedgerArgs {
+            files: self.files.clone(),
+            positional: Vec::new(),
+            as_of: self.as_of,
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Args, Debug)]
+pub struct ManArgs {
+    /// Write `funnel.1` and a page per subcommand (`funnel-add.1`, …) into
+    /// this folder instead of printing `funnel.1`
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }

@@ -1,13 +1,17 @@
 //! The `funnel` command-line tool. This binary is the only place that
 //! prints, picks colours and decides exit codes; the libraries return data.
 
+mod add;
 mod check;
 mod cli;
+mod completions;
 mod diagnostics;
 mod fmt;
+mod init;
 mod ledger_args;
 mod render;
 mod report;
+mod watch;
 
 use std::process::ExitCode;
 
@@ -28,10 +32,16 @@ pub mod exit {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Check(args) if args.watch => watch::run(&args.ledger, || check::run(&args)),
         Command::Check(args) => check::run(&args),
+        Command::Report(args) if args.watch => watch::run(&args.ledger(), || report::run(&args)),
         Command::Report(args) => report::run(&args),
         Command::Analyses => report::list(),
         Command::Fmt(args) => fmt::run(&args),
+        Command::Init(args) => init::run(&args),
+        Command::Add(args) => add::run(&args),
+        Command::Completions(args) => completions::completions(&args),
+        Command::Man(args) => completions::man(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

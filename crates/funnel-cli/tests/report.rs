@@ -1,0 +1,1306 @@
+//! `funnel report` and `funnel analyses` through the binary: the
+//! hand-computed ledgers of `tests/data/analyses/` (the arithmetic is at the
+//! top of each file) in all three formats, the edge cases of issue 3, and
+//! the command's usage errors.
+//!
+//! Table output is snapshotted with insta; CSV is parsed with the `csv`
+//! crate and JSON with serde_json, and their values asserted one by one.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+// ---------------------------------------------------------------------------
+// Helpers (copied from the check tests' support module, not shared, so the
+// two test binaries stay independent).
+
+fn data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/data/analyses")
+        .canonicalize()
+        .expect("tests/data/analyses")
+}
+
+/// The binary, run in `tests/data/analyses` (so `source` columns read
+/// `funnel.funnel:12`), without colour, at the default width.
+fn funnel() -> Command {
+    let mut cmd = Command::cargo_bin("funnel").expect("the funnel binary is built");
+    cmd.current_dir(data_dir())
+        .env("NO_COLOR", "1")
+        .env_remove("COLUMNS")
+        .env_remove("FUNNEL_FILE");
+    cmd
+}
+
+fn run<S: AsRef<str>>(args: &[S]) -> Output {
+    funnel()
+        .args(args.iter().map(AsRef::as_ref))
+        .output()
+        .expect("funnel runs")
+}
+
+fn strings<S: AsRef<str>>(args: &[S]) -> Vec<String> {
+    args.iter().map(|s| s.as_ref().to_owned()).collect()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Runs and expects exit code 0.
+fn ok<S: AsRef<str>>(args: &[S]) -> String {
+    let output = run(args);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "funnel {:?} failed:\n{}",
+        strings(args),
+        stderr(&output)
+    );
+    stdout(&output)
+}
+
+/// The JSON reports of a run, and the raw text (for exact money).
+fn json<S: AsRef<str>>(args: &[S]) -> (Vec<Value>, String) {
+    let mut all = strings(args);
+    all.extend(["--format".to_owned(), "json".to_owned()]);
+    let text = ok(&all);
+    let value: Value = serde_json::from_str(&text).expect("valid JSON");
+    (value.as_array().expect("an array of reports").clone(), text)
+}
+
+/// The rows of one JSON report.
+fn rows_of(report: &Value) -> Vec<&serde_json::Map<String, Value>> {
+    report["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| r.as_object().expect("row object"))
+        .collect()
+}
+
+/// The CSV of a run: header and records.
+fn csv<S: AsRef<str>>(args: &[S]) -> (Vec<String>, Vec<HashMap<String, String>>) {
+    let mut all = strings(args);
+    all.extend(["--format".to_owned(), "csv".to_owned()]);
+    let text = ok(&all);
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let records = reader
+        .records()
+        .map(|r| {
+            let record = r.expect("an RFC 4180 record");
+            header
+                .iter()
+                .cloned()
+                .zip(record.iter().map(str::to_owned))
+                .collect()
+        })
+        .collect();
+    (header, records)
+}
+
+/// The row whose `key` columns have these values.
+fn find<'a>(
+    rows: &'a [HashMap<String, String>],
+    key: &[(&str, &str)],
+) -> &'a HashMap<String, String> {
+    rows.iter()
+        .find(|r| key.iter().all(|(k, v)| r[*k] == *v))
+        .unwrap_or_else(|| panic!("no row {key:?}"))
+}
+
+fn json_row<'a>(
+    rows: &'a [&'a serde_json::Map<String, Value>],
+    key: &[(&str, &str)],
+) -> &'a serde_json::Map<String, Value> {
+    rows.iter()
+        .find(|r| key.iter().all(|(k, v)| r[*k] == *v))
+        .unwrap_or_else(|| panic!("no row {key:?}"))
+}
+
+fn close(value: &Value, expected: f64) -> bool {
+    let actual = value
+        .as_f64()
+        .unwrap_or_else(|| panic!("{value} is not a number"));
+    (actual - expected).abs() <= 1e-9 * expected.abs().max(1e-300)
+}
+
+macro_rules! assert_num {
+    ($value:expr, $expected:expr) => {{
+        let (value, expected) = (&$value, $expected as f64);
+        assert!(
+            close(value, expected),
+            "{} = {value}, expected {expected}",
+            stringify!($value)
+        );
+    }};
+}
+
+const FUNNEL: &[&str] = &["funnel", "-f", "funnel.funnel", "--as-of", "2026-06-30"];
+const CHANNELS: &[&str] = &["channels", "-f", "channels.funnel", "--as-of", "2026-06-30"];
+const SURPRISES: &[&str] = &[
+    "surprises",
+    "-f",
+    "surprises.funnel",
+    "--as-of",
+    "2026-03-31",
+];
+
+/// `report`, one of the bases above, then extra flags.
+fn report(base: &[&str], extra: &[&str]) -> Vec<String> {
+    std::iter::once("report")
+        .chain(base.iter().copied())
+        .chain(extra.iter().copied())
+        .map(str::to_owned)
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// funnel
+
+#[test]
+fn funnel_table() {
+    insta::assert_snapshot!("funnel_table", ok(&report(FUNNEL, &[])));
+}
+
+#[test]
+fn funnel_json_matches_the_hand_computation() {
+    let (reports, _) = json(&report(FUNNEL, &[]));
+    assert_eq!(reports.len(), 1);
+    let r = &reports[0];
+    assert_eq!(r["analysis"], "funnel");
+    assert_eq!(r["as_of"], "2026-06-30");
+    assert_eq!(r["from"], Value::Null);
+    assert_eq!(r["to"], "2026-06-30");
+    assert_eq!(r["currency"], "EUR");
+    let names: Vec<&str> = r["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "channel",
+            "stage",
+            "reached",
+            "open",
+            "lost",
+            "declined",
+            "stale",
+            "conversion_from_previous",
+            "conversion_from_lead"
+        ]
+    );
+    let rows = rows_of(r);
+    // `*` first, then channels sorted by name; `ads` (lead after as-of) is absent.
+    let channels: Vec<&str> = rows
+        .iter()
+        .map(|r| r["channel"].as_str().unwrap())
+        .step_by(5)
+        .collect();
+    assert_eq!(
+        channels,
+        ["*", "platform:malt", "platform:upwork", "referral"]
+    );
+    let stages: Vec<&str> = rows
+        .iter()
+        .take(5)
+        .map(|r| r["stage"].as_str().unwrap())
+        .collect();
+    assert_eq!(stages, ["lead", "contacted", "talked", "proposed", "won"]);
+
+    let counts = |channel: &str| -> Vec<[u64; 5]> {
+        rows.iter()
+            .filter(|r| r["channel"] == channel)
+            .map(|r| {
+                ["reached", "open", "lost", "declined", "stale"].map(|c| r[c].as_u64().unwrap())
+            })
+            .collect()
+    };
+    assert_eq!(
+        counts("*"),
+        [
+            [10, 0, 0, 1, 1],
+            [8, 1, 1, 0, 0],
+            [6, 0, 0, 0, 1],
+            [5, 1, 1, 0, 0],
+            [3, 0, 0, 0, 0]
+        ]
+    );
+    assert_eq!(
+        counts("platform:malt"),
+        [
+            [2, 0, 0, 0, 1],
+            [1, 0, 0, 0, 0],
+            [1, 0, 0, 0, 0],
+            [1, 0, 0, 0, 0],
+            [1, 0, 0, 0, 0]
+        ]
+    );
+    assert_eq!(
+        counts("platform:upwork"),
+        [
+            [4, 0, 0, 1, 0],
+            [3, 0, 1, 0, 0],
+            [2, 0, 0, 0, 1],
+            [1, 1, 0, 0, 0],
+            [0, 0, 0, 0, 0]
+        ]
+    );
+    assert_eq!(
+        counts("referral"),
+        [
+            [4, 0, 0, 0, 0],
+            [4, 1, 0, 0, 0],
+            [3, 0, 0, 0, 0],
+            [3, 0, 1, 0, 0],
+            [2, 0, 0, 0, 0]
+        ]
+    );
+
+    let conversions = |channel: &str| -> Vec<(Option<f64>, Option<f64>)> {
+        rows.iter()
+            .filter(|r| r["channel"] == channel)
+            .map(|r| {
+                (
+                    r["conversion_from_previous"].as_f64(),
+                    r["conversion_from_lead"].as_f64(),
+                )
+            })
+            .collect()
+    };
+    let f = |k: f64, n: f64| Some(k / n);
+    assert_eq!(
+        conversions("*"),
+        [
+            (None, None),
+            (f(8., 10.), f(8., 10.)),
+            (f(6., 7.), f(6., 9.)),
+            (f(5., 6.), f(5., 9.)),
+            (f(3., 4.), f(3., 8.))
+        ]
+    );
+    assert_eq!(
+        conversions("platform:malt")[1..],
+        [
+            (f(1., 2.), f(1., 2.)),
+            (f(1., 1.), f(1., 2.)),
+            (f(1., 1.), f(1., 2.)),
+            (f(1., 1.), f(1., 2.))
+        ]
+    );
+    // proposed -> won on Upwork: the one deal that reached `proposed` is still open: empty.
+    assert_eq!(
+        conversions("platform:upwork")[1..],
+        [
+            (f(3., 4.), f(3., 4.)),
+            (f(2., 3.), f(2., 4.)),
+            (f(1., 2.), f(1., 4.)),
+            (None, f(0., 3.))
+        ]
+    );
+    assert_eq!(
+        conversions("referral")[1..],
+        [
+            (f(4., 4.), f(4., 4.)),
+            (f(3., 3.), f(3., 3.)),
+            (f(3., 3.), f(3., 3.)),
+            (f(2., 3.), f(2., 3.))
+        ]
+    );
+
+    let findings = r["findings"].as_array().unwrap();
+    assert_eq!(findings[0]["severity"], "info");
+    assert_eq!(
+        findings[0]["message"],
+        "Most deals stop between `lead` and `contacted`: of the 10 decided deals that reached `lead`, 2 stopped there \
+         (1 declined, 1 stale) and 8 went on (about 4 in 5)."
+    );
+    assert_eq!(findings[1]["severity"], "warning");
+    assert!(findings[1]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("2 deals had no entry for more than 30 days: `u3`"));
+    assert!(findings[2]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("2 deals are still open: `r4` (contacted), `u4` (proposed)."));
+}
+
+#[test]
+fn funnel_csv() {
+    let (header, rows) = csv(&report(FUNNEL, &[]));
+    assert_eq!(
+        header,
+        [
+            "channel",
+            "stage",
+            "reached",
+            "open",
+            "lost",
+            "declined",
+            "stale",
+            "conversion_from_previous",
+            "conversion_from_lead"
+        ]
+    );
+    assert_eq!(rows.len(), 4 * 5);
+    let won = find(&rows, &[("channel", "*"), ("stage", "won")]);
+    assert_eq!(won["reached"], "3");
+    assert_eq!(won["conversion_from_previous"], "0.75");
+    assert_eq!(won["conversion_from_lead"], "0.375");
+    let lead = find(&rows, &[("channel", "*"), ("stage", "lead")]);
+    assert_eq!(
+        (lead["declined"].as_str(), lead["stale"].as_str()),
+        ("1", "1")
+    );
+    assert_eq!(
+        (
+            lead["conversion_from_previous"].as_str(),
+            lead["conversion_from_lead"].as_str()
+        ),
+        ("", "")
+    );
+    let upwork_won = find(&rows, &[("channel", "platform:upwork"), ("stage", "won")]);
+    assert_eq!(upwork_won["conversion_from_previous"], "");
+    assert_eq!(upwork_won["conversion_from_lead"], "0");
+    let talked = find(&rows, &[("channel", "*"), ("stage", "talked")]);
+    assert_eq!(
+        talked["conversion_from_previous"].parse::<f64>().unwrap(),
+        6.0 / 7.0
+    );
+}
+
+#[test]
+fn lead_straight_to_won_reaches_every_stage() {
+    // r1 goes from `lead` to `won`: referral's reached counts are 4 4 3 3 2,
+    // with r1 counted at contacted, talked and proposed.
+    let (_, rows) = csv(&report(FUNNEL, &["--channel", "referral"]));
+    let reached: Vec<&str> = rows
+        .iter()
+        .filter(|r| r["channel"] == "referral")
+        .map(|r| r["reached"].as_str())
+        .collect();
+    assert_eq!(reached, ["4", "4", "3", "3", "2"]);
+}
+
+#[test]
+fn funnel_depth_and_channel_filter() {
+    let (reports, _) = json(&report(FUNNEL, &["--depth", "1"]));
+    let rows = rows_of(&reports[0]);
+    let platform: Vec<u64> = rows
+        .iter()
+        .filter(|r| r["channel"] == "platform")
+        .map(|r| r["reached"].as_u64().unwrap())
+        .collect();
+    assert_eq!(platform, [6, 4, 3, 2, 1]);
+    assert!(rows.iter().all(|r| r["channel"] != "platform:upwork"));
+
+    let (reports, _) = json(&report(FUNNEL, &["--channel", "platform"]));
+    let rows = rows_of(&reports[0]);
+    let all: Vec<u64> = rows
+        .iter()
+        .filter(|r| r["channel"] == "*")
+        .map(|r| r["reached"].as_u64().unwrap())
+        .collect();
+    assert_eq!(all, [6, 4, 3, 2, 1]);
+    let channels: Vec<&str> = rows
+        .iter()
+        .map(|r| r["channel"].as_str().unwrap())
+        .step_by(5)
+        .collect();
+    assert_eq!(channels, ["*", "platform:malt", "platform:upwork"]);
+}
+
+#[test]
+fn funnel_empty_period() {
+    let (reports, _) = json(&report(FUNNEL, &["--period", "2025"]));
+    let r = &reports[0];
+    assert_eq!(
+        (r["from"].as_str(), r["to"].as_str()),
+        (Some("2025-01-01"), Some("2025-12-31"))
+    );
+    let rows = rows_of(r);
+    assert_eq!(rows.len(), 5, "only the `*` rows");
+    assert!(rows
+        .iter()
+        .all(|r| r["reached"] == 0 && r["conversion_from_lead"].is_null()));
+    assert_eq!(
+        r["findings"][0]["message"],
+        "No deal has its lead in this period, so there is nothing to follow through the stages."
+    );
+}
+
+// ---------------------------------------------------------------------------
+// channels
+
+#[test]
+fn channels_table() {
+    insta::assert_snapshot!("channels_table", ok(&report(CHANNELS, &[])));
+}
+
+#[test]
+fn channels_json_matches_the_hand_computation() {
+    let (reports, text) = json(&report(CHANNELS, &[]));
+    let r = &reports[0];
+    let names: Vec<&str> = r["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "channel",
+            "leads",
+            "won",
+            "win_rate",
+            "revenue",
+            "fees",
+            "spent_money",
+            "hours",
+            "net",
+            "net_per_hour",
+            "median_value",
+            "median_days_to_win",
+            "avg_rating"
+        ]
+    );
+    let rows = rows_of(r);
+    let order: Vec<&str> = rows
+        .iter()
+        .map(|r| r["channel"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "outbound",
+            "platform",
+            "platform:malt",
+            "platform:upwork",
+            "referral",
+            "*"
+        ]
+    );
+
+    // channel, leads, won, win_rate, revenue, fees, spent, hours, net, net/h, median value, median days, rating
+    type Expected = (
+        &'static str,
+        u64,
+        u64,
+        Option<f64>,
+        f64,
+        f64,
+        f64,
+        f64,
+        f64,
+        Option<f64>,
+        Option<f64>,
+        Option<f64>,
+        Option<f64>,
+    );
+    let expected: [Expected; 6] = [
+        (
+            "outbound",
+            0,
+            0,
+            None,
+            0.,
+            0.,
+            0.,
+            3.,
+            0.,
+            Some(0.),
+            None,
+            None,
+            None,
+        ),
+        (
+            "platform", 0, 0, None, 0., 0., 50., 0., -50., None, None, None, None,
+        ),
+        (
+            "platform:malt",
+            2,
+            1,
+            Some(1.),
+            1000.,
+            80.,
+            0.,
+            2.25,
+            920.,
+            Some(408.89),
+            Some(1000.),
+            Some(20.),
+            Some(3.),
+        ),
+        (
+            "platform:upwork",
+            3,
+            2,
+            Some(2. / 3.),
+            2500.,
+            250.,
+            90.,
+            2.5,
+            2160.,
+            Some(864.),
+            Some(1250.),
+            Some(27.5),
+            Some(4.5),
+        ),
+        (
+            "referral",
+            2,
+            1,
+            Some(0.5),
+            5000.,
+            0.,
+            0.,
+            1.,
+            5000.,
+            Some(5000.),
+            Some(5000.),
+            Some(5.),
+            None,
+        ),
+        (
+            "*",
+            7,
+            4,
+            Some(4. / 6.),
+            8500.,
+            330.,
+            140.,
+            8.75,
+            8030.,
+            Some(917.71),
+            Some(1300.),
+            Some(21.),
+            Some(4.),
+        ),
+    ];
+    for (row, e) in rows.iter().zip(expected) {
+        let opt = |v: &Value| v.as_f64();
+        assert_eq!(row["channel"], e.0);
+        assert_eq!(
+            (row["leads"].as_u64(), row["won"].as_u64()),
+            (Some(e.1), Some(e.2)),
+            "{}",
+            e.0
+        );
+        assert_eq!(opt(&row["win_rate"]), e.3, "{} win_rate", e.0);
+        let money =
+            ["revenue", "fees", "spent_money", "hours", "net"].map(|c| row[c].as_f64().unwrap());
+        assert_eq!(money, [e.4, e.5, e.6, e.7, e.8], "{} money", e.0);
+        assert_eq!(opt(&row["net_per_hour"]), e.9, "{} net_per_hour", e.0);
+        assert_eq!(opt(&row["median_value"]), e.10, "{} median_value", e.0);
+        assert_eq!(
+            opt(&row["median_days_to_win"]),
+            e.11,
+            "{} median_days_to_win",
+            e.0
+        );
+        assert_eq!(opt(&row["avg_rating"]), e.12, "{} avg_rating", e.0);
+    }
+    // Money is an exact decimal number in the JSON text, rounded to the cent.
+    assert!(text.contains("\"net_per_hour\": 408.89,"), "{text}");
+    assert!(text.contains("\"net_per_hour\": 917.71,"), "{text}");
+    assert!(text.contains("\"spent_money\": 140,"), "{text}");
+
+    let messages: Vec<&str> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "Best return on your time: `referral`, 5,000 EUR net for each hour invested (5,000 EUR net over 1 hour; \
+             1 of 2 decided leads won).",
+            "Least return on your time: `platform:malt`, 409 EUR net for each hour invested (920 EUR net over 2.25 hours; 1 of 1 decided lead won).",
+            "Highest win rate: `platform:malt`, 1 of 1 decided lead won (100.0%): a small count, so read it as a hint.",
+            "No win yet from `outbound` for 3 hours put in: no lead decided yet.",
+            "No win yet from `platform` for 50 EUR put in: no lead decided yet.",
+        ]
+    );
+}
+
+#[test]
+fn channels_csv() {
+    let (header, rows) = csv(&report(CHANNELS, &[]));
+    assert_eq!(header.len(), 13);
+    let upwork = find(&rows, &[("channel", "platform:upwork")]);
+    // A second currency converted at the right price: 1000 USD x 0.90 + 2000 USD x (1 / 1.25).
+    assert_eq!(upwork["revenue"], "2500");
+    // The sub-channel inherits `platform`'s 10% fee.
+    assert_eq!(upwork["fees"], "250");
+    assert_eq!(upwork["spent_money"], "90");
+    assert_eq!(upwork["hours"], "2.5");
+    assert_eq!(upwork["win_rate"].parse::<f64>().unwrap(), 2.0 / 3.0);
+    assert_eq!(upwork["median_days_to_win"], "27.5");
+    let malt = find(&rows, &[("channel", "platform:malt")]);
+    // The cancelled contract is pro-rated: 3000 x 30 / 90.
+    assert_eq!(malt["revenue"], "1000");
+    assert_eq!(malt["fees"], "80");
+    assert_eq!(malt["net_per_hour"], "408.89");
+    // A negative number stays a number: no formula-protection quote.
+    let platform = find(&rows, &[("channel", "platform")]);
+    assert_eq!(platform["net"], "-50");
+    assert_eq!(platform["win_rate"], "");
+    assert_eq!(platform["net_per_hour"], "");
+    let total = find(&rows, &[("channel", "*")]);
+    assert_eq!(
+        (
+            total["leads"].as_str(),
+            total["won"].as_str(),
+            total["net"].as_str()
+        ),
+        ("7", "4", "8030")
+    );
+    assert_eq!(total["avg_rating"], "4");
+}
+
+#[test]
+fn open_deal_idle_exactly_stale_after_days_is_undecided() {
+    // m2's latest entry (`spent 45min on m2`, 2026-04-02) is 89 days old on
+    // 2026-06-30 and 90 on 2026-07-01: not *more* than 90, so m2 is open
+    // and malt's win rate is 1 of 1, not 1 of 2.
+    for as_of in ["2026-06-30", "2026-07-01"] {
+        let (_, rows) = csv(&[
+            "report",
+            "channels",
+            "-f",
+            "channels.funnel",
+            "--as-of",
+            as_of,
+        ]);
+        assert_eq!(
+            find(&rows, &[("channel", "platform:malt")])["win_rate"],
+            "1",
+            "{as_of}"
+        );
+    }
+    // A day later it has gone stale and counts as a decided failure.
+    let (_, rows) = csv(&[
+        "report",
+        "channels",
+        "-f",
+        "channels.funnel",
+        "--as-of",
+        "2026-07-02",
+    ]);
+    assert_eq!(
+        find(&rows, &[("channel", "platform:malt")])["win_rate"],
+        "0.5"
+    );
+}
+
+#[test]
+fn channels_period_and_depth() {
+    let (reports, _) = json(&report(CHANNELS, &["--period", "2026-Q1"]));
+    let r = &reports[0];
+    assert_eq!(
+        (r["from"].as_str(), r["to"].as_str()),
+        (Some("2026-01-01"), Some("2026-03-31"))
+    );
+    let rows = rows_of(r);
+    let malt = json_row(&rows, &[("channel", "platform:malt")]);
+    assert_eq!(
+        (
+            malt["leads"].as_u64(),
+            malt["hours"].as_f64(),
+            malt["net_per_hour"].as_f64()
+        ),
+        (Some(1), Some(1.5), Some(613.33))
+    );
+    let total = json_row(&rows, &[("channel", "*")]);
+    assert_eq!(
+        (total["leads"].as_u64(), total["hours"].as_f64()),
+        (Some(6), Some(8.0))
+    );
+    assert_num!(total["win_rate"], 4.0 / 6.0);
+
+    // --from/--to are inclusive: a period of the single day 2026-01-10.
+    let (reports, _) = json(&report(
+        CHANNELS,
+        &["--from", "2026-01-10", "--to", "2026-01-10"],
+    ));
+    let rows = rows_of(&reports[0]);
+    let upwork = json_row(&rows, &[("channel", "platform:upwork")]);
+    assert_eq!(
+        (upwork["leads"].as_u64(), upwork["hours"].as_f64()),
+        (Some(1), Some(0.5))
+    );
+
+    let (reports, _) = json(&report(CHANNELS, &["--depth", "1"]));
+    let rows = rows_of(&reports[0]);
+    let order: Vec<&str> = rows
+        .iter()
+        .map(|r| r["channel"].as_str().unwrap())
+        .collect();
+    assert_eq!(order, ["outbound", "platform", "referral", "*"]);
+    let platform = json_row(&rows, &[("channel", "platform")]);
+    let values = [
+        "leads",
+        "won",
+        "revenue",
+        "fees",
+        "spent_money",
+        "hours",
+        "net",
+    ]
+    .map(|c| platform[c].as_f64().unwrap());
+    assert_eq!(values, [5., 3., 3500., 330., 140., 4.75, 3030.]);
+}
+
+#[test]
+fn channels_empty_period() {
+    let args = report(CHANNELS, &["--period", "2025"]);
+    insta::assert_snapshot!("channels_empty_period", ok(&args));
+    let (reports, _) = json(&args);
+    let rows = rows_of(&reports[0]);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["channel"], "*");
+    assert_eq!(
+        (rows[0]["leads"].as_u64(), rows[0]["revenue"].as_f64()),
+        (Some(0), Some(0.0))
+    );
+    assert!(rows[0]["win_rate"].is_null() && rows[0]["net_per_hour"].is_null());
+    assert_eq!(
+        reports[0]["findings"][0]["message"],
+        "No leads and nothing spent in this period."
+    );
+}
+
+// ---------------------------------------------------------------------------
+// surprises
+
+#[test]
+fn surprises_table() {
+    insta::assert_snapshot!("surprises_table", ok(&report(SURPRISES, &[])));
+}
+
+#[test]
+fn surprises_json_matches_scipy() {
+    let (reports, _) = json(&report(SURPRISES, &[]));
+    let r = &reports[0];
+    // The period does not narrow the evidence: the report says so.
+    assert_eq!(
+        (r["from"].clone(), r["to"].as_str()),
+        (Value::Null, Some("2026-03-31"))
+    );
+    let rows = rows_of(r);
+    let order: Vec<&str> = rows
+        .iter()
+        .map(|r| r["assumption"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "value 10,000 EUR",
+            "volume lead 2/mo",
+            "conversion lead->won 50% via referral",
+            "share 50% via referral",
+            "cycle lead->won 30d",
+            "conversion lead->won 10% via platform",
+            "conversion proposed->won 40% via ads",
+        ]
+    );
+    let row = |i: usize| rows[i];
+
+    let value = row(0);
+    assert_eq!(
+        (value["source"].as_str(), value["metric"].as_str()),
+        (Some("surprises.funnel:46"), Some("value"))
+    );
+    assert!(value["channel"].is_null());
+    assert_eq!(
+        (
+            value["assumed"].as_f64(),
+            value["observed"].as_f64(),
+            value["n"].as_u64()
+        ),
+        (Some(10000.), Some(3000.), Some(5))
+    );
+    assert!(value["interval_low"].is_null() && value["interval_high"].is_null());
+    assert_num!(value["p_value"], 0.0625);
+    assert_num!(value["surprise_bits"], 4.0);
+    assert_eq!(value["verdict"], "lower than assumed");
+
+    let volume = row(1);
+    assert_eq!(
+        (volume["assumed"].as_f64(), volume["n"].as_u64()),
+        (Some(2.0), Some(11))
+    );
+    assert_num!(volume["observed"], 3.76186095505618);
+    assert_num!(volume["p_value"], 0.07332612849301634);
+    assert_num!(volume["surprise_bits"], 3.769528820468249);
+    assert_eq!(volume["verdict"], "higher than assumed");
+
+    for i in [2, 3] {
+        let c = row(i);
+        assert_eq!(
+            (c["channel"].as_str(), c["n"].as_u64()),
+            (Some("referral"), Some(5))
+        );
+        assert_eq!(
+            (c["assumed"].as_f64(), c["observed"].as_f64()),
+            (Some(0.5), Some(0.8))
+        );
+        assert_num!(c["interval_low"], 0.4352831720446694);
+        assert_num!(c["interval_high"], 0.9540392196129793);
+        assert_num!(c["p_value"], 0.375);
+        assert_num!(c["surprise_bits"], 1.415037499278844);
+        assert_eq!(c["verdict"], "holds");
+    }
+    assert_eq!(row(3)["metric"], "share");
+
+    let cycle = row(4);
+    assert_eq!(
+        (
+            cycle["assumed"].as_f64(),
+            cycle["observed"].as_f64(),
+            cycle["n"].as_u64()
+        ),
+        (Some(30.), Some(20.), Some(4))
+    );
+    assert_num!(cycle["p_value"], 0.625);
+    assert_num!(cycle["surprise_bits"], 0.6780719051126377);
+
+    let platform = row(5);
+    assert_eq!(
+        (
+            platform["channel"].as_str(),
+            platform["n"].as_u64(),
+            platform["observed"].as_f64()
+        ),
+        (Some("platform"), Some(5), Some(0.2))
+    );
+    assert_num!(platform["p_value"], 0.81902);
+    assert_num!(platform["surprise_bits"], 0.28802941280310873);
+    assert_num!(platform["interval_low"], 0.04596078038702067);
+    assert_num!(platform["interval_high"], 0.5647168279553307);
+
+    // An assumption with no evidence: n = 0, nothing observed, no test.
+    let none = row(6);
+    assert_eq!(
+        (none["n"].as_u64(), none["verdict"].as_str()),
+        (Some(0), Some("no evidence"))
+    );
+    for column in [
+        "observed",
+        "interval_low",
+        "interval_high",
+        "p_value",
+        "surprise_bits",
+    ] {
+        assert!(none[column].is_null(), "{column}");
+    }
+
+    let findings = r["findings"].as_array().unwrap();
+    assert_eq!(findings[0]["severity"], "warning");
+    assert_eq!(
+        findings[0]["message"],
+        "Biggest surprise: You expected a median won deal of 10,000 EUR. The median was 3,000 EUR over 5 won deals: \
+         0 above, 5 below. If 10,000 EUR were the median, a result this far off would happen about 1 time in 16: \
+         probably not chance, look into it."
+    );
+    assert_eq!(
+        findings[1]["message"],
+        "You expected about 2 new leads a month. There were 3.8 a month (11 since 2026-01-01). If 2 a month were true, \
+         a result this far off would happen about 1 time in 14: probably not chance, look into it."
+    );
+    assert_eq!(
+        findings[2]["message"],
+        "No evidence yet for `conversion proposed->won 40% via ads` (surprises.funnel:49)."
+    );
+}
+
+#[test]
+fn surprises_csv() {
+    let (header, rows) = csv(&report(SURPRISES, &[]));
+    assert_eq!(
+        header,
+        [
+            "assumption",
+            "source",
+            "metric",
+            "channel",
+            "assumed",
+            "observed",
+            "n",
+            "interval_low",
+            "interval_high",
+            "p_value",
+            "surprise_bits",
+            "verdict"
+        ]
+    );
+    assert_eq!(rows.len(), 7);
+    let conversion = find(
+        &rows,
+        &[("assumption", "conversion lead->won 50% via referral")],
+    );
+    assert_eq!(conversion["source"], "surprises.funnel:43");
+    assert_eq!(
+        (
+            conversion["assumed"].as_str(),
+            conversion["observed"].as_str()
+        ),
+        ("0.5", "0.8")
+    );
+    assert_eq!(conversion["p_value"].parse::<f64>().unwrap(), 0.375);
+    let none = find(&rows, &[("verdict", "no evidence")]);
+    assert_eq!(
+        (
+            none["n"].as_str(),
+            none["p_value"].as_str(),
+            none["surprise_bits"].as_str()
+        ),
+        ("0", "", "")
+    );
+    let value = find(&rows, &[("metric", "value")]);
+    assert_eq!(
+        (value["assumed"].as_str(), value["observed"].as_str()),
+        ("10000", "3000")
+    );
+}
+
+#[test]
+fn surprises_ignore_the_period_but_keep_the_channel_filter() {
+    let (_, all) = csv(&report(SURPRISES, &[]));
+    let (_, narrowed) = csv(&report(SURPRISES, &["--period", "2026-03"]));
+    assert_eq!(all, narrowed);
+    let (_, rows) = csv(&report(SURPRISES, &["--channel", "platform"]));
+    let texts: Vec<&str> = rows.iter().map(|r| r["assumption"].as_str()).collect();
+    assert_eq!(texts, ["conversion lead->won 10% via platform"]);
+}
+
+/// A ledger written to a temporary folder, reported on from there.
+fn temp_ledger(name: &str, text: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    std::fs::write(dir.path().join(name), text).expect("write the ledger");
+    dir
+}
+
+#[test]
+fn p_value_with_one_observation() {
+    // k = 1 won of n = 1 against 10%: binom.sf(0, 1, 0.1) = 0.1, p = 0.2,
+    // bits = -log2(0.2) = 2.321928094887362; Wilson (k = 1, n = 1):
+    // (0.2698548389564205, 1.0).
+    let dir = temp_ledger(
+        "one.funnel",
+        "2026-01-01 assume conversion lead->won 10%\n2026-01-02 lead a via x\n2026-01-03 won a 100 EUR\n",
+    );
+    let output = funnel()
+        .current_dir(dir.path())
+        .args([
+            "report",
+            "surprises",
+            "-f",
+            "one.funnel",
+            "--as-of",
+            "2026-02-01",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let reports: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let row = &reports[0]["rows"][0];
+    assert_eq!(
+        (row["n"].as_u64(), row["observed"].as_f64()),
+        (Some(1), Some(1.0))
+    );
+    assert_num!(row["p_value"], 0.2);
+    assert_num!(row["surprise_bits"], 2.321928094887362);
+    assert_num!(row["interval_low"], 0.2698548389564205);
+    assert_num!(row["interval_high"], 1.0);
+    assert_eq!(row["verdict"], "holds");
+}
+
+#[test]
+fn p_value_with_100_000_observations() {
+    // 100,000 leads, 9,800 won, against 10%:
+    // binom.cdf(9800, 100000, 0.1) = 0.017525324737622874 (SciPy), p = 0.03505064947524575.
+    let mut text = String::from("2026-01-01 assume conversion lead->won 10%\n");
+    for i in 0..100_000 {
+        text.push_str(&format!("2026-01-02 lead d{i} via x\n"));
+        if i < 9_800 {
+            text.push_str(&format!("2026-01-03 won d{i} 1 EUR\n"));
+        } else {
+            text.push_str(&format!("2026-01-03 lost d{i}\n"));
+        }
+    }
+    let dir = temp_ledger("big.funnel", &text);
+    let output = funnel()
+        .current_dir(dir.path())
+        .args([
+            "report",
+            "surprises",
+            "-f",
+            "big.funnel",
+            "--as-of",
+            "2026-02-01",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let reports: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let row = &reports[0]["rows"][0];
+    assert_eq!(row["n"].as_u64(), Some(100_000));
+    assert_num!(row["observed"], 0.098);
+    let p = row["p_value"].as_f64().unwrap();
+    assert!((p - 0.03505064947524575).abs() < 1e-9 * 0.035, "p = {p}");
+    assert_eq!(row["verdict"], "lower than assumed");
+}
+
+// ---------------------------------------------------------------------------
+// The command
+
+#[test]
+fn all_analyses_in_registry_order() {
+    let (reports, _) = json(&["report", "-f", "funnel.funnel", "--as-of", "2026-06-30"]);
+    let names: Vec<&str> = reports
+        .iter()
+        .map(|r| r["analysis"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["funnel", "channels", "surprises"]);
+    // Surprises without assumptions says how to write one.
+    let message = reports[2]["findings"][0]["message"].as_str().unwrap();
+    assert!(message.starts_with("No assumptions to check."), "{message}");
+}
+
+#[test]
+fn analyses_lists_every_analysis() {
+    let out = ok(&["analyses"]);
+    let names: Vec<&str> = out
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(names, ["funnel", "channels", "surprises"]);
+    insta::assert_snapshot!("analyses", out);
+}
+
+#[test]
+fn unknown_analysis_is_a_usage_error() {
+    let output = run(&[
+        "report",
+        "funel",
+        "-f",
+        "funnel.funnel",
+        "--as-of",
+        "2026-06-30",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stdout(&output).is_empty());
+    insta::assert_snapshot!("unknown_analysis", stderr(&output));
+}
+
+#[test]
+fn csv_takes_exactly_one_analysis() {
+    let output = run(&[
+        "report",
+        "-f",
+        "funnel.funnel",
+        "--as-of",
+        "2026-06-30",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("`--format csv` takes exactly one analysis"),
+        "{}",
+        stderr(&output)
+    );
+    let output = run(&[
+        "report",
+        "funnel",
+        "channels",
+        "-f",
+        "funnel.funnel",
+        "--as-of",
+        "2026-06-30",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn period_flags_are_checked() {
+    let output = run(&[
+        "report",
+        "-f",
+        "funnel.funnel",
+        "--as-of",
+        "2026-06-30",
+        "--from",
+        "2026-05-01",
+        "--to",
+        "2026-04-01",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("the period starts on 2026-05-01, after it ends on 2026-04-01")
+    );
+    let output = run(&[
+        "report",
+        "-f",
+        "funnel.funnel",
+        "--period",
+        "2026",
+        "--from",
+        "2026-01-01",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let output = run(&[
+        "report",
+        "-f",
+        "funnel.funnel",
+        "--period",
+        "last six months",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("is not a period"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_period_after_the_as_of_date_is_a_usage_error() {
+    let output = run(&report(FUNNEL, &["--period", "2026-07"]));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output)
+        .contains("the period starts on 2026-07-01, after the as-of date 2026-06-30"));
+}
+
+#[test]
+fn last_n_months_ends_on_the_as_of_date() {
+    let (reports, _) = json(&report(FUNNEL, &["--period", "last 3 months"]));
+    assert_eq!(
+        (reports[0]["from"].as_str(), reports[0]["to"].as_str()),
+        (Some("2026-03-31"), Some("2026-06-30"))
+    );
+    // A `--to` after the as-of date is cut back to it.
+    let (reports, _) = json(&report(FUNNEL, &["--to", "2026-12-31"]));
+    assert_eq!(reports[0]["to"], "2026-06-30");
+}
+
+#[test]
+fn a_ledger_with_errors_is_not_analysed() {
+    let dir = temp_ledger(
+        "broken.funnel",
+        "2026-01-01 lead a via x\n2026-01-05 wonn a\n",
+    );
+    let output = funnel()
+        .current_dir(dir.path())
+        .args(["report", "-f", "broken.funnel", "--as-of", "2026-02-01"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).is_empty(), "no report on stdout");
+    let err = stderr(&output);
+    assert!(err.contains("funnel::unknown-verb"), "{err}");
+    assert!(
+        err.contains("the ledger has errors, so it is not analysed"),
+        "{err}"
+    );
+}
+
+#[test]
+fn warnings_do_not_stop_the_report() {
+    // funnel.funnel has stale-deal warnings; the report runs and prints none.
+    let output = run(&report(FUNNEL, &[]));
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stderr(&output).is_empty(), "{}", stderr(&output));
+}
+
+#[test]
+fn csv_text_cells_are_protected_from_formulas() {
+    // A file name that a spreadsheet would run as a formula ends up in the
+    // `source` column.
+    let dir = temp_ledger(
+        "@evil.funnel",
+        "option currency EUR\n2026-01-01 assume value 100 EUR\n",
+    );
+    let output = funnel()
+        .current_dir(dir.path())
+        .args([
+            "report",
+            "surprises",
+            "-f",
+            "@evil.funnel",
+            "--as-of",
+            "2026-02-01",
+            "--format",
+            "csv",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let mut reader = csv::Reader::from_reader(output.stdout.as_slice());
+    let record = reader.records().next().unwrap().unwrap();
+    assert_eq!(&record[1], "'@evil.funnel:2");
+    assert_eq!(&record[4], "100");
+}
+
+#[test]
+fn unknown_channel_filter_warns() {
+    let output = run(&report(CHANNELS, &["--channel", "refferal"]));
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        stderr(&output),
+        "warning: no channel `refferal` in the ledger; did you mean `referral`?\n"
+    );
+}
+
+#[test]
+fn no_colour_without_a_terminal() {
+    let output = funnel()
+        .env_remove("NO_COLOR")
+        .args(report(FUNNEL, &[]))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(!stdout(&output).contains('\x1b'));
+}
+
+#[test]
+fn tables_fit_100_columns_on_the_shipped_example() {
+    let example = data_dir().join("../../../examples/freelancer.funnel");
+    let example = example.to_str().unwrap();
+    let out = ok(&["report", "-f", example, "--as-of", "2026-11-26"]);
+    for line in out.lines() {
+        assert!(
+            line.chars().count() <= 100,
+            "too wide ({}): {line}",
+            line.chars().count()
+        );
+    }
+    let (reports, _) = json(&["report", "-f", example, "--as-of", "2026-11-26"]);
+    assert_eq!(reports.len(), 3);
+}

@@ -13,6 +13,9 @@
 mod channels;
 pub mod context;
 pub mod deals;
+pub mod document;
+pub mod export;
+pub mod external;
 mod funnel;
 pub mod report;
 pub mod stats;

@@ -3,5 +3,7 @@
 
 mod check_cli;
 mod corpus;
+mod export;
+mod everyday;
 mod fmt_cli;
 mod support;

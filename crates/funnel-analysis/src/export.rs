@@ -1,0 +1,441 @@
+//! `funnel export`: the ledger's own data as flat tables — one row per
+//! deal, entry, channel or contact — for spreadsheets and scripts. Every
+//! row names the `file` and `line` it comes from. Column names are a
+//! stable interface, documented in `docs/export.md`.
+//!
+//! Derived fields (status, furthest stage, value in the base currency) come
+//! from [`crate::deals`], the vocabulary every analysis uses, so an export
+//! always agrees with the reports.
+
+use chrono::NaiveDate;
+use funnel_ledger::model::{Entry, EntryKind, Extras, MetaValue, Offer, Quantity, SpentOn};
+use funnel_ledger::{Ledger, Span};
+use rust_decimal::Decimal;
+
+use crate::context::{within, Context};
+use crate::deals::{self, DealFacts};
+use crate::report::round_money;
+
+/// A typed value of an export cell.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Empty,
+    Text(String),
+    Int(i64),
+    /// An exact number (money, hours, fractions).
+    Decimal(Decimal),
+    Bool(bool),
+    Date(NaiveDate),
+    /// Names: tags. A JSON array; in CSV, joined by spaces.
+    List(Vec<String>),
+    /// Metadata: a JSON object; in CSV, its JSON text.
+    Json(serde_json::Value),
+}
+
+/// One exported table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Table {
+    pub columns: &'static [&'static str],
+    pub rows: Vec<Vec<Value>>,
+}
+
+/// What can be exported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum What {
+    Deals,
+    Entries,
+    Channels,
+    Contacts,
+}
+
+pub fn export(ledger: &Ledger, ctx: &Context, what: What) -> Table {
+    match what {
+        What::Deals => deals_table(ledger, ctx),
+        What::Entries => entries_table(ledger, ctx),
+        What::Channels => channels_table(ledger, ctx),
+        What::Contacts => contacts_table(ledger, ctx),
+    }
+}
+
+pub const DEAL_COLUMNS: &[&str] = &[
+    "deal",
+    "title",
+    "channel",
+    "contact",
+    "lead_date",
+    "furthest_stage",
+    "status",
+    "status_date",
+    "asked_value",
+    "asked_currency",
+    "asked_rate",
+    "asked_rate_currency",
+    "asked_rate_unit",
+    "won_value",
+    "currency",
+    "won_value_base",
+    "won_rate",
+    "won_rate_currency",
+    "won_rate_unit",
+    "start",
+    "until",
+    "ended_date",
+    "cancelled",
+    "rating",
+    "days_to_win",
+    "tags",
+    "file",
+    "line",
+];
+
+fn deals_table(ledger: &Ledger, ctx: &Context) -> Table {
+    let facts = deals::facts(ledger, ctx.as_of);
+    let mut rows = Vec::new();
+    for fact in deals::cohort(&facts, ctx) {
+        rows.push(deal_row(ledger, ctx, fact));
+    }
+    Table { columns: DEAL_COLUMNS, rows }
+}
+
+fn deal_row(ledger: &Ledger, ctx: &Context, fact: &DealFacts<'_>) -> Vec<Value> {
+    let deal = &ledger.deals[fact.id];
+    let lead = &ledger.entries[deal.lead];
+    let entries: Vec<&Entry> = ledger.deal_entries(deal).filter(|e| e.date <= ctx.as_of).collect();
+    let close = entries.iter().find(|e| matches!(e.kind, EntryKind::Won { .. } | EntryKind::Lost { .. } | EntryKind::Declined { .. }));
+    let won = close.filter(|e| matches!(e.kind, EntryKind::Won { .. }));
+    let ended = entries.iter().find(|e| matches!(e.kind, EntryKind::Ended { .. }));
+    // The ask: the latest offer on a stage entry on or before the close.
+    let asked = entries
+        .iter()
+        .filter(|e| close.is_none_or(|c| e.date <= c.date))
+        .filter_map(|e| match &e.kind {
+            EntryKind::Stage { offer, .. } if !offer.is_empty() => Some(offer),
+            _ => None,
+        })
+        .next_back();
+    let status_date = match fact.status {
+        deals::Status::Ended => ended.map(|e| e.date),
+        deals::Status::Won | deals::Status::Lost | deals::Status::Declined => close.map(|e| e.date),
+        deals::Status::Stale | deals::Status::Open => Some(fact.last_entry),
+    };
+    let won_offer = won.and_then(|w| w.kind.offer());
+    let (until, start) = match won.map(|w| (&w.kind, w)) {
+        Some((EntryKind::Won { until, .. }, w)) => {
+            let start = match w.extras.get("start").map(|v| &v.value) {
+                Some(MetaValue::Date(d)) => Some(*d),
+                _ => Some(w.date),
+            };
+            (until.as_ref().map(|u| u.value), start)
+        }
+        _ => (None, None),
+    };
+    let cancelled = match ended.map(|e| &e.kind) {
+        Some(EntryKind::Ended { cancelled, .. }) => Value::Bool(*cancelled),
+        _ => Value::Empty,
+    };
+    let mut row = vec![
+        text(fact.id),
+        opt_text(fact.title),
+        text(fact.channel),
+        opt_text(deal.contact.as_deref()),
+        Value::Date(fact.lead_date),
+        text(&ledger.stages.names()[fact.furthest()]),
+        text(fact.status.as_str()),
+        status_date.map_or(Value::Empty, Value::Date),
+    ];
+    push_offer(&mut row, asked);
+    push_offer(&mut row, won_offer);
+    // `push_offer` wrote value, currency, rate, rate currency, unit; the
+    // won part needs the base value after the currency.
+    let won_base = if fact.status.is_won() { Value::Decimal(round_money(fact.value)) } else { Value::Empty };
+    row.insert(15, won_base);
+    row.extend([
+        start.map_or(Value::Empty, Value::Date),
+        until.map_or(Value::Empty, Value::Date),
+        ended.map_or(Value::Empty, |e| Value::Date(e.date)),
+        cancelled,
+        fact.rating.map_or(Value::Empty, Value::Decimal),
+        fact.days_between(0, ledger.stages.won()).map_or(Value::Empty, Value::Int),
+        tags(&lead.extras),
+    ]);
+    push_location(&mut row, ledger, lead.span);
+    debug_assert_eq!(row.len(), DEAL_COLUMNS.len());
+    row
+}
+
+/// Five cells of an offer: value, currency, rate, rate currency, rate unit.
+fn push_offer(row: &mut Vec<Value>, offer: Option<&Offer>) {
+    let amount = offer.and_then(|o| o.amount.as_ref());
+    let rate = offer.and_then(|o| o.rate.as_ref());
+    row.extend([
+        amount.map_or(Value::Empty, |a| Value::Decimal(a.value.value)),
+        amount.map_or(Value::Empty, |a| text(a.value.currency.as_str())),
+        rate.map_or(Value::Empty, |r| Value::Decimal(r.value.amount.value)),
+        rate.map_or(Value::Empty, |r| text(r.value.amount.currency.as_str())),
+        rate.map_or(Value::Empty, |r| text(r.value.unit.as_str())),
+    ]);
+}
+
+pub const ENTRY_COLUMNS: &[&str] = &[
+    "date",
+    "verb",
+    "deal",
+    "channel",
+    "contact",
+    "amount",
+    "currency",
+    "amount_base",
+    "rate",
+    "rate_currency",
+    "rate_unit",
+    "hours",
+    "note",
+    "tags",
+    "metadata",
+    "file",
+    "line",
+];
+
+fn entries_table(ledger: &Ledger, ctx: &Context) -> Table {
+    let mut rows = Vec::new();
+    for entry in ledger.entries.iter().filter(|e| e.date <= ctx.as_of && ctx.in_period(e.date)) {
+        let deal = entry.kind.deal().and_then(|d| ledger.deals.get(&d.value));
+        let channel: Option<&str> = match &entry.kind {
+            EntryKind::Lead { channel, .. } => Some(&channel.value),
+            EntryKind::Spent { on: SpentOn::Channel(channel), .. } => Some(&channel.value),
+            EntryKind::Assume(a) => a.channel.as_ref().map(|c| c.value.as_str()),
+            _ => deal.map(|d| d.channel.as_str()),
+        };
+        if let Some(filter) = &ctx.channel {
+            if !channel.is_some_and(|c| within(c, filter)) {
+                continue;
+            }
+        }
+        let contact: Option<&str> = match &entry.kind {
+            EntryKind::Lead { contact, .. } => contact.as_ref().map(|c| c.value.as_str()),
+            EntryKind::Touch { contact, .. } => Some(&contact.value),
+            _ => None,
+        };
+        let (amount, rate, hours) = quantities(&entry.kind);
+        let note: Option<&str> = match &entry.kind {
+            EntryKind::Lead { title, .. } => title.as_deref(),
+            EntryKind::Lost { reason, .. } | EntryKind::Declined { reason, .. } => reason.as_deref(),
+            EntryKind::Ended { note, .. } | EntryKind::Spent { note, .. } | EntryKind::Touch { note, .. } => note.as_deref(),
+            EntryKind::Note { text, .. } => Some(text),
+            EntryKind::Assume(a) => a.note.as_deref(),
+            _ => None,
+        };
+        let deal_id = entry.kind.deal().map(|d| d.value.as_str());
+        let mut row = vec![
+            Value::Date(entry.date),
+            text(entry.kind.verb()),
+            opt_text(deal_id),
+            opt_text(channel),
+            opt_text(contact),
+            amount.map_or(Value::Empty, |a| Value::Decimal(a.value)),
+            amount.map_or(Value::Empty, |a| text(a.currency.as_str())),
+            amount
+                .and_then(|a| ledger.to_base(a, entry.date))
+                .map_or(Value::Empty, |v| Value::Decimal(round_money(v))),
+            rate.map_or(Value::Empty, |r| Value::Decimal(r.amount.value)),
+            rate.map_or(Value::Empty, |r| text(r.amount.currency.as_str())),
+            rate.map_or(Value::Empty, |r| text(r.unit.as_str())),
+            hours.map_or(Value::Empty, Value::Decimal),
+            opt_text(note),
+            tags(&entry.extras),
+            metadata(ledger, &entry.extras),
+        ];
+        push_location(&mut row, ledger, entry.span);
+        rows.push(row);
+    }
+    Table { columns: ENTRY_COLUMNS, rows }
+}
+
+/// The amount, rate and effort an entry carries (prices carry their rate
+/// as an amount in the target currency).
+fn quantities(kind: &EntryKind) -> (Option<funnel_ledger::value::Amount>, Option<funnel_ledger::value::Rate>, Option<Decimal>) {
+    match kind {
+        EntryKind::Stage { offer, .. } | EntryKind::Won { offer, .. } => {
+            (offer.amount.as_ref().map(|a| a.value), offer.rate.as_ref().map(|r| r.value), None)
+        }
+        EntryKind::Spent { quantity, .. } => match quantity.value {
+            Quantity::Money(a) => (Some(a), None, None),
+            Quantity::Effort(e) => (None, None, Some(e.hours())),
+        },
+        EntryKind::Balance { amount } => (Some(amount.value), None, None),
+        EntryKind::Costs { rate } => (None, Some(rate.value), None),
+        EntryKind::Assume(funnel_ledger::model::Assumption { metric: funnel_ledger::model::Metric::Value { amount }, .. }) => {
+            (Some(amount.value), None, None)
+        }
+        EntryKind::Price { rate, to, .. } => (Some(funnel_ledger::value::Amount { value: rate.value, currency: *to }), None, None),
+        _ => (None, None, None),
+    }
+}
+
+pub const CHANNEL_COLUMNS: &[&str] = &["channel", "title", "declared", "kind", "fee", "metadata", "deals", "won", "spent_entries", "file", "line"];
+
+fn channels_table(ledger: &Ledger, ctx: &Context) -> Table {
+    // Declared channels first (declaration order), then channels used
+    // without a declaration (sorted), so every channel a row may name is here.
+    let mut names: Vec<&str> = ledger.channels.keys().map(String::as_str).collect();
+    let mut used: Vec<&str> = ledger
+        .deals
+        .values()
+        .map(|d| d.channel.as_str())
+        .chain(ledger.entries.iter().filter_map(|e| match &e.kind {
+            EntryKind::Spent { on: SpentOn::Channel(c), .. } => Some(c.value.as_str()),
+            _ => None,
+        }))
+        .filter(|c| !ledger.channels.contains_key(*c))
+        .collect();
+    used.sort_unstable();
+    used.dedup();
+    names.extend(used);
+    let facts = deals::facts(ledger, ctx.as_of);
+    let cohort = deals::cohort(&facts, ctx);
+    let spends = deals::spends(ledger, ctx.as_of);
+    let mut rows = Vec::new();
+    for name in names.into_iter().filter(|n| ctx.keeps_channel(n)) {
+        let declared = ledger.channels.get(name);
+        let kind = match ledger.channel_meta(name, "kind").map(|v| &v.value) {
+            Some(MetaValue::Ident(kind)) => text(kind),
+            _ => Value::Empty,
+        };
+        let deals_here: Vec<_> = cohort.iter().filter(|d| d.channel == name).collect();
+        let mut row = vec![
+            text(name),
+            opt_text(declared.and_then(|c| c.title.as_deref())),
+            Value::Bool(declared.is_some()),
+            kind,
+            Value::Decimal(ledger.channel_fee(name).normalize()),
+            resolved_metadata(ledger, name),
+            Value::Int(deals_here.len() as i64),
+            Value::Int(deals_here.iter().filter(|d| d.is_won()).count() as i64),
+            Value::Int(spends.iter().filter(|s| s.channel == name && ctx.in_period(s.date)).count() as i64),
+        ];
+        match declared {
+            Some(channel) => push_location(&mut row, ledger, channel.span),
+            None => row.extend([Value::Empty, Value::Empty]),
+        }
+        rows.push(row);
+    }
+    Table { columns: CHANNEL_COLUMNS, rows }
+}
+
+pub const CONTACT_COLUMNS: &[&str] = &["contact", "name", "org", "declared", "metadata", "referred", "won", "touches", "last_contact", "file", "line"];
+
+fn contacts_table(ledger: &Ledger, ctx: &Context) -> Table {
+    let mut ids: Vec<&str> = ledger.contacts.keys().map(String::as_str).collect();
+    let mut used: Vec<&str> = ledger
+        .entries
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EntryKind::Lead { contact: Some(c), .. } | EntryKind::Touch { contact: c, .. } => Some(c.value.as_str()),
+            _ => None,
+        })
+        .filter(|c| !ledger.contacts.contains_key(*c))
+        .collect();
+    used.sort_unstable();
+    used.dedup();
+    ids.extend(used);
+    let facts = deals::facts(ledger, ctx.as_of);
+    let cohort = deals::cohort(&facts, ctx);
+    let mut rows = Vec::new();
+    for id in ids {
+        let declared = ledger.contacts.get(id);
+        let referred: Vec<_> = cohort.iter().filter(|d| ledger.deals[d.id].contact.as_deref() == Some(id)).collect();
+        let touches: Vec<&Entry> = ledger
+            .entries
+            .iter()
+            .filter(|e| e.date <= ctx.as_of && matches!(&e.kind, EntryKind::Touch { contact, .. } if contact.value == id))
+            .collect();
+        let last_contact = touches
+            .iter()
+            .map(|e| e.date)
+            .chain(
+                ledger
+                    .deals
+                    .values()
+                    .filter(|d| d.contact.as_deref() == Some(id))
+                    .map(|d| ledger.entries[d.lead].date)
+                    .filter(|date| *date <= ctx.as_of),
+            )
+            .max();
+        let org = match declared.and_then(|c| c.extras.get("org")).map(|v| &v.value) {
+            Some(MetaValue::String(org)) => text(org),
+            _ => Value::Empty,
+        };
+        let mut row = vec![
+            text(id),
+            opt_text(declared.and_then(|c| c.name.as_deref())),
+            org,
+            Value::Bool(declared.is_some()),
+            declared.map_or(Value::Json(serde_json::Value::Object(Default::default())), |c| metadata(ledger, &c.extras)),
+            Value::Int(referred.len() as i64),
+            Value::Int(referred.iter().filter(|d| d.is_won()).count() as i64),
+            Value::Int(touches.iter().filter(|e| ctx.in_period(e.date)).count() as i64),
+            last_contact.map_or(Value::Empty, Value::Date),
+        ];
+        match declared {
+            Some(contact) => push_location(&mut row, ledger, contact.span),
+            None => row.extend([Value::Empty, Value::Empty]),
+        }
+        rows.push(row);
+    }
+    Table { columns: CONTACT_COLUMNS, rows }
+}
+
+fn text(s: &str) -> Value {
+    Value::Text(s.to_owned())
+}
+
+fn opt_text(s: Option<&str>) -> Value {
+    s.map_or(Value::Empty, text)
+}
+
+fn tags(extras: &Extras) -> Value {
+    Value::List(extras.tags.iter().map(|t| t.value.clone()).collect())
+}
+
+/// Metadata as a JSON object: numbers as numbers, everything else as the
+/// text it was written as.
+fn metadata(ledger: &Ledger, extras: &Extras) -> Value {
+    let mut map = serde_json::Map::new();
+    for meta in &extras.meta {
+        map.insert(meta.key.value.clone(), meta_json(ledger, &meta.value.value, meta.value.span));
+    }
+    Value::Json(serde_json::Value::Object(map))
+}
+
+fn meta_json(ledger: &Ledger, value: &MetaValue, span: Span) -> serde_json::Value {
+    match value {
+        MetaValue::Number(n) => n.normalize().to_string().parse::<serde_json::Number>().map_or_else(|_| serde_json::Value::String(n.to_string()), serde_json::Value::Number),
+        MetaValue::String(s) | MetaValue::Text(s) | MetaValue::Ident(s) => serde_json::Value::String(s.clone()),
+        MetaValue::Date(d) => serde_json::Value::String(d.to_string()),
+        _ => serde_json::Value::String(ledger.sources.text(span).to_owned()),
+    }
+}
+
+/// A channel's metadata with inherited keys filled in from its ancestors.
+fn resolved_metadata(ledger: &Ledger, channel: &str) -> Value {
+    let mut map = serde_json::Map::new();
+    let mut name = channel;
+    loop {
+        if let Some(declared) = ledger.channels.get(name) {
+            for meta in &declared.extras.meta {
+                map.entry(meta.key.value.clone()).or_insert_with(|| meta_json(ledger, &meta.value.value, meta.value.span));
+            }
+        }
+        match name.rfind(':') {
+            Some(i) => name = &name[..i],
+            None => break,
+        }
+    }
+    Value::Json(serde_json::Value::Object(map))
+}
+
+fn push_location(row: &mut Vec<Value>, ledger: &Ledger, span: Span) {
+    let (file, line, _) = ledger.sources.location(span);
+    row.push(text(file));
+    row.push(Value::Int(line as i64));
+}

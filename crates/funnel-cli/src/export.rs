@@ -1,0 +1,126 @@
+//! `funnel export`: the ledger's data as CSV or JSON (the tables are built
+//! by `funnel_analysis::export`; this module selects and writes them).
+
+use std::io::Write;
+
+use anyhow::{Context as _, Result};
+use funnel_analysis::export::{self, Table, Value, What};
+use funnel_analysis::Context;
+
+use crate::cli::{DiagnosticFormat, ExportArgs, ExportFormat, ExportWhat};
+use crate::{diagnostics, exit, fmt, render};
+
+pub fn run(args: &ExportArgs) -> Result<u8> {
+    let ledger_args = args.ledger();
+    let as_of = ledger_args.as_of();
+    let (from, to) = match args.period {
+        Some(period) => {
+            let (from, to) = period.resolve(as_of);
+            (Some(from), Some(to))
+        }
+        None => (args.from, args.to),
+    };
+    let checked = ledger_args.load(false)?;
+    if checked.errors() > 0 {
+        let mut err = std::io::stderr().lock();
+        diagnostics::print(&mut err, &checked, DiagnosticFormat::Human)?;
+        writeln!(err, "the ledger has errors, so it is not exported: fix them first (`funnel check` shows them too)")?;
+        return Ok(exit::FAILED);
+    }
+    let ledger = &checked.ledger;
+    let mut ctx = Context::new(ledger, as_of).with_period(from, to);
+    ctx.channel = args.channel.clone();
+    let what = match args.what {
+        ExportWhat::Deals => What::Deals,
+        ExportWhat::Entries => What::Entries,
+        ExportWhat::Channels => What::Channels,
+        ExportWhat::Contacts => What::Contacts,
+    };
+    let table = export::export(ledger, &ctx, what);
+    let mut bytes = Vec::new();
+    match args.format {
+        ExportFormat::Csv => write_csv(&mut bytes, &table)?,
+        ExportFormat::Json => write_json(&mut bytes, &table)?,
+    }
+    match &args.output {
+        Some(path) => fmt::write_atomically(path, &bytes).with_context(|| format!("cannot write `{}`", path.display()))?,
+        None => {
+            let mut out = std::io::stdout().lock();
+            match out.write_all(&bytes).and_then(|()| out.flush()) {
+                Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => {}
+                other => other?,
+            }
+        }
+    }
+    Ok(exit::OK)
+}
+
+/// RFC 4180 through the csv crate: a header row, plain numbers, ISO dates,
+/// empty cells for empty, formula protection on text cells only.
+pub fn write_csv(out: &mut impl Write, table: &Table) -> Result<()> {
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(table.columns)?;
+    for row in &table.rows {
+        writer.write_record(row.iter().map(csv_field))?;
+    }
+    writer.flush()?;
+    Ok(())
+}
+
+fn csv_field(value: &Value) -> String {
+    match value {
+        Value::Empty => String::new(),
+        Value::Text(text) => render::csv::protect(text),
+        Value::Int(n) => n.to_string(),
+        Value::Decimal(d) => d.normalize().to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Date(d) => d.to_string(),
+        Value::List(items) => render::csv::protect(&items.join(" ")),
+        Value::Json(json) => json.to_string(),
+    }
+}
+
+/// An array of objects, keys in column order; decimals as exact numbers.
+pub fn write_json(out: &mut impl Write, table: &Table) -> Result<()> {
+    let rows: Vec<JsonRow<'_>> = table.rows.iter().map(|row| JsonRow { columns: table.columns, row }).collect();
+    serde_json::to_writer_pretty(&mut *out, &rows)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+struct JsonRow<'a> {
+    columns: &'a [&'a str],
+    row: &'a [Value],
+}
+
+impl serde::Serialize for JsonRow<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.columns.len()))?;
+        for (name, value) in self.columns.iter().zip(self.row) {
+            map.serialize_entry(name, &JsonValue(value))?;
+        }
+        map.end()
+    }
+}
+
+struct JsonValue<'a>(&'a Value);
+
+impl serde::Serialize for JsonValue<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Value::Empty => serializer.serialize_none(),
+            Value::Text(text) => serializer.serialize_str(text),
+            Value::Int(n) => serializer.serialize_i64(*n),
+            // The decimal's own digits, never through a binary float:
+            // `Decimal`'s text has no exponent, so it is a JSON number.
+            Value::Decimal(d) => serde_json::value::RawValue::from_string(d.normalize().to_string())
+                .map_err(serde::ser::Error::custom)?
+                .serialize(serializer),
+            Value::Bool(b) => serializer.serialize_bool(*b),
+            Value::Date(d) => serializer.collect_str(d),
+            Value::List(items) => items.serialize(serializer),
+            Value::Json(json) => json.serialize(serializer),
+        }
+    }
+}

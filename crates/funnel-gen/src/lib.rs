@@ -87,6 +87,7 @@ impl Generated {
         self.header.len() + self.years.iter().map(|y| y.text.len() + 1).sum::<usize>()
     }
 
+    /// Never: a generated ledger always has its header.
     pub fn is_empty(&self) -> bool {
         false
     }

@@ -5,12 +5,13 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{ArgGroup, Parser};
 use funnel_gen::{generate, Config, Size};
 
 #[derive(Parser, Debug)]
 #[command(
     name = "funnel-gen",
+    group(ArgGroup::new("size").required(true).args(["deals", "entries"])),
     version,
     about = "Write a realistic, deterministic .funnel ledger for benchmarks and tests",
     after_help = "Examples:\n  funnel-gen --deals 150 > small.funnel\n  \

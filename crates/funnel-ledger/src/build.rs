@@ -27,21 +27,19 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
         sources,
         ..Ledger::default()
     };
-    let mut entries = Vec::new();
+    let mut items = items;
     let mut seen_options: HashMap<String, Span> = HashMap::new();
     let mut stages_at: Option<Span> = None;
     let mut duplicated = HashSet::new();
 
-    // Declarations first: stages decide which verbs exist, wherever they stand.
-    for item in items {
-        let directive = match item {
-            Item::Entry(entry) => {
-                entries.push(entry);
-                continue;
-            }
-            Item::Directive(d) => d,
+    // Declarations first: stages decide which verbs exist, wherever they
+    // stand. They are few, so they are read in place (taking what the model
+    // keeps) and the entries are moved only once, below.
+    for item in &mut items {
+        let Item::Directive(directive) = item else {
+            continue;
         };
-        match directive.kind {
+        match &mut directive.kind {
             DirectiveKind::Include { .. } => {}
             DirectiveKind::Option { name, value } => {
                 if let Some(first) = seen_options.get(&name.value) {
@@ -53,7 +51,7 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
                     continue;
                 }
                 seen_options.insert(name.value.clone(), name.span);
-                match value.value {
+                match value.value.clone() {
                     OptionValue::Currency(c) => ledger.options.currency = Some(c),
                     OptionValue::StaleAfter(d) => ledger.options.stale_after_days = d.days(),
                     OptionValue::Strict(b) => ledger.options.strict = b,
@@ -65,7 +63,7 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
                     continue;
                 }
                 stages_at = Some(directive.span);
-                ledger.stages = Stages::new(names.into_iter().map(|n| n.value).collect());
+                ledger.stages = Stages::new(names.iter().map(|n| n.value.clone()).collect());
             }
             DirectiveKind::Channel { name, title } => {
                 if let Some(first) = ledger.channels.get(&name.value) {
@@ -78,11 +76,11 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
                 }
                 let channel = Channel {
                     name: name.value.clone(),
-                    title,
+                    title: title.take(),
                     span: name.span,
-                    extras: directive.extras,
+                    extras: std::mem::take(&mut directive.extras),
                 };
-                ledger.channels.insert(name.value, channel);
+                ledger.channels.insert(name.value.clone(), channel);
             }
             DirectiveKind::Contact { id, name } => {
                 if let Some(first) = ledger.contacts.get(&id.value) {
@@ -95,11 +93,11 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
                 }
                 let contact = Contact {
                     id: id.value.clone(),
-                    name,
+                    name: name.take(),
                     span: id.span,
-                    extras: directive.extras,
+                    extras: std::mem::take(&mut directive.extras),
                 };
-                ledger.contacts.insert(id.value, contact);
+                ledger.contacts.insert(id.value.clone(), contact);
             }
         }
     }
@@ -114,7 +112,11 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
     }
 
     // Entries: drop those naming unknown stages, open deals, attach the rest.
-    for entry in entries {
+    ledger.entries.reserve(items.len());
+    for item in items {
+        let Item::Entry(entry) = item else {
+            continue;
+        };
         match &entry.kind {
             EntryKind::Stage { stage, .. } if ledger.stages.index(&stage.value).is_none() => {
                 diagnostics.push(unknown_verb(stage, middle));
@@ -164,16 +166,28 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
     }
     ledger.prices.finish();
 
+    // Deal ids → positions in `ledger.deals`, with a fast hasher: this is
+    // one lookup per entry, and `ledger.deals` (part of the public model)
+    // hashes with SipHash. The keys borrow the ids in the lead entries.
     let mut unknown: Vec<usize> = Vec::new();
-    for (index, entry) in ledger.entries.iter().enumerate() {
+    let entries = &ledger.entries;
+    let mut positions: HashMap<&str, usize, foldhash::fast::RandomState> =
+        HashMap::with_capacity_and_hasher(ledger.deals.len(), Default::default());
+    for (position, deal) in ledger.deals.values().enumerate() {
+        if let Some(id) = entries[deal.lead].kind.deal() {
+            positions.insert(&id.value, position);
+        }
+    }
+    for (index, entry) in entries.iter().enumerate() {
         let Some(deal) = entry.kind.deal() else {
             continue;
         };
-        match ledger.deals.get_mut(&deal.value) {
-            Some(d) => d.entries.push(index),
+        match positions.get(deal.value.as_str()) {
+            Some(&position) => ledger.deals[position].entries.push(index),
             None => unknown.push(index),
         }
     }
+    drop(positions);
     for index in unknown {
         let deal = ledger.entries[index].kind.deal().expect("collected above");
         if failed_leads.contains(&deal.value) {
@@ -285,33 +299,27 @@ fn check_assumption_stages(stages: &Stages, metric: &Metric) -> Result<(), Diagn
     Ok(())
 }
 
-/// Every amount an entry carries, with its span (for `missing-price`).
-pub(crate) fn amounts(kind: &EntryKind) -> Vec<Spanned<crate::value::Amount>> {
-    let mut out = Vec::new();
-    let mut offer = |offer: &Offer| {
-        if let Some(a) = &offer.amount {
-            out.push(a.clone());
+/// Every amount an entry carries, with its span (for `missing-price`): at
+/// most two (an offer's amount and rate), so no `Vec` per entry.
+pub(crate) fn amounts(kind: &EntryKind) -> impl Iterator<Item = Spanned<crate::value::Amount>> {
+    let rate = |r: &Spanned<crate::value::Rate>| Spanned::new(r.amount, r.span);
+    let pair = match kind {
+        EntryKind::Stage { offer: o, .. } | EntryKind::Won { offer: o, .. } => {
+            [o.amount.clone(), o.rate.as_ref().map(rate)]
         }
-        if let Some(r) = &offer.rate {
-            out.push(Spanned::new(r.amount, r.span));
-        }
-    };
-    match kind {
-        EntryKind::Stage { offer: o, .. } | EntryKind::Won { offer: o, .. } => offer(o),
-        EntryKind::Spent { quantity, .. } => {
-            if let Quantity::Money(a) = quantity.value {
-                out.push(Spanned::new(a, quantity.span));
-            }
-        }
-        EntryKind::Balance { amount } => out.push(amount.clone()),
-        EntryKind::Costs { rate } => out.push(Spanned::new(rate.amount, rate.span)),
+        EntryKind::Spent { quantity, .. } => match quantity.value {
+            Quantity::Money(a) => [Some(Spanned::new(a, quantity.span)), None],
+            Quantity::Effort(_) => [None, None],
+        },
+        EntryKind::Balance { amount } => [Some(amount.clone()), None],
+        EntryKind::Costs { rate: r } => [Some(rate(r)), None],
         EntryKind::Assume(Assumption {
             metric: Metric::Value { amount },
             ..
-        }) => out.push(amount.clone()),
-        _ => {}
-    }
-    out
+        }) => [Some(amount.clone()), None],
+        _ => [None, None],
+    };
+    pair.into_iter().flatten()
 }
 
 /// The one currency the ledger's amounts use, if exactly one.

@@ -1,6 +1,8 @@
 //! Splits one line into words, strings and tags, and finds where a trailing
 //! comment starts. The grammar of each word is in [`crate::value`].
 
+use std::borrow::Cow;
+
 use crate::diagnostic::{Code, Diagnostic};
 use crate::span::{FileId, Span};
 use crate::value;
@@ -9,8 +11,9 @@ use crate::value;
 pub(crate) enum Tok<'a> {
     /// A run of non-blank characters.
     Word(&'a str),
-    /// `"…"` with its escapes resolved.
-    Str(String),
+    /// `"…"` with its escapes resolved: borrowed from the line unless it
+    /// has an escape (almost never), so a string costs no allocation here.
+    Str(Cow<'a, str>),
     /// `#name`, holding `name`.
     Tag(&'a str),
 }
@@ -87,11 +90,13 @@ pub(crate) fn tokenize<'a>(
                 }
             }
             _ => {
-                let word = match value::non_blank(&line[pos..]) {
-                    Ok((_, word)) => word,
-                    Err(_) => break,
-                };
-                pos += word.len();
+                // `c` is not blank, so the word is never empty.
+                let len = bytes[pos..]
+                    .iter()
+                    .position(|&b| b == b' ' || b == b'\t')
+                    .unwrap_or(bytes.len() - pos);
+                let word = &line[pos..pos + len];
+                pos += len;
                 let span = Span::new(file, offset + start, offset + pos);
                 if c == b'#' {
                     match value::tag_name(word) {
@@ -131,13 +136,22 @@ fn string(
     line: &str,
     offset: usize,
     start: usize,
-) -> Result<(String, usize), Diagnostic> {
+) -> Result<(Cow<'_, str>, usize), Diagnostic> {
+    // Fast path: no `\` before the closing quote, so the text is a slice of
+    // the line. (Both are ASCII, so a byte search is safe in UTF-8.)
+    let body = &line.as_bytes()[start + 1..];
+    if let Some(end) = body.iter().position(|&b| b == b'"' || b == b'\\') {
+        if body[end] == b'"' {
+            let at = start + 1 + end;
+            return Ok((Cow::Borrowed(&line[start + 1..at]), at + 1));
+        }
+    }
     let mut value = String::new();
     let mut chars = line[start + 1..].char_indices();
     while let Some((i, c)) = chars.next() {
         let at = start + 1 + i;
         match c {
-            '"' => return Ok((value, at + 1)),
+            '"' => return Ok((Cow::Owned(value), at + 1)),
             '\\' => match chars.next() {
                 Some((_, '"')) => value.push('"'),
                 Some((_, '\\')) => value.push('\\'),

@@ -61,7 +61,7 @@ pub(crate) fn read(inputs: &[Input]) -> Result<Read, LoadError> {
             }
             Input::Text { name, bytes } => (name.clone(), PathBuf::from(name), bytes.clone()),
         };
-        read.file(SourceFile::new(name, path, &bytes), &mut stack);
+        read.file(SourceFile::from_vec(name, path, bytes), &mut stack);
     }
     Ok(read)
 }
@@ -107,6 +107,23 @@ impl Read {
         self.unresolved.extend(unresolved);
         self.failed_leads.extend(failed_leads);
         stack.push(canonical);
+        let has_include = |item: &Item| {
+            matches!(
+                item,
+                Item::Directive(Directive {
+                    kind: DirectiveKind::Include { .. },
+                    ..
+                })
+            )
+        };
+        if self.items.is_empty() && !items.iter().any(has_include) {
+            // One file and no includes (the common case for a big ledger):
+            // keep the parser's vector rather than move every item again.
+            self.items = items;
+            stack.pop();
+            return;
+        }
+        self.items.reserve(items.len());
         for item in items {
             let include = match &item {
                 Item::Directive(Directive {
@@ -174,7 +191,7 @@ impl Read {
             }
             match read_file(&path) {
                 Ok(bytes) => self.file(
-                    SourceFile::new(path.display().to_string(), path, &bytes),
+                    SourceFile::from_vec(path.display().to_string(), path, bytes),
                     stack,
                 ),
                 Err(err) => {

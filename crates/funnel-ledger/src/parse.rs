@@ -109,10 +109,16 @@ struct Parser {
     current: Option<Item>,
     /// The last item line failed: its metadata lines are skipped quietly.
     broken: bool,
-    /// Metadata keys of the current item, to find a key given twice
-    /// without a quadratic search when an entry has thousands of lines.
+    /// Metadata keys of the current item once it has more than
+    /// [`FEW_KEYS`], to find a key given twice without a quadratic search
+    /// when an entry has thousands of lines. Empty below that: a linear
+    /// scan of the item's own `meta` is faster and allocates nothing.
     keys: HashMap<String, Span>,
 }
+
+/// Up to this many metadata keys on one item, duplicates are found by a
+/// linear scan; beyond it, through [`Parser::keys`].
+const FEW_KEYS: usize = 16;
 
 impl Parser {
     fn span(&self, start: usize, end: usize) -> Span {
@@ -146,7 +152,7 @@ impl Parser {
         }
         if indented {
             let indent = line.len() - trimmed.len();
-            self.meta_line(trimmed, start + indent);
+            self.meta_line(trimmed, start + indent, tokens);
             return;
         }
         self.finish_item();
@@ -254,7 +260,7 @@ impl Parser {
             Some(Token {
                 tok: Tok::Word(verb),
                 span,
-            }) => Spanned::new((*verb).to_owned(), *span),
+            }) => (*verb, *span),
             Some(other) => {
                 return Err(syntax(
                     other.span,
@@ -270,12 +276,12 @@ impl Parser {
             }
         };
         cur.pos = 2;
-        let kind = self.entry(&verb, &mut cur)?;
+        let kind = self.entry(verb, &mut cur)?;
         Ok(Item::Entry(Entry {
             date,
             kind,
             span: line,
-            verb_span: verb.span,
+            verb_span: verb.1,
             extras,
         }))
     }
@@ -398,12 +404,13 @@ impl Parser {
         })
     }
 
+    /// The arguments after `verb` (the word and its span).
     fn entry(
         &mut self,
-        verb: &Spanned<String>,
+        (verb_word, verb_span): (&str, Span),
         cur: &mut Cursor<'_, '_>,
     ) -> Result<EntryKind, Diagnostic> {
-        let kind = match verb.value.as_str() {
+        let kind = match verb_word {
             "lead" => {
                 let deal = cur.expect_deal()?;
                 let title = cur.opt_string();
@@ -462,7 +469,7 @@ impl Parser {
                 let deal = cur.expect_deal()?;
                 let reason = cur.opt_string();
                 cur.expect_end("a reason string or the end of the entry")?;
-                if verb.value == "lost" {
+                if verb_word == "lost" {
                     EntryKind::Lost { deal, reason }
                 } else {
                     EntryKind::Declined { deal, reason }
@@ -550,6 +557,7 @@ impl Parser {
             _ => {
                 // Any other verb is a stage; whether it is a declared one is
                 // known only once every file's `stages` has been read.
+                let verb = Spanned::new(verb_word.to_owned(), verb_span);
                 let stage = verb.clone();
                 let parsed = (|| {
                     let deal = cur.expect_deal()?;
@@ -558,14 +566,14 @@ impl Parser {
                     Ok(EntryKind::Stage { deal, stage, offer })
                 })();
                 if !value::is_ident(&verb.value) {
-                    return Err(unknown_verb(verb, &[]));
+                    return Err(unknown_verb(&verb, &[]));
                 }
                 match parsed {
                     Ok(kind) => kind,
                     Err(err) => {
-                        self.out.unresolved.push((verb.clone(), err));
+                        self.out.unresolved.push((verb, err));
                         self.broken = true;
-                        return Err(Diagnostic::new(Code::Syntax, verb.span, String::new()));
+                        return Err(Diagnostic::new(Code::Syntax, verb_span, String::new()));
                     }
                 }
             }
@@ -582,7 +590,7 @@ impl Parser {
         let steps =
             |cur: &mut Cursor<'_, '_>| -> Result<(Spanned<String>, Spanned<String>), Diagnostic> {
                 let word = cur.expect_word("two stages joined by `->`, like `lead->won`")?;
-                let Some((from, to)) = word.value.split_once("->") else {
+                if !word.value.contains("->") {
                     return Err(syntax(
                         word.span,
                         format!(
@@ -590,8 +598,8 @@ impl Parser {
                             shorten(&word.value)
                         ),
                     ));
-                };
-                if !value::is_ident(from) || !value::is_ident(to) {
+                }
+                let Some((from, to)) = value::stage_steps(&word.value) else {
                     return Err(syntax(
                         word.span,
                         format!(
@@ -599,7 +607,7 @@ impl Parser {
                             shorten(&word.value)
                         ),
                     ));
-                }
+                };
                 let start = word.span.start as usize;
                 let from_span = Span::new(word.span.file, start, start + from.len());
                 let to_span = Span::new(
@@ -710,8 +718,9 @@ impl Parser {
         })
     }
 
-    /// `meta-line := key ":" value comment?`
-    fn meta_line(&mut self, line: &str, start: usize) {
+    /// `meta-line := key ":" value comment?`. `tokens` is the parser's one
+    /// token buffer, reused for the value.
+    fn meta_line<'a>(&mut self, line: &'a str, start: usize, tokens: &mut Vec<Token<'a>>) {
         let Some((key, rest)) = value::metadata_key(line) else {
             if self.broken {
                 return;
@@ -756,7 +765,23 @@ impl Parser {
             Item::Directive(d) => &mut d.extras,
             Item::Entry(e) => &mut e.extras,
         };
-        if let Some(first) = self.keys.get(key) {
+        let first = if extras.meta.len() <= FEW_KEYS {
+            extras
+                .meta
+                .iter()
+                .find(|m| m.key.value == key)
+                .map(|m| m.key.span)
+        } else {
+            if self.keys.is_empty() {
+                let known = extras
+                    .meta
+                    .iter()
+                    .map(|m| (m.key.value.clone(), m.key.span));
+                self.keys.extend(known);
+            }
+            self.keys.get(key).copied()
+        };
+        if let Some(first) = first {
             self.out.diagnostics.push(
                 Diagnostic::new(
                     Code::InvalidMetadata,
@@ -764,12 +789,12 @@ impl Parser {
                     format!("metadata key `{key}` is given twice on one entry"),
                 )
                 .with_label("given again here")
-                .with_related(*first, "first given here")
+                .with_related(first, "first given here")
                 .with_help("keep one of the two lines"),
             );
             return;
         }
-        let value = match meta_value(value_text, value_span) {
+        let value = match meta_value(value_text, value_span, tokens) {
             Ok(value) => value,
             Err(err) => {
                 self.out.diagnostics.push(err);
@@ -780,7 +805,9 @@ impl Parser {
             self.out.diagnostics.push(err);
             return;
         }
-        self.keys.insert(key.to_owned(), key_span);
+        if !self.keys.is_empty() {
+            self.keys.insert(key.to_owned(), key_span);
+        }
         extras.meta.push(Meta {
             key: Spanned::new(key.to_owned(), key_span),
             value: Spanned::new(value, value_span),
@@ -790,14 +817,17 @@ impl Parser {
 
 /// Reads a metadata value: string, date, amount, rate, percent, number,
 /// duration, effort or ident; anything else is text.
-fn meta_value(text: &str, span: Span) -> Result<MetaValue, Diagnostic> {
-    let mut tokens = Vec::new();
+fn meta_value<'a>(
+    text: &'a str,
+    span: Span,
+    tokens: &mut Vec<Token<'a>>,
+) -> Result<MetaValue, Diagnostic> {
     let start = span.start as usize;
-    if lexer::tokenize(span.file, text, start, &mut tokens).is_ok() {
+    if lexer::tokenize(span.file, text, start, tokens).is_ok() {
         match tokens.as_slice() {
             [Token {
                 tok: Tok::Str(s), ..
-            }] => return Ok(MetaValue::String(s.clone())),
+            }] => return Ok(MetaValue::String(s.clone().into_owned())),
             [Token {
                 tok: Tok::Word(w),
                 span,
@@ -1067,7 +1097,7 @@ impl<'t, 'a> Cursor<'t, 'a> {
         match &self.peek()?.tok {
             Tok::Str(s) => {
                 self.pos += 1;
-                Some(s.clone())
+                Some(s.clone().into_owned())
             }
             _ => None,
         }
@@ -1080,7 +1110,7 @@ impl<'t, 'a> Cursor<'t, 'a> {
                 span,
             }) => {
                 self.pos += 1;
-                Ok(Spanned::new(s.clone(), *span))
+                Ok(Spanned::new(s.clone().into_owned(), *span))
             }
             _ => Err(self.unexpected(expected)),
         }

@@ -28,11 +28,20 @@ pub struct SourceFile {
 
 impl SourceFile {
     pub fn new(name: String, path: PathBuf, bytes: &[u8]) -> SourceFile {
-        let (bytes, bom) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
-            Some(rest) => (rest, true),
-            None => (bytes, false),
+        SourceFile::from_vec(name, path, bytes.to_vec())
+    }
+
+    /// Like [`SourceFile::new`], taking the bytes: a file that is valid
+    /// UTF-8 (the usual case) becomes the text without being copied.
+    pub fn from_vec(name: String, path: PathBuf, mut bytes: Vec<u8>) -> SourceFile {
+        let bom = bytes.starts_with(b"\xEF\xBB\xBF");
+        if bom {
+            bytes.drain(..3);
+        }
+        let (text, invalid_utf8) = match String::from_utf8(bytes) {
+            Ok(text) => (text, Vec::new()),
+            Err(err) => decode_utf8(err.as_bytes()),
         };
-        let (text, invalid_utf8) = decode_utf8(bytes);
         let mut line_starts = vec![0u32];
         line_starts.extend(memchr_newlines(text.as_bytes()).map(|i| (i + 1) as u32));
         SourceFile {
@@ -84,9 +93,6 @@ fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
 
 /// Decodes UTF-8, replacing each invalid sequence by U+FFFD and noting where.
 fn decode_utf8(mut bytes: &[u8]) -> (String, Vec<(usize, u8)>) {
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        return (text.to_owned(), Vec::new());
-    }
     let mut text = String::with_capacity(bytes.len() + 16);
     let mut bad = Vec::new();
     loop {

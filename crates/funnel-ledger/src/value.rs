@@ -1,14 +1,15 @@
 //! The typed values of the language (§2 of the format): numbers, amounts,
 //! rates, efforts, durations, percents, frequencies, dates and names, with
-//! their nom parsers. Money is `rust_decimal::Decimal`, never a float.
+//! their parsers. Money is `rust_decimal::Decimal`, never a float.
 
 use std::fmt;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
-use nom::bytes::complete::{take_while, take_while1, take_while_m_n};
+use nom::bytes::complete::{tag, take_until, take_while};
 use nom::character::complete::{char, digit1};
-use nom::combinator::{opt, recognize};
+use nom::combinator::{opt, recognize, rest};
+use nom::sequence::separated_pair;
 use nom::{IResult, Parser};
 use rust_decimal::Decimal;
 
@@ -197,25 +198,41 @@ pub enum NumberWord {
 pub struct NumberError(pub String);
 
 /// `number-prefix := "-"? digit (digit | "_" | "," | ".")*`
-fn number_prefix(input: &str) -> IResult<&str, &str> {
-    recognize((
+///
+/// Returns `(rest, prefix)`, `None` when the input does not start like a
+/// number. The strict rules (where `_` and `,` may stand) are checked
+/// afterwards by [`parse_number`], so that a malformed number is reported
+/// as `invalid-number` rather than as a name.
+fn number_prefix(input: &str) -> Option<(&str, &str)> {
+    let prefix: IResult<&str, &str> = recognize((
         opt(char('-')),
         digit1,
-        take_while(|c: char| c.is_ascii_digit() || c == '_' || c == ',' || c == '.'),
+        take_while(|c: char| c.is_ascii_digit() || matches!(c, '_' | ',' | '.')),
     ))
-    .parse(input)
+    .parse(input);
+    prefix.ok()
+}
+
+/// `steps := ident "->" ident`, the two stages of a `conversion` or `cycle`
+/// assumption (`lead->won`), as `(from, to)`. The first `->` separates
+/// them (idents may contain `-`, so `lead-` is not taken greedily).
+pub fn stage_steps(word: &str) -> Option<(&str, &str)> {
+    let steps: IResult<&str, (&str, &str)> =
+        separated_pair(take_until("->"), tag("->"), rest).parse(word);
+    let (_, (from, to)) = steps.ok()?;
+    (is_ident(from) && is_ident(to)).then_some((from, to))
 }
 
 /// Whether a word starts like a number (and so is judged by the number
 /// rules rather than as a name).
 pub fn is_number_like(word: &str) -> bool {
-    number_prefix(word).is_ok()
+    number_prefix(word).is_some()
 }
 
 /// Parses a whole word as a number with an optional unit suffix. `None` when
 /// the word does not start like a number at all.
 pub fn parse_number_word(word: &str) -> Option<Result<NumberWord, NumberError>> {
-    let (suffix, digits) = number_prefix(word).ok()?;
+    let (suffix, digits) = number_prefix(word)?;
     Some(parse_number_word_inner(digits, suffix))
 }
 
@@ -273,6 +290,9 @@ fn parse_number_word_inner(digits: &str, suffix: &str) -> Result<NumberWord, Num
 /// `number := "-"? digits ("." digits)?` where digits may be grouped by `_`
 /// between digits or by `,` followed by exactly three digits.
 pub fn parse_number(text: &str) -> Result<Decimal, NumberError> {
+    if let Some(value) = plain_number(text) {
+        return Ok(value);
+    }
     let unsigned = text.strip_prefix('-').unwrap_or(text);
     let (int_part, frac_part) = match unsigned.split_once('.') {
         Some((int, frac)) => (int, Some(frac)),
@@ -303,6 +323,44 @@ pub fn parse_number(text: &str) -> Result<Decimal, NumberError> {
         push_digits(frac, false, &mut clean)?;
     }
     Decimal::from_str(&clean).map_err(|_| NumberError(format!("`{text}` is too large a number")))
+}
+
+/// The common case of [`parse_number`] without building a `String`:
+/// `-?digits(.digits)?` with no `_` or `,` and at most 18 digits (so the
+/// mantissa fits a `u64` and the scale is far below `Decimal`'s 28).
+/// `None` for anything else, which the general path then reads (or rejects
+/// with its precise message).
+fn plain_number(text: &str) -> Option<Decimal> {
+    let b = text.as_bytes();
+    let negative = b.first() == Some(&b'-');
+    let digits = &b[usize::from(negative)..];
+    let mut mantissa: u64 = 0;
+    let mut count = 0u32;
+    let mut scale: Option<u32> = None;
+    for (i, &c) in digits.iter().enumerate() {
+        match c {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + u64::from(c - b'0');
+                count += 1;
+            }
+            // One point, with digits on both sides.
+            b'.' if scale.is_none() && i > 0 && i + 1 < digits.len() => {
+                scale = Some((digits.len() - i - 1) as u32);
+            }
+            _ => return None,
+        }
+        if count > 18 {
+            return None;
+        }
+    }
+    if count == 0 {
+        return None;
+    }
+    // Same value, scale and sign as `Decimal::from_str` gives (which drops
+    // the sign of a zero).
+    let mut value = Decimal::from_i128_with_scale(i128::from(mantissa), scale.unwrap_or(0));
+    value.set_sign_negative(negative && mantissa != 0);
+    Some(value)
 }
 
 fn push_digits(part: &str, allow_comma: bool, out: &mut String) -> Result<(), NumberError> {
@@ -362,27 +420,22 @@ pub enum DateError {
 }
 
 /// `date := digit{4} "-" digit{2} "-" digit{2}`, a real calendar date.
+///
+/// A fixed-shape byte check (every entry line starts with a date).
 pub fn parse_date(word: &str) -> Result<NaiveDate, DateError> {
-    let two = || take_while_m_n(2, 2, |c: char| c.is_ascii_digit());
-    let mut shape = (
-        take_while_m_n(4, 4, |c: char| c.is_ascii_digit()),
-        char('-'),
-        two(),
-        char('-'),
-        two(),
-    );
-    let (rest, (y, _, m, _, d)) = shape
-        .parse(word)
-        .map_err(|_: nom::Err<nom::error::Error<&str>>| DateError::Shape)?;
-    if !rest.is_empty() {
+    let b = word.as_bytes();
+    let digit = |i: usize| b[i].wrapping_sub(b'0');
+    if b.len() != 10
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || [0, 1, 2, 3, 5, 6, 8, 9].iter().any(|&i| digit(i) > 9)
+    {
         return Err(DateError::Shape);
     }
-    let (y, m, d) = (
-        y.parse().unwrap_or(0),
-        m.parse().unwrap_or(0),
-        d.parse().unwrap_or(0),
-    );
-    NaiveDate::from_ymd_opt(y, m, d).ok_or(DateError::Calendar)
+    let number =
+        |range: std::ops::Range<usize>| range.fold(0u32, |n, i| n * 10 + u32::from(digit(i)));
+    let (y, m, d) = (number(0..4), number(5..7), number(8..10));
+    NaiveDate::from_ymd_opt(y as i32, m, d).ok_or(DateError::Calendar)
 }
 
 /// Whether a word has the shape of a date (so a bad one is `invalid-date`).
@@ -390,40 +443,32 @@ pub fn looks_like_date(word: &str) -> bool {
     !matches!(parse_date(word), Err(DateError::Shape))
 }
 
-fn is_ident_start(c: char) -> bool {
-    c.is_ascii_alphanumeric()
-}
-
-fn is_ident_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-'
+fn is_ident_char(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_' || c == b'.' || c == b'-'
 }
 
 /// `ident := [A-Za-z0-9] [A-Za-z0-9_.-]*`
-fn ident(input: &str) -> IResult<&str, &str> {
-    recognize((
-        take_while_m_n(1, 1, is_ident_start),
-        take_while(is_ident_char),
-    ))
-    .parse(input)
+///
+/// The length of the ident at the start of `input` (0 if none). Byte-wise:
+/// the grammar is ASCII, and a non-ASCII byte simply ends the ident.
+fn ident_len(input: &str) -> usize {
+    let b = input.as_bytes();
+    if !b.first().is_some_and(u8::is_ascii_alphanumeric) {
+        return 0;
+    }
+    1 + b[1..]
+        .iter()
+        .position(|&c| !is_ident_char(c))
+        .unwrap_or(b.len() - 1)
 }
 
 pub fn is_ident(word: &str) -> bool {
-    matches!(ident(word), Ok(("", _)))
+    !word.is_empty() && ident_len(word) == word.len()
 }
 
 /// `channel := ident (":" ident)*`
 pub fn is_channel(word: &str) -> bool {
-    let mut rest = word;
-    loop {
-        match ident(rest) {
-            Ok(("", _)) => return true,
-            Ok((tail, _)) => match tail.strip_prefix(':') {
-                Some(next) => rest = next,
-                None => return false,
-            },
-            Err(_) => return false,
-        }
-    }
+    word.split(':').all(is_ident)
 }
 
 /// `rate-currency := currency "/" unit`, the second word of a rate such as
@@ -450,18 +495,16 @@ pub fn tag_name(word: &str) -> Option<&str> {
 
 /// Leading run of characters allowed in a metadata key followed by `:`.
 pub fn metadata_key(line: &str) -> Option<(&str, &str)> {
-    let (rest, key) = ident(line).ok()?;
+    let len = ident_len(line);
+    if len == 0 {
+        return None;
+    }
+    let (key, rest) = line.split_at(len);
     let rest = rest.strip_prefix(':')?;
     if !(rest.is_empty() || rest.starts_with([' ', '\t'])) {
         return None;
     }
     Some((key, rest))
-}
-
-/// `take_while1` re-exported for the lexer, so that module stays free of
-/// nom imports it does not otherwise need.
-pub(crate) fn non_blank(input: &str) -> IResult<&str, &str> {
-    take_while1(|c: char| c != ' ' && c != '\t').parse(input)
 }
 
 #[cfg(test)]
@@ -489,6 +532,46 @@ mod tests {
         assert!(num("99999999999999999999999999999999").is_err());
     }
 
+    /// The fast path gives exactly what `Decimal::from_str` gives (value,
+    /// scale and sign), and leaves everything else to the general path.
+    #[test]
+    fn plain_numbers_match_from_str() {
+        for text in [
+            "0",
+            "-0",
+            "-0.0",
+            "007",
+            "12000",
+            "-5",
+            "1.50",
+            "0.001",
+            "123456789012345678",
+            "-99999999.9999999999",
+            "3.14159",
+        ] {
+            let fast = plain_number(text).unwrap_or_else(|| panic!("{text} takes the fast path"));
+            let slow = Decimal::from_str(text).unwrap();
+            assert_eq!(fast, slow, "{text}");
+            assert_eq!(fast.to_string(), slow.to_string(), "{text}");
+            assert_eq!(fast.scale(), slow.scale(), "{text}");
+            assert_eq!(fast.is_sign_negative(), slow.is_sign_negative(), "{text}");
+        }
+        for text in [
+            "1_000",
+            "1,000",
+            "1.",
+            ".5",
+            "-.5",
+            "1..5",
+            "-",
+            "",
+            "1234567890123456789",
+        ] {
+            assert_eq!(plain_number(text), None, "{text}");
+        }
+        assert_eq!(num("1234567890123456789"), Ok("1234567890123456789".into()));
+    }
+
     #[test]
     fn number_words() {
         use NumberWord::*;
@@ -513,6 +596,14 @@ mod tests {
         assert_eq!(parse_date("2026-13-01"), Err(DateError::Calendar));
         assert_eq!(parse_date("2026-1-01"), Err(DateError::Shape));
         assert_eq!(parse_date("2026-01-011"), Err(DateError::Shape));
+    }
+
+    #[test]
+    fn steps() {
+        assert_eq!(stage_steps("lead->won"), Some(("lead", "won")));
+        assert_eq!(stage_steps("first-call->won"), Some(("first-call", "won")));
+        assert_eq!(stage_steps("lead->"), None);
+        assert_eq!(stage_steps("lead-won"), None);
     }
 
     #[test]

@@ -1,10 +1,11 @@
 //! What every analysis runs against besides the ledger: the as-of date, the
-//! period, the channel filter, the grouping depth and the base currency
-//! (analyses §1), and the parser for `--period`.
+//! period, the channel filter, the grouping depth, the base currency
+//! (analyses §1) and the interval of `trends`, and the parser for
+//! `--period`.
 
 use std::fmt;
 
-use chrono::{Days, Months, NaiveDate};
+use chrono::{Datelike, Days, Months, NaiveDate};
 use funnel_ledger::value::Currency;
 use funnel_ledger::Ledger;
 
@@ -25,6 +26,8 @@ pub struct Context {
     pub depth: Option<usize>,
     /// The base currency every amount is converted to.
     pub currency: Option<Currency>,
+    /// `--interval`: the length of one row of `trends`.
+    pub interval: Interval,
 }
 
 impl Context {
@@ -38,6 +41,7 @@ impl Context {
             channel: None,
             depth: None,
             currency: ledger.base_currency,
+            interval: Interval::Month,
         }
     }
 
@@ -82,6 +86,63 @@ pub fn cut(channel: &str, depth: usize) -> &str {
     match channel.match_indices(':').nth(depth.max(1) - 1) {
         Some((at, _)) => &channel[..at],
         None => channel,
+    }
+}
+
+/// `--interval week|month|quarter`: calendar intervals, weeks from Monday
+/// to Sunday (ISO 8601).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Interval {
+    Week,
+    #[default]
+    Month,
+    Quarter,
+}
+
+impl Interval {
+    /// The word for one interval: `week`, `month`, `quarter`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Interval::Week => "week",
+            Interval::Month => "month",
+            Interval::Quarter => "quarter",
+        }
+    }
+
+    /// The first day of the interval that holds `date`.
+    pub fn start(self, date: NaiveDate) -> NaiveDate {
+        let first_of = |month: u32| date.with_day(1).and_then(|d| d.with_month(month));
+        let start = match self {
+            Interval::Week => {
+                date.checked_sub_days(Days::new(u64::from(date.weekday().num_days_from_monday())))
+            }
+            Interval::Month => date.with_day(1),
+            Interval::Quarter => first_of((date.month0() / 3) * 3 + 1),
+        };
+        start.unwrap_or(date)
+    }
+
+    /// The first day of the interval after the one starting on `start`.
+    pub fn next(self, start: NaiveDate) -> NaiveDate {
+        let next = match self {
+            Interval::Week => start.checked_add_days(Days::new(7)),
+            Interval::Month => start.checked_add_months(Months::new(1)),
+            Interval::Quarter => start.checked_add_months(Months::new(3)),
+        };
+        next.unwrap_or(NaiveDate::MAX)
+    }
+
+    /// The interval's name in rows: `2026-W09` (the ISO week), `2026-03`,
+    /// `2026-Q1`.
+    pub fn label(self, start: NaiveDate) -> String {
+        match self {
+            Interval::Week => {
+                let week = start.iso_week();
+                format!("{}-W{:02}", week.year(), week.week())
+            }
+            Interval::Month => format!("{}-{:02}", start.year(), start.month()),
+            Interval::Quarter => format!("{}-Q{}", start.year(), start.month0() / 3 + 1),
+        }
     }
 }
 
@@ -324,6 +385,30 @@ mod tests {
                 "{text:?} should not parse"
             );
         }
+    }
+
+    #[test]
+    fn intervals() {
+        let d = date("2026-02-18"); // a Wednesday
+        assert_eq!(Interval::Week.start(d), date("2026-02-16"));
+        assert_eq!(Interval::Month.start(d), date("2026-02-01"));
+        assert_eq!(Interval::Quarter.start(d), date("2026-01-01"));
+        assert_eq!(
+            Interval::Quarter.start(date("2026-12-31")),
+            date("2026-10-01")
+        );
+        assert_eq!(Interval::Week.next(date("2026-02-16")), date("2026-02-23"));
+        assert_eq!(Interval::Month.next(date("2026-12-01")), date("2027-01-01"));
+        assert_eq!(
+            Interval::Quarter.next(date("2026-10-01")),
+            date("2027-01-01")
+        );
+        assert_eq!(Interval::Week.label(date("2026-02-16")), "2026-W08");
+        // 2026 has 53 ISO weeks; 2024-12-30 lies in the first week of 2025.
+        assert_eq!(Interval::Week.label(date("2026-12-28")), "2026-W53");
+        assert_eq!(Interval::Week.label(date("2024-12-30")), "2025-W01");
+        assert_eq!(Interval::Month.label(date("2026-03-01")), "2026-03");
+        assert_eq!(Interval::Quarter.label(date("2026-10-01")), "2026-Q4");
     }
 
     #[test]

@@ -1,14 +1,17 @@
 //! The shared vocabulary of analyses §1, computed once per deal: lead date,
-//! channel, reached stages and the dates they were reached on, status on the
-//! as-of date, won value in the base currency. Also `decided`, conversion,
-//! the cohort, `spent` entries and medians.
+//! channel, referring contact, reached stages and the dates they were
+//! reached on, status on the as-of date, close date, won value in the base
+//! currency. Also `decided`, conversion, the cohort, `spent` and `touch`
+//! entries, medians, the latest ask before a close, the contracts still
+//! running, and the latest `balance` and `costs`.
 //!
 //! Every analysis takes its numbers from here, so `funnel` and `channels`
 //! cannot disagree about a win rate. Entries dated after the as-of date are
 //! ignored: a deal whose `lead` is later does not exist yet.
 
 use chrono::NaiveDate;
-use funnel_ledger::model::{Deal, Entry, EntryKind, MetaValue, Quantity, SpentOn};
+use funnel_ledger::model::{Deal, Entry, EntryKind, MetaValue, Offer, Quantity, SpentOn};
+use funnel_ledger::value::RateUnit;
 use funnel_ledger::Ledger;
 use rust_decimal::Decimal;
 
@@ -54,11 +57,17 @@ pub struct DealFacts<'l> {
     pub title: Option<&'l str>,
     /// The full channel name of its `lead`.
     pub channel: &'l str,
+    /// The contact who referred it (`from CONTACT` on its `lead`).
+    pub contact: Option<&'l str>,
     pub lead_date: NaiveDate,
     /// For each stage index (`lead` = 0 … `won`): the date the deal reached
     /// it, i.e. its earliest entry at that stage or a later one.
     pub reached_on: Vec<Option<NaiveDate>>,
     pub status: Status,
+    /// The date it was won, lost or declined.
+    pub closed_on: Option<NaiveDate>,
+    /// Its `won` entry: the agreed offer, `until` and `start:`.
+    pub won_entry: Option<&'l Entry>,
     /// The deal's value in the base currency: the `won` amount converted on
     /// the `won` date, pro-rated for a cancelled contract; 0 unless won.
     pub value: Decimal,
@@ -115,6 +124,7 @@ fn deal_facts<'l>(ledger: &'l Ledger, deal: &'l Deal, as_of: NaiveDate) -> Optio
     let mut won: Option<&Entry> = None;
     let mut ended: Option<&Entry> = None;
     let mut closed: Option<Status> = None;
+    let mut closed_on: Option<NaiveDate> = None;
     let mut rating = None;
     let mut last_entry = lead.date;
     // `deal.entries` is sorted by date, so the first entry of each kind is
@@ -127,15 +137,18 @@ fn deal_facts<'l>(ledger: &'l Ledger, deal: &'l Deal, as_of: NaiveDate) -> Optio
         match &entry.kind {
             EntryKind::Won { .. } => {
                 won.get_or_insert(entry);
+                closed_on.get_or_insert(entry.date);
             }
             EntryKind::Ended { .. } => {
                 ended.get_or_insert(entry);
             }
             EntryKind::Lost { .. } => {
                 closed.get_or_insert(Status::Lost);
+                closed_on.get_or_insert(entry.date);
             }
             EntryKind::Declined { .. } => {
                 closed.get_or_insert(Status::Declined);
+                closed_on.get_or_insert(entry.date);
             }
             _ => {}
         }
@@ -163,9 +176,12 @@ fn deal_facts<'l>(ledger: &'l Ledger, deal: &'l Deal, as_of: NaiveDate) -> Optio
         id: &deal.id,
         title: deal.title.as_deref(),
         channel: &deal.channel,
+        contact: deal.contact.as_deref(),
         lead_date: lead.date,
         reached_on,
         status,
+        closed_on,
+        won_entry: won,
         value,
         rating,
         last_entry,
@@ -210,10 +226,7 @@ pub fn won_value(ledger: &Ledger, won: &Entry, ended: Option<&Entry>) -> Decimal
     if cancelled_on >= until {
         return value;
     }
-    let start = match won.extras.get("start").map(|v| &v.value) {
-        Some(MetaValue::Date(date)) => *date,
-        _ => won.date,
-    };
+    let start = start_date(won);
     let planned = (until - start).num_days();
     if planned <= 0 {
         // A contract planned to end before it starts cannot be pro-rated;
@@ -222,6 +235,15 @@ pub fn won_value(ledger: &Ledger, won: &Entry, ended: Option<&Entry>) -> Decimal
     }
     let worked = (cancelled_on - start).num_days().max(0);
     value * Decimal::from(worked) / Decimal::from(planned)
+}
+
+/// The day a contract's work starts: `start:` on its `won` entry, else the
+/// `won` date.
+pub fn start_date(won: &Entry) -> NaiveDate {
+    match won.extras.get("start").map(|v| &v.value) {
+        Some(MetaValue::Date(date)) => *date,
+        _ => won.date,
+    }
 }
 
 /// The cohort: deals whose `lead` lies in the period, on the kept channels.
@@ -312,6 +334,158 @@ pub fn spends(ledger: &Ledger, as_of: NaiveDate) -> Vec<Spend<'_>> {
         });
     }
     out
+}
+
+/// One `touch` entry: kept in touch with a contact.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Touch<'l> {
+    pub date: NaiveDate,
+    pub contact: &'l str,
+}
+
+/// Every `touch` entry dated on or before `as_of`, in reading order.
+pub fn touches(ledger: &Ledger, as_of: NaiveDate) -> Vec<Touch<'_>> {
+    ledger
+        .entries
+        .iter()
+        .filter(|e| e.date <= as_of)
+        .filter_map(|entry| match &entry.kind {
+            EntryKind::Touch { contact, .. } => Some(Touch {
+                date: entry.date,
+                contact: &contact.value,
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// What was asked before a deal closed (analyses §3 `negotiation`): the
+/// offer of its latest stage entry dated on or before `close` that carries
+/// one, with that entry. Amount and rate both come from this one entry. On
+/// one day, the entry written last counts.
+pub fn latest_ask<'l>(
+    ledger: &'l Ledger,
+    deal: &DealFacts<'_>,
+    close: NaiveDate,
+) -> Option<(&'l Entry, &'l Offer)> {
+    let deal = ledger.deals.get(deal.id)?;
+    // `deal.entries` is in date order (stages before `won` on one day), so
+    // the last match is the latest.
+    ledger
+        .deal_entries(deal)
+        .filter(|e| e.date <= close)
+        .filter_map(|entry| match &entry.kind {
+            EntryKind::Stage { offer, .. } if !offer.is_empty() => Some((entry, offer)),
+            _ => None,
+        })
+        .last()
+}
+
+/// A contract signed and not ended on the as-of date (analyses §3
+/// `runway`): its value is spread evenly over the days from `start` to
+/// `until`, both counted.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Contract<'l> {
+    pub id: &'l str,
+    pub channel: &'l str,
+    /// The deal's value in the base currency.
+    pub value: Decimal,
+    /// `start:` on the `won` entry, else the `won` date.
+    pub start: NaiveDate,
+    /// The planned end (`until` on the `won` entry).
+    pub until: Option<NaiveDate>,
+}
+
+impl Contract<'_> {
+    /// The days from `start` to `until`, both counted; `None` without
+    /// `until` or when `until` is before `start`: such a contract cannot be
+    /// spread over time.
+    pub fn days(&self) -> Option<i64> {
+        let days = (self.until? - self.start).num_days() + 1;
+        (days > 0).then_some(days)
+    }
+
+    /// The part of the value that falls on the days from `first` to `last`
+    /// (both counted): value × days of the contract in that span / all its
+    /// days. 0 when the contract cannot be spread.
+    pub fn income(&self, first: NaiveDate, last: NaiveDate) -> Decimal {
+        let (Some(days), Some(until)) = (self.days(), self.until) else {
+            return Decimal::ZERO;
+        };
+        let overlap = (last.min(until) - first.max(self.start)).num_days() + 1;
+        if overlap <= 0 {
+            return Decimal::ZERO;
+        }
+        self.value * Decimal::from(overlap) / Decimal::from(days)
+    }
+}
+
+/// The contracts still running on the as-of date of `deals`: won and not
+/// ended, in the order of `deals`.
+pub fn running_contracts<'l>(deals: &[DealFacts<'l>]) -> Vec<Contract<'l>> {
+    deals
+        .iter()
+        .filter(|d| d.status == Status::Won)
+        .filter_map(|deal| {
+            let won = deal.won_entry?;
+            let EntryKind::Won { until, .. } = &won.kind else {
+                return None;
+            };
+            Some(Contract {
+                id: deal.id,
+                channel: deal.channel,
+                value: deal.value,
+                start: start_date(won),
+                until: until.as_ref().map(|u| u.value),
+            })
+        })
+        .collect()
+}
+
+/// The latest `balance` on or before `as_of` (the last written, on one
+/// day): its date and its amount in the base currency, converted on it.
+pub fn latest_balance(ledger: &Ledger, as_of: NaiveDate) -> Option<(NaiveDate, Decimal)> {
+    latest(ledger, as_of, |kind| match kind {
+        EntryKind::Balance { amount } => Some(amount.value),
+        _ => None,
+    })
+    .map(|(date, amount)| (date, ledger.to_base(amount, date).unwrap_or(Decimal::ZERO)))
+}
+
+/// The latest `costs` on or before `as_of` (the last written, on one day):
+/// its date and the costs per month in the base currency, converted on it
+/// (`/year` ÷ 12).
+pub fn monthly_costs(ledger: &Ledger, as_of: NaiveDate) -> Option<(NaiveDate, Decimal)> {
+    let (date, rate) = latest(ledger, as_of, |kind| match kind {
+        EntryKind::Costs { rate } => Some(rate.value),
+        _ => None,
+    })?;
+    let per_month = ledger.to_base(rate.amount, date).unwrap_or(Decimal::ZERO);
+    // `funnel check` only lets `/month` and `/year` through.
+    match rate.unit {
+        RateUnit::Month => Some((date, per_month)),
+        RateUnit::Year => Some((date, per_month / Decimal::from(12))),
+        RateUnit::Hour | RateUnit::Day | RateUnit::Week => None,
+    }
+}
+
+/// The value of the latest entry (by date, then reading order) on or before
+/// `as_of` that `pick` picks.
+fn latest<T>(
+    ledger: &Ledger,
+    as_of: NaiveDate,
+    pick: impl Fn(&EntryKind) -> Option<T>,
+) -> Option<(NaiveDate, T)> {
+    let mut found: Option<(NaiveDate, T)> = None;
+    for entry in ledger.entries.iter().filter(|e| e.date <= as_of) {
+        if found.as_ref().is_some_and(|(date, _)| entry.date < *date) {
+            continue;
+        }
+        if let Some(value) = pick(&entry.kind) {
+            found = Some((entry.date, value));
+        }
+    }
+    found
 }
 
 /// The median; of an even count, the mean of the two middle values.
@@ -421,6 +595,54 @@ mod tests {
         // Ended without `cancelled`, or on/after `until`: full value.
         let l = ledger("2026-01-01 lead a via x\n2026-01-20 won a 9000 EUR until 2026-05-02\n2026-03-03 ended a\n");
         assert_eq!(facts(&l, date("2026-12-31"))[0].value, d(9000));
+    }
+
+    #[test]
+    fn the_latest_balance_and_costs_on_or_before_the_as_of_date() {
+        let l = ledger(
+            "option currency EUR\n2026-01-01 balance 100 EUR\n2026-02-01 balance 300 EUR\n\
+             2026-02-01 balance 200 EUR\n2026-03-01 balance 900 EUR\n\
+             2026-01-01 costs 1200 EUR/month\n2026-02-01 costs 24000 EUR/year\n",
+        );
+        // On one day, the entry written last counts.
+        assert_eq!(
+            latest_balance(&l, date("2026-02-15")),
+            Some((date("2026-02-01"), d(200)))
+        );
+        assert_eq!(latest_balance(&l, date("2025-12-31")), None);
+        assert_eq!(
+            monthly_costs(&l, date("2026-01-31")),
+            Some((date("2026-01-01"), d(1200)))
+        );
+        assert_eq!(
+            monthly_costs(&l, date("2026-02-01")),
+            Some((date("2026-02-01"), d(2000)))
+        );
+    }
+
+    #[test]
+    fn running_contracts_spread_their_value_over_their_days() {
+        let l = ledger(
+            "2026-01-01 lead a via x\n2026-01-02 won a 3100 EUR until 2026-01-31\n  start: 2026-01-01\n\
+             2026-01-01 lead b via x\n2026-01-02 won b 500 EUR\n\
+             2026-01-01 lead c via x\n2026-01-02 won c 500 EUR until 2026-03-01\n2026-01-20 ended c\n",
+        );
+        let facts = facts(&l, date("2026-01-25"));
+        let running = running_contracts(&facts);
+        let ids: Vec<&str> = running.iter().map(|c| c.id).collect();
+        assert_eq!(ids, ["a", "b"], "c has ended");
+        let a = &running[0];
+        assert_eq!(a.days(), Some(31));
+        // 100 a day, both ends counted.
+        assert_eq!(a.income(date("2026-01-01"), date("2026-01-10")), d(1000));
+        assert_eq!(a.income(date("2026-01-25"), date("2026-02-28")), d(700));
+        assert_eq!(a.income(date("2026-02-01"), date("2026-02-28")), d(0));
+        // Without `until`, nothing can be spread.
+        assert_eq!(running[1].days(), None);
+        assert_eq!(
+            running[1].income(date("2026-01-01"), date("2026-12-31")),
+            d(0)
+        );
     }
 
     #[test]

@@ -94,16 +94,29 @@ fn deals_table(ledger: &Ledger, ctx: &Context) -> Table {
     for fact in deals::cohort(&facts, ctx) {
         rows.push(deal_row(ledger, ctx, fact));
     }
-    Table { columns: DEAL_COLUMNS, rows }
+    Table {
+        columns: DEAL_COLUMNS,
+        rows,
+    }
 }
 
 fn deal_row(ledger: &Ledger, ctx: &Context, fact: &DealFacts<'_>) -> Vec<Value> {
     let deal = &ledger.deals[fact.id];
     let lead = &ledger.entries[deal.lead];
-    let entries: Vec<&Entry> = ledger.deal_entries(deal).filter(|e| e.date <= ctx.as_of).collect();
-    let close = entries.iter().find(|e| matches!(e.kind, EntryKind::Won { .. } | EntryKind::Lost { .. } | EntryKind::Declined { .. }));
+    let entries: Vec<&Entry> = ledger
+        .deal_entries(deal)
+        .filter(|e| e.date <= ctx.as_of)
+        .collect();
+    let close = entries.iter().find(|e| {
+        matches!(
+            e.kind,
+            EntryKind::Won { .. } | EntryKind::Lost { .. } | EntryKind::Declined { .. }
+        )
+    });
     let won = close.filter(|e| matches!(e.kind, EntryKind::Won { .. }));
-    let ended = entries.iter().find(|e| matches!(e.kind, EntryKind::Ended { .. }));
+    let ended = entries
+        .iter()
+        .find(|e| matches!(e.kind, EntryKind::Ended { .. }));
     // The ask: the latest offer on a stage entry on or before the close.
     let asked = entries
         .iter()
@@ -147,7 +160,11 @@ fn deal_row(ledger: &Ledger, ctx: &Context, fact: &DealFacts<'_>) -> Vec<Value> 
     push_offer(&mut row, won_offer);
     // `push_offer` wrote value, currency, rate, rate currency, unit; the
     // won part needs the base value after the currency.
-    let won_base = if fact.status.is_won() { Value::Decimal(round_money(fact.value)) } else { Value::Empty };
+    let won_base = if fact.status.is_won() {
+        Value::Decimal(round_money(fact.value))
+    } else {
+        Value::Empty
+    };
     row.insert(15, won_base);
     row.extend([
         start.map_or(Value::Empty, Value::Date),
@@ -155,7 +172,8 @@ fn deal_row(ledger: &Ledger, ctx: &Context, fact: &DealFacts<'_>) -> Vec<Value> 
         ended.map_or(Value::Empty, |e| Value::Date(e.date)),
         cancelled,
         fact.rating.map_or(Value::Empty, Value::Decimal),
-        fact.days_between(0, ledger.stages.won()).map_or(Value::Empty, Value::Int),
+        fact.days_between(0, ledger.stages.won())
+            .map_or(Value::Empty, Value::Int),
         tags(&lead.extras),
     ]);
     push_location(&mut row, ledger, lead.span);
@@ -198,11 +216,18 @@ pub const ENTRY_COLUMNS: &[&str] = &[
 
 fn entries_table(ledger: &Ledger, ctx: &Context) -> Table {
     let mut rows = Vec::new();
-    for entry in ledger.entries.iter().filter(|e| e.date <= ctx.as_of && ctx.in_period(e.date)) {
+    for entry in ledger
+        .entries
+        .iter()
+        .filter(|e| e.date <= ctx.as_of && ctx.in_period(e.date))
+    {
         let deal = entry.kind.deal().and_then(|d| ledger.deals.get(&d.value));
         let channel: Option<&str> = match &entry.kind {
             EntryKind::Lead { channel, .. } => Some(&channel.value),
-            EntryKind::Spent { on: SpentOn::Channel(channel), .. } => Some(&channel.value),
+            EntryKind::Spent {
+                on: SpentOn::Channel(channel),
+                ..
+            } => Some(&channel.value),
             EntryKind::Assume(a) => a.channel.as_ref().map(|c| c.value.as_str()),
             _ => deal.map(|d| d.channel.as_str()),
         };
@@ -219,8 +244,12 @@ fn entries_table(ledger: &Ledger, ctx: &Context) -> Table {
         let (amount, rate, hours) = quantities(&entry.kind);
         let note: Option<&str> = match &entry.kind {
             EntryKind::Lead { title, .. } => title.as_deref(),
-            EntryKind::Lost { reason, .. } | EntryKind::Declined { reason, .. } => reason.as_deref(),
-            EntryKind::Ended { note, .. } | EntryKind::Spent { note, .. } | EntryKind::Touch { note, .. } => note.as_deref(),
+            EntryKind::Lost { reason, .. } | EntryKind::Declined { reason, .. } => {
+                reason.as_deref()
+            }
+            EntryKind::Ended { note, .. }
+            | EntryKind::Spent { note, .. }
+            | EntryKind::Touch { note, .. } => note.as_deref(),
             EntryKind::Note { text, .. } => Some(text),
             EntryKind::Assume(a) => a.note.as_deref(),
             _ => None,
@@ -248,31 +277,62 @@ fn entries_table(ledger: &Ledger, ctx: &Context) -> Table {
         push_location(&mut row, ledger, entry.span);
         rows.push(row);
     }
-    Table { columns: ENTRY_COLUMNS, rows }
+    Table {
+        columns: ENTRY_COLUMNS,
+        rows,
+    }
 }
 
 /// The amount, rate and effort an entry carries (prices carry their rate
 /// as an amount in the target currency).
-fn quantities(kind: &EntryKind) -> (Option<funnel_ledger::value::Amount>, Option<funnel_ledger::value::Rate>, Option<Decimal>) {
+fn quantities(
+    kind: &EntryKind,
+) -> (
+    Option<funnel_ledger::value::Amount>,
+    Option<funnel_ledger::value::Rate>,
+    Option<Decimal>,
+) {
     match kind {
-        EntryKind::Stage { offer, .. } | EntryKind::Won { offer, .. } => {
-            (offer.amount.as_ref().map(|a| a.value), offer.rate.as_ref().map(|r| r.value), None)
-        }
+        EntryKind::Stage { offer, .. } | EntryKind::Won { offer, .. } => (
+            offer.amount.as_ref().map(|a| a.value),
+            offer.rate.as_ref().map(|r| r.value),
+            None,
+        ),
         EntryKind::Spent { quantity, .. } => match quantity.value {
             Quantity::Money(a) => (Some(a), None, None),
             Quantity::Effort(e) => (None, None, Some(e.hours())),
         },
         EntryKind::Balance { amount } => (Some(amount.value), None, None),
         EntryKind::Costs { rate } => (None, Some(rate.value), None),
-        EntryKind::Assume(funnel_ledger::model::Assumption { metric: funnel_ledger::model::Metric::Value { amount }, .. }) => {
-            (Some(amount.value), None, None)
-        }
-        EntryKind::Price { rate, to, .. } => (Some(funnel_ledger::value::Amount { value: rate.value, currency: *to }), None, None),
+        EntryKind::Assume(funnel_ledger::model::Assumption {
+            metric: funnel_ledger::model::Metric::Value { amount },
+            ..
+        }) => (Some(amount.value), None, None),
+        EntryKind::Price { rate, to, .. } => (
+            Some(funnel_ledger::value::Amount {
+                value: rate.value,
+                currency: *to,
+            }),
+            None,
+            None,
+        ),
         _ => (None, None, None),
     }
 }
 
-pub const CHANNEL_COLUMNS: &[&str] = &["channel", "title", "declared", "kind", "fee", "metadata", "deals", "won", "spent_entries", "file", "line"];
+pub const CHANNEL_COLUMNS: &[&str] = &[
+    "channel",
+    "title",
+    "declared",
+    "kind",
+    "fee",
+    "metadata",
+    "deals",
+    "won",
+    "spent_entries",
+    "file",
+    "line",
+];
 
 fn channels_table(ledger: &Ledger, ctx: &Context) -> Table {
     // Declared channels first (declaration order), then channels used
@@ -283,7 +343,10 @@ fn channels_table(ledger: &Ledger, ctx: &Context) -> Table {
         .values()
         .map(|d| d.channel.as_str())
         .chain(ledger.entries.iter().filter_map(|e| match &e.kind {
-            EntryKind::Spent { on: SpentOn::Channel(c), .. } => Some(c.value.as_str()),
+            EntryKind::Spent {
+                on: SpentOn::Channel(c),
+                ..
+            } => Some(c.value.as_str()),
             _ => None,
         }))
         .filter(|c| !ledger.channels.contains_key(*c))
@@ -311,7 +374,12 @@ fn channels_table(ledger: &Ledger, ctx: &Context) -> Table {
             resolved_metadata(ledger, name),
             Value::Int(deals_here.len() as i64),
             Value::Int(deals_here.iter().filter(|d| d.is_won()).count() as i64),
-            Value::Int(spends.iter().filter(|s| s.channel == name && ctx.in_period(s.date)).count() as i64),
+            Value::Int(
+                spends
+                    .iter()
+                    .filter(|s| s.channel == name && ctx.in_period(s.date))
+                    .count() as i64,
+            ),
         ];
         match declared {
             Some(channel) => push_location(&mut row, ledger, channel.span),
@@ -319,10 +387,25 @@ fn channels_table(ledger: &Ledger, ctx: &Context) -> Table {
         }
         rows.push(row);
     }
-    Table { columns: CHANNEL_COLUMNS, rows }
+    Table {
+        columns: CHANNEL_COLUMNS,
+        rows,
+    }
 }
 
-pub const CONTACT_COLUMNS: &[&str] = &["contact", "name", "org", "declared", "metadata", "referred", "won", "touches", "last_contact", "file", "line"];
+pub const CONTACT_COLUMNS: &[&str] = &[
+    "contact",
+    "name",
+    "org",
+    "declared",
+    "metadata",
+    "referred",
+    "won",
+    "touches",
+    "last_contact",
+    "file",
+    "line",
+];
 
 fn contacts_table(ledger: &Ledger, ctx: &Context) -> Table {
     let mut ids: Vec<&str> = ledger.contacts.keys().map(String::as_str).collect();
@@ -330,7 +413,10 @@ fn contacts_table(ledger: &Ledger, ctx: &Context) -> Table {
         .entries
         .iter()
         .filter_map(|e| match &e.kind {
-            EntryKind::Lead { contact: Some(c), .. } | EntryKind::Touch { contact: c, .. } => Some(c.value.as_str()),
+            EntryKind::Lead {
+                contact: Some(c), ..
+            }
+            | EntryKind::Touch { contact: c, .. } => Some(c.value.as_str()),
             _ => None,
         })
         .filter(|c| !ledger.contacts.contains_key(*c))
@@ -343,11 +429,17 @@ fn contacts_table(ledger: &Ledger, ctx: &Context) -> Table {
     let mut rows = Vec::new();
     for id in ids {
         let declared = ledger.contacts.get(id);
-        let referred: Vec<_> = cohort.iter().filter(|d| ledger.deals[d.id].contact.as_deref() == Some(id)).collect();
+        let referred: Vec<_> = cohort
+            .iter()
+            .filter(|d| ledger.deals[d.id].contact.as_deref() == Some(id))
+            .collect();
         let touches: Vec<&Entry> = ledger
             .entries
             .iter()
-            .filter(|e| e.date <= ctx.as_of && matches!(&e.kind, EntryKind::Touch { contact, .. } if contact.value == id))
+            .filter(|e| {
+                e.date <= ctx.as_of
+                    && matches!(&e.kind, EntryKind::Touch { contact, .. } if contact.value == id)
+            })
             .collect();
         let last_contact = touches
             .iter()
@@ -370,7 +462,10 @@ fn contacts_table(ledger: &Ledger, ctx: &Context) -> Table {
             opt_text(declared.and_then(|c| c.name.as_deref())),
             org,
             Value::Bool(declared.is_some()),
-            declared.map_or(Value::Json(serde_json::Value::Object(Default::default())), |c| metadata(ledger, &c.extras)),
+            declared.map_or(
+                Value::Json(serde_json::Value::Object(Default::default())),
+                |c| metadata(ledger, &c.extras),
+            ),
             Value::Int(referred.len() as i64),
             Value::Int(referred.iter().filter(|d| d.is_won()).count() as i64),
             Value::Int(touches.iter().filter(|e| ctx.in_period(e.date)).count() as i64),
@@ -382,7 +477,10 @@ fn contacts_table(ledger: &Ledger, ctx: &Context) -> Table {
         }
         rows.push(row);
     }
-    Table { columns: CONTACT_COLUMNS, rows }
+    Table {
+        columns: CONTACT_COLUMNS,
+        rows,
+    }
 }
 
 fn text(s: &str) -> Value {
@@ -402,15 +500,27 @@ fn tags(extras: &Extras) -> Value {
 fn metadata(ledger: &Ledger, extras: &Extras) -> Value {
     let mut map = serde_json::Map::new();
     for meta in &extras.meta {
-        map.insert(meta.key.value.clone(), meta_json(ledger, &meta.value.value, meta.value.span));
+        map.insert(
+            meta.key.value.clone(),
+            meta_json(ledger, &meta.value.value, meta.value.span),
+        );
     }
     Value::Json(serde_json::Value::Object(map))
 }
 
 fn meta_json(ledger: &Ledger, value: &MetaValue, span: Span) -> serde_json::Value {
     match value {
-        MetaValue::Number(n) => n.normalize().to_string().parse::<serde_json::Number>().map_or_else(|_| serde_json::Value::String(n.to_string()), serde_json::Value::Number),
-        MetaValue::String(s) | MetaValue::Text(s) | MetaValue::Ident(s) => serde_json::Value::String(s.clone()),
+        MetaValue::Number(n) => n
+            .normalize()
+            .to_string()
+            .parse::<serde_json::Number>()
+            .map_or_else(
+                |_| serde_json::Value::String(n.to_string()),
+                serde_json::Value::Number,
+            ),
+        MetaValue::String(s) | MetaValue::Text(s) | MetaValue::Ident(s) => {
+            serde_json::Value::String(s.clone())
+        }
         MetaValue::Date(d) => serde_json::Value::String(d.to_string()),
         _ => serde_json::Value::String(ledger.sources.text(span).to_owned()),
     }
@@ -423,7 +533,8 @@ fn resolved_metadata(ledger: &Ledger, channel: &str) -> Value {
     loop {
         if let Some(declared) = ledger.channels.get(name) {
             for meta in &declared.extras.meta {
-                map.entry(meta.key.value.clone()).or_insert_with(|| meta_json(ledger, &meta.value.value, meta.value.span));
+                map.entry(meta.key.value.clone())
+                    .or_insert_with(|| meta_json(ledger, &meta.value.value, meta.value.span));
             }
         }
         match name.rfind(':') {

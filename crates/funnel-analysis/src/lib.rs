@@ -11,20 +11,24 @@
 //! [`ANALYSES`].
 
 mod channels;
+mod contacts;
 pub mod context;
 pub mod deals;
 pub mod document;
 pub mod export;
 pub mod external;
 mod funnel;
+mod negotiation;
 pub mod report;
+mod runway;
 pub mod stats;
 mod surprises;
+mod trends;
 pub mod words;
 
 use funnel_ledger::Ledger;
 
-pub use context::{Context, PeriodError, PeriodSpec};
+pub use context::{Context, Interval, PeriodError, PeriodSpec};
 pub use report::{Cell, Column, Finding, Kind, Report, Severity};
 
 /// One analysis: a name for `funnel report NAME`, a line for `funnel
@@ -41,8 +45,15 @@ pub trait Analysis: Sync {
 }
 
 /// The built-in analyses, in the order `funnel report` runs them.
-pub static ANALYSES: &[&dyn Analysis] =
-    &[&funnel::Funnel, &channels::Channels, &surprises::Surprises];
+pub static ANALYSES: &[&dyn Analysis] = &[
+    &funnel::Funnel,
+    &channels::Channels,
+    &surprises::Surprises,
+    &contacts::Contacts,
+    &negotiation::Negotiation,
+    &runway::Runway,
+    &trends::Trends,
+];
 
 /// The built-in analysis with this name.
 pub fn find(name: &str) -> Option<&'static dyn Analysis> {
@@ -95,7 +106,18 @@ mod tests {
     #[test]
     fn registry_names_are_unique_and_found() {
         let names: Vec<_> = ANALYSES.iter().map(|a| a.name()).collect();
-        assert_eq!(names, ["funnel", "channels", "surprises"]);
+        assert_eq!(
+            names,
+            [
+                "funnel",
+                "channels",
+                "surprises",
+                "contacts",
+                "negotiation",
+                "runway",
+                "trends"
+            ]
+        );
         for name in names {
             assert_eq!(find(name).map(|a| a.name()), Some(name));
         }

@@ -84,6 +84,9 @@ pub struct Column {
     /// funnel's channel): the table view shows the value once, as a
     /// heading above its rows.
     pub groups_rows: bool,
+    /// Whether the column's values, row after row, are a time series (the
+    /// columns of `trends`): the table view draws a sparkline of it.
+    pub trend: bool,
 }
 
 impl Column {
@@ -94,6 +97,7 @@ impl Column {
             kind,
             drop_order: 0,
             groups_rows: false,
+            trend: false,
         }
     }
 
@@ -110,6 +114,14 @@ impl Column {
     pub fn grouping(self) -> Column {
         Column {
             groups_rows: true,
+            ..self
+        }
+    }
+
+    /// A numeric column whose values, oldest row first, form a time series.
+    pub fn trend(self) -> Column {
+        Column {
+            trend: true,
             ..self
         }
     }
@@ -148,7 +160,8 @@ pub enum Cell {
     Text(String),
     Count(u64),
     /// An amount in the base currency (or per hour in a `MoneyPerHour`
-    /// column), rounded to the cent.
+    /// column), rounded to the cent. In a `Number` column, an amount in the
+    /// unit another column names (the rates of `negotiation`).
     Money(Decimal),
     Hours(Decimal),
     /// A conversion: `k` of `n` (n > 0). Written as the fraction k/n.
@@ -251,7 +264,7 @@ impl Serialize for Cell {
 
 /// A decimal as a JSON number with exactly its digits. `Decimal`'s
 /// `Display` never uses an exponent, so its text is a valid JSON number.
-fn exact_number(value: Decimal) -> Box<serde_json::value::RawValue> {
+pub(crate) fn exact_number(value: Decimal) -> Box<serde_json::value::RawValue> {
     serde_json::value::RawValue::from_string(value.normalize().to_string()).unwrap_or_else(|_| {
         serde_json::value::RawValue::from_string("null".to_owned()).expect("`null` is JSON")
     })

@@ -115,8 +115,9 @@ fn split_date(words: &[String], flag: Option<NaiveDate>) -> Result<(NaiveDate, &
 /// again when it cannot be one bare token: it holds white space or a `"`,
 /// starts a comment (`;`) or is empty. A single word is also quoted where
 /// the parser expects a string there (a title, reason or note, like
-/// `funnel add lost acme budget`), unless it is one edit away from a
-/// keyword: `ended acme cancelld` is a typo to report, not a note.
+/// `funnel add lost acme budget`), unless it is close to a keyword the
+/// parser also expected there: `ended acme cancelld` is a typo of
+/// `cancelled` to report, not a note.
 pub fn entry_line(date: NaiveDate, words: &[String]) -> Result<String> {
     if words.is_empty() {
         bail!("expected an entry after the date, like `funnel add talked acme`");
@@ -193,12 +194,9 @@ fn word_needing_string(
     let mut start = date.format("%Y-%m-%d").to_string().len() + 1;
     for (index, word) in words.iter().enumerate() {
         if start == error.span.start as usize {
-            let keyword_typo = funnel_ledger::suggest::closest(
-                word,
-                funnel_ledger::parse::RESERVED.iter().copied(),
-            )
-            .is_some()
-                || funnel_ledger::parse::RESERVED.contains(&word.as_str());
+            let keywords = expected_keywords(&error.message);
+            let keyword_typo = keywords.contains(&word.as_str())
+                || funnel_ledger::suggest::closest(word, keywords.iter().copied()).is_some();
             let safe = index > 0 && !quoted[index] && !word.starts_with('#') && !keyword_typo;
             return safe.then_some(index);
         }
@@ -209,6 +207,19 @@ fn word_needing_string(
         } + 1;
     }
     None
+}
+
+/// The keywords a syntax error says were expected: the first word of
+/// each backticked part before `found`, like `cancelled` and `via` in
+/// "expected `cancelled`, a note string or `via CHANNEL`, found `x`".
+fn expected_keywords(message: &str) -> Vec<&str> {
+    let expected = message.split(", found").next().unwrap_or(message);
+    expected
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter_map(|quoted| quoted.split_whitespace().next())
+        .collect()
 }
 
 /// The name under which the ledger read `target`, if it is one of its files.

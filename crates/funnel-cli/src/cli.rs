@@ -45,8 +45,18 @@ pub enum Command {
     )]
     Report(ReportArgs),
 
-    /// List the analyses `funnel report` can run
+    /// List the analyses `funnel report` can run: built in, and plugins on PATH
     Analyses,
+
+    /// The year in one page: funnel, best channel, biggest surprise, negotiations, people to call, runway, trends
+    #[command(
+        after_help = "Every number comes from one of the analyses of `funnel report`, run over the same \
+                            period and as-of date; each section names its analysis.\n\n\
+                            Examples:\n  funnel review                                  the last 12 months\n  \
+                            funnel review --period 2026\n  \
+                            funnel review --format markdown > review-2026.md"
+    )]
+    Review(ReviewArgs),
 
     /// Rewrite the ledger's files in their canonical layout, keeping every comment
     #[command(
@@ -56,6 +66,15 @@ pub enum Command {
                             funnel fmt - < in.funnel > out.funnel"
     )]
     Fmt(FmtArgs),
+
+    /// Write the ledger's data as CSV or JSON: one row per deal, entry, channel or contact
+    #[command(
+        after_help = "Examples:\n  funnel export deals -o deals.csv               one row per deal, for a spreadsheet\n  \
+                            funnel export entries --period 2026 --format json\n  \
+                            funnel export channels --channel platform\n\n\
+                            Column names are documented in docs/export.md."
+    )]
+    Export(ExportArgs),
 
     /// Start a ledger: write a commented starter file with an example of every entry
     #[command(
@@ -67,7 +86,11 @@ pub enum Command {
 
     /// Append one entry, dated today, after checking it with the whole ledger
     #[command(
-        after_help = "Quoting: the shell removes your quotes, so funnel puts them back. A word with \
+        after_help = "The entry is checked with the whole ledger first: one that would bring a new \
+                            error is not written, and the diagnostic says why. It is appended to the end of \
+                            the file, which is otherwise left byte for byte as it was. A date as the first \
+                            word is the entry's date, like `--date`.\n\n\
+                            Quoting: the shell removes your quotes, so funnel puts them back. A word with \
                             spaces or a `\"` is written as a quoted string (`\"` and `\\` escaped); so is a \
                             single word where the entry needs a string (a title, reason or note), unless it \
                             looks like a misspelt keyword. Every other word is written as it is.\n\n\
@@ -145,13 +168,23 @@ pub struct CheckArgs {
     /// Check again whenever a file of the ledger changes (Ctrl-C to stop)
     #[arg(long)]
     pub watch: bool,
+
+    /// Also run the plugin `funnel-NAME` from PATH and show its diagnostics
+    /// (repeatable; see docs/plugins.md)
+    #[arg(long = "plugin", value_name = "NAME")]
+    pub plugins: Vec<String>,
+
+    /// Stop a plugin that runs longer than this many seconds
+    #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = crate::plugin::parse_timeout)]
+    pub plugin_timeout: std::time::Duration,
 }
 
 /// `funnel report`. The ledger flags are those of [`LedgerArgs`] without its
 /// positional files: here positional words name analyses.
 #[derive(Args, Debug)]
 pub struct ReportArgs {
-    /// The analyses to run, in this order. Default: all of them
+    /// The analyses to run, in this order: built-in ones, or NAME for a
+    /// plugin `funnel-NAME` on PATH. Default: every built-in analysis
     #[arg(value_name = "ANALYSIS")]
     pub analyses: Vec<String>,
 
@@ -186,6 +219,10 @@ pub struct ReportArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub depth: Option<u16>,
 
+    /// The length of a row of `trends`
+    #[arg(long, value_enum, default_value_t = TrendInterval::Month)]
+    pub interval: TrendInterval,
+
     /// How to print the reports (`csv` takes exactly one analysis)
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
     pub format: ReportFormat,
@@ -193,6 +230,10 @@ pub struct ReportArgs {
     /// Run the analyses again whenever a file of the ledger changes (Ctrl-C to stop)
     #[arg(long)]
     pub watch: bool,
+
+    /// Stop an external analysis (`funnel-NAME`) that runs longer than this many seconds
+    #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = crate::plugin::parse_timeout)]
+    pub plugin_timeout: std::time::Duration,
 }
 
 impl ReportArgs {
@@ -216,6 +257,68 @@ pub enum ReportFormat {
     Json,
 }
 
+/// `--interval` of `funnel report trends`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TrendInterval {
+    /// ISO weeks, Monday to Sunday
+    Week,
+    Month,
+    Quarter,
+}
+
+impl TrendInterval {
+    pub fn interval(self) -> funnel_analysis::Interval {
+        match self {
+            TrendInterval::Week => funnel_analysis::Interval::Week,
+            TrendInterval::Month => funnel_analysis::Interval::Month,
+            TrendInterval::Quarter => funnel_analysis::Interval::Quarter,
+        }
+    }
+}
+
+/// `funnel review`: the ledger flags of `report`, a period that defaults to
+/// the last 12 months, and a format.
+#[derive(Args, Debug)]
+pub struct ReviewArgs {
+    /// The ledger file (repeatable); `-` reads standard input. Default:
+    /// $FUNNEL_FILE, else ./pipeline.funnel
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Judge the ledger as of this date (YYYY-MM-DD); later entries have
+    /// not happened yet. Default: today
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<NaiveDate>,
+
+    /// The period under review: `2026`, `2026-Q1`, `2026-03`, or `last N
+    /// days|weeks|months|years` (ending on the as-of date)
+    #[arg(long, value_name = "PERIOD", value_parser = parse_period, default_value = "last 12 months")]
+    pub period: PeriodSpec,
+
+    /// How to print the review
+    #[arg(long, value_enum, default_value_t = ReviewFormat::Table)]
+    pub format: ReviewFormat,
+}
+
+impl ReviewArgs {
+    /// The ledger to read, as the shared [`LedgerArgs`].
+    pub fn ledger(&self) -> LedgerArgs {
+        LedgerArgs {
+            files: self.files.clone(),
+            positional: Vec::new(),
+            as_of: self.as_of,
+        }
+    }
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReviewFormat {
+    /// Plain text with sparklines, for the terminal
+    Table,
+    /// The same as Markdown, to paste into notes or a repository
+    Markdown,
+}
+
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DiagnosticFormat {
     /// Source snippets with labels and help, for people
@@ -226,6 +329,74 @@ pub enum DiagnosticFormat {
     Json,
     /// GitHub Actions workflow commands (annotations on the pull request)
     Github,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// What to export: one row per deal, dated entry, channel or contact
+    #[arg(value_enum, value_name = "WHAT")]
+    pub what: ExportWhat,
+
+    /// The ledger file (repeatable); `-` reads standard input. Default:
+    /// $FUNNEL_FILE, else ./pipeline.funnel
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Judge the ledger as of this date (YYYY-MM-DD); later entries have
+    /// not happened yet. Default: today
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<NaiveDate>,
+
+    /// First day of the period (inclusive): deals by lead date, entries by date
+    #[arg(long, value_name = "DATE", value_parser = parse_date, conflicts_with = "period")]
+    pub from: Option<NaiveDate>,
+
+    /// Last day of the period (inclusive). Default: the as-of date
+    #[arg(long, value_name = "DATE", value_parser = parse_date, conflicts_with = "period")]
+    pub to: Option<NaiveDate>,
+
+    /// The period: `2026`, `2026-Q1`, `2026-03`, or `last N days|weeks|months|years`
+    #[arg(long, value_name = "PERIOD", value_parser = parse_period)]
+    pub period: Option<PeriodSpec>,
+
+    /// Keep only this channel and its sub-channels
+    #[arg(long, value_name = "CHANNEL")]
+    pub channel: Option<String>,
+
+    /// CSV (RFC 4180) or JSON (an array of objects with the same keys)
+    #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+    pub format: ExportFormat,
+
+    /// Write to this file (atomically) instead of standard output
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+impl ExportArgs {
+    /// The ledger to read, as the shared [`LedgerArgs`].
+    pub fn ledger(&self) -> LedgerArgs {
+        LedgerArgs {
+            files: self.files.clone(),
+            positional: Vec::new(),
+            as_of: self.as_of,
+        }
+    }
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportWhat {
+    Deals,
+    Entries,
+    Channels,
+    Contacts,
+    /// The whole ledger as one JSON document (`funnel.ledger/1`), as plugins read it (`--format json` only)
+    Ledger,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    Csv,
+    Json,
 }
 
 pub fn parse_period(text: &str) -> Result<PeriodSpec, String> {

@@ -7,6 +7,7 @@ use std::io::Write;
 use anyhow::{Context, Result};
 use clap::builder::PossibleValuesParser;
 use clap::CommandFactory;
+use clap_complete::Shell;
 use funnel_analysis::ANALYSES;
 
 use crate::cli::{Cli, CompletionsArgs, ManArgs};
@@ -34,10 +35,75 @@ pub fn command() -> clap::Command {
 
 pub fn completions(args: &CompletionsArgs) -> Result<u8> {
     let mut cmd = command();
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut cmd, "funnel", &mut script);
+    let script = with_analysis_names(args.shell, String::from_utf8_lossy(&script).into_owned());
     let mut out = std::io::stdout().lock();
-    clap_complete::generate(args.shell, &mut cmd, "funnel", &mut out);
+    out.write_all(script.as_bytes())?;
     out.flush()?;
     Ok(exit::OK)
+}
+
+/// Bash and zsh scripts complete the analysis names from the possible
+/// values of [`command`]; clap_complete leaves the values of positional
+/// arguments out of the fish, PowerShell and Elvish scripts, so they are
+/// added here, each with its description.
+fn with_analysis_names(shell: Shell, mut script: String) -> String {
+    let analyses = || ANALYSES.iter().map(|a| (a.name(), a.description()));
+    match shell {
+        Shell::Fish => {
+            for (name, description) in analyses() {
+                script.push_str(&format!(
+                    "complete -c funnel -n \"__fish_funnel_using_subcommand report\" -f -a \"{name}\" -d '{}'\n",
+                    description.replace('\\', "\\\\").replace('\'', "\\'")
+                ));
+            }
+        }
+        Shell::PowerShell => {
+            let lines: String = analyses()
+                .map(|(name, description)| {
+                    format!(
+                        "            [CompletionResult]::new('{name}', '{name}', [CompletionResultType]::ParameterValue, '{}')\n",
+                        description.replace('\'', "''")
+                    )
+                })
+                .collect();
+            insert_into_block(
+                &mut script,
+                "        'funnel;report' {\n",
+                "            break\n",
+                &lines,
+            );
+        }
+        Shell::Elvish => {
+            let lines: String = analyses()
+                .map(|(name, description)| {
+                    format!(
+                        "            cand {name} '{}'\n",
+                        description.replace('\'', "''")
+                    )
+                })
+                .collect();
+            insert_into_block(
+                &mut script,
+                "        &'funnel;report'= {\n",
+                "        }\n",
+                &lines,
+            );
+        }
+        _ => {}
+    }
+    script
+}
+
+/// Inserts `lines` before the first `end` after `start` in `script`; leaves
+/// the script alone if the generator's layout has changed.
+fn insert_into_block(script: &mut String, start: &str, end: &str, lines: &str) {
+    if let Some(block) = script.find(start) {
+        if let Some(at) = script[block..].find(end) {
+            script.insert_str(block + at, lines);
+        }
+    }
 }
 
 pub fn man(args: &ManArgs) -> Result<u8> {
@@ -45,7 +111,8 @@ pub fn man(args: &ManArgs) -> Result<u8> {
     match &args.out {
         None => {
             let mut out = std::io::stdout().lock();
-            clap_mangen::Man::new(cmd).render(&mut out)?;
+            // `funnel help` is no page of its own (as in `generate_to`).
+            clap_mangen::Man::new(cmd.disable_help_subcommand(true)).render(&mut out)?;
             out.flush()?;
         }
         Some(dir) => {

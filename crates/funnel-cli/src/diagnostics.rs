@@ -105,7 +105,7 @@ pub fn summary(checked: &Checked) -> String {
     )
 }
 
-fn plural(n: usize, suffix: &'static str) -> &'static str {
+pub(crate) fn plural(n: usize, suffix: &'static str) -> &'static str {
     if n == 1 {
         ""
     } else {
@@ -114,7 +114,7 @@ fn plural(n: usize, suffix: &'static str) -> &'static str {
 }
 
 /// 1-based line and column just after the span's last character.
-fn end_position(sources: &SourceMap, span: Span) -> (usize, usize) {
+pub(crate) fn end_position(sources: &SourceMap, span: Span) -> (usize, usize) {
     sources.get(span.file).line_col(span.end as usize)
 }
 
@@ -129,7 +129,7 @@ struct JsonLabel<'a> {
 }
 
 #[derive(Serialize)]
-struct JsonDiagnostic<'a> {
+pub(crate) struct JsonDiagnostic<'a> {
     severity: &'static str,
     code: &'static str,
     message: &'a str,
@@ -143,7 +143,7 @@ struct JsonDiagnostic<'a> {
 }
 
 impl<'a> JsonDiagnostic<'a> {
-    fn new(d: &'a Diagnostic, sources: &'a SourceMap) -> Self {
+    pub(crate) fn new(d: &'a Diagnostic, sources: &'a SourceMap) -> Self {
         let (file, line, column) = sources.location(d.span);
         let (end_line, end_column) = end_position(sources, d.span);
         let labels = d
@@ -178,13 +178,13 @@ impl<'a> JsonDiagnostic<'a> {
 }
 
 /// Escapes the message of a GitHub workflow command.
-fn escape_data(text: &str) -> String {
+pub(crate) fn escape_data(text: &str) -> String {
     text.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
 
 /// Escapes a property value of a GitHub workflow command.
-fn escape_property(text: &str) -> String {
+pub(crate) fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }

@@ -4,6 +4,7 @@
 use std::io::Write;
 
 use anyhow::{Context as _, Result};
+use funnel_analysis::document::document;
 use funnel_analysis::export::{self, Table, Value, What};
 use funnel_analysis::Context;
 
@@ -11,6 +12,13 @@ use crate::cli::{DiagnosticFormat, ExportArgs, ExportFormat, ExportWhat};
 use crate::{diagnostics, exit, fmt, render};
 
 pub fn run(args: &ExportArgs) -> Result<u8> {
+    if args.what == ExportWhat::Ledger && args.format == ExportFormat::Csv {
+        eprintln!(
+            "error: `funnel export ledger` writes one JSON document (the input of plugins, docs/plugins.md), \
+             not a table: use `funnel export ledger --format json`"
+        );
+        return Ok(exit::USAGE);
+    }
     let ledger_args = args.ledger();
     let as_of = ledger_args.as_of();
     let (from, to) = match args.period {
@@ -31,19 +39,27 @@ pub fn run(args: &ExportArgs) -> Result<u8> {
     let mut ctx = Context::new(ledger, as_of).with_period(from, to);
     ctx.channel = args.channel.clone();
     let what = match args.what {
-        ExportWhat::Deals => What::Deals,
-        ExportWhat::Entries => What::Entries,
-        ExportWhat::Channels => What::Channels,
-        ExportWhat::Contacts => What::Contacts,
+        ExportWhat::Deals => Some(What::Deals),
+        ExportWhat::Entries => Some(What::Entries),
+        ExportWhat::Channels => Some(What::Channels),
+        ExportWhat::Contacts => Some(What::Contacts),
+        // Not a table: the one document plugins read on standard input.
+        ExportWhat::Ledger => None,
     };
-    let table = export::export(ledger, &ctx, what);
     let mut bytes = Vec::new();
-    match args.format {
-        ExportFormat::Csv => write_csv(&mut bytes, &table)?,
-        ExportFormat::Json => write_json(&mut bytes, &table)?,
+    match what {
+        None => bytes = document(ledger, &ctx).to_json().into_bytes(),
+        Some(what) => {
+            let table = export::export(ledger, &ctx, what);
+            match args.format {
+                ExportFormat::Csv => write_csv(&mut bytes, &table)?,
+                ExportFormat::Json => write_json(&mut bytes, &table)?,
+            }
+        }
     }
     match &args.output {
-        Some(path) => fmt::write_atomically(path, &bytes).with_context(|| format!("cannot write `{}`", path.display()))?,
+        Some(path) => fmt::write_atomically(path, &bytes)
+            .with_context(|| format!("cannot write `{}`", path.display()))?,
         None => {
             let mut out = std::io::stdout().lock();
             match out.write_all(&bytes).and_then(|()| out.flush()) {
@@ -82,7 +98,14 @@ fn csv_field(value: &Value) -> String {
 
 /// An array of objects, keys in column order; decimals as exact numbers.
 pub fn write_json(out: &mut impl Write, table: &Table) -> Result<()> {
-    let rows: Vec<JsonRow<'_>> = table.rows.iter().map(|row| JsonRow { columns: table.columns, row }).collect();
+    let rows: Vec<JsonRow<'_>> = table
+        .rows
+        .iter()
+        .map(|row| JsonRow {
+            columns: table.columns,
+            row,
+        })
+        .collect();
     serde_json::to_writer_pretty(&mut *out, &rows)?;
     writeln!(out)?;
     Ok(())
@@ -114,9 +137,11 @@ impl serde::Serialize for JsonValue<'_> {
             Value::Int(n) => serializer.serialize_i64(*n),
             // The decimal's own digits, never through a binary float:
             // `Decimal`'s text has no exponent, so it is a JSON number.
-            Value::Decimal(d) => serde_json::value::RawValue::from_string(d.normalize().to_string())
-                .map_err(serde::ser::Error::custom)?
-                .serialize(serializer),
+            Value::Decimal(d) => {
+                serde_json::value::RawValue::from_string(d.normalize().to_string())
+                    .map_err(serde::ser::Error::custom)?
+                    .serialize(serializer)
+            }
             Value::Bool(b) => serializer.serialize_bool(*b),
             Value::Date(d) => serializer.collect_str(d),
             Value::List(items) => items.serialize(serializer),

@@ -6,11 +6,14 @@ mod check;
 mod cli;
 mod completions;
 mod diagnostics;
+mod export;
 mod fmt;
 mod init;
 mod ledger_args;
+mod plugin;
 mod render;
 mod report;
+mod review;
 mod watch;
 
 use std::process::ExitCode;
@@ -27,6 +30,9 @@ pub mod exit {
     pub const FAILED: u8 = 1;
     /// Usage or IO problems: a file that cannot be read, a bad flag.
     pub const USAGE: u8 = 2;
+    /// An external analysis (`funnel-NAME`) failed, hung or answered with
+    /// something funnel cannot read.
+    pub const PLUGIN: u8 = 3;
 }
 
 fn main() -> ExitCode {
@@ -37,7 +43,9 @@ fn main() -> ExitCode {
         Command::Report(args) if args.watch => watch::run(&args.ledger(), || report::run(&args)),
         Command::Report(args) => report::run(&args),
         Command::Analyses => report::list(),
+        Command::Review(args) => review::run(&args),
         Command::Fmt(args) => fmt::run(&args),
+        Command::Export(args) => export::run(&args),
         Command::Init(args) => init::run(&args),
         Command::Add(args) => add::run(&args),
         Command::Completions(args) => completions::completions(&args),

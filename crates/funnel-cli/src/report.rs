@@ -5,13 +5,14 @@
 use std::io::{IsTerminal, Write};
 
 use anyhow::Result;
-use funnel_analysis::{Analysis, Context, ANALYSES};
+use funnel_analysis::{Context, ANALYSES};
 use funnel_ledger::suggest::closest;
 use funnel_ledger::Ledger;
 
 use crate::cli::{DiagnosticFormat, ReportArgs, ReportFormat};
 use crate::diagnostics;
 use crate::exit;
+use crate::plugin::{self, Selected};
 use crate::render;
 
 pub fn run(args: &ReportArgs) -> Result<u8> {
@@ -61,11 +62,21 @@ pub fn run(args: &ReportArgs) -> Result<u8> {
     }
     ctx.channel = args.channel.clone();
     ctx.depth = args.depth.map(usize::from);
+    ctx.interval = args.interval.interval();
     if let Some(channel) = &ctx.channel {
         warn_unknown_channel(ledger, channel);
     }
 
-    let reports: Vec<_> = analyses.iter().map(|a| a.run(ledger, &ctx)).collect();
+    let mut reports = Vec::with_capacity(analyses.len());
+    for analysis in &analyses {
+        match analysis.run(ledger, &ctx, args.plugin_timeout) {
+            Ok(report) => reports.push(report),
+            Err(err) => {
+                eprintln!("error: {err}");
+                return Ok(exit::PLUGIN);
+            }
+        }
+    }
     let mut out = std::io::stdout().lock();
     let written = match args.format {
         ReportFormat::Table => {
@@ -104,10 +115,17 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
-/// `funnel analyses`: every analysis with its one-line description.
+/// `funnel analyses`: every analysis with its one-line description, then
+/// the plugins on PATH with theirs (`funnel-NAME --describe`).
 pub fn list() -> Result<u8> {
     let mut out = std::io::stdout().lock();
-    let width = ANALYSES.iter().map(|a| a.name().len()).max().unwrap_or(0);
+    let plugins = plugin::discover();
+    let width = ANALYSES
+        .iter()
+        .map(|a| a.name().len())
+        .chain(plugins.iter().map(|p| p.name.len()))
+        .max()
+        .unwrap_or(0);
     for analysis in ANALYSES {
         writeln!(
             out,
@@ -116,38 +134,39 @@ pub fn list() -> Result<u8> {
             analysis.description()
         )?;
     }
+    if !plugins.is_empty() {
+        writeln!(out, "\nplugins (funnel-NAME on PATH):")?;
+        for (plugin, description) in plugins.iter().zip(plugin::describe_all(&plugins)) {
+            let description = description.unwrap_or_else(|why| format!("({why})"));
+            writeln!(out, "{:width$}  {description}", plugin.name)?;
+        }
+    }
     Ok(exit::OK)
 }
 
-/// The analyses named on the command line, or all in registry order.
-fn select(names: &[String]) -> Result<Vec<&'static dyn Analysis>, String> {
+/// The analyses named on the command line (built in, else a plugin
+/// `funnel-NAME` on PATH), or every built-in in registry order.
+fn select(names: &[String]) -> Result<Vec<Selected>, String> {
     if names.is_empty() {
-        return Ok(ANALYSES.to_vec());
+        return Ok(ANALYSES.iter().map(|a| Selected::Builtin(*a)).collect());
     }
     let mut selected = Vec::new();
     for name in names {
         match funnel_analysis::find(name) {
-            Some(analysis) => selected.push(analysis),
+            Some(analysis) => selected.push(Selected::Builtin(analysis)),
             None => {
-                let mut message = format!("unknown analysis `{name}`");
-                if let Some(best) = closest(name, ANALYSES.iter().map(|a| a.name())) {
-                    message.push_str(&format!("; did you mean `{best}`?"));
-                } else if name.contains(['/', '\\', '.']) {
-                    message.push_str("; to read a ledger file, name it with `-f FILE`");
+                if let Some(plugin) = plugin::find(name) {
+                    selected.push(Selected::Plugin(plugin));
+                    continue;
                 }
-                message.push_str("\n\nthe analyses are:\n");
-                let width = ANALYSES.iter().map(|a| a.name().len()).max().unwrap_or(0);
-                for a in ANALYSES {
-                    message.push_str(&format!("  {:width$}  {}\n", a.name(), a.description()));
-                }
-                return Err(message.trim_end().to_owned());
+                return Err(plugin::unknown_analysis(name));
             }
         }
     }
     Ok(selected)
 }
 
-fn names(analyses: &[&dyn Analysis]) -> String {
+fn names(analyses: &[Selected]) -> String {
     analyses
         .iter()
         .map(|a| a.name())

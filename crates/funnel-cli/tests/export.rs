@@ -21,8 +21,16 @@ fn export(file: &std::path::Path, what: &str, format: &str, extra: &[&str]) -> S
 
 fn csv_rows(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
     let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let headers = reader.headers().unwrap().iter().map(str::to_owned).collect();
-    let rows = reader.records().map(|r| r.unwrap().iter().map(str::to_owned).collect()).collect();
+    let headers = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let rows = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect();
     (headers, rows)
 }
 
@@ -35,7 +43,11 @@ fn as_csv(value: &serde_json::Value) -> String {
     match value {
         serde_json::Value::Null => String::new(),
         serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Array(items) => items.iter().map(|i| i.as_str().unwrap().to_owned()).collect::<Vec<_>>().join(" "),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .map(|i| i.as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+            .join(" "),
         serde_json::Value::Object(_) => value.to_string(),
         other => other.to_string(),
     }
@@ -59,8 +71,14 @@ fn csv_and_json_carry_the_same_values() {
         assert!(!rows.is_empty(), "{what} exports rows");
         // Keys come in column order (the parsed map sorts them, the text not).
         let first_object = &json_text[..json_text.find("\n  }").unwrap()];
-        let positions: Vec<usize> = headers.iter().map(|h| first_object.find(&format!("\"{h}\":")).unwrap()).collect();
-        assert!(positions.windows(2).all(|w| w[0] < w[1]), "{what}: keys in column order");
+        let positions: Vec<usize> = headers
+            .iter()
+            .map(|h| first_object.find(&format!("\"{h}\":")).unwrap())
+            .collect();
+        assert!(
+            positions.windows(2).all(|w| w[0] < w[1]),
+            "{what}: keys in column order"
+        );
         for (row, object) in rows.iter().zip(&json) {
             let mut keys: Vec<&String> = object.keys().collect();
             let mut expected: Vec<&String> = headers.iter().collect();
@@ -80,20 +98,35 @@ fn every_deal_once_and_every_line_points_at_its_source() {
     let text = std::fs::read_to_string(&ledger).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     let deals = json_rows(&export(&ledger, "deals", "json", &[]));
-    let leads = text.lines().filter(|l| l.split_whitespace().nth(1) == Some("lead")).count();
+    let leads = text
+        .lines()
+        .filter(|l| l.split_whitespace().nth(1) == Some("lead"))
+        .count();
     assert_eq!(deals.len(), leads, "one row per `lead`");
     let mut seen = HashMap::new();
     for deal in &deals {
         let id = deal["deal"].as_str().unwrap();
         assert!(seen.insert(id.to_owned(), ()).is_none(), "{id} twice");
         let line = lines[deal["line"].as_u64().unwrap() as usize - 1];
-        assert!(line.contains(" lead ") && line.split_whitespace().nth(2) == Some(id), "{id}: {line}");
-        assert!(deal["file"].as_str().unwrap().ends_with("freelancer.funnel"));
+        assert!(
+            line.contains(" lead ") && line.split_whitespace().nth(2) == Some(id),
+            "{id}: {line}"
+        );
+        assert!(deal["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("freelancer.funnel"));
     }
     for entry in json_rows(&export(&ledger, "entries", "json", &[])) {
         let line = lines[entry["line"].as_u64().unwrap() as usize - 1];
-        let (date, verb) = (entry["date"].as_str().unwrap(), entry["verb"].as_str().unwrap());
-        assert!(line.starts_with(date) && line.split_whitespace().nth(1) == Some(verb), "{date} {verb}: {line}");
+        let (date, verb) = (
+            entry["date"].as_str().unwrap(),
+            entry["verb"].as_str().unwrap(),
+        );
+        assert!(
+            line.starts_with(date) && line.split_whitespace().nth(1) == Some(verb),
+            "{date} {verb}: {line}"
+        );
     }
 }
 
@@ -128,7 +161,10 @@ fn hostile_text_round_trips_and_never_starts_a_formula() {
     assert!(rows.iter().any(|r| r[note] == "a, b; c \\ d"));
     for row in &rows {
         for cell in row {
-            assert!(!cell.starts_with(['=', '+', '@', '\t', '\r']), "formula-like cell {cell:?}");
+            assert!(
+                !cell.starts_with(['=', '+', '@', '\t', '\r']),
+                "formula-like cell {cell:?}"
+            );
         }
     }
     let (headers, rows) = csv_rows(&export(&ledger, "contacts", "csv", &[]));
@@ -143,12 +179,32 @@ fn deal_values_add_up_to_the_channels_revenue() {
     let deals = json_rows(&export(&ledger, "deals", "json", &[]));
     let total: rust_decimal::Decimal = deals
         .iter()
-        .filter_map(|d| d["won_value_base"].as_number().map(|n| n.to_string().parse::<rust_decimal::Decimal>().unwrap()))
+        .filter_map(|d| {
+            d["won_value_base"]
+                .as_number()
+                .map(|n| n.to_string().parse::<rust_decimal::Decimal>().unwrap())
+        })
         .sum();
-    let output = funnel().args(["report", "channels", "--format", "json", "--as-of", AS_OF, "-f"]).arg(&ledger).output().unwrap();
+    let output = funnel()
+        .args([
+            "report", "channels", "--format", "json", "--as-of", AS_OF, "-f",
+        ])
+        .arg(&ledger)
+        .output()
+        .unwrap();
     let reports: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let all = reports[0]["rows"].as_array().unwrap().iter().find(|r| r["channel"] == "*").expect("a total row");
-    let revenue: rust_decimal::Decimal = all["revenue"].as_number().unwrap().to_string().parse().unwrap();
+    let all = reports[0]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["channel"] == "*")
+        .expect("a total row");
+    let revenue: rust_decimal::Decimal = all["revenue"]
+        .as_number()
+        .unwrap()
+        .to_string()
+        .parse()
+        .unwrap();
     assert!(total > rust_decimal::Decimal::ZERO);
     assert_eq!(total, revenue);
 }
@@ -159,7 +215,17 @@ fn filters_and_output_file() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("deals.csv");
     let output = funnel()
-        .args(["export", "deals", "--as-of", AS_OF, "--period", "2026-Q1", "--channel", "platform", "-o"])
+        .args([
+            "export",
+            "deals",
+            "--as-of",
+            AS_OF,
+            "--period",
+            "2026-Q1",
+            "--channel",
+            "platform",
+            "-o",
+        ])
         .arg(&out)
         .arg("-f")
         .arg(&ledger)
@@ -168,18 +234,32 @@ fn filters_and_output_file() {
     assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
     assert_eq!(stdout(&output), "");
     let (headers, rows) = csv_rows(&std::fs::read_to_string(&out).unwrap());
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left");
-    let (channel, lead) = (headers.iter().position(|h| h == "channel").unwrap(), headers.iter().position(|h| h == "lead_date").unwrap());
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temporary file left"
+    );
+    let (channel, lead) = (
+        headers.iter().position(|h| h == "channel").unwrap(),
+        headers.iter().position(|h| h == "lead_date").unwrap(),
+    );
     assert!(!rows.is_empty());
     for row in &rows {
         assert!(row[channel].starts_with("platform:"), "{row:?}");
-        assert!(("2026-01-01".."2026-04-01").contains(&row[lead].as_str()), "{row:?}");
+        assert!(
+            ("2026-01-01".."2026-04-01").contains(&row[lead].as_str()),
+            "{row:?}"
+        );
     }
 }
 
 #[test]
 fn a_ledger_with_errors_is_not_exported() {
-    let output = funnel().args(["export", "deals", "--as-of", AS_OF, "-f", "-"]).write_stdin("2026-01-01 talked ghost\n").output().unwrap();
+    let output = funnel()
+        .args(["export", "deals", "--as-of", AS_OF, "-f", "-"])
+        .write_stdin("2026-01-01 talked ghost\n")
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(stdout(&output), "");
     assert!(String::from_utf8_lossy(&output.stderr).contains("not exported"));

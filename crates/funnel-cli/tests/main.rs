@@ -3,7 +3,8 @@
 
 mod check_cli;
 mod corpus;
-mod export;
 mod everyday;
+mod export;
 mod fmt_cli;
+mod plugins;
 mod support;

@@ -7,6 +7,9 @@
 //! first column (the funnel's channel) becomes a heading above each group, the columns an
 //! analysis marks optional are left out (and named under the table), and
 //! then the widest text column wraps.
+//!
+//! Columns marked as a trend (those of `trends`) get a sparkline each under
+//! the table, oldest row on the left, so their direction shows at a glance.
 
 use std::cmp::Reverse;
 use std::io::Write;
@@ -39,7 +42,9 @@ impl Style {
         Style { colour, width }
     }
 
-    fn paint(&self, code: &str, text: &str) -> String {
+    /// `text` in an ANSI style (`1` bold, `2` dim, `33` yellow) when
+    /// colour is on.
+    pub fn paint(&self, code: &str, text: &str) -> String {
         if self.colour && !text.is_empty() {
             format!("\x1b[{code}m{text}\x1b[0m")
         } else {
@@ -138,11 +143,120 @@ fn write_one(out: &mut impl Write, report: &Report, ctx: &Context, style: &Style
             writeln!(out, "{}", style.paint("2", &text_line))?;
         }
     }
+    write_trends(out, report, style)?;
 
     if !report.findings.is_empty() {
         writeln!(out)?;
     }
     write_findings(out, report, style)
+}
+
+/// A sparkline for each trend column, with its lowest and highest value:
+///
+/// ```text
+/// 2025-10 to 2026-11
+/// lead       ▇▆▂▅▅▅▄▄▄▂▂▁▃▂  1 to 7
+/// won value  ▅▃▁▅▁▁▁█▁▇▁▅▅▁  0 to 65,120 EUR
+/// ```
+fn write_trends(out: &mut impl Write, report: &Report, style: &Style) -> Result<()> {
+    let currency = report.currency.as_deref();
+    let lines: Vec<(String, String, String)> = report
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.trend)
+        .map(|(i, column)| {
+            let cells: Vec<&Cell> = report.rows.iter().map(|r| &r[i]).collect();
+            let (spark, range) = trend(&cells, column.kind, currency);
+            (column.label.replace('\n', " "), spark, range)
+        })
+        .collect();
+    let (Some(first), Some(last)) = (report.rows.first(), report.rows.last()) else {
+        return Ok(());
+    };
+    if lines.is_empty() {
+        return Ok(());
+    }
+    let span = |row: &[Cell]| row.first().map(|c| display(c, Kind::Text, currency));
+    writeln!(out)?;
+    if let (Some(from), Some(to)) = (span(first), span(last)) {
+        writeln!(out, "{}", style.paint("2", &format!("{from} to {to}")))?;
+    }
+    let label_width = lines
+        .iter()
+        .map(|(l, _, _)| text_width(l))
+        .max()
+        .unwrap_or(0);
+    let range_width = lines
+        .iter()
+        .map(|(_, _, r)| text_width(r))
+        .max()
+        .unwrap_or(0);
+    // Too many rows for the width: the latest ones.
+    let room = style
+        .width
+        .saturating_sub(label_width + range_width + 2 * GAP)
+        .max(8);
+    for (label, spark, range) in lines {
+        let count = spark.chars().count();
+        let spark = if count > room {
+            let skip = count - (room - 1);
+            format!("…{}", spark.chars().skip(skip).collect::<String>())
+        } else {
+            spark
+        };
+        let pad = " ".repeat(label_width - text_width(&label));
+        writeln!(out, "{label}{pad}  {spark}  {range}")?;
+    }
+    Ok(())
+}
+
+/// The sparkline of a column's cells and their range in words ("0 to 7",
+/// "0 to 65,120 EUR").
+pub fn trend(cells: &[&Cell], kind: Kind, currency: Option<&str>) -> (String, String) {
+    let values: Vec<Option<f64>> = cells.iter().map(|c| c.as_f64()).collect();
+    let by_value = |a: &&&Cell, b: &&&Cell| {
+        a.as_f64()
+            .unwrap_or(0.0)
+            .total_cmp(&b.as_f64().unwrap_or(0.0))
+    };
+    let known: Vec<&&Cell> = cells.iter().filter(|c| c.as_f64().is_some()).collect();
+    let range = match (
+        known.iter().copied().min_by(by_value),
+        known.iter().copied().max_by(by_value),
+    ) {
+        (Some(low), Some(high)) => {
+            let unit = unit(kind, currency)
+                .map(|u| format!(" {u}"))
+                .unwrap_or_default();
+            format!(
+                "{} to {}{unit}",
+                display(low, kind, currency),
+                display(high, kind, currency)
+            )
+        }
+        _ => String::new(),
+    };
+    (sparkline(&values), range)
+}
+
+/// One bar per value, `▁` to `█`, scaled from 0 (or the lowest value, when
+/// one is below 0) to the highest; a space for a missing value.
+pub fn sparkline(values: &[Option<f64>]) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let known = || values.iter().flatten().copied().filter(|v| v.is_finite());
+    let low = known().fold(0.0, f64::min);
+    let high = known().fold(low, f64::max);
+    values
+        .iter()
+        .map(|value| match value {
+            Some(v) if v.is_finite() && high > low => {
+                BARS[(((v - low) / (high - low)) * 7.0).round().clamp(0.0, 7.0) as usize]
+            }
+            Some(v) if v.is_finite() => BARS[0],
+            _ => ' ',
+        })
+        .collect()
 }
 
 /// The findings, one paragraph each: `•` to know, `!` to act on.
@@ -360,8 +474,11 @@ pub fn display(cell: &Cell, kind: Kind, currency: Option<&str>) -> String {
         Cell::Empty => "–".to_owned(),
         Cell::Text(text) => text.clone(),
         Cell::Count(n) => words::thousands(*n),
-        // In money, hour and day columns the unit is in the header.
-        Cell::Money(d) if matches!(kind, Kind::Money | Kind::MoneyPerHour) => money_number(*d),
+        // In money, hour and day columns the unit is in the header; in a
+        // number column (a negotiation's rates), in another column.
+        Cell::Money(d) if matches!(kind, Kind::Money | Kind::MoneyPerHour | Kind::Number) => {
+            money_number(*d)
+        }
         Cell::Money(d) => money(*d, currency),
         Cell::Hours(d) if kind == Kind::Hours => number(words::f64_of(*d), 2),
         Cell::Hours(d) => words::hours(*d),
@@ -405,7 +522,7 @@ fn p_value(p: f64) -> String {
 }
 
 /// Greedy word wrap (words longer than the width stay whole).
-fn wrap(text: &str, width: usize) -> Vec<String> {
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut current = String::new();
     for word in text.split(' ') {
@@ -432,6 +549,22 @@ mod tests {
             wrap("averyveryverylongword x", 5),
             ["averyveryverylongword", "x"]
         );
+    }
+
+    #[test]
+    fn sparklines() {
+        let v = |xs: &[f64]| xs.iter().map(|x| Some(*x)).collect::<Vec<_>>();
+        assert_eq!(
+            sparkline(&v(&[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0])),
+            "▁▂▃▄▅▆▇█"
+        );
+        // Scaled from 0, not from the lowest value: 5 and 10 are half and full.
+        assert_eq!(sparkline(&v(&[10.0, 5.0])), "█▅");
+        assert_eq!(sparkline(&v(&[0.0, 0.0])), "▁▁");
+        assert_eq!(sparkline(&v(&[3.0, 3.0])), "██");
+        // Below zero, the lowest value is the bottom.
+        assert_eq!(sparkline(&v(&[-7.0, 0.0, 7.0])), "▁▅█");
+        assert_eq!(sparkline(&[Some(1.0), None, Some(2.0)]), "▅ █");
     }
 
     #[test]

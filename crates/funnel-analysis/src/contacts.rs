@@ -1,0 +1,268 @@
+//! `contacts`: whom to call first.
+//!
+//! ## What it does
+//! One row per contact that referred a cohort deal (`lead … from CONTACT`)
+//! or was touched (`touch CONTACT`) in the period, ranked by the won value
+//! of the deals they referred, then the number won, then the number
+//! referred, then the most recent contact, then the contact id: how many
+//! deals they referred, how many were won and for how much, the date of the
+//! latest contact (a `touch` or a referred `lead`, on or before the as-of
+//! date, in or before the period) and the days since.
+//!
+//! With `--channel C`, only deals of C and its sub-channels count as
+//! referred, and a touch alone does not make a row (a touch has no
+//! channel).
+//!
+//! ## Why
+//! Referrals are a freelancer's best leads, and they come from a few
+//! people. When you are free again, call the people whose referrals paid,
+//! and keep the ones you have not spoken to for a while warm.
+//!
+//! ## Findings
+//! The first three rows as the people to call first, one finding each
+//! (the review quotes them); then, as warnings, contacts who referred work
+//! but have had no contact for more than six months.
+
+use std::collections::BTreeMap;
+
+use chrono::{Months, NaiveDate};
+use funnel_ledger::Ledger;
+use rust_decimal::Decimal;
+
+use crate::context::Context;
+use crate::deals;
+use crate::report::{Cell, Column, Kind, Report};
+use crate::words::{count, list, money};
+use crate::Analysis;
+
+pub struct Contacts;
+
+impl Analysis for Contacts {
+    fn name(&self) -> &'static str {
+        "contacts"
+    }
+
+    fn description(&self) -> &'static str {
+        "whom to call first: contacts ranked by the won value of the deals they referred"
+    }
+
+    fn run(&self, ledger: &Ledger, ctx: &Context) -> Report {
+        let columns = vec![
+            Column::new("rank", "rank", Kind::Count),
+            Column::new("contact", "contact", Kind::Text),
+            Column::new("name", "name", Kind::Text),
+            Column::new("referred", "referred", Kind::Count),
+            Column::new("won", "won", Kind::Count),
+            Column::new("won_value", "won value", Kind::Money),
+            Column::new("last_contact", "last contact", Kind::Date),
+            Column::new("days_since", "ago", Kind::Days),
+        ];
+        let mut report = Report::new(self.name(), "Contacts: whom to call first", ctx, columns);
+        let facts = deals::facts(ledger, ctx.as_of);
+        let touches = deals::touches(ledger, ctx.as_of);
+
+        let mut people: BTreeMap<&str, Person<'_>> = BTreeMap::new();
+        for deal in deals::cohort(&facts, ctx) {
+            let Some(contact) = deal.contact else {
+                continue;
+            };
+            let person = people
+                .entry(contact)
+                .or_insert_with(|| Person::new(contact));
+            person.referred += 1;
+            if deal.is_won() {
+                person.won += 1;
+                person.won_value += deal.value;
+            }
+        }
+        // A touch has no channel: with a channel filter, only referrals of
+        // that channel make a row.
+        if ctx.channel.is_none() {
+            for touch in touches.iter().filter(|t| ctx.in_period(t.date)) {
+                people
+                    .entry(touch.contact)
+                    .or_insert_with(|| Person::new(touch.contact));
+            }
+        }
+        // The latest contact is the latest touch or referred lead, in the
+        // period or before it.
+        let contacted = touches.iter().map(|t| (t.contact, t.date)).chain(
+            facts
+                .iter()
+                .filter_map(|d| d.contact.map(|c| (c, d.lead_date))),
+        );
+        for (contact, date) in contacted {
+            if let Some(person) = people.get_mut(contact) {
+                person.last_contact = person.last_contact.max(Some(date));
+            }
+        }
+
+        let mut ranked: Vec<Person<'_>> = people.into_values().collect();
+        ranked.sort_by(|a, b| {
+            b.won_value
+                .cmp(&a.won_value)
+                .then(b.won.cmp(&a.won))
+                .then(b.referred.cmp(&a.referred))
+                .then(b.last_contact.cmp(&a.last_contact))
+                .then(a.id.cmp(b.id))
+        });
+        for (rank, person) in ranked.iter().enumerate() {
+            report.rows.push(vec![
+                Cell::Count(rank as u64 + 1),
+                Cell::text(person.id),
+                name(ledger, person.id).map_or(Cell::Empty, Cell::text),
+                Cell::Count(person.referred as u64),
+                Cell::Count(person.won as u64),
+                Cell::money(person.won_value),
+                person.last_contact.map_or(Cell::Empty, Cell::Date),
+                person
+                    .days_since(ctx.as_of)
+                    .map_or(Cell::Empty, |d| Cell::Days(d as f64)),
+            ]);
+        }
+        findings(&mut report, ledger, ctx, &ranked);
+        report
+    }
+}
+
+/// One contact's row.
+struct Person<'l> {
+    id: &'l str,
+    referred: usize,
+    won: usize,
+    won_value: Decimal,
+    last_contact: Option<NaiveDate>,
+}
+
+impl<'l> Person<'l> {
+    fn new(id: &'l str) -> Person<'l> {
+        Person {
+            id,
+            referred: 0,
+            won: 0,
+            won_value: Decimal::ZERO,
+            last_contact: None,
+        }
+    }
+
+    fn days_since(&self, as_of: NaiveDate) -> Option<i64> {
+        self.last_contact.map(|date| (as_of - date).num_days())
+    }
+
+    /// "Anna Schmidt (`anna`)", or "`anna`" for an undeclared contact.
+    fn called(&self, ledger: &Ledger) -> String {
+        match name(ledger, self.id) {
+            Some(name) => format!("{name} (`{}`)", self.id),
+            None => format!("`{}`", self.id),
+        }
+    }
+}
+
+/// The declared name of a contact.
+fn name<'l>(ledger: &'l Ledger, id: &str) -> Option<&'l str> {
+    ledger.contacts.get(id).and_then(|c| c.name.as_deref())
+}
+
+fn findings(report: &mut Report, ledger: &Ledger, ctx: &Context, ranked: &[Person<'_>]) {
+    let currency = ctx.currency.map(|c| c.to_string());
+    let currency = currency.as_deref();
+    if ranked.is_empty() {
+        report.info(
+            "No contact referred a deal or was touched in this period. Name who referred a lead with \
+             `lead DEAL via CHANNEL from CONTACT`, and write `touch CONTACT` when you keep in touch.",
+        );
+        return;
+    }
+    let last = |person: &Person<'_>| match (person.last_contact, person.days_since(ctx.as_of)) {
+        (Some(date), Some(days)) => format!(
+            "last contact {date}, {} ago",
+            count(days as usize, "day", "days")
+        ),
+        _ => "no contact yet".to_owned(),
+    };
+    for (place, person) in ["Call first", "Second", "Third"].iter().zip(ranked) {
+        let referrals = match (person.referred, person.won) {
+            (0, _) => "no deal referred in this period".to_owned(),
+            (n, 0) => format!("referred {}, none won yet", count(n, "deal", "deals")),
+            (n, won) => format!(
+                "referred {}, {won} won, worth {}",
+                count(n, "deal", "deals"),
+                money(person.won_value, currency)
+            ),
+        };
+        report.info(format!(
+            "{place}: {}, who {referrals} ({}).",
+            person.called(ledger),
+            last(person)
+        ));
+    }
+    // Referrers gone quiet: no contact for more than six months.
+    let six_months_ago = ctx
+        .as_of
+        .checked_sub_months(Months::new(6))
+        .unwrap_or(NaiveDate::MIN);
+    let cold: Vec<&Person<'_>> = ranked
+        .iter()
+        .filter(|p| p.referred > 0 && p.last_contact.is_none_or(|d| d < six_months_ago))
+        .collect();
+    if !cold.is_empty() {
+        report.warning(format!(
+            "{} referred work but you have not been in touch for over six months: {}. A short message keeps them warm.",
+            match cold.len() {
+                1 => "1 contact".to_owned(),
+                n => format!("{n} contacts"),
+            },
+            list(cold.iter().map(|p| match name(ledger, p.id) {
+                Some(name) => format!("{name} (`{}`, {})", p.id, last(p)),
+                None => format!("`{}` ({})", p.id, last(p)),
+            })),
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{date, ledger};
+
+    #[test]
+    fn ties_go_to_the_most_recent_contact_then_the_id() {
+        let l = ledger(
+            "2026-01-01 lead a via x from bea\n2026-01-01 lead b via x from al\n\
+             2026-02-01 touch cy\n2026-01-15 touch bea\n2026-01-15 touch al\n2026-02-01 touch dan\n",
+        );
+        let report = Contacts.run(&l, &Context::new(&l, date("2026-03-01")));
+        let ids: Vec<Cell> = report.rows.iter().map(|r| r[1].clone()).collect();
+        // al and bea referred one each, last contact 01-15: by id. Then the
+        // touch-only contacts, cy and dan, both last touched 02-01: by id.
+        assert_eq!(ids, ["al", "bea", "cy", "dan"].map(Cell::text));
+        assert_eq!(report.rows[2][3], Cell::Count(0));
+        assert_eq!(report.rows[2][7], Cell::Days(28.0));
+    }
+
+    #[test]
+    fn a_channel_filter_keeps_only_referrals_of_that_channel() {
+        let l = ledger(
+            "2026-01-01 lead a via x from al\n2026-01-01 lead b via y from bea\n2026-01-02 touch cy\n",
+        );
+        let mut ctx = Context::new(&l, date("2026-03-01"));
+        ctx.channel = Some("x".to_owned());
+        let report = Contacts.run(&l, &ctx);
+        assert_eq!(report.rows.len(), 1);
+        assert_eq!(report.rows[0][1], Cell::text("al"));
+    }
+
+    #[test]
+    fn over_six_months_is_before_the_same_day_six_months_earlier() {
+        let text = "2026-01-01 lead a via x from al\n2026-01-02 won a 100 EUR\n";
+        let l = ledger(text);
+        // 2026-07-01 - 6 months = 2026-01-01: not before it, not cold yet.
+        let report = Contacts.run(&l, &Context::new(&l, date("2026-07-01")));
+        assert!(report
+            .findings
+            .iter()
+            .all(|f| !f.message.contains("six months")));
+        let report = Contacts.run(&l, &Context::new(&l, date("2026-07-02")));
+        assert!(report.findings[1].message.contains("over six months"));
+    }
+}

@@ -1,0 +1,780 @@
+//! The normalised ledger document, `"schema": "funnel.ledger/1"`: what an
+//! external analysis (a `funnel-NAME` plugin) reads on its standard input,
+//! and what `funnel export ledger --format json` prints. Documented field by
+//! field in `docs/plugins.md`, and as a JSON Schema in
+//! `docs/funnel.ledger-1.schema.json`.
+//!
+//! The document is the ledger as it stood on the as-of date: entries dated
+//! later, and deals whose `lead` is later, are left out, because every
+//! analysis ignores them. The period and the channel filter do *not* narrow
+//! it; they are passed in `context`, and each deal says whether it is in
+//! the cohort, so a plugin can honour them or not.
+//!
+//! Derived fields (status, furthest stage, reached-on dates, value) come
+//! from [`crate::deals`], so a plugin sees the same numbers as the built-in
+//! analyses. Money is converted to the base currency, rounded to the cent,
+//! and written as a JSON number with exactly its decimal digits.
+
+use chrono::NaiveDate;
+use funnel_ledger::model::{Entry, EntryKind, Extras, MetaValue, Metric, Offer, Quantity, SpentOn};
+use funnel_ledger::value::{Amount, DurationUnit, Rate, RateUnit};
+use funnel_ledger::{Ledger, Span};
+use indexmap::IndexMap;
+use rust_decimal::Decimal;
+use serde::ser::{SerializeMap, SerializeSeq};
+use serde::{Serialize, Serializer};
+
+use crate::context::Context;
+use crate::deals::{self, DealFacts};
+use crate::report::{exact_number, round_money};
+
+/// The `schema` of the document. A change that can break a plugin (a field
+/// removed, renamed or retyped) makes a new version; new fields may be
+/// added within a version, so plugins ignore fields they do not know.
+pub const SCHEMA: &str = "funnel.ledger/1";
+
+/// The document, ready to serialize with serde_json.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Document(Json);
+
+impl Serialize for Document {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+impl Document {
+    /// The document as pretty-printed JSON text, ending in a newline.
+    pub fn to_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self)
+            .expect("a document of strings, exact numbers and objects always serializes");
+        text.push('\n');
+        text
+    }
+}
+
+/// Builds the document of a ledger for one run.
+pub fn document(ledger: &Ledger, ctx: &Context) -> Document {
+    let facts = deals::facts(ledger, ctx.as_of);
+    let entries: Vec<&Entry> = ledger
+        .entries
+        .iter()
+        .filter(|e| e.date <= ctx.as_of)
+        .collect();
+    let builder = Builder { ledger, ctx };
+    Document(obj([
+        ("schema", Json::str(SCHEMA)),
+        ("context", builder.context()),
+        (
+            "files",
+            Json::Arr(
+                ledger
+                    .sources
+                    .files()
+                    .map(|(_, f)| Json::str(&f.name))
+                    .collect(),
+            ),
+        ),
+        ("options", builder.options()),
+        (
+            "stages",
+            Json::Arr(ledger.stages.names().iter().map(Json::str).collect()),
+        ),
+        ("channels", builder.channels(&entries)),
+        ("contacts", builder.contacts(&entries)),
+        (
+            "deals",
+            Json::Arr(facts.iter().map(|f| builder.deal(f)).collect()),
+        ),
+        (
+            "entries",
+            Json::Arr(entries.iter().map(|e| builder.entry(e)).collect()),
+        ),
+    ]))
+}
+
+struct Builder<'a> {
+    ledger: &'a Ledger,
+    ctx: &'a Context,
+}
+
+impl Builder<'_> {
+    fn context(&self) -> Json {
+        let ctx = self.ctx;
+        obj([
+            ("as_of", Json::Date(ctx.as_of)),
+            ("from", ctx.from.map_or(Json::Null, Json::Date)),
+            ("to", Json::Date(ctx.to)),
+            ("channel", opt_str(ctx.channel.as_deref())),
+            (
+                "depth",
+                ctx.depth.map_or(Json::Null, |d| Json::Int(d as i64)),
+            ),
+            (
+                "currency",
+                opt_str(ctx.currency.as_ref().map(|c| c.as_str())),
+            ),
+        ])
+    }
+
+    fn options(&self) -> Json {
+        let options = &self.ledger.options;
+        obj([
+            (
+                "currency",
+                opt_str(options.currency.as_ref().map(|c| c.as_str())),
+            ),
+            ("stale_after_days", Json::Exact(options.stale_after_days)),
+            ("strict", Json::Bool(options.strict)),
+        ])
+    }
+
+    /// Declared channels in declaration order, then the channels entries
+    /// use without a declaration, sorted by name.
+    fn channels(&self, entries: &[&Entry]) -> Json {
+        let ledger = self.ledger;
+        let mut first_use: IndexMap<&str, Span> = IndexMap::new();
+        for entry in entries {
+            let channel = match &entry.kind {
+                EntryKind::Lead { channel, .. } => Some(channel),
+                EntryKind::Spent {
+                    on: SpentOn::Channel(channel),
+                    ..
+                } => Some(channel),
+                EntryKind::Assume(a) => a.channel.as_ref(),
+                _ => None,
+            };
+            if let Some(channel) = channel {
+                first_use
+                    .entry(channel.value.as_str())
+                    .or_insert(channel.span);
+            }
+        }
+        let mut undeclared: Vec<(&str, Span)> = first_use
+            .into_iter()
+            .filter(|(name, _)| !ledger.channels.contains_key(*name))
+            .collect();
+        undeclared.sort_by_key(|(name, _)| *name);
+
+        let mut list = Vec::new();
+        for channel in ledger.channels.values() {
+            list.push(self.channel(
+                &channel.name,
+                channel.title.as_deref(),
+                Some(&channel.extras),
+                channel.span,
+            ));
+        }
+        for (name, span) in undeclared {
+            list.push(self.channel(name, None, None, span));
+        }
+        Json::Arr(list)
+    }
+
+    fn channel(&self, name: &str, title: Option<&str>, own: Option<&Extras>, span: Span) -> Json {
+        let ledger = self.ledger;
+        // Inherited metadata: the nearest declared ancestor's value of each
+        // key, overridden by nearer ones and by the channel's own.
+        let mut lineage = vec![name];
+        let mut rest = name;
+        while let Some(at) = rest.rfind(':') {
+            rest = &rest[..at];
+            lineage.push(rest);
+        }
+        let mut metadata: IndexMap<&str, Json> = IndexMap::new();
+        for ancestor in lineage.iter().rev() {
+            if let Some(declared) = ledger.channels.get(*ancestor) {
+                for meta in &declared.extras.meta {
+                    metadata.insert(
+                        &meta.key.value,
+                        self.meta_value(&meta.value.value, meta.value.span),
+                    );
+                }
+            }
+        }
+        let parent = name.rfind(':').map(|at| &name[..at]);
+        let mut fields = vec![
+            ("name", Json::str(name)),
+            ("title", opt_str(title)),
+            ("parent", opt_str(parent)),
+            ("declared", Json::Bool(own.is_some())),
+            ("fee", Json::Exact(ledger.channel_fee(name))),
+            (
+                "metadata",
+                Json::Obj(
+                    metadata
+                        .into_iter()
+                        .map(|(k, v)| (k.to_owned(), v))
+                        .collect(),
+                ),
+            ),
+            ("tags", tags(own)),
+        ];
+        fields.extend(self.location(span));
+        obj(fields)
+    }
+
+    /// Declared contacts in declaration order, then the contacts entries
+    /// name without a declaration, sorted by id.
+    fn contacts(&self, entries: &[&Entry]) -> Json {
+        let ledger = self.ledger;
+        let mut first_use: IndexMap<&str, Span> = IndexMap::new();
+        for entry in entries {
+            let contact = match &entry.kind {
+                EntryKind::Lead {
+                    contact: Some(contact),
+                    ..
+                }
+                | EntryKind::Touch { contact, .. } => Some(contact),
+                _ => None,
+            };
+            if let Some(contact) = contact {
+                first_use
+                    .entry(contact.value.as_str())
+                    .or_insert(contact.span);
+            }
+        }
+        let mut undeclared: Vec<(&str, Span)> = first_use
+            .into_iter()
+            .filter(|(id, _)| !ledger.contacts.contains_key(*id))
+            .collect();
+        undeclared.sort_by_key(|(id, _)| *id);
+
+        let mut list = Vec::new();
+        for contact in ledger.contacts.values() {
+            let mut fields = vec![
+                ("id", Json::str(&contact.id)),
+                ("name", opt_str(contact.name.as_deref())),
+                ("declared", Json::Bool(true)),
+                ("metadata", self.metadata(&contact.extras)),
+                ("tags", tags(Some(&contact.extras))),
+            ];
+            fields.extend(self.location(contact.span));
+            list.push(obj(fields));
+        }
+        for (id, span) in undeclared {
+            let mut fields = vec![
+                ("id", Json::str(id)),
+                ("name", Json::Null),
+                ("declared", Json::Bool(false)),
+                ("metadata", Json::Obj(Vec::new())),
+                ("tags", Json::Arr(Vec::new())),
+            ];
+            fields.extend(self.location(span));
+            list.push(obj(fields));
+        }
+        Json::Arr(list)
+    }
+
+    fn deal(&self, facts: &DealFacts<'_>) -> Json {
+        let ledger = self.ledger;
+        let deal = &ledger.deals[facts.id];
+        let lead = &ledger.entries[deal.lead];
+        let reached_on = ledger
+            .stages
+            .names()
+            .iter()
+            .zip(&facts.reached_on)
+            .map(|(stage, date)| (stage.clone(), date.map_or(Json::Null, Json::Date)))
+            .collect();
+        let entries = ledger
+            .deal_entries(deal)
+            .filter(|e| e.date <= self.ctx.as_of)
+            .map(|e| self.entry(e))
+            .collect();
+        let cohort = self.ctx.in_period(facts.lead_date) && self.ctx.keeps_channel(facts.channel);
+        let mut fields = vec![
+            ("id", Json::str(facts.id)),
+            ("title", opt_str(facts.title)),
+            ("channel", Json::str(facts.channel)),
+            ("contact", opt_str(deal.contact.as_deref())),
+            ("lead_date", Json::Date(facts.lead_date)),
+            ("status", Json::str(facts.status.as_str())),
+            (
+                "furthest_stage",
+                Json::str(&ledger.stages.names()[facts.furthest()]),
+            ),
+            ("reached_on", Json::Obj(reached_on)),
+            ("value", money(facts.value)),
+            ("rating", facts.rating.map_or(Json::Null, Json::Exact)),
+            ("last_entry", Json::Date(facts.last_entry)),
+            ("cohort", Json::Bool(cohort)),
+            ("tags", tags(Some(&lead.extras))),
+        ];
+        fields.extend(self.location(lead.span));
+        fields.push(("entries", Json::Arr(entries)));
+        obj(fields)
+    }
+
+    fn entry(&self, entry: &Entry) -> Json {
+        let ledger = self.ledger;
+        let date = entry.date;
+        let (kind, specific): (&str, Vec<(&str, Json)>) = match &entry.kind {
+            EntryKind::Lead {
+                deal,
+                title,
+                channel,
+                contact,
+            } => (
+                "lead",
+                vec![
+                    ("deal", Json::str(&deal.value)),
+                    ("title", opt_str(title.as_deref())),
+                    ("channel", Json::str(&channel.value)),
+                    (
+                        "contact",
+                        opt_str(contact.as_ref().map(|c| c.value.as_str())),
+                    ),
+                ],
+            ),
+            EntryKind::Stage { deal, stage, offer } => {
+                let mut fields = vec![
+                    ("deal", Json::str(&deal.value)),
+                    ("stage", Json::str(&stage.value)),
+                ];
+                fields.extend(self.offer(offer, date));
+                ("stage", fields)
+            }
+            EntryKind::Won { deal, offer, until } => {
+                let start = match entry.extras.get("start").map(|v| &v.value) {
+                    Some(MetaValue::Date(start)) => *start,
+                    _ => date,
+                };
+                let mut fields = vec![("deal", Json::str(&deal.value))];
+                fields.extend(self.offer(offer, date));
+                fields.push((
+                    "until",
+                    until.as_ref().map_or(Json::Null, |u| Json::Date(u.value)),
+                ));
+                fields.push(("start", Json::Date(start)));
+                ("won", fields)
+            }
+            EntryKind::Lost { deal, reason } => (
+                "lost",
+                vec![
+                    ("deal", Json::str(&deal.value)),
+                    ("reason", opt_str(reason.as_deref())),
+                ],
+            ),
+            EntryKind::Declined { deal, reason } => (
+                "declined",
+                vec![
+                    ("deal", Json::str(&deal.value)),
+                    ("reason", opt_str(reason.as_deref())),
+                ],
+            ),
+            EntryKind::Ended {
+                deal,
+                cancelled,
+                note,
+            } => (
+                "ended",
+                vec![
+                    ("deal", Json::str(&deal.value)),
+                    ("cancelled", Json::Bool(*cancelled)),
+                    ("note", opt_str(note.as_deref())),
+                ],
+            ),
+            EntryKind::Spent { quantity, on, note } => {
+                let (deal, channel) = match on {
+                    SpentOn::Channel(channel) => (None, Some(channel.value.as_str())),
+                    SpentOn::Deal(deal) => (
+                        Some(deal.value.as_str()),
+                        ledger.deals.get(&deal.value).map(|d| d.channel.as_str()),
+                    ),
+                };
+                let (amount, hours) = match quantity.value {
+                    Quantity::Money(amount) => (self.amount(amount, date), Json::Null),
+                    Quantity::Effort(effort) => (Json::Null, Json::Exact(effort.hours())),
+                };
+                (
+                    "spent",
+                    vec![
+                        ("deal", opt_str(deal)),
+                        ("channel", opt_str(channel)),
+                        ("amount", amount),
+                        ("hours", hours),
+                        ("note", opt_str(note.as_deref())),
+                    ],
+                )
+            }
+            EntryKind::Touch { contact, note } => (
+                "touch",
+                vec![
+                    ("contact", Json::str(&contact.value)),
+                    ("note", opt_str(note.as_deref())),
+                ],
+            ),
+            EntryKind::Note { deal, text } => (
+                "note",
+                vec![("deal", Json::str(&deal.value)), ("text", Json::str(text))],
+            ),
+            EntryKind::Assume(assumption) => (
+                "assume",
+                vec![
+                    ("metric", Json::str(assumption.metric.name())),
+                    ("text", Json::str(&assumption.text)),
+                    (
+                        "channel",
+                        opt_str(assumption.channel.as_ref().map(|c| c.value.as_str())),
+                    ),
+                    ("note", opt_str(assumption.note.as_deref())),
+                    ("claim", self.claim(&assumption.metric, date)),
+                ],
+            ),
+            EntryKind::Price { from, rate, to } => (
+                "price",
+                vec![
+                    ("from", Json::str(from.as_str())),
+                    ("to", Json::str(to.as_str())),
+                    ("rate", Json::Exact(rate.value)),
+                ],
+            ),
+            EntryKind::Balance { amount } => {
+                ("balance", vec![("amount", self.amount(amount.value, date))])
+            }
+            EntryKind::Costs { rate } => {
+                let monthly =
+                    ledger
+                        .to_base(rate.value.amount, date)
+                        .and_then(|v| match rate.value.unit {
+                            RateUnit::Month => Some(v),
+                            RateUnit::Year => Some(v / Decimal::from(12)),
+                            // `costs` takes `/month` or `/year` only.
+                            _ => None,
+                        });
+                (
+                    "costs",
+                    vec![
+                        ("rate", self.rate(rate.value, date)),
+                        ("monthly", monthly.map_or(Json::Null, money)),
+                    ],
+                )
+            }
+        };
+        let mut fields = vec![
+            ("date", Json::Date(date)),
+            ("kind", Json::str(kind)),
+            ("verb", Json::str(entry.kind.verb())),
+        ];
+        fields.extend(specific);
+        fields.push(("tags", tags(Some(&entry.extras))));
+        fields.push(("metadata", self.metadata(&entry.extras)));
+        fields.extend(self.location(entry.span));
+        obj(fields)
+    }
+
+    /// `amount` and `rate` of an offer, each `null` when not given.
+    fn offer(&self, offer: &Offer, date: NaiveDate) -> [(&'static str, Json); 2] {
+        [
+            (
+                "amount",
+                offer
+                    .amount
+                    .as_ref()
+                    .map_or(Json::Null, |a| self.amount(a.value, date)),
+            ),
+            (
+                "rate",
+                offer
+                    .rate
+                    .as_ref()
+                    .map_or(Json::Null, |r| self.rate(r.value, date)),
+            ),
+        ]
+    }
+
+    /// `{"value", "currency", "base"}`: `base` is the amount in the base
+    /// currency on `date`, `null` when it cannot be converted.
+    fn amount(&self, amount: Amount, date: NaiveDate) -> Json {
+        obj([
+            ("value", Json::Exact(amount.value)),
+            ("currency", Json::str(amount.currency.as_str())),
+            (
+                "base",
+                self.ledger.to_base(amount, date).map_or(Json::Null, money),
+            ),
+        ])
+    }
+
+    /// `{"value", "currency", "unit", "base"}`, like an amount per unit.
+    fn rate(&self, rate: Rate, date: NaiveDate) -> Json {
+        obj([
+            ("value", Json::Exact(rate.amount.value)),
+            ("currency", Json::str(rate.amount.currency.as_str())),
+            ("unit", Json::str(rate.unit.as_str())),
+            (
+                "base",
+                self.ledger
+                    .to_base(rate.amount, date)
+                    .map_or(Json::Null, money),
+            ),
+        ])
+    }
+
+    /// What an assumption claims, by metric. Percentages are fractions
+    /// (`10%` is 0.1), durations are in days as well as as written.
+    fn claim(&self, metric: &Metric, date: NaiveDate) -> Json {
+        match metric {
+            Metric::Conversion { from, to, percent } => obj([
+                ("from", Json::str(&from.value)),
+                ("to", Json::str(&to.value)),
+                ("fraction", Json::Exact(*percent / Decimal::ONE_HUNDRED)),
+            ]),
+            Metric::Cycle { from, to, duration } => obj([
+                ("from", Json::str(&from.value)),
+                ("to", Json::str(&to.value)),
+                ("days", Json::Exact(duration.days())),
+                ("value", Json::Exact(duration.value)),
+                ("unit", Json::str(duration_unit(duration.unit))),
+            ]),
+            Metric::Value { amount } => obj([("amount", self.amount(amount.value, date))]),
+            Metric::Volume { stage, frequency } => obj([
+                ("stage", Json::str(&stage.value)),
+                ("count", Json::Exact(frequency.count)),
+                ("per", Json::str(duration_unit(frequency.per))),
+            ]),
+            Metric::Share { percent } => {
+                obj([("fraction", Json::Exact(*percent / Decimal::ONE_HUNDRED))])
+            }
+        }
+    }
+
+    /// Metadata as an object in the order written: numbers as JSON
+    /// numbers, every other value as the text it was written as (strings
+    /// without their quotes), as `funnel export` writes it.
+    fn metadata(&self, extras: &Extras) -> Json {
+        Json::Obj(
+            extras
+                .meta
+                .iter()
+                .map(|m| {
+                    (
+                        m.key.value.clone(),
+                        self.meta_value(&m.value.value, m.value.span),
+                    )
+                })
+                .collect(),
+        )
+    }
+
+    fn meta_value(&self, value: &MetaValue, span: Span) -> Json {
+        match value {
+            MetaValue::Number(n) => Json::Exact(*n),
+            MetaValue::String(s) | MetaValue::Text(s) | MetaValue::Ident(s) => Json::str(s),
+            MetaValue::Date(d) => Json::Date(*d),
+            _ => Json::str(self.ledger.sources.text(span)),
+        }
+    }
+
+    /// `file` (as shown in diagnostics) and 1-based `line`.
+    fn location(&self, span: Span) -> [(&'static str, Json); 2] {
+        let (file, line, _) = self.ledger.sources.location(span);
+        [("file", Json::str(file)), ("line", Json::Int(line as i64))]
+    }
+}
+
+fn duration_unit(unit: DurationUnit) -> &'static str {
+    match unit {
+        DurationUnit::Days => "d",
+        DurationUnit::Weeks => "w",
+        DurationUnit::Months => "mo",
+        DurationUnit::Years => "y",
+    }
+}
+
+fn tags(extras: Option<&Extras>) -> Json {
+    Json::Arr(
+        extras
+            .map(|e| e.tags.iter().map(|t| Json::str(&t.value)).collect())
+            .unwrap_or_default(),
+    )
+}
+
+fn opt_str(text: Option<&str>) -> Json {
+    text.map_or(Json::Null, Json::str)
+}
+
+/// Money in the base currency: rounded half away from zero to the cent.
+fn money(value: Decimal) -> Json {
+    Json::Exact(round_money(value))
+}
+
+fn obj<'k>(fields: impl IntoIterator<Item = (&'k str, Json)>) -> Json {
+    Json::Obj(fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+}
+
+/// A JSON value whose numbers are exact decimals and whose objects keep
+/// their fields in the order written (the order of the field tables in
+/// `docs/plugins.md`).
+#[derive(Clone, Debug, PartialEq)]
+enum Json {
+    Null,
+    Bool(bool),
+    Int(i64),
+    /// Written with exactly its decimal digits.
+    Exact(Decimal),
+    Str(String),
+    Date(NaiveDate),
+    Arr(Vec<Json>),
+    Obj(Vec<(String, Json)>),
+}
+
+impl Json {
+    fn str(text: impl AsRef<str>) -> Json {
+        Json::Str(text.as_ref().to_owned())
+    }
+}
+
+impl Serialize for Json {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Json::Null => serializer.serialize_none(),
+            Json::Bool(b) => serializer.serialize_bool(*b),
+            Json::Int(n) => serializer.serialize_i64(*n),
+            Json::Exact(d) => exact_number(*d).serialize(serializer),
+            Json::Str(s) => serializer.serialize_str(s),
+            Json::Date(d) => serializer.collect_str(d),
+            Json::Arr(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
+            Json::Obj(fields) => {
+                let mut map = serializer.serialize_map(Some(fields.len()))?;
+                for (key, value) in fields {
+                    map.serialize_entry(key, value)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{date, ledger};
+    use serde_json::Value;
+
+    fn doc(text: &str, as_of: &str) -> (Value, String) {
+        let l = ledger(text);
+        let ctx = Context::new(&l, date(as_of));
+        let json = document(&l, &ctx).to_json();
+        (serde_json::from_str(&json).unwrap(), json)
+    }
+
+    const LEDGER: &str = "option currency EUR\n\
+        channel platform \"Platforms\"\n  fee: 10%\n  kind: platform\n\
+        channel platform:malt\n  fee: 8%\n\
+        contact anna \"Anna\"\n  org: \"Acme GmbH\"\n\
+        2026-01-01 price USD 0.9 EUR\n\
+        2026-01-02 lead acme \"Backend\" via platform:upwork from anna #rust\n\
+        2026-01-05 proposed acme 1000 USD at 90 USD/h\n\
+        2026-01-10 won acme 900 USD until 2026-03-10\n  start: 2026-01-20\n\
+        2026-01-11 spent 30min on acme\n\
+        2026-01-12 spent 100 EUR via platform:malt \"ad\"\n\
+        2026-01-13 touch bob\n\
+        2026-02-01 assume conversion lead->won 25% via platform\n\
+        2026-02-01 costs 36000 EUR/year\n\
+        2026-12-01 lead later via platform:malt\n";
+
+    #[test]
+    fn header_context_and_options() {
+        let (doc, _) = doc(LEDGER, "2026-06-30");
+        assert_eq!(doc["schema"], "funnel.ledger/1");
+        assert_eq!(doc["context"]["as_of"], "2026-06-30");
+        assert_eq!(doc["context"]["from"], Value::Null);
+        assert_eq!(doc["context"]["currency"], "EUR");
+        assert_eq!(doc["files"], serde_json::json!(["t.funnel"]));
+        assert_eq!(doc["options"]["stale_after_days"], 90);
+        assert_eq!(
+            doc["stages"],
+            serde_json::json!(["lead", "contacted", "talked", "proposed", "won"])
+        );
+    }
+
+    #[test]
+    fn channels_resolve_inherited_metadata() {
+        let (doc, raw) = doc(LEDGER, "2026-06-30");
+        let channels = doc["channels"].as_array().unwrap();
+        let names: Vec<&str> = channels
+            .iter()
+            .map(|c| c["name"].as_str().unwrap())
+            .collect();
+        // Declared first, then used ones; `later` is after the as-of date.
+        assert_eq!(names, ["platform", "platform:malt", "platform:upwork"]);
+        let malt = &channels[1];
+        assert_eq!(malt["metadata"]["fee"], "8%");
+        assert_eq!(malt["metadata"]["kind"], "platform");
+        assert_eq!(malt["parent"], "platform");
+        let upwork = &channels[2];
+        assert_eq!(upwork["declared"], false);
+        assert_eq!(upwork["metadata"]["fee"], "10%");
+        assert_eq!(upwork["line"], 10);
+        assert!(raw.contains("\"fee\": 0.08,"), "{raw}");
+    }
+
+    #[test]
+    fn deals_carry_derived_facts_and_their_entries() {
+        let (doc, raw) = doc(LEDGER, "2026-06-30");
+        let deals = doc["deals"].as_array().unwrap();
+        assert_eq!(deals.len(), 1, "the lead after the as-of date is left out");
+        let acme = &deals[0];
+        assert_eq!(acme["status"], "won");
+        assert_eq!(acme["furthest_stage"], "won");
+        assert_eq!(acme["reached_on"]["talked"], "2026-01-05");
+        assert_eq!(acme["reached_on"]["won"], "2026-01-10");
+        assert_eq!(acme["contact"], "anna");
+        assert_eq!(acme["cohort"], true);
+        assert_eq!(acme["tags"], serde_json::json!(["rust"]));
+        assert!(raw.contains("\"value\": 810,"), "money is exact: {raw}");
+        let verbs: Vec<&str> = acme["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["verb"].as_str().unwrap())
+            .collect();
+        assert_eq!(verbs, ["lead", "proposed", "won", "spent"]);
+        let won = &acme["entries"][2];
+        assert_eq!(won["start"], "2026-01-20");
+        assert_eq!(won["amount"]["currency"], "USD");
+        assert_eq!(won["amount"]["base"], 810);
+        assert_eq!(acme["entries"][3]["hours"], 0.5);
+        assert_eq!(acme["entries"][3]["channel"], "platform:upwork");
+    }
+
+    #[test]
+    fn every_entry_up_to_the_as_of_date() {
+        let (doc, _) = doc(LEDGER, "2026-06-30");
+        let entries = doc["entries"].as_array().unwrap();
+        let kinds: Vec<&str> = entries
+            .iter()
+            .map(|e| e["kind"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            kinds,
+            ["price", "lead", "stage", "won", "spent", "spent", "touch", "assume", "costs"]
+        );
+        assert_eq!(entries[7]["claim"]["fraction"], 0.25);
+        assert_eq!(entries[8]["monthly"], 3000);
+        let contacts = doc["contacts"].as_array().unwrap();
+        assert_eq!(contacts[0]["metadata"]["org"], "Acme GmbH");
+        assert_eq!(contacts[1]["id"], "bob");
+        assert_eq!(contacts[1]["declared"], false);
+    }
+
+    #[test]
+    fn cohort_follows_period_and_channel() {
+        let l = ledger(LEDGER);
+        let mut ctx =
+            Context::new(&l, date("2026-06-30")).with_period(Some(date("2026-02-01")), None);
+        ctx.channel = Some("platform".into());
+        let doc: Value = serde_json::from_str(&document(&l, &ctx).to_json()).unwrap();
+        assert_eq!(doc["context"]["from"], "2026-02-01");
+        assert_eq!(doc["context"]["channel"], "platform");
+        assert_eq!(doc["deals"][0]["cohort"], false);
+    }
+}

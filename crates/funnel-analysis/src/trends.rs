@@ -1,0 +1,314 @@
+//! `trends`: the last months at a glance.
+//!
+//! ## What it does
+//! One row per calendar month (or ISO week, Monday to Sunday, or quarter,
+//! with `--interval`) of the period: how many deals reached each stage in
+//! it (a deal counts for a stage in the interval of the date it reached
+//! that stage, whenever its lead came in), the value of the deals won in it
+//! (by `won` date, pro-rated as everywhere), and the hours and money
+//! `spent` in it. Only dates in the period count, so the first and last
+//! rows may cover part of their interval. Without a period start, the rows
+//! begin with the interval of the first lead, stage or `spent` entry; they
+//! end with the interval of the period's last day. The table view draws a
+//! sparkline of every column.
+//!
+//! ## Why
+//! A year of work is too long to remember evenly. The direction of each
+//! column — more leads or fewer, more won or less, more hours for it or
+//! fewer — answers "am I getting better?" at a glance.
+//!
+//! ## Findings
+//! The latest half of the rows against the half before (leads, deals won,
+//! won value, hours invested); and, when the first or last row covers only
+//! part of its interval, which days it covers.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use funnel_ledger::Ledger;
+use rust_decimal::Decimal;
+
+use crate::context::{Context, Interval};
+use crate::deals;
+use crate::report::{Cell, Column, Kind, Report};
+use crate::words::{self, money};
+use crate::Analysis;
+
+pub struct Trends;
+
+impl Analysis for Trends {
+    fn name(&self) -> &'static str {
+        "trends"
+    }
+
+    fn description(&self) -> &'static str {
+        "per month, week or quarter: deals reaching each stage, won value, hours, money spent"
+    }
+
+    fn run(&self, ledger: &Ledger, ctx: &Context) -> Report {
+        let interval = ctx.interval;
+        let stages = ledger.stages.names();
+        let mut columns = vec![Column::new(interval.name(), interval.name(), Kind::Text)];
+        columns.extend(
+            stages
+                .iter()
+                .map(|stage| Column::new(stage, stage, Kind::Count).trend()),
+        );
+        columns.extend([
+            Column::new("won_value", "won value", Kind::Money).trend(),
+            Column::new("hours", "hours", Kind::Hours).trend(),
+            Column::new("spent_money", "spent", Kind::Money).trend(),
+        ]);
+        let mut report = Report::new(
+            self.name(),
+            &format!("Trends: what happened {}", per(interval)),
+            ctx,
+            columns,
+        );
+
+        let mut buckets: BTreeMap<NaiveDate, Bucket> = BTreeMap::new();
+        let facts = deals::facts(ledger, ctx.as_of);
+        for deal in facts.iter().filter(|d| ctx.keeps_channel(d.channel)) {
+            for (stage, date) in deal.reached_on.iter().enumerate() {
+                let Some(date) = date.filter(|d| ctx.in_period(*d)) else {
+                    continue;
+                };
+                let bucket = buckets
+                    .entry(interval.start(date))
+                    .or_insert_with(|| Bucket::new(stages.len()));
+                bucket.reached[stage] += 1;
+                if stage == ledger.stages.won() {
+                    bucket.won_value += deal.value;
+                }
+            }
+        }
+        for spend in deals::spends(ledger, ctx.as_of)
+            .into_iter()
+            .filter(|s| ctx.in_period(s.date) && ctx.keeps_channel(s.channel))
+        {
+            let bucket = buckets
+                .entry(interval.start(spend.date))
+                .or_insert_with(|| Bucket::new(stages.len()));
+            bucket.hours += spend.hours;
+            bucket.money += spend.money;
+        }
+
+        let first = ctx.from.or_else(|| buckets.keys().next().copied());
+        let mut rows: Vec<(NaiveDate, Bucket)> = Vec::new();
+        if let Some(first) = first {
+            let last = interval.start(ctx.to);
+            let mut start = interval.start(first);
+            while start <= last {
+                let bucket = buckets
+                    .remove(&start)
+                    .unwrap_or_else(|| Bucket::new(stages.len()));
+                rows.push((start, bucket));
+                start = interval.next(start);
+            }
+        }
+        for (start, bucket) in &rows {
+            let mut cells = vec![Cell::text(interval.label(*start))];
+            cells.extend(bucket.reached.iter().map(|&n| Cell::Count(n)));
+            cells.extend([
+                Cell::money(bucket.won_value),
+                Cell::Hours(bucket.hours.normalize()),
+                Cell::money(bucket.money),
+            ]);
+            report.rows.push(cells);
+        }
+        findings(&mut report, ledger, ctx, &rows);
+        report
+    }
+}
+
+/// "per month", "per ISO week", "per quarter".
+fn per(interval: Interval) -> &'static str {
+    match interval {
+        Interval::Week => "week by week",
+        Interval::Month => "month by month",
+        Interval::Quarter => "quarter by quarter",
+    }
+}
+
+/// What happened in one interval.
+struct Bucket {
+    /// Deals that reached each stage in it.
+    reached: Vec<u64>,
+    won_value: Decimal,
+    hours: Decimal,
+    money: Decimal,
+}
+
+impl Bucket {
+    fn new(stages: usize) -> Bucket {
+        Bucket {
+            reached: vec![0; stages],
+            won_value: Decimal::ZERO,
+            hours: Decimal::ZERO,
+            money: Decimal::ZERO,
+        }
+    }
+}
+
+fn findings(report: &mut Report, ledger: &Ledger, ctx: &Context, rows: &[(NaiveDate, Bucket)]) {
+    let interval = ctx.interval;
+    let name = interval.name();
+    if rows.is_empty() {
+        report
+            .info("Nothing happened in this period: no lead, no stage reached, no `spent` entry.");
+        return;
+    }
+    let currency = ctx.currency.map(|c| c.to_string());
+    let currency = currency.as_deref();
+    let label = |i: usize| interval.label(rows[i].0);
+    let span = |from: usize, to: usize| {
+        if from == to {
+            label(from)
+        } else {
+            format!("{} to {}", label(from), label(to))
+        }
+    };
+
+    // The latest half against the half before; with an odd count, the
+    // oldest row is left out.
+    let half = rows.len() / 2;
+    if half > 0 {
+        let n = rows.len();
+        let sum = |range: std::ops::Range<usize>| {
+            let part = &rows[range];
+            let won = ledger.stages.won();
+            (
+                part.iter().map(|(_, b)| b.reached[0]).sum::<u64>(),
+                part.iter().map(|(_, b)| b.reached[won]).sum::<u64>(),
+                part.iter().map(|(_, b)| b.won_value).sum::<Decimal>(),
+                part.iter().map(|(_, b)| b.hours).sum::<Decimal>(),
+            )
+        };
+        let (recent, before) = (sum(n - half..n), sum(n - 2 * half..n - half));
+        let intervals = |count: usize| match count {
+            1 => name.to_owned(),
+            n => format!("{n} {name}s"),
+        };
+        let hours = |h: Decimal| words::decimal(h.round_dp(2).normalize());
+        report.info(format!(
+            "The last {} ({}) against the {} before ({}): new leads {} against {}, deals won {} against {}, \
+             won value {} against {}, hours invested {} against {}.",
+            intervals(half),
+            span(n - half, n - 1),
+            if half == 1 { "one".to_owned() } else { half.to_string() },
+            span(n - 2 * half, n - half - 1),
+            recent.0,
+            before.0,
+            recent.1,
+            before.1,
+            money(recent.2, currency),
+            money(before.2, currency),
+            hours(recent.3),
+            hours(before.3),
+        ));
+    }
+
+    // Rows that cover only part of their interval.
+    let end_of = |start: NaiveDate| interval.next(start).pred_opt().unwrap_or(start);
+    let (first, last) = (rows[0].0, rows[rows.len() - 1].0);
+    let starts_late = ctx.from.filter(|from| *from > first);
+    let ends_early = (ctx.to < end_of(last)).then_some(ctx.to);
+    let days = |from: NaiveDate, to: NaiveDate| {
+        if from == to {
+            from.to_string()
+        } else {
+            format!("{from} to {to}")
+        }
+    };
+    let partial: Vec<String> = if rows.len() == 1 {
+        (starts_late.is_some() || ends_early.is_some())
+            .then(|| {
+                format!(
+                    "the only row ({}) covers only {}",
+                    label(0),
+                    days(
+                        starts_late.unwrap_or(first),
+                        ends_early.unwrap_or(end_of(first))
+                    )
+                )
+            })
+            .into_iter()
+            .collect()
+    } else {
+        let first_row = starts_late.map(|from| {
+            format!(
+                "the first row ({}) covers only {}",
+                label(0),
+                days(from, end_of(first))
+            )
+        });
+        let last_row = ends_early.map(|to| {
+            format!(
+                "the last row ({}) covers only {}",
+                label(rows.len() - 1),
+                days(last, to)
+            )
+        });
+        first_row.into_iter().chain(last_row).collect()
+    };
+    if !partial.is_empty() {
+        let text = partial.join(", and ");
+        report.info(format!(
+            "{}{}: read {} as part of a {name}.",
+            text[..1].to_uppercase(),
+            &text[1..],
+            if partial.len() == 1 { "it" } else { "them" }
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{date, ledger};
+
+    #[test]
+    fn a_deal_counts_where_it_reached_each_stage() {
+        // Lead in January, straight to won in March: lead counts in
+        // January, every later stage in March (it reached them on its won
+        // date).
+        let l = ledger("2026-01-10 lead a via x\n2026-03-05 won a 500 EUR\n");
+        let report = Trends.run(&l, &Context::new(&l, date("2026-03-31")));
+        let rows: Vec<Vec<Cell>> = report.rows.iter().map(|r| r[..6].to_vec()).collect();
+        let c = Cell::Count;
+        assert_eq!(
+            rows,
+            [
+                vec![Cell::text("2026-01"), c(1), c(0), c(0), c(0), c(0)],
+                vec![Cell::text("2026-02"), c(0), c(0), c(0), c(0), c(0)],
+                vec![Cell::text("2026-03"), c(0), c(1), c(1), c(1), c(1)],
+            ]
+        );
+        assert_eq!(report.rows[2][6], Cell::money(Decimal::from(500)));
+    }
+
+    #[test]
+    fn quarters_and_weeks() {
+        let l = ledger("2026-01-10 lead a via x\n2026-05-05 spent 2h via x\n");
+        let mut ctx = Context::new(&l, date("2026-06-30"));
+        ctx.interval = Interval::Quarter;
+        let report = Trends.run(&l, &ctx);
+        assert_eq!(report.columns[0].name, "quarter");
+        let labels: Vec<Cell> = report.rows.iter().map(|r| r[0].clone()).collect();
+        assert_eq!(labels, [Cell::text("2026-Q1"), Cell::text("2026-Q2")]);
+        assert_eq!(report.rows[1][7], Cell::Hours(Decimal::from(2)));
+        ctx.interval = Interval::Week;
+        let report = Trends.run(&l, &ctx);
+        assert_eq!(report.rows[0][0], Cell::text("2026-W02"));
+        // 2026-01-05 (the Monday of W02) to 2026-06-29 (the Monday of W27).
+        assert_eq!(report.rows.len(), 26);
+    }
+
+    #[test]
+    fn nothing_in_the_period() {
+        let l = ledger("option currency EUR\n");
+        let report = Trends.run(&l, &Context::new(&l, date("2026-06-30")));
+        assert!(report.rows.is_empty());
+        assert!(report.findings[0].message.starts_with("Nothing happened"));
+    }
+}

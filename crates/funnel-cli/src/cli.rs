@@ -34,13 +34,14 @@ pub enum Command {
                             cat pipeline.funnel | funnel check -")]
     Check(CheckArgs),
 
-    /// Analyse the ledger: the funnel, channel ROI, assumptions against reality
+    /// Analyse the ledger: the funnel, channel ROI, assumptions, runway, trends and more
     #[command(
         after_help = "Examples:\n  funnel report                                  every analysis, as tables\n  \
                             funnel report channels --period 2026-Q1\n  \
                             funnel report funnel --channel platform --depth 1\n  \
                             funnel report surprises --format json\n  \
-                            funnel report channels --format csv > channels.csv\n\n\
+                            funnel report channels --format csv > channels.csv\n  \
+                            funnel report trends --interval week --period \"last 3 months\"\n\n\
                             Run `funnel analyses` for the list of analyses."
     )]
     Report(ReportArgs),
@@ -48,7 +49,7 @@ pub enum Command {
     /// List the analyses `funnel report` can run: built in, and plugins on PATH
     Analyses,
 
-    /// The year in one page: funnel, best channel, biggest surprise, negotiations, people to call, runway, trends
+    /// The last 12 months on one page, built from the analyses of `funnel report`
     #[command(
         after_help = "Every number comes from one of the analyses of `funnel report`, run over the same \
                             period and as-of date; each section names its analysis.\n\n\
@@ -363,9 +364,10 @@ pub struct ExportArgs {
     #[arg(long, value_name = "CHANNEL")]
     pub channel: Option<String>,
 
-    /// CSV (RFC 4180) or JSON (an array of objects with the same keys)
-    #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
-    pub format: ExportFormat,
+    /// CSV (RFC 4180) or JSON (an array of objects with the same keys).
+    /// Default: CSV for the tables, JSON for `ledger`
+    #[arg(long, value_enum)]
+    pub format: Option<ExportFormat>,
 
     /// Write to this file (atomically) instead of standard output
     #[arg(short = 'o', long = "output", value_name = "FILE")]
@@ -373,6 +375,15 @@ pub struct ExportArgs {
 }
 
 impl ExportArgs {
+    /// The format asked for, else the natural one for what is exported.
+    pub fn format(&self) -> ExportFormat {
+        self.format.unwrap_or(if self.what == ExportWhat::Ledger {
+            ExportFormat::Json
+        } else {
+            ExportFormat::Csv
+        })
+    }
+
     /// The ledger to read, as the shared [`LedgerArgs`].
     pub fn ledger(&self) -> LedgerArgs {
         LedgerArgs {

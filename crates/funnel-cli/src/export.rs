@@ -12,7 +12,7 @@ use crate::cli::{DiagnosticFormat, ExportArgs, ExportFormat, ExportWhat};
 use crate::{diagnostics, exit, fmt, render};
 
 pub fn run(args: &ExportArgs) -> Result<u8> {
-    if args.what == ExportWhat::Ledger && args.format == ExportFormat::Csv {
+    if args.what == ExportWhat::Ledger && args.format() == ExportFormat::Csv {
         eprintln!(
             "error: `funnel export ledger` writes one JSON document (the input of plugins, docs/plugins.md), \
              not a table: use `funnel export ledger --format json`"
@@ -51,7 +51,7 @@ pub fn run(args: &ExportArgs) -> Result<u8> {
         None => bytes = document(ledger, &ctx).to_json().into_bytes(),
         Some(what) => {
             let table = export::export(ledger, &ctx, what);
-            match args.format {
+            match args.format() {
                 ExportFormat::Csv => write_csv(&mut bytes, &table)?,
                 ExportFormat::Json => write_json(&mut bytes, &table)?,
             }

@@ -152,7 +152,7 @@ impl Review {
         }
         if let Some(negotiation) = &reports.negotiation {
             sections.push(quoted(
-                "Three negotiations to review",
+                "Negotiations to review",
                 negotiation,
                 leading(negotiation),
             ));

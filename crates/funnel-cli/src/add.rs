@@ -148,29 +148,12 @@ fn render(date: NaiveDate, words: &[String], quoted: &[bool]) -> String {
     for (word, &quote) in words.iter().zip(quoted) {
         line.push(' ');
         if quote {
-            line.push_str(&quote_string(word));
+            line.push_str(&funnel_ledger::format::quote(word));
         } else {
             line.push_str(word);
         }
     }
     line
-}
-
-/// A string token: `"…"` with the lexer's escapes.
-fn quote_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            _ => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// The bare word at which parsing `line` fails with "expected … string",
@@ -201,7 +184,7 @@ fn word_needing_string(
             return safe.then_some(index);
         }
         start += if quoted[index] {
-            quote_string(word).len()
+            funnel_ledger::format::quote(word).len()
         } else {
             word.len()
         } + 1;

@@ -262,8 +262,9 @@ pub fn normalize_number(word: &str) -> String {
     out
 }
 
-/// A string token in canonical form.
-fn quote(text: &str) -> String {
+/// A string token in canonical form: `"…"` with `\"`, `\\`, `\n` and
+/// `\t` escaped. Also used by `funnel add` to write strings.
+pub fn quote(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for c in text.chars() {

@@ -66,6 +66,19 @@ pub fn print(out: &mut impl Write, checked: &Checked, format: DiagnosticFormat) 
     Ok(())
 }
 
+/// Commands that read a ledger to compute from it (report, review, export)
+/// refuse one with errors: prints the diagnostics to stderr with what was
+/// not done, and returns whether it refused.
+pub fn refuse_errors(checked: &Checked, not_done: &str) -> Result<bool> {
+    if checked.errors() == 0 {
+        return Ok(false);
+    }
+    let mut err = std::io::stderr().lock();
+    print(&mut err, checked, DiagnosticFormat::Human)?;
+    writeln!(err, "the ledger has errors, so it is {not_done}: fix them first (`funnel check` shows them too)")?;
+    Ok(true)
+}
+
 /// The graphical handler: colour only on a terminal and never with
 /// `NO_COLOR`; width from `COLUMNS` (tests fix it), else 100.
 pub fn human_handler(terminal: bool) -> GraphicalReportHandler {

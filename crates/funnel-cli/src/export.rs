@@ -8,7 +8,7 @@ use funnel_analysis::document::document;
 use funnel_analysis::export::{self, Table, Value, What};
 use funnel_analysis::Context;
 
-use crate::cli::{DiagnosticFormat, ExportArgs, ExportFormat, ExportWhat};
+use crate::cli::{ExportArgs, ExportFormat, ExportWhat};
 use crate::{diagnostics, exit, fmt, render};
 
 pub fn run(args: &ExportArgs) -> Result<u8> {
@@ -21,18 +21,9 @@ pub fn run(args: &ExportArgs) -> Result<u8> {
     }
     let ledger_args = args.ledger();
     let as_of = ledger_args.as_of();
-    let (from, to) = match args.period {
-        Some(period) => {
-            let (from, to) = period.resolve(as_of);
-            (Some(from), Some(to))
-        }
-        None => (args.from, args.to),
-    };
+    let (from, to) = crate::ledger_args::period_bounds(args.period, args.from, args.to, as_of);
     let checked = ledger_args.load(false)?;
-    if checked.errors() > 0 {
-        let mut err = std::io::stderr().lock();
-        diagnostics::print(&mut err, &checked, DiagnosticFormat::Human)?;
-        writeln!(err, "the ledger has errors, so it is not exported: fix them first (`funnel check` shows them too)")?;
+    if diagnostics::refuse_errors(&checked, "not exported")? {
         return Ok(exit::FAILED);
     }
     let ledger = &checked.ledger;

@@ -12,6 +12,22 @@ use crate::cli::LedgerArgs;
 
 pub const DEFAULT_FILE: &str = "pipeline.funnel";
 
+/// The period's first and last day from `--period`, else `--from`/`--to`.
+pub fn period_bounds(
+    period: Option<funnel_analysis::PeriodSpec>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    as_of: NaiveDate,
+) -> (Option<NaiveDate>, Option<NaiveDate>) {
+    match period {
+        Some(period) => {
+            let (from, to) = period.resolve(as_of);
+            (Some(from), Some(to))
+        }
+        None => (from, to),
+    }
+}
+
 impl LedgerArgs {
     pub fn paths(&self) -> Vec<PathBuf> {
         let mut paths: Vec<PathBuf> = self.files.iter().chain(&self.positional).cloned().collect();

@@ -9,7 +9,7 @@ use funnel_analysis::{Context, ANALYSES};
 use funnel_ledger::suggest::closest;
 use funnel_ledger::Ledger;
 
-use crate::cli::{DiagnosticFormat, ReportArgs, ReportFormat};
+use crate::cli::{ReportArgs, ReportFormat};
 use crate::diagnostics;
 use crate::exit;
 use crate::plugin::{self, Selected};
@@ -30,13 +30,7 @@ pub fn run(args: &ReportArgs) -> Result<u8> {
     }
     let ledger_args = args.ledger();
     let as_of = ledger_args.as_of();
-    let (from, to) = match args.period {
-        Some(period) => {
-            let (from, to) = period.resolve(as_of);
-            (Some(from), Some(to))
-        }
-        None => (args.from, args.to),
-    };
+    let (from, to) = crate::ledger_args::period_bounds(args.period, args.from, args.to, as_of);
     if let (Some(from), Some(to)) = (from, to) {
         if from > to {
             return usage(&format!(
@@ -46,10 +40,7 @@ pub fn run(args: &ReportArgs) -> Result<u8> {
     }
 
     let checked = ledger_args.load(false)?;
-    if checked.errors() > 0 {
-        let mut err = std::io::stderr().lock();
-        diagnostics::print(&mut err, &checked, DiagnosticFormat::Human)?;
-        writeln!(err, "the ledger has errors, so it is not analysed: fix them first (`funnel check` shows them too)")?;
+    if diagnostics::refuse_errors(&checked, "not analysed")? {
         return Ok(exit::FAILED);
     }
     let ledger = &checked.ledger;

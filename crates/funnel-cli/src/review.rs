@@ -17,7 +17,7 @@ use anyhow::Result;
 use funnel_analysis::words::{self, money};
 use funnel_analysis::{Cell, Context, Finding, Kind, Report, Severity};
 
-use crate::cli::{DiagnosticFormat, ReviewArgs, ReviewFormat};
+use crate::cli::{ReviewArgs, ReviewFormat};
 use crate::diagnostics;
 use crate::exit;
 use crate::render::table::{display, trend, wrap, Style};
@@ -34,10 +34,7 @@ pub fn run(args: &ReviewArgs) -> Result<u8> {
         return Ok(exit::USAGE);
     }
     let checked = ledger_args.load(false)?;
-    if checked.errors() > 0 {
-        let mut err = std::io::stderr().lock();
-        diagnostics::print(&mut err, &checked, DiagnosticFormat::Human)?;
-        writeln!(err, "the ledger has errors, so it is not reviewed: fix them first (`funnel check` shows them too)")?;
+    if diagnostics::refuse_errors(&checked, "not reviewed")? {
         return Ok(exit::FAILED);
     }
     let ledger = &checked.ledger;

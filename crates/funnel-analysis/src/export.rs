@@ -426,31 +426,26 @@ fn contacts_table(ledger: &Ledger, ctx: &Context) -> Table {
     ids.extend(used);
     let facts = deals::facts(ledger, ctx.as_of);
     let cohort = deals::cohort(&facts, ctx);
+    // The shared vocabulary's touches and deal facts, read once rather than
+    // scanning every entry for every contact.
+    let touches = deals::touches(ledger, ctx.as_of);
     let mut rows = Vec::new();
     for id in ids {
         let declared = ledger.contacts.get(id);
-        let referred: Vec<_> = cohort
+        let referred: Vec<_> = cohort.iter().filter(|d| d.contact == Some(id)).collect();
+        let touched: Vec<NaiveDate> = touches
             .iter()
-            .filter(|d| ledger.deals[d.id].contact.as_deref() == Some(id))
+            .filter(|t| t.contact == id)
+            .map(|t| t.date)
             .collect();
-        let touches: Vec<&Entry> = ledger
-            .entries
+        let last_contact = touched
             .iter()
-            .filter(|e| {
-                e.date <= ctx.as_of
-                    && matches!(&e.kind, EntryKind::Touch { contact, .. } if contact.value == id)
-            })
-            .collect();
-        let last_contact = touches
-            .iter()
-            .map(|e| e.date)
+            .copied()
             .chain(
-                ledger
-                    .deals
-                    .values()
-                    .filter(|d| d.contact.as_deref() == Some(id))
-                    .map(|d| ledger.entries[d.lead].date)
-                    .filter(|date| *date <= ctx.as_of),
+                facts
+                    .iter()
+                    .filter(|d| d.contact == Some(id))
+                    .map(|d| d.lead_date),
             )
             .max();
         let org = match declared.and_then(|c| c.extras.get("org")).map(|v| &v.value) {
@@ -468,7 +463,7 @@ fn contacts_table(ledger: &Ledger, ctx: &Context) -> Table {
             ),
             Value::Int(referred.len() as i64),
             Value::Int(referred.iter().filter(|d| d.is_won()).count() as i64),
-            Value::Int(touches.iter().filter(|e| ctx.in_period(e.date)).count() as i64),
+            Value::Int(touched.iter().filter(|date| ctx.in_period(**date)).count() as i64),
             last_contact.map_or(Value::Empty, Value::Date),
         ];
         match declared {

@@ -12,7 +12,7 @@
 use chrono::NaiveDate;
 use funnel_ledger::model::{Deal, Entry, EntryKind, MetaValue, Offer, Quantity, SpentOn};
 use funnel_ledger::value::RateUnit;
-use funnel_ledger::Ledger;
+use funnel_ledger::{Ledger, Name};
 use rust_decimal::Decimal;
 
 use crate::context::Context;
@@ -107,14 +107,20 @@ impl DealFacts<'_> {
 /// The facts of every deal whose `lead` is on or before `as_of`, in the
 /// reading order of their leads.
 pub fn facts(ledger: &Ledger, as_of: NaiveDate) -> Vec<DealFacts<'_>> {
+    let rating = Name::new("rating");
     ledger
         .deals
         .values()
-        .filter_map(|deal| deal_facts(ledger, deal, as_of))
+        .filter_map(|deal| deal_facts(ledger, deal, as_of, rating))
         .collect()
 }
 
-fn deal_facts<'l>(ledger: &'l Ledger, deal: &'l Deal, as_of: NaiveDate) -> Option<DealFacts<'l>> {
+fn deal_facts<'l>(
+    ledger: &'l Ledger,
+    deal: &'l Deal,
+    as_of: NaiveDate,
+    rating_key: Name,
+) -> Option<DealFacts<'l>> {
     let lead = &ledger.entries[deal.lead];
     if lead.date > as_of {
         return None;
@@ -141,6 +147,14 @@ fn deal_facts<'l>(ledger: &'l Ledger, deal: &'l Deal, as_of: NaiveDate) -> Optio
             }
             EntryKind::Ended { .. } => {
                 ended.get_or_insert(entry);
+                // `rating:` belongs on `ended` (format §5); other entries'
+                // metadata is never read here, which keeps this loop from
+                // touching every entry's metadata.
+                if let Some(MetaValue::Number(n)) =
+                    entry.extras.get_name(rating_key).map(|v| &v.value)
+                {
+                    rating = Some(*n);
+                }
             }
             EntryKind::Lost { .. } => {
                 closed.get_or_insert(Status::Lost);
@@ -151,9 +165,6 @@ fn deal_facts<'l>(ledger: &'l Ledger, deal: &'l Deal, as_of: NaiveDate) -> Optio
                 closed_on.get_or_insert(entry.date);
             }
             _ => {}
-        }
-        if let Some(MetaValue::Number(n)) = entry.extras.get("rating").map(|v| &v.value) {
-            rating = Some(*n);
         }
     }
     // Reached S on the earliest entry at S or any later stage.
@@ -203,7 +214,7 @@ pub fn won_value(ledger: &Ledger, won: &Entry, ended: Option<&Entry>) -> Decimal
     let EntryKind::Won { offer, until, .. } = &won.kind else {
         return Decimal::ZERO;
     };
-    let Some(amount) = &offer.amount else {
+    let Some(amount) = offer.as_ref().and_then(|o| o.amount.as_ref()) else {
         return Decimal::ZERO;
     };
     // A ledger that reaches the analyses has no `missing-price` error, so
@@ -375,7 +386,9 @@ pub fn latest_ask<'l>(
         .deal_entries(deal)
         .filter(|e| e.date <= close)
         .filter_map(|entry| match &entry.kind {
-            EntryKind::Stage { offer, .. } if !offer.is_empty() => Some((entry, offer)),
+            EntryKind::Stage {
+                offer: Some(offer), ..
+            } => Some((entry, &**offer)),
             _ => None,
         })
         .last()

@@ -243,7 +243,7 @@ impl Builder<'_> {
         let mut list = Vec::new();
         for contact in ledger.contacts.values() {
             let mut fields = vec![
-                ("id", Json::str(&contact.id)),
+                ("id", Json::str(contact.id)),
                 ("name", opt_str(contact.name.as_deref())),
                 ("declared", Json::Bool(true)),
                 ("metadata", self.metadata(&contact.extras)),
@@ -275,7 +275,7 @@ impl Builder<'_> {
             .names()
             .iter()
             .zip(&facts.reached_on)
-            .map(|(stage, date)| (stage.clone(), date.map_or(Json::Null, Json::Date)))
+            .map(|(stage, date)| (stage.to_string(), date.map_or(Json::Null, Json::Date)))
             .collect();
         let entries = ledger
             .deal_entries(deal)
@@ -292,7 +292,7 @@ impl Builder<'_> {
             ("status", Json::str(facts.status.as_str())),
             (
                 "furthest_stage",
-                Json::str(&ledger.stages.names()[facts.furthest()]),
+                Json::str(ledger.stages.names()[facts.furthest()]),
             ),
             ("reached_on", Json::Obj(reached_on)),
             ("value", money(facts.value)),
@@ -318,9 +318,9 @@ impl Builder<'_> {
             } => (
                 "lead",
                 vec![
-                    ("deal", Json::str(&deal.value)),
+                    ("deal", Json::str(deal.value)),
                     ("title", opt_str(title.as_deref())),
-                    ("channel", Json::str(&channel.value)),
+                    ("channel", Json::str(channel.value)),
                     (
                         "contact",
                         opt_str(contact.as_ref().map(|c| c.value.as_str())),
@@ -329,10 +329,10 @@ impl Builder<'_> {
             ),
             EntryKind::Stage { deal, stage, offer } => {
                 let mut fields = vec![
-                    ("deal", Json::str(&deal.value)),
-                    ("stage", Json::str(&stage.value)),
+                    ("deal", Json::str(deal.value)),
+                    ("stage", Json::str(stage.value)),
                 ];
-                fields.extend(self.offer(offer, date));
+                fields.extend(self.offer(offer.as_deref(), date));
                 ("stage", fields)
             }
             EntryKind::Won { deal, offer, until } => {
@@ -340,8 +340,8 @@ impl Builder<'_> {
                     Some(MetaValue::Date(start)) => *start,
                     _ => date,
                 };
-                let mut fields = vec![("deal", Json::str(&deal.value))];
-                fields.extend(self.offer(offer, date));
+                let mut fields = vec![("deal", Json::str(deal.value))];
+                fields.extend(self.offer(offer.as_deref(), date));
                 fields.push((
                     "until",
                     until.as_ref().map_or(Json::Null, |u| Json::Date(u.value)),
@@ -352,14 +352,14 @@ impl Builder<'_> {
             EntryKind::Lost { deal, reason } => (
                 "lost",
                 vec![
-                    ("deal", Json::str(&deal.value)),
+                    ("deal", Json::str(deal.value)),
                     ("reason", opt_str(reason.as_deref())),
                 ],
             ),
             EntryKind::Declined { deal, reason } => (
                 "declined",
                 vec![
-                    ("deal", Json::str(&deal.value)),
+                    ("deal", Json::str(deal.value)),
                     ("reason", opt_str(reason.as_deref())),
                 ],
             ),
@@ -370,7 +370,7 @@ impl Builder<'_> {
             } => (
                 "ended",
                 vec![
-                    ("deal", Json::str(&deal.value)),
+                    ("deal", Json::str(deal.value)),
                     ("cancelled", Json::Bool(*cancelled)),
                     ("note", opt_str(note.as_deref())),
                 ],
@@ -401,13 +401,13 @@ impl Builder<'_> {
             EntryKind::Touch { contact, note } => (
                 "touch",
                 vec![
-                    ("contact", Json::str(&contact.value)),
+                    ("contact", Json::str(contact.value)),
                     ("note", opt_str(note.as_deref())),
                 ],
             ),
             EntryKind::Note { deal, text } => (
                 "note",
-                vec![("deal", Json::str(&deal.value)), ("text", Json::str(text))],
+                vec![("deal", Json::str(deal.value)), ("text", Json::str(text))],
             ),
             EntryKind::Assume(assumption) => (
                 "assume",
@@ -465,20 +465,18 @@ impl Builder<'_> {
     }
 
     /// `amount` and `rate` of an offer, each `null` when not given.
-    fn offer(&self, offer: &Offer, date: NaiveDate) -> [(&'static str, Json); 2] {
+    fn offer(&self, offer: Option<&Offer>, date: NaiveDate) -> [(&'static str, Json); 2] {
         [
             (
                 "amount",
                 offer
-                    .amount
-                    .as_ref()
+                    .and_then(|o| o.amount.as_ref())
                     .map_or(Json::Null, |a| self.amount(a.value, date)),
             ),
             (
                 "rate",
                 offer
-                    .rate
-                    .as_ref()
+                    .and_then(|o| o.rate.as_ref())
                     .map_or(Json::Null, |r| self.rate(r.value, date)),
             ),
         ]
@@ -517,20 +515,20 @@ impl Builder<'_> {
     fn claim(&self, metric: &Metric, date: NaiveDate) -> Json {
         match metric {
             Metric::Conversion { from, to, percent } => obj([
-                ("from", Json::str(&from.value)),
-                ("to", Json::str(&to.value)),
+                ("from", Json::str(from.value)),
+                ("to", Json::str(to.value)),
                 ("fraction", Json::Exact(*percent / Decimal::ONE_HUNDRED)),
             ]),
             Metric::Cycle { from, to, duration } => obj([
-                ("from", Json::str(&from.value)),
-                ("to", Json::str(&to.value)),
+                ("from", Json::str(from.value)),
+                ("to", Json::str(to.value)),
                 ("days", Json::Exact(duration.days())),
                 ("value", Json::Exact(duration.value)),
                 ("unit", Json::str(duration_unit(duration.unit))),
             ]),
             Metric::Value { amount } => obj([("amount", self.amount(amount.value, date))]),
             Metric::Volume { stage, frequency } => obj([
-                ("stage", Json::str(&stage.value)),
+                ("stage", Json::str(stage.value)),
                 ("count", Json::Exact(frequency.count)),
                 ("per", Json::str(duration_unit(frequency.per))),
             ]),
@@ -550,7 +548,7 @@ impl Builder<'_> {
                 .iter()
                 .map(|m| {
                     (
-                        m.key.value.clone(),
+                        m.key.value.to_string(),
                         self.meta_value(&m.value.value, m.value.span),
                     )
                 })
@@ -561,7 +559,8 @@ impl Builder<'_> {
     fn meta_value(&self, value: &MetaValue, span: Span) -> Json {
         match value {
             MetaValue::Number(n) => Json::Exact(*n),
-            MetaValue::String(s) | MetaValue::Text(s) | MetaValue::Ident(s) => Json::str(s),
+            MetaValue::String(s) | MetaValue::Text(s) => Json::str(s),
+            MetaValue::Ident(s) => Json::str(s),
             MetaValue::Date(d) => Json::Date(*d),
             _ => Json::str(self.ledger.sources.text(span)),
         }
@@ -586,7 +585,7 @@ fn duration_unit(unit: DurationUnit) -> &'static str {
 fn tags(extras: Option<&Extras>) -> Json {
     Json::Arr(
         extras
-            .map(|e| e.tags.iter().map(|t| Json::str(&t.value)).collect())
+            .map(|e| e.tags.iter().map(|t| Json::str(t.value)).collect())
             .unwrap_or_default(),
     )
 }

@@ -122,7 +122,9 @@ fn deal_row(ledger: &Ledger, ctx: &Context, fact: &DealFacts<'_>) -> Vec<Value> 
         .iter()
         .filter(|e| close.is_none_or(|c| e.date <= c.date))
         .filter_map(|e| match &e.kind {
-            EntryKind::Stage { offer, .. } if !offer.is_empty() => Some(offer),
+            EntryKind::Stage {
+                offer: Some(offer), ..
+            } => Some(&**offer),
             _ => None,
         })
         .next_back();
@@ -294,8 +296,14 @@ fn quantities(
 ) {
     match kind {
         EntryKind::Stage { offer, .. } | EntryKind::Won { offer, .. } => (
-            offer.amount.as_ref().map(|a| a.value),
-            offer.rate.as_ref().map(|r| r.value),
+            offer
+                .as_ref()
+                .and_then(|o| o.amount.as_ref())
+                .map(|a| a.value),
+            offer
+                .as_ref()
+                .and_then(|o| o.rate.as_ref())
+                .map(|r| r.value),
             None,
         ),
         EntryKind::Spent { quantity, .. } => match quantity.value {
@@ -304,10 +312,10 @@ fn quantities(
         },
         EntryKind::Balance { amount } => (Some(amount.value), None, None),
         EntryKind::Costs { rate } => (None, Some(rate.value), None),
-        EntryKind::Assume(funnel_ledger::model::Assumption {
-            metric: funnel_ledger::model::Metric::Value { amount },
-            ..
-        }) => (Some(amount.value), None, None),
+        EntryKind::Assume(assumption) => match &assumption.metric {
+            funnel_ledger::model::Metric::Value { amount } => (Some(amount.value), None, None),
+            _ => (None, None, None),
+        },
         EntryKind::Price { rate, to, .. } => (
             Some(funnel_ledger::value::Amount {
                 value: rate.value,
@@ -337,7 +345,7 @@ pub const CHANNEL_COLUMNS: &[&str] = &[
 fn channels_table(ledger: &Ledger, ctx: &Context) -> Table {
     // Declared channels first (declaration order), then channels used
     // without a declaration (sorted), so every channel a row may name is here.
-    let mut names: Vec<&str> = ledger.channels.keys().map(String::as_str).collect();
+    let mut names: Vec<&str> = ledger.channels.keys().map(|k| k.as_str()).collect();
     let mut used: Vec<&str> = ledger
         .deals
         .values()
@@ -408,7 +416,7 @@ pub const CONTACT_COLUMNS: &[&str] = &[
 ];
 
 fn contacts_table(ledger: &Ledger, ctx: &Context) -> Table {
-    let mut ids: Vec<&str> = ledger.contacts.keys().map(String::as_str).collect();
+    let mut ids: Vec<&str> = ledger.contacts.keys().map(|k| k.as_str()).collect();
     let mut used: Vec<&str> = ledger
         .entries
         .iter()
@@ -487,7 +495,7 @@ fn opt_text(s: Option<&str>) -> Value {
 }
 
 fn tags(extras: &Extras) -> Value {
-    Value::List(extras.tags.iter().map(|t| t.value.clone()).collect())
+    Value::List(extras.tags.iter().map(|t| t.value.to_string()).collect())
 }
 
 /// Metadata as a JSON object: numbers as numbers, everything else as the
@@ -496,7 +504,7 @@ fn metadata(ledger: &Ledger, extras: &Extras) -> Value {
     let mut map = serde_json::Map::new();
     for meta in &extras.meta {
         map.insert(
-            meta.key.value.clone(),
+            meta.key.value.to_string(),
             meta_json(ledger, &meta.value.value, meta.value.span),
         );
     }
@@ -513,9 +521,8 @@ fn meta_json(ledger: &Ledger, value: &MetaValue, span: Span) -> serde_json::Valu
                 |_| serde_json::Value::String(n.to_string()),
                 serde_json::Value::Number,
             ),
-        MetaValue::String(s) | MetaValue::Text(s) | MetaValue::Ident(s) => {
-            serde_json::Value::String(s.clone())
-        }
+        MetaValue::String(s) | MetaValue::Text(s) => serde_json::Value::String(s.clone()),
+        MetaValue::Ident(s) => serde_json::Value::String(s.to_string()),
         MetaValue::Date(d) => serde_json::Value::String(d.to_string()),
         _ => serde_json::Value::String(ledger.sources.text(span).to_owned()),
     }
@@ -528,7 +535,7 @@ fn resolved_metadata(ledger: &Ledger, channel: &str) -> Value {
     loop {
         if let Some(declared) = ledger.channels.get(name) {
             for meta in &declared.extras.meta {
-                map.entry(meta.key.value.clone())
+                map.entry(meta.key.value)
                     .or_insert_with(|| meta_json(ledger, &meta.value.value, meta.value.span));
             }
         }

@@ -59,8 +59,8 @@ pub fn run(args: &ReportArgs) -> Result<u8> {
     }
 
     let mut reports = Vec::with_capacity(analyses.len());
-    for analysis in &analyses {
-        match analysis.run(ledger, &ctx, args.plugin_timeout) {
+    for result in run_all(&analyses, ledger, &ctx, args.plugin_timeout) {
+        match result {
             Ok(report) => reports.push(report),
             Err(err) => {
                 eprintln!("error: {err}");
@@ -84,6 +84,51 @@ pub fn run(args: &ReportArgs) -> Result<u8> {
         Err(err) => Err(err),
         Ok(()) => Ok(exit::OK),
     }
+}
+
+/// Runs the analyses, on as many threads as there are cores (they only read
+/// the ledger), and returns their results in the order asked for.
+fn run_all(
+    analyses: &[Selected],
+    ledger: &Ledger,
+    ctx: &Context,
+    timeout: std::time::Duration,
+) -> Vec<Result<funnel_analysis::Report, plugin::PluginError>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(analyses.len());
+    if threads <= 1 {
+        return analyses
+            .iter()
+            .map(|a| a.run(ledger, ctx, timeout))
+            .collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<_> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(analysis) = analyses.get(i) else {
+                            return done;
+                        };
+                        done.push((i, analysis.run(ledger, ctx, timeout)));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| {
+                w.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Whether writing failed because the reader went away, through whichever
@@ -173,7 +218,7 @@ fn usage(message: &str) -> Result<u8> {
 /// A `--channel` that names nothing in the ledger is most likely a typo:
 /// say so on standard error (the reports are still printed, empty).
 fn warn_unknown_channel(ledger: &Ledger, channel: &str) {
-    let mut known: Vec<&str> = ledger.channels.keys().map(String::as_str).collect();
+    let mut known: Vec<&str> = ledger.channels.keys().map(|k| k.as_str()).collect();
     known.extend(ledger.deals.values().map(|d| d.channel.as_str()));
     for entry in &ledger.entries {
         if let funnel_ledger::model::EntryKind::Spent {

@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::Read;
 use crate::model::*;
+use crate::name::Name;
 use crate::parse::unknown_verb;
 use crate::span::{Span, Spanned};
 use crate::suggest::did_you_mean;
@@ -15,10 +16,11 @@ use crate::value::Currency;
 /// Builds the model. Also returns the ids of deals opened twice: which
 /// entries belong to which of the two is unknowable, so the date rules
 /// skip those deals rather than report consequences of one mistake.
-pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, HashSet<String>) {
+pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, HashSet<Name>) {
     let Read {
         sources,
-        items,
+        entries,
+        mut directives,
         unresolved,
         failed_leads,
         ..
@@ -27,18 +29,14 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
         sources,
         ..Ledger::default()
     };
-    let mut items = items;
     let mut seen_options: HashMap<String, Span> = HashMap::new();
     let mut stages_at: Option<Span> = None;
     let mut duplicated = HashSet::new();
 
     // Declarations first: stages decide which verbs exist, wherever they
-    // stand. They are few, so they are read in place (taking what the model
-    // keeps) and the entries are moved only once, below.
-    for item in &mut items {
-        let Item::Directive(directive) = item else {
-            continue;
-        };
+    // stand. They are few, so they are read in place, taking what the model
+    // keeps.
+    for directive in &mut directives {
         match &mut directive.kind {
             DirectiveKind::Include { .. } => {}
             DirectiveKind::Option { name, value } => {
@@ -63,7 +61,7 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
                     continue;
                 }
                 stages_at = Some(directive.span);
-                ledger.stages = Stages::new(names.iter().map(|n| n.value.clone()).collect());
+                ledger.stages = Stages::new(names.iter().map(|n| n.value).collect());
             }
             DirectiveKind::Channel { name, title } => {
                 if let Some(first) = ledger.channels.get(&name.value) {
@@ -75,12 +73,12 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
                     continue;
                 }
                 let channel = Channel {
-                    name: name.value.clone(),
+                    name: name.value,
                     title: title.take(),
                     span: name.span,
                     extras: std::mem::take(&mut directive.extras),
                 };
-                ledger.channels.insert(name.value.clone(), channel);
+                ledger.channels.insert(name.value, channel);
             }
             DirectiveKind::Contact { id, name } => {
                 if let Some(first) = ledger.contacts.get(&id.value) {
@@ -92,15 +90,16 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
                     continue;
                 }
                 let contact = Contact {
-                    id: id.value.clone(),
+                    id: id.value,
                     name: name.take(),
                     span: id.span,
                     extras: std::mem::take(&mut directive.extras),
                 };
-                ledger.contacts.insert(id.value.clone(), contact);
+                ledger.contacts.insert(id.value, contact);
             }
         }
     }
+    drop(directives);
 
     let middle = &ledger.stages.names()[1..ledger.stages.len() - 1];
     for (verb, error) in unresolved {
@@ -111,21 +110,27 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
         }
     }
 
-    // Entries: drop those naming unknown stages, open deals, attach the rest.
-    ledger.entries.reserve(items.len());
-    for item in items {
-        let Item::Entry(entry) = item else {
-            continue;
-        };
-        match &entry.kind {
-            EntryKind::Stage { stage, .. } if ledger.stages.index(&stage.value).is_none() => {
+    // Entries: drop those naming unknown stages, open deals. The parser's
+    // vector becomes the ledger's, filtered in place: a big ledger's entries
+    // are never copied into a second vector.
+    let mut entries = entries;
+    let mut kept = 0;
+    // Where each deal's first `lead` names it, by deal position.
+    let mut lead_spans: Vec<Span> = Vec::new();
+    entries.retain(|entry| {
+        let keep = match &entry.kind {
+            EntryKind::Stage { stage, .. } if ledger.stages.index_of(stage.value).is_none() => {
+                let middle = &ledger.stages.names()[1..ledger.stages.len() - 1];
                 diagnostics.push(unknown_verb(stage, middle));
-                continue;
+                false
             }
             EntryKind::Assume(assumption) => {
-                if let Err(err) = check_assumption_stages(&ledger.stages, &assumption.metric) {
-                    diagnostics.push(err);
-                    continue;
+                match check_assumption_stages(&ledger.stages, &assumption.metric) {
+                    Ok(()) => true,
+                    Err(err) => {
+                        diagnostics.push(err);
+                        false
+                    }
                 }
             }
             EntryKind::Lead {
@@ -133,56 +138,58 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
                 title,
                 channel,
                 contact,
-            } => {
-                if let Some(first) = ledger.deals.get(&deal.value) {
-                    let first_span = ledger_entry_deal_span(&ledger.entries, first.lead);
+            } => match ledger.deals.get_index_of(&deal.value) {
+                Some(first) => {
                     diagnostics.push(
                         Diagnostic::new(Code::DuplicateDeal, deal.span, format!("deal `{}` is opened twice", deal.value))
-                            .with_related(first_span, "first opened here")
+                            .with_related(lead_spans[first], "first opened here")
                             .with_help("a client who comes back is a new deal: give it a new id, like `acme-2`"),
                     );
-                    duplicated.insert(deal.value.clone());
-                    continue;
+                    duplicated.insert(deal.value);
+                    false
                 }
-                let index = ledger.entries.len();
-                ledger.deals.insert(
-                    deal.value.clone(),
-                    Deal {
-                        id: deal.value.clone(),
-                        title: title.clone(),
-                        channel: channel.value.clone(),
-                        contact: contact.as_ref().map(|c| c.value.clone()),
-                        lead: index,
-                        entries: Vec::new(),
-                    },
-                );
-            }
+                None => {
+                    lead_spans.push(deal.span);
+                    ledger.deals.insert(
+                        deal.value,
+                        Deal {
+                            id: deal.value,
+                            title: title.clone(),
+                            channel: channel.value,
+                            contact: contact.as_ref().map(|c| c.value),
+                            lead: kept,
+                            entries: Vec::new(),
+                        },
+                    );
+                    true
+                }
+            },
             EntryKind::Price { from, rate, to } => {
-                ledger.prices.insert(entry.date, *from, rate.value, *to)
+                ledger.prices.insert(entry.date, *from, rate.value, *to);
+                true
             }
-            _ => {}
-        }
-        ledger.entries.push(entry);
-    }
+            _ => true,
+        };
+        kept += usize::from(keep);
+        keep
+    });
+    ledger.entries = entries;
     ledger.prices.finish();
 
-    // Deal ids → positions in `ledger.deals`, with a fast hasher: this is
-    // one lookup per entry, and `ledger.deals` (part of the public model)
-    // hashes with SipHash. The keys borrow the ids in the lead entries.
+    // Deal ids → positions in `ledger.deals`. Names are interned, so the
+    // address of the text identifies a deal: one cheap hash per entry
+    // instead of hashing the id's text (`ledger.deals` uses SipHash).
     let mut unknown: Vec<usize> = Vec::new();
-    let entries = &ledger.entries;
-    let mut positions: HashMap<&str, usize, foldhash::fast::RandomState> =
+    let mut positions: HashMap<(usize, usize), usize, foldhash::fast::RandomState> =
         HashMap::with_capacity_and_hasher(ledger.deals.len(), Default::default());
-    for (position, deal) in ledger.deals.values().enumerate() {
-        if let Some(id) = entries[deal.lead].kind.deal() {
-            positions.insert(&id.value, position);
-        }
+    for (position, id) in ledger.deals.keys().enumerate() {
+        positions.insert(address(*id), position);
     }
-    for (index, entry) in entries.iter().enumerate() {
+    for (index, entry) in ledger.entries.iter().enumerate() {
         let Some(deal) = entry.kind.deal() else {
             continue;
         };
-        match positions.get(deal.value.as_str()) {
+        match positions.get(&address(deal.value)) {
             Some(&position) => ledger.deals[position].entries.push(index),
             None => unknown.push(index),
         }
@@ -190,10 +197,10 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
     drop(positions);
     for index in unknown {
         let deal = ledger.entries[index].kind.deal().expect("collected above");
-        if failed_leads.contains(&deal.value) {
+        if failed_leads.iter().any(|id| id == deal.value.as_str()) {
             continue;
         }
-        let help = did_you_mean(&deal.value, ledger.deals.keys().map(String::as_str))
+        let help = did_you_mean(&deal.value, ledger.deals.keys().map(|k| k.as_str()))
             .unwrap_or_else(|| {
                 format!(
                     "open it with a line like `{} lead {} via CHANNEL`",
@@ -211,12 +218,18 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
     }
     let entries = &ledger.entries;
     for deal in ledger.deals.values_mut() {
+        deal.entries.shrink_to_fit();
         deal.entries
             .sort_by_key(|&i| (entries[i].date, same_day_rank(&entries[i].kind), i));
     }
 
     ledger.base_currency = ledger.options.currency.or_else(|| single_currency(&ledger));
     (ledger, duplicated)
+}
+
+/// Where an interned name's text lives: equal names, equal addresses.
+fn address(name: Name) -> (usize, usize) {
+    (name.as_str().as_ptr() as usize, name.len())
 }
 
 /// The order of a deal's entries on one day, so that line order never
@@ -231,13 +244,6 @@ fn same_day_rank(kind: &EntryKind) -> u8 {
     }
 }
 
-fn ledger_entry_deal_span(entries: &[Entry], index: usize) -> Span {
-    entries[index]
-        .kind
-        .deal()
-        .map_or(entries[index].span, |d| d.span)
-}
-
 fn duplicate(span: Span, first: Span, what: &str) -> Diagnostic {
     Diagnostic::new(
         Code::DuplicateDeclaration,
@@ -249,7 +255,7 @@ fn duplicate(span: Span, first: Span, what: &str) -> Diagnostic {
 }
 
 fn check_assumption_stages(stages: &Stages, metric: &Metric) -> Result<(), Diagnostic> {
-    let known = |name: &Spanned<String>| -> Result<usize, Diagnostic> {
+    let known = |name: &Spanned<Name>| -> Result<usize, Diagnostic> {
         stages.index(&name.value).ok_or_else(|| {
             Diagnostic::new(
                 Code::UnknownVerb,
@@ -258,7 +264,7 @@ fn check_assumption_stages(stages: &Stages, metric: &Metric) -> Result<(), Diagn
             )
             .with_label("unknown stage")
             .with_help(
-                did_you_mean(&name.value, stages.names().iter().map(String::as_str))
+                did_you_mean(&name.value, stages.names().iter().map(|s| s.as_str()))
                     .unwrap_or_else(|| {
                         format!(
                             "the stages are {}",
@@ -287,7 +293,12 @@ fn check_assumption_stages(stages: &Stages, metric: &Metric) -> Result<(), Diagn
                 )
                 .with_help(format!(
                     "the stage order is {}",
-                    stages.names().join(" -> ")
+                    stages
+                        .names()
+                        .iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" -> ")
                 )));
             }
         }
@@ -304,7 +315,7 @@ fn check_assumption_stages(stages: &Stages, metric: &Metric) -> Result<(), Diagn
 pub(crate) fn amounts(kind: &EntryKind) -> impl Iterator<Item = Spanned<crate::value::Amount>> {
     let rate = |r: &Spanned<crate::value::Rate>| Spanned::new(r.amount, r.span);
     let pair = match kind {
-        EntryKind::Stage { offer: o, .. } | EntryKind::Won { offer: o, .. } => {
+        EntryKind::Stage { offer: Some(o), .. } | EntryKind::Won { offer: Some(o), .. } => {
             [o.amount.clone(), o.rate.as_ref().map(rate)]
         }
         EntryKind::Spent { quantity, .. } => match quantity.value {
@@ -313,10 +324,10 @@ pub(crate) fn amounts(kind: &EntryKind) -> impl Iterator<Item = Spanned<crate::v
         },
         EntryKind::Balance { amount } => [Some(amount.clone()), None],
         EntryKind::Costs { rate: r } => [Some(rate(r)), None],
-        EntryKind::Assume(Assumption {
-            metric: Metric::Value { amount },
-            ..
-        }) => [Some(amount.clone()), None],
+        EntryKind::Assume(assumption) => match &assumption.metric {
+            Metric::Value { amount } => [Some(amount.clone()), None],
+            _ => [None, None],
+        },
         _ => [None, None],
     };
     pair.into_iter().flatten()

@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 use crate::build::amounts;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::*;
+use crate::name::Name;
 use crate::span::Spanned;
 use crate::suggest::did_you_mean;
 
@@ -26,7 +27,7 @@ pub struct CheckOptions {
 pub(crate) fn check(
     ledger: &Ledger,
     options: &CheckOptions,
-    duplicated: &HashSet<String>,
+    duplicated: &HashSet<Name>,
     out: &mut Vec<Diagnostic>,
 ) {
     for deal in ledger
@@ -87,7 +88,7 @@ fn check_deal(ledger: &Ledger, deal: &Deal, options: &CheckOptions, out: &mut Ve
                 close = Some(entry);
                 if let EntryKind::Won { offer, .. } = &entry.kind {
                     won = Some(entry);
-                    if offer.amount.is_none() {
+                    if offer.as_ref().is_none_or(|o| o.amount.is_none()) {
                         out.push(
                             Diagnostic::new(
                                 Code::WonWithoutValue,
@@ -201,21 +202,21 @@ fn check_stale(ledger: &Ledger, deal: &Deal, options: &CheckOptions, out: &mut V
 
 /// Strict mode: channels and contacts must be declared by their exact name.
 fn check_declared(ledger: &Ledger, out: &mut Vec<Diagnostic>) {
-    let channel = |name: &Spanned<String>, out: &mut Vec<Diagnostic>| {
+    let channel = |name: &Spanned<Name>, out: &mut Vec<Diagnostic>| {
         if !ledger.channels.contains_key(&name.value) {
             out.push(
                 Diagnostic::new(Code::UnknownChannel, name.span, format!("channel `{}` is not declared", name.value))
-                    .with_help(did_you_mean(&name.value, ledger.channels.keys().map(String::as_str)).unwrap_or_else(|| {
+                    .with_help(did_you_mean(&name.value, ledger.channels.keys().map(|k| k.as_str())).unwrap_or_else(|| {
                         format!("declare it: `channel {} \"…\"` (strict mode wants every channel declared by its exact name)", name.value)
                     })),
             );
         }
     };
-    let contact = |id: &Spanned<String>, out: &mut Vec<Diagnostic>| {
+    let contact = |id: &Spanned<Name>, out: &mut Vec<Diagnostic>| {
         if !ledger.contacts.contains_key(&id.value) {
             out.push(
                 Diagnostic::new(Code::UnknownContact, id.span, format!("contact `{}` is not declared", id.value))
-                    .with_help(did_you_mean(&id.value, ledger.contacts.keys().map(String::as_str)).unwrap_or_else(|| {
+                    .with_help(did_you_mean(&id.value, ledger.contacts.keys().map(|k| k.as_str())).unwrap_or_else(|| {
                         format!("declare it: `contact {} \"Full Name\"` (strict mode wants every contact declared)", id.value)
                     })),
             );
@@ -237,9 +238,11 @@ fn check_declared(ledger: &Ledger, out: &mut Vec<Diagnostic>) {
                 on: SpentOn::Channel(c),
                 ..
             } => channel(c, out),
-            EntryKind::Assume(Assumption {
-                channel: Some(c), ..
-            }) => channel(c, out),
+            EntryKind::Assume(assumption) => {
+                if let Some(c) = &assumption.channel {
+                    channel(c, out);
+                }
+            }
             EntryKind::Touch { contact: p, .. } => contact(p, out),
             _ => {}
         }

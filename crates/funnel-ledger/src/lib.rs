@@ -12,6 +12,7 @@ pub mod format;
 mod lexer;
 mod load;
 pub mod model;
+pub mod name;
 pub mod parse;
 pub mod source;
 pub mod span;
@@ -22,6 +23,7 @@ pub use check::CheckOptions;
 pub use diagnostic::{Code, Diagnostic, Label, Severity};
 pub use load::{Input, LoadError};
 pub use model::Ledger;
+pub use name::Name;
 pub use source::{SourceFile, SourceMap};
 pub use span::{FileId, Span, Spanned};
 

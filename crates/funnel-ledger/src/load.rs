@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::*;
+use crate::name::Name;
 use crate::parse::{self, ParsedFile};
 use crate::source::{SourceFile, SourceMap};
 use crate::span::{Span, Spanned};
@@ -40,9 +41,13 @@ impl std::error::Error for LoadError {}
 #[derive(Default)]
 pub(crate) struct Read {
     pub sources: SourceMap,
-    pub items: Vec<Item>,
+    /// Every dated entry in reading order (an included file's entries stand
+    /// where its `include` does).
+    pub entries: Vec<Entry>,
+    /// Every directive in reading order.
+    pub directives: Vec<Directive>,
     pub diagnostics: Vec<Diagnostic>,
-    pub unresolved: Vec<(Spanned<String>, Diagnostic)>,
+    pub unresolved: Vec<(Spanned<Name>, Diagnostic)>,
     pub failed_leads: Vec<String>,
 }
 
@@ -97,7 +102,8 @@ impl Read {
             );
         }
         let ParsedFile {
-            items,
+            entries,
+            directives,
             diagnostics,
             unresolved,
             failed_leads,
@@ -107,37 +113,61 @@ impl Read {
         self.unresolved.extend(unresolved);
         self.failed_leads.extend(failed_leads);
         stack.push(canonical);
-        let has_include = |item: &Item| {
-            matches!(
-                item,
-                Item::Directive(Directive {
-                    kind: DirectiveKind::Include { .. },
-                    ..
-                })
-            )
-        };
-        if self.items.is_empty() && !items.iter().any(has_include) {
-            // One file and no includes (the common case for a big ledger):
-            // keep the parser's vector rather than move every item again.
-            self.items = items;
-            stack.pop();
-            return;
-        }
-        self.items.reserve(items.len());
-        for item in items {
-            let include = match &item {
-                Item::Directive(Directive {
-                    kind: DirectiveKind::Include { path },
-                    ..
-                }) => Some(path.clone()),
-                _ => None,
-            };
-            self.items.push(item);
-            if let Some(path) = include {
-                self.include(&dir, &path, stack);
-            }
+        if self.entries.is_empty() {
+            // The first file (for a big ledger usually the only one): keep
+            // the parser's vector rather than move every entry again.
+            self.entries = entries;
+            self.read_directives(directives, None, &dir, stack);
+        } else {
+            self.read_directives(directives, Some(entries), &dir, stack);
         }
         stack.pop();
+    }
+
+    /// Takes a file's directives and, when `entries` is given, appends its
+    /// entries, those before each `include` first; an `include` reads the
+    /// included files where it stands. When `entries` is `None`, the file's
+    /// entries are already in place, which is only right while nothing it
+    /// includes has entries: an included file's entries go after them.
+    fn read_directives(
+        &mut self,
+        directives: Vec<(usize, Directive)>,
+        entries: Option<Vec<Entry>>,
+        dir: &Path,
+        stack: &mut Vec<PathBuf>,
+    ) {
+        let mut entries = match entries {
+            Some(entries) => entries.into_iter(),
+            None => {
+                // Entries already in `self.entries` (from index 0). If an
+                // include stands before the last of them, take them back
+                // out so the included entries land in reading order.
+                let has_include = directives
+                    .iter()
+                    .any(|(_, d)| matches!(d.kind, DirectiveKind::Include { .. }));
+                if has_include {
+                    std::mem::take(&mut self.entries).into_iter()
+                } else {
+                    self.directives
+                        .extend(directives.into_iter().map(|(_, d)| d));
+                    return;
+                }
+            }
+        };
+        let mut taken = 0;
+        for (at, directive) in directives {
+            self.entries.extend(entries.by_ref().take(at - taken));
+            taken = at;
+            let include = match &directive.kind {
+                DirectiveKind::Include { path } => Some(path.clone()),
+                _ => None,
+            };
+            self.directives.push(directive);
+            if let Some(path) = include {
+                self.include(dir, &path, stack);
+            }
+        }
+        self.entries.extend(entries);
     }
 
     fn include(&mut self, dir: &Path, pattern: &Spanned<String>, stack: &mut Vec<PathBuf>) {

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
 
+use crate::name::Name;
 use crate::source::SourceMap;
 use crate::span::{Span, Spanned};
 use crate::value::{Amount, Currency, Duration, Effort, Frequency, Rate};
@@ -21,26 +22,36 @@ pub enum MetaValue {
     Number(Decimal),
     Duration(Duration),
     Effort(Effort),
-    Ident(String),
+    Ident(Name),
     Text(String),
 }
 
 /// One indented `key: value` line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Meta {
-    pub key: Spanned<String>,
+    pub key: Spanned<Name>,
     pub value: Spanned<MetaValue>,
 }
 
-/// What every directive and entry carries besides its arguments.
+/// What every directive and entry carries besides its arguments. Boxed
+/// slices, sized exactly: most entries have none or a few.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Extras {
-    pub tags: Vec<Spanned<String>>,
-    pub meta: Vec<Meta>,
+    pub tags: Box<[Spanned<Name>]>,
+    pub meta: Box<[Meta]>,
 }
 
 impl Extras {
     pub fn get(&self, key: &str) -> Option<&Spanned<MetaValue>> {
+        self.meta
+            .iter()
+            .find(|m| m.key.value.as_str() == key)
+            .map(|m| &m.value)
+    }
+
+    /// Like [`Extras::get`] with the key already interned: compares
+    /// addresses, not text (for loops over every entry).
+    pub fn get_name(&self, key: Name) -> Option<&Spanned<MetaValue>> {
         self.meta
             .iter()
             .find(|m| m.key.value == key)
@@ -69,29 +80,29 @@ pub enum Quantity {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SpentOn {
-    Channel(Spanned<String>),
-    Deal(Spanned<String>),
+    Channel(Spanned<Name>),
+    Deal(Spanned<Name>),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Metric {
     /// `conversion FROM->TO PERCENT`
     Conversion {
-        from: Spanned<String>,
-        to: Spanned<String>,
+        from: Spanned<Name>,
+        to: Spanned<Name>,
         percent: Decimal,
     },
     /// `cycle FROM->TO DURATION`
     Cycle {
-        from: Spanned<String>,
-        to: Spanned<String>,
+        from: Spanned<Name>,
+        to: Spanned<Name>,
         duration: Duration,
     },
     /// `value AMOUNT`
     Value { amount: Spanned<Amount> },
     /// `volume STAGE FREQUENCY`
     Volume {
-        stage: Spanned<String>,
+        stage: Spanned<Name>,
         frequency: Frequency,
     },
     /// `share PERCENT` (with a required `via`)
@@ -113,7 +124,7 @@ impl Metric {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Assumption {
     pub metric: Metric,
-    pub channel: Option<Spanned<String>>,
+    pub channel: Option<Spanned<Name>>,
     pub note: Option<String>,
     /// The text after `assume`, without the note, tags or comment, as written.
     pub text: String,
@@ -123,32 +134,33 @@ pub struct Assumption {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EntryKind {
     Lead {
-        deal: Spanned<String>,
+        deal: Spanned<Name>,
         title: Option<String>,
-        channel: Spanned<String>,
-        contact: Option<Spanned<String>>,
+        channel: Spanned<Name>,
+        contact: Option<Spanned<Name>>,
     },
-    /// A custom or default stage between `lead` and `won`.
+    /// A custom or default stage between `lead` and `won`. The offer is
+    /// boxed, and absent when the entry has none, to keep every entry small.
     Stage {
-        deal: Spanned<String>,
-        stage: Spanned<String>,
-        offer: Offer,
+        deal: Spanned<Name>,
+        stage: Spanned<Name>,
+        offer: Option<Box<Offer>>,
     },
     Won {
-        deal: Spanned<String>,
-        offer: Offer,
+        deal: Spanned<Name>,
+        offer: Option<Box<Offer>>,
         until: Option<Spanned<NaiveDate>>,
     },
     Lost {
-        deal: Spanned<String>,
+        deal: Spanned<Name>,
         reason: Option<String>,
     },
     Declined {
-        deal: Spanned<String>,
+        deal: Spanned<Name>,
         reason: Option<String>,
     },
     Ended {
-        deal: Spanned<String>,
+        deal: Spanned<Name>,
         cancelled: bool,
         note: Option<String>,
     },
@@ -158,14 +170,15 @@ pub enum EntryKind {
         note: Option<String>,
     },
     Touch {
-        contact: Spanned<String>,
+        contact: Spanned<Name>,
         note: Option<String>,
     },
     Note {
-        deal: Spanned<String>,
+        deal: Spanned<Name>,
         text: String,
     },
-    Assume(Assumption),
+    /// Boxed: assumptions are few and large.
+    Assume(Box<Assumption>),
     Price {
         from: Currency,
         rate: Spanned<Decimal>,
@@ -200,7 +213,7 @@ impl EntryKind {
     }
 
     /// The deal an entry is about, if any (`spent … on DEAL` included).
-    pub fn deal(&self) -> Option<&Spanned<String>> {
+    pub fn deal(&self) -> Option<&Spanned<Name>> {
         match self {
             EntryKind::Lead { deal, .. }
             | EntryKind::Stage { deal, .. }
@@ -217,10 +230,10 @@ impl EntryKind {
         }
     }
 
-    /// The offer on a stage or `won` entry.
+    /// The offer on a stage or `won` entry, if it has one.
     pub fn offer(&self) -> Option<&Offer> {
         match self {
-            EntryKind::Stage { offer, .. } | EntryKind::Won { offer, .. } => Some(offer),
+            EntryKind::Stage { offer, .. } | EntryKind::Won { offer, .. } => offer.as_deref(),
             _ => None,
         }
     }
@@ -256,14 +269,14 @@ pub enum DirectiveKind {
         value: Spanned<OptionValue>,
     },
     Stages {
-        names: Vec<Spanned<String>>,
+        names: Vec<Spanned<Name>>,
     },
     Channel {
-        name: Spanned<String>,
+        name: Spanned<Name>,
         title: Option<String>,
     },
     Contact {
-        id: Spanned<String>,
+        id: Spanned<Name>,
         name: Option<String>,
     },
 }
@@ -301,7 +314,7 @@ pub enum Item {
 /// A declared channel with its metadata resolved through its ancestors.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Channel {
-    pub name: String,
+    pub name: Name,
     pub title: Option<String>,
     pub span: Span,
     pub extras: Extras,
@@ -309,7 +322,7 @@ pub struct Channel {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Contact {
-    pub id: String,
+    pub id: Name,
     pub name: Option<String>,
     pub span: Span,
     pub extras: Extras,
@@ -318,10 +331,10 @@ pub struct Contact {
 /// One opportunity, opened by its `lead`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Deal {
-    pub id: String,
+    pub id: Name,
     pub title: Option<String>,
-    pub channel: String,
-    pub contact: Option<String>,
+    pub channel: Name,
+    pub contact: Option<Name>,
     /// Index of the opening `lead` in [`Ledger::entries`].
     pub lead: usize,
     /// Indices of every entry on this deal (including the lead and
@@ -352,30 +365,26 @@ impl Default for Options {
 /// The stage order: `lead`, the declared (or default) stages, `won`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Stages {
-    names: Vec<String>,
+    names: Vec<Name>,
 }
 
 impl Default for Stages {
     fn default() -> Self {
-        Stages::new(
-            ["contacted", "talked", "proposed"]
-                .map(String::from)
-                .to_vec(),
-        )
+        Stages::new(["contacted", "talked", "proposed"].map(Name::new).to_vec())
     }
 }
 
 impl Stages {
-    pub fn new(middle: Vec<String>) -> Stages {
+    pub fn new(middle: Vec<Name>) -> Stages {
         let mut names = Vec::with_capacity(middle.len() + 2);
-        names.push("lead".to_owned());
+        names.push(Name::new("lead"));
         names.extend(middle);
-        names.push("won".to_owned());
+        names.push(Name::new("won"));
         Stages { names }
     }
 
     /// All stage names in order, `lead` first and `won` last.
-    pub fn names(&self) -> &[String] {
+    pub fn names(&self) -> &[Name] {
         &self.names
     }
 
@@ -388,7 +397,12 @@ impl Stages {
     }
 
     pub fn index(&self, name: &str) -> Option<usize> {
-        self.names.iter().position(|n| n == name)
+        self.names.iter().position(|n| n.as_str() == name)
+    }
+
+    /// Like [`Stages::index`], comparing interned names (no text compare).
+    pub fn index_of(&self, name: Name) -> Option<usize> {
+        self.names.iter().position(|&n| n == name)
     }
 
     pub fn won(&self) -> usize {
@@ -399,7 +413,7 @@ impl Stages {
     pub fn of_entry(&self, kind: &EntryKind) -> Option<usize> {
         match kind {
             EntryKind::Lead { .. } => Some(0),
-            EntryKind::Stage { stage, .. } => self.index(&stage.value),
+            EntryKind::Stage { stage, .. } => self.index_of(stage.value),
             EntryKind::Won { .. } => Some(self.won()),
             _ => None,
         }
@@ -466,12 +480,12 @@ pub struct Ledger {
     pub options: Options,
     pub stages: Stages,
     /// Declared channels by name, in declaration order.
-    pub channels: IndexMap<String, Channel>,
-    pub contacts: IndexMap<String, Contact>,
+    pub channels: IndexMap<Name, Channel>,
+    pub contacts: IndexMap<Name, Contact>,
     /// Every dated entry, in reading order.
     pub entries: Vec<Entry>,
     /// Deals by id, in the reading order of their `lead`.
-    pub deals: IndexMap<String, Deal>,
+    pub deals: IndexMap<Name, Deal>,
     pub prices: Prices,
     /// `option currency`, or the only currency the ledger uses.
     pub base_currency: Option<Currency>,

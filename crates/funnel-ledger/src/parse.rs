@@ -18,6 +18,7 @@ use rust_decimal::Decimal;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::lexer::{self, shorten, Tok, Token};
 use crate::model::*;
+use crate::name::Name;
 use crate::span::{FileId, Span, Spanned};
 use crate::suggest::did_you_mean;
 use crate::value::{self, Amount, Currency, DateError, NumberWord, Rate, RateUnit};
@@ -63,29 +64,131 @@ pub const OPTIONS: &[&str] = &["currency", "stale-after", "strict"];
 /// The result of parsing one file.
 #[derive(Debug, Default)]
 pub struct ParsedFile {
-    pub items: Vec<Item>,
+    /// The dated entries, in reading order.
+    pub entries: Vec<Entry>,
+    /// The directives in reading order, each with the number of entries
+    /// read before it (so an `include` knows where its entries go).
+    pub directives: Vec<(usize, Directive)>,
     pub diagnostics: Vec<Diagnostic>,
     /// Entries with a verb that is not built in and whose arguments did not
     /// parse as a stage entry: an `unknown-verb` unless the verb turns out
     /// to be a declared stage, then this syntax error.
-    pub unresolved: Vec<(Spanned<String>, Diagnostic)>,
+    pub unresolved: Vec<(Spanned<Name>, Diagnostic)>,
     /// Deal ids named by `lead` lines that failed to parse, so that the
     /// entries on them do not also each report `unknown-deal`.
     pub failed_leads: Vec<String>,
 }
 
+impl ParsedFile {
+    /// Directives and entries interleaved again, in reading order.
+    pub fn items(self) -> Vec<Item> {
+        let mut items = Vec::with_capacity(self.entries.len() + self.directives.len());
+        let mut directives = self.directives.into_iter().peekable();
+        for (index, entry) in self.entries.into_iter().enumerate() {
+            while let Some((_, directive)) = directives.next_if(|(at, _)| *at <= index) {
+                items.push(Item::Directive(directive));
+            }
+            items.push(Item::Entry(entry));
+        }
+        items.extend(directives.map(|(_, d)| Item::Directive(d)));
+        items
+    }
+
+    /// Appends the result of parsing the text that follows.
+    fn append(&mut self, next: ParsedFile) {
+        let before = self.entries.len();
+        self.entries.extend(next.entries);
+        self.directives
+            .extend(next.directives.into_iter().map(|(at, d)| (at + before, d)));
+        self.diagnostics.extend(next.diagnostics);
+        self.unresolved.extend(next.unresolved);
+        self.failed_leads.extend(next.failed_leads);
+    }
+}
+
 /// Parses one file's text. Lines listed in `skip` (1-based; lines with
 /// bytes that are not UTF-8, already reported) are not parsed.
+///
+/// A big file is cut into chunks at item boundaries (before a line that
+/// starts at column 1) and the chunks are parsed on separate threads: no
+/// parser state crosses such a line, so the concatenated results are what
+/// one pass would give.
 pub fn parse(file: FileId, text: &str, skip: &[usize]) -> ParsedFile {
+    let threads = if skip.is_empty() {
+        threads_for(text.len())
+    } else {
+        1
+    };
+    let chunks = chunks(text, threads);
+    if chunks.len() == 1 {
+        return parse_chunk(file, text, 0, skip);
+    }
+    let parts: Vec<ParsedFile> = std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .iter()
+            .map(|range| {
+                let range = range.clone();
+                scope.spawn(move || parse_chunk(file, &text[range.clone()], range.start, &[]))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    let mut out = ParsedFile {
+        entries: Vec::with_capacity(parts.iter().map(|p| p.entries.len()).sum()),
+        ..ParsedFile::default()
+    };
+    for part in parts {
+        out.append(part);
+    }
+    out
+}
+
+/// Below this many bytes per thread, starting threads costs more than it saves.
+const MIN_CHUNK: usize = 1 << 20;
+
+fn threads_for(len: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    (len / MIN_CHUNK).clamp(1, cores.min(8))
+}
+
+/// Cuts `text` into about `n` ranges, each ending just before a line that
+/// starts at column 1 with something other than white space (or at the
+/// end), so that every item lies wholly inside one range.
+fn chunks(text: &str, n: usize) -> Vec<std::ops::Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut ranges = Vec::with_capacity(n);
+    let mut start = 0;
+    for i in 1..n {
+        let target = (text.len() * i / n).max(start);
+        let cut = memchr::memchr_iter(b'\n', &bytes[target..])
+            .map(|j| target + j + 1)
+            .find(|&after| after < bytes.len() && !matches!(bytes[after], b' ' | b'\t'));
+        let Some(cut) = cut else { break };
+        ranges.push(start..cut);
+        start = cut;
+    }
+    ranges.push(start..text.len());
+    ranges
+}
+
+/// Parses `text`, which starts at byte `base` of the file.
+fn parse_chunk(file: FileId, text: &str, base: usize, skip: &[usize]) -> ParsedFile {
     let mut parser = Parser {
         file,
         out: ParsedFile::default(),
         current: None,
+        meta: Vec::new(),
         broken: false,
         keys: HashMap::new(),
     };
     let mut tokens = Vec::new();
-    let mut offset = 0;
+    let mut offset = base;
     let mut skip = skip.iter().peekable();
     for (number, raw) in text.split_inclusive('\n').enumerate() {
         let start = offset;
@@ -107,13 +210,16 @@ struct Parser {
     out: ParsedFile,
     /// The item whose metadata lines may follow.
     current: Option<Item>,
+    /// The metadata read so far for `current`, moved into it (sized
+    /// exactly) when the item ends.
+    meta: Vec<Meta>,
     /// The last item line failed: its metadata lines are skipped quietly.
     broken: bool,
     /// Metadata keys of the current item once it has more than
     /// [`FEW_KEYS`], to find a key given twice without a quadratic search
     /// when an entry has thousands of lines. Empty below that: a linear
     /// scan of the item's own `meta` is faster and allocates nothing.
-    keys: HashMap<String, Span>,
+    keys: HashMap<Name, Span>,
 }
 
 /// Up to this many metadata keys on one item, duplicates are found by a
@@ -129,8 +235,22 @@ impl Parser {
         if !self.keys.is_empty() {
             self.keys.clear();
         }
-        if let Some(item) = self.current.take() {
-            self.out.items.push(item);
+        let Some(mut item) = self.current.take() else {
+            return;
+        };
+        let extras = match &mut item {
+            Item::Directive(d) => &mut d.extras,
+            Item::Entry(e) => &mut e.extras,
+        };
+        if !self.meta.is_empty() {
+            extras.meta = self.meta.drain(..).collect();
+        }
+        match item {
+            Item::Entry(entry) => self.out.entries.push(entry),
+            Item::Directive(directive) => self
+                .out
+                .directives
+                .push((self.out.entries.len(), directive)),
         }
     }
 
@@ -212,9 +332,10 @@ impl Parser {
             .unwrap_or(tokens.len());
         let (args, tags) = tokens.split_at(tag_start);
         let mut extras = Extras::default();
+        let mut tag_names = Vec::new();
         for tag in tags {
             match &tag.tok {
-                Tok::Tag(name) => extras.tags.push(Spanned::new((*name).to_owned(), tag.span)),
+                Tok::Tag(name) => tag_names.push(Spanned::new(Name::new(name), tag.span)),
                 _ => {
                     let first = &tags[0];
                     return Err(Diagnostic::new(Code::Syntax, first.span, format!("{} comes before the end of the arguments", first.describe()))
@@ -224,6 +345,7 @@ impl Parser {
                 }
             }
         }
+        extras.tags = tag_names.into_boxed_slice();
         let mut cur = Cursor {
             line: text_line,
             line_start: line.start as usize,
@@ -300,7 +422,7 @@ impl Parser {
             }
             "option" => self.option(cur)?,
             "stages" => {
-                let mut names: Vec<Spanned<String>> = Vec::new();
+                let mut names: Vec<Spanned<Name>> = Vec::new();
                 while let Some(tok) = cur.next() {
                     let Tok::Word(word) = tok.tok else {
                         return Err(syntax(
@@ -323,7 +445,7 @@ impl Parser {
                         return Err(syntax(tok.span, format!("stage `{word}` is listed twice"))
                             .with_related(first.span, "first listed here"));
                     }
-                    names.push(Spanned::new(word.to_owned(), tok.span));
+                    names.push(Spanned::new(Name::new(word), tok.span));
                 }
                 DirectiveKind::Stages { names }
             }
@@ -349,14 +471,14 @@ impl Parser {
     fn option(&mut self, cur: &mut Cursor<'_, '_>) -> Result<DirectiveKind, Diagnostic> {
         let name = cur
             .expect_word("an option name after `option` (`currency`, `stale-after` or `strict`)")?;
-        if !OPTIONS.contains(&name.value.as_str()) {
+        if !OPTIONS.contains(&name.value) {
             return Err(Diagnostic::new(
                 Code::UnknownOption,
                 name.span,
-                format!("unknown option `{}`", shorten(&name.value)),
+                format!("unknown option `{}`", shorten(name.value)),
             )
             .with_help(
-                did_you_mean(&name.value, OPTIONS.iter().copied()).unwrap_or_else(|| {
+                did_you_mean(name.value, OPTIONS.iter().copied()).unwrap_or_else(|| {
                     "the options are `currency`, `stale-after` and `strict`".to_owned()
                 }),
             ));
@@ -382,7 +504,7 @@ impl Parser {
                 ),
             )
         };
-        let value = match name.value.as_str() {
+        let value = match name.value {
             "currency" => OptionValue::Currency(Currency::parse(word).ok_or_else(|| {
                 invalid("a currency code like `EUR`").with_help("currency codes are an uppercase letter and 2 to 9 more uppercase letters or digits")
             })?),
@@ -399,7 +521,7 @@ impl Parser {
         };
         cur.expect_end("the end of the `option` line")?;
         Ok(DirectiveKind::Option {
-            name,
+            name: Spanned::new(name.value.to_owned(), name.span),
             value: Spanned::new(value, tok.span),
         })
     }
@@ -519,7 +641,7 @@ impl Parser {
                 cur.expect_end("the end of the entry")?;
                 EntryKind::Note { deal, text }
             }
-            "assume" => EntryKind::Assume(self.assume(cur)?),
+            "assume" => EntryKind::Assume(Box::new(self.assume(cur)?)),
             "price" => {
                 let from = cur.expect_currency("a currency after `price`, like `USD`")?;
                 let rate = cur.expect_positive_number("the price of one unit, like `0.92`")?;
@@ -557,7 +679,7 @@ impl Parser {
             _ => {
                 // Any other verb is a stage; whether it is a declared one is
                 // known only once every file's `stages` has been read.
-                let verb = Spanned::new(verb_word.to_owned(), verb_span);
+                let verb = Spanned::new(Name::new(verb_word), verb_span);
                 let stage = verb.clone();
                 let parsed = (|| {
                     let deal = cur.expect_deal()?;
@@ -565,7 +687,7 @@ impl Parser {
                     cur.expect_end("an amount, `at RATE` or the end of the entry")?;
                     Ok(EntryKind::Stage { deal, stage, offer })
                 })();
-                if !value::is_ident(&verb.value) {
+                if !value::is_ident(verb.value.as_str()) {
                     return Err(unknown_verb(&verb, &[]));
                 }
                 match parsed {
@@ -588,23 +710,23 @@ impl Parser {
             "a metric after `assume`: `conversion`, `cycle`, `value`, `volume` or `share`",
         )?;
         let steps =
-            |cur: &mut Cursor<'_, '_>| -> Result<(Spanned<String>, Spanned<String>), Diagnostic> {
+            |cur: &mut Cursor<'_, '_>| -> Result<(Spanned<Name>, Spanned<Name>), Diagnostic> {
                 let word = cur.expect_word("two stages joined by `->`, like `lead->won`")?;
                 if !word.value.contains("->") {
                     return Err(syntax(
                         word.span,
                         format!(
                             "expected two stages joined by `->`, like `lead->won`, found `{}`",
-                            shorten(&word.value)
+                            shorten(word.value)
                         ),
                     ));
                 }
-                let Some((from, to)) = value::stage_steps(&word.value) else {
+                let Some((from, to)) = value::stage_steps(word.value) else {
                     return Err(syntax(
                         word.span,
                         format!(
                             "expected two stage names joined by `->`, found `{}`",
-                            shorten(&word.value)
+                            shorten(word.value)
                         ),
                     ));
                 };
@@ -616,11 +738,11 @@ impl Parser {
                     word.span.end as usize,
                 );
                 Ok((
-                    Spanned::new(from.to_owned(), from_span),
-                    Spanned::new(to.to_owned(), to_span),
+                    Spanned::new(Name::new(from), from_span),
+                    Spanned::new(Name::new(to), to_span),
                 ))
             };
-        let metric = match metric_word.value.as_str() {
+        let metric = match metric_word.value {
             "conversion" => {
                 let (from, to) = steps(cur)?;
                 let percent = cur.expect_share("a percent like `10%`")?;
@@ -761,22 +883,15 @@ impl Parser {
             value_start + lead,
             value_start + lead + value_text.len(),
         );
-        let extras = match item {
-            Item::Directive(d) => &mut d.extras,
-            Item::Entry(e) => &mut e.extras,
-        };
-        let first = if extras.meta.len() <= FEW_KEYS {
-            extras
-                .meta
+        let _ = item;
+        let first = if self.meta.len() <= FEW_KEYS {
+            self.meta
                 .iter()
-                .find(|m| m.key.value == key)
+                .find(|m| m.key.value.as_str() == key)
                 .map(|m| m.key.span)
         } else {
             if self.keys.is_empty() {
-                let known = extras
-                    .meta
-                    .iter()
-                    .map(|m| (m.key.value.clone(), m.key.span));
+                let known = self.meta.iter().map(|m| (m.key.value, m.key.span));
                 self.keys.extend(known);
             }
             self.keys.get(key).copied()
@@ -805,11 +920,12 @@ impl Parser {
             self.out.diagnostics.push(err);
             return;
         }
+        let key = Name::new(key);
         if !self.keys.is_empty() {
-            self.keys.insert(key.to_owned(), key_span);
+            self.keys.insert(key, key_span);
         }
-        extras.meta.push(Meta {
-            key: Spanned::new(key.to_owned(), key_span),
+        self.meta.push(Meta {
+            key: Spanned::new(key, key_span),
             value: Spanned::new(value, value_span),
         });
     }
@@ -847,7 +963,7 @@ fn meta_value<'a>(
                     }
                 }
                 if value::is_ident(w) {
-                    return Ok(MetaValue::Ident((*w).to_owned()));
+                    return Ok(MetaValue::Ident(Name::new(w)));
                 }
             }
             [Token {
@@ -932,11 +1048,11 @@ fn verb_list() -> String {
 }
 
 /// An `unknown-verb` diagnostic, suggesting a built-in verb or a stage.
-pub(crate) fn unknown_verb(verb: &Spanned<String>, stages: &[String]) -> Diagnostic {
+pub(crate) fn unknown_verb(verb: &Spanned<Name>, stages: &[Name]) -> Diagnostic {
     let candidates = VERBS
         .iter()
         .copied()
-        .chain(stages.iter().map(String::as_str));
+        .chain(stages.iter().map(|s| s.as_str()));
     let list = || {
         let verbs = VERBS
             .iter()
@@ -1050,47 +1166,47 @@ impl<'t, 'a> Cursor<'t, 'a> {
         }
     }
 
-    fn expect_word(&mut self, expected: &str) -> Result<Spanned<String>, Diagnostic> {
+    fn expect_word(&mut self, expected: &str) -> Result<Spanned<&'a str>, Diagnostic> {
         match self.peek() {
             Some(Token {
                 tok: Tok::Word(w),
                 span,
             }) => {
                 self.pos += 1;
-                Ok(Spanned::new((*w).to_owned(), *span))
+                Ok(Spanned::new(*w, *span))
             }
             _ => Err(self.unexpected(expected)),
         }
     }
 
-    fn expect_ident(&mut self, expected: &str) -> Result<Spanned<String>, Diagnostic> {
+    fn expect_ident(&mut self, expected: &str) -> Result<Spanned<Name>, Diagnostic> {
         let word = self.expect_word(expected)?;
-        if !value::is_ident(&word.value) {
+        if !value::is_ident(word.value) {
             return Err(syntax(
                 word.span,
-                format!("expected {expected}, found `{}`", shorten(&word.value)),
+                format!("expected {expected}, found `{}`", shorten(word.value)),
             )
             .with_help(
                 "names start with a letter or digit, then letters, digits, `_`, `.` or `-`",
             ));
         }
-        Ok(word)
+        Ok(Spanned::new(Name::new(word.value), word.span))
     }
 
-    fn expect_deal(&mut self) -> Result<Spanned<String>, Diagnostic> {
+    fn expect_deal(&mut self) -> Result<Spanned<Name>, Diagnostic> {
         self.expect_ident("a deal id, like `acme`")
     }
 
-    fn expect_channel(&mut self, expected: &str) -> Result<Spanned<String>, Diagnostic> {
+    fn expect_channel(&mut self, expected: &str) -> Result<Spanned<Name>, Diagnostic> {
         let word = self.expect_word(expected)?;
-        if !value::is_channel(&word.value) {
+        if !value::is_channel(word.value) {
             return Err(syntax(
                 word.span,
-                format!("expected {expected}, found `{}`", shorten(&word.value)),
+                format!("expected {expected}, found `{}`", shorten(word.value)),
             )
             .with_help("a channel is one or more names joined by `:`, like `platform:upwork`"));
         }
-        Ok(word)
+        Ok(Spanned::new(Name::new(word.value), word.span))
     }
 
     fn opt_string(&mut self) -> Option<String> {
@@ -1118,14 +1234,14 @@ impl<'t, 'a> Cursor<'t, 'a> {
 
     fn expect_date(&mut self, expected: &str) -> Result<Spanned<NaiveDate>, Diagnostic> {
         let word = self.expect_word(expected)?;
-        match value::parse_date(&word.value) {
+        match value::parse_date(word.value) {
             Ok(date) => Ok(Spanned::new(date, word.span)),
-            Err(DateError::Calendar) => Err(invalid_date(&word.value, word.span)),
+            Err(DateError::Calendar) => Err(invalid_date(word.value, word.span)),
             Err(DateError::Shape) => Err(syntax(
                 word.span,
                 format!(
                     "expected {expected} (`YYYY-MM-DD`), found `{}`",
-                    shorten(&word.value)
+                    shorten(word.value)
                 ),
             )),
         }
@@ -1133,9 +1249,9 @@ impl<'t, 'a> Cursor<'t, 'a> {
 
     fn expect_currency(&mut self, expected: &str) -> Result<Spanned<Currency>, Diagnostic> {
         let word = self.expect_word(expected)?;
-        match Currency::parse(&word.value) {
+        match Currency::parse(word.value) {
             Some(c) => Ok(Spanned::new(c, word.span)),
-            None => Err(syntax(word.span, format!("expected {expected}, found `{}`", shorten(&word.value)))
+            None => Err(syntax(word.span, format!("expected {expected}, found `{}`", shorten(word.value)))
                 .with_help("currency codes are an uppercase letter and 2 to 9 more uppercase letters or digits")),
         }
     }
@@ -1291,7 +1407,7 @@ impl<'t, 'a> Cursor<'t, 'a> {
     }
 
     /// `offer := amount ("at" rate)? | "at" rate`
-    fn offer(&mut self) -> Result<Offer, Diagnostic> {
+    fn offer(&mut self) -> Result<Option<Box<Offer>>, Diagnostic> {
         let mut offer = Offer::default();
         if self.peek_word().is_some_and(value::is_number_like) {
             offer.amount = Some(self.expect_amount("an amount like `12000 EUR`", true)?);
@@ -1299,7 +1415,7 @@ impl<'t, 'a> Cursor<'t, 'a> {
         if self.eat_keyword("at") {
             offer.rate = Some(self.expect_rate("a rate after `at`, like `800 EUR/day`")?);
         }
-        Ok(offer)
+        Ok((!offer.is_empty()).then(|| Box::new(offer)))
     }
 
     /// `quantity := effort | amount`
@@ -1330,6 +1446,46 @@ impl<'t, 'a> Cursor<'t, 'a> {
             }
             Some(Err(err)) => Err(Diagnostic::new(Code::InvalidNumber, *span, err.0)),
             _ => Err(self.unexpected(expected)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Parsing in chunks gives exactly the items, spans and diagnostics of
+    /// one pass, wherever the cuts fall.
+    #[test]
+    fn chunked_parse_equals_one_pass() {
+        let mut text = include_str!("../../../examples/freelancer.funnel").to_owned();
+        text.push_str(
+            "2026-01-01 lead broken\n  key: 1\n\n2026-01-02 frobbed x\n  a: 1\n  a: 2\n\
+             2026-01-03 talked x at\n; comment\n  orphan: 1\n2026-13-01 note x \"y\"\r\n",
+        );
+        let whole = parse_chunk(FileId(0), &text, 0, &[]);
+        let show = |p: &ParsedFile| {
+            format!(
+                "{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+                p.entries, p.directives, p.diagnostics, p.unresolved, p.failed_leads
+            )
+        };
+        for n in [2, 3, 7, 64, 1000] {
+            let ranges = chunks(&text, n);
+            assert!(ranges.len() > 1);
+            assert_eq!(ranges.first().map(|r| r.start), Some(0));
+            assert_eq!(ranges.last().map(|r| r.end), Some(text.len()));
+            assert!(ranges.windows(2).all(|w| w[0].end == w[1].start));
+            let mut out = ParsedFile::default();
+            for range in ranges {
+                out.append(parse_chunk(
+                    FileId(0),
+                    &text[range.clone()],
+                    range.start,
+                    &[],
+                ));
+            }
+            assert_eq!(show(&out), show(&whole), "{n} chunks");
         }
     }
 }

@@ -2,6 +2,7 @@
 //! offsets to 1-based lines and columns.
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use crate::span::{FileId, Span};
 
@@ -23,7 +24,9 @@ pub struct SourceFile {
     pub text: String,
     pub bom: bool,
     pub invalid_utf8: Vec<(usize, u8)>,
-    line_starts: Vec<u32>,
+    /// Where each line starts, built the first time a position is turned
+    /// into a line and column: a ledger that checks clean never needs it.
+    line_starts: OnceLock<Vec<u32>>,
 }
 
 impl SourceFile {
@@ -42,23 +45,31 @@ impl SourceFile {
             Ok(text) => (text, Vec::new()),
             Err(err) => decode_utf8(err.as_bytes()),
         };
-        let mut line_starts = vec![0u32];
-        line_starts.extend(memchr_newlines(text.as_bytes()).map(|i| (i + 1) as u32));
         SourceFile {
             name,
             path,
             text,
             bom,
             invalid_utf8,
-            line_starts,
+            line_starts: OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[u32] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = Vec::with_capacity(self.text.len() / 32 + 1);
+            starts.push(0);
+            starts.extend(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| (i + 1) as u32));
+            starts
+        })
     }
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&s| s as usize <= offset) - 1;
-        let start = self.line_starts[line] as usize;
+        let line_starts = self.line_starts();
+        let line = line_starts.partition_point(|&s| s as usize <= offset) - 1;
+        let start = line_starts[line] as usize;
         let mut col_end = offset;
         while !self.text.is_char_boundary(col_end) {
             col_end -= 1;
@@ -69,26 +80,18 @@ impl SourceFile {
 
     /// Byte offset where 1-based `line` starts.
     pub fn line_start(&self, line: usize) -> usize {
-        self.line_starts
+        self.line_starts()
             .get(line.saturating_sub(1))
             .map_or(self.text.len(), |&s| s as usize)
     }
 
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.line_starts().len()
     }
 
     pub fn dir(&self) -> &Path {
         self.path.parent().unwrap_or(Path::new("."))
     }
-}
-
-fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes
-        .iter()
-        .enumerate()
-        .filter(|(_, &b)| b == b'\n')
-        .map(|(i, _)| i)
 }
 
 /// Decodes UTF-8, replacing each invalid sequence by U+FFFD and noting where.
@@ -174,14 +177,13 @@ impl miette::SourceCode for SourceFile {
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
         let start = span.offset().min(self.text.len());
         let end = (start + span.len()).min(self.text.len());
-        let line_of =
-            |offset: usize| self.line_starts.partition_point(|&s| s as usize <= offset) - 1;
+        let line_starts = self.line_starts();
+        let line_of = |offset: usize| line_starts.partition_point(|&s| s as usize <= offset) - 1;
         let first = line_of(start).saturating_sub(context_lines_before + 1);
         let last = (line_of(end.saturating_sub(1).max(start)) + context_lines_after + 1)
-            .min(self.line_starts.len() - 1);
-        let window_start = self.line_starts[first] as usize;
-        let window_end = self
-            .line_starts
+            .min(line_starts.len() - 1);
+        let window_start = line_starts[first] as usize;
+        let window_end = line_starts
             .get(last + 1)
             .map_or(self.text.len(), |&s| s as usize);
         let window = &self.text[window_start..window_end];

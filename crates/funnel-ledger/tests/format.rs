@@ -240,7 +240,7 @@ fn items(text: &str) -> Vec<Item> {
         "{:#?}\n{text}",
         parsed.diagnostics
     );
-    parsed.items
+    parsed.items()
 }
 
 /// Every comment's text, found by the rule of the format (written again

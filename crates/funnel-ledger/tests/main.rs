@@ -3,6 +3,7 @@
 //! that it can be rendered.
 
 mod format;
+mod include;
 
 use funnel_ledger::{load_text, CheckOptions, Checked};
 use proptest::prelude::*;

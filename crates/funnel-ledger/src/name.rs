@@ -1,0 +1,230 @@
+//! Interned names: the ids of deals, contacts and stages, channel names,
+//! tags and metadata keys.
+//!
+//! A big ledger names the same few thousand things millions of times (every
+//! entry repeats its deal id, every metadata line a key). Each distinct name
+//! is stored once, for the life of the process, and a [`Name`] is a copied
+//! reference to it: no allocation per use, and cheap to clone into reports.
+//! The store only grows with names never seen before, so re-reading a
+//! ledger (`--watch`) costs nothing new unless the ledger gained names.
+
+use std::borrow::Borrow;
+use std::cell::RefCell;
+use std::fmt;
+use std::hash::BuildHasher;
+use std::ops::Deref;
+use std::sync::{Mutex, OnceLock};
+
+/// An interned string. Orders and hashes like the `str` it holds, so maps
+/// keyed by `Name` can be looked up with a `&str`; two names are equal when
+/// they are the same stored text, which is one pointer comparison.
+#[derive(Clone, Copy, PartialOrd, Ord)]
+pub struct Name(&'static str);
+
+impl PartialEq for Name {
+    fn eq(&self, other: &Name) -> bool {
+        // Every `Name` is made by `Name::new`, so equal texts are stored
+        // once: the same address and length.
+        std::ptr::eq(self.0, other.0)
+    }
+}
+
+impl Eq for Name {}
+
+/// Hashes the text, like `str` (what `Borrow<str>` requires); equal names
+/// have equal text, so this agrees with `eq`.
+impl std::hash::Hash for Name {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
+    }
+}
+
+impl Default for Name {
+    fn default() -> Name {
+        Name::new("")
+    }
+}
+
+impl Name {
+    /// The name for `text`, stored on first use.
+    pub fn new(text: &str) -> Name {
+        Name(intern(text))
+    }
+
+    pub fn as_str(self) -> &'static str {
+        self.0
+    }
+}
+
+impl Deref for Name {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.0
+    }
+}
+
+impl AsRef<str> for Name {
+    fn as_ref(&self) -> &str {
+        self.0
+    }
+}
+
+impl Borrow<str> for Name {
+    fn borrow(&self) -> &str {
+        self.0
+    }
+}
+
+impl From<&str> for Name {
+    fn from(text: &str) -> Name {
+        Name::new(text)
+    }
+}
+
+impl From<Name> for String {
+    fn from(name: Name) -> String {
+        name.0.to_owned()
+    }
+}
+
+impl PartialEq<str> for Name {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Name {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl PartialEq<String> for Name {
+    fn eq(&self, other: &String) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<Name> for str {
+    fn eq(&self, other: &Name) -> bool {
+        self == other.0
+    }
+}
+
+impl PartialEq<Name> for &str {
+    fn eq(&self, other: &Name) -> bool {
+        *self == other.0
+    }
+}
+
+impl fmt::Display for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.0)
+    }
+}
+
+impl fmt::Debug for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.0, f)
+    }
+}
+
+/// Shards of the process-wide store, so that the parser's threads rarely
+/// wait for each other.
+const SHARDS: usize = 16;
+
+type Table = hashbrown::HashTable<&'static str>;
+
+struct Interner {
+    shards: [Mutex<Table>; SHARDS],
+}
+
+/// One hasher for every table (fixed, so a name hashes the same everywhere).
+const HASHER: foldhash::fast::FixedState = foldhash::fast::FixedState::with_seed(0x9e37_79b9);
+
+fn interner() -> &'static Interner {
+    static INTERNER: OnceLock<Interner> = OnceLock::new();
+    INTERNER.get_or_init(|| Interner {
+        shards: std::array::from_fn(|_| Mutex::default()),
+    })
+}
+
+thread_local! {
+    /// The names this thread has already looked up: most lookups end here,
+    /// without a lock.
+    static SEEN: RefCell<Table> = const { RefCell::new(Table::new()) };
+}
+
+fn intern(text: &str) -> &'static str {
+    let hash = HASHER.hash_one(text);
+    SEEN.with_borrow_mut(|seen| {
+        if let Some(&stored) = seen.find(hash, |s| *s == text) {
+            return stored;
+        }
+        let stored = interner().intern(text, hash);
+        seen.insert_unique(hash, stored, |s| HASHER.hash_one(s));
+        stored
+    })
+}
+
+impl Interner {
+    fn intern(&self, text: &str, hash: u64) -> &'static str {
+        // The high bits pick the shard; the table uses the low ones.
+        let shard = (hash >> 60) as usize % SHARDS;
+        // A panic while holding the lock cannot leave the table
+        // half-updated (insertion is one call), so a poisoned lock is
+        // still usable.
+        let mut table = self.shards[shard]
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(&stored) = table.find(hash, |s| *s == text) {
+            return stored;
+        }
+        let stored: &'static str = Box::leak(text.into());
+        table.insert_unique(hash, stored, |s| HASHER.hash_one(s));
+        stored
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_text_same_storage() {
+        let a = Name::new("acme-2024");
+        let b = Name::new(&String::from("acme-2024"));
+        assert_eq!(a, b);
+        assert!(std::ptr::eq(a.as_str(), b.as_str()));
+        assert_ne!(a, Name::new("acme-2025"));
+        assert_eq!(a, "acme-2024");
+        assert!(Name::new("b") > Name::new("a"));
+        assert_eq!(format!("[{:>6}]", Name::new("ab")), "[    ab]");
+        assert_eq!(format!("{:?}", Name::new("x")), "\"x\"");
+    }
+
+    #[test]
+    fn map_lookup_by_str() {
+        let mut map = std::collections::HashMap::new();
+        map.insert(Name::new("platform:upwork"), 1);
+        assert_eq!(map.get("platform:upwork"), Some(&1));
+        let mut index = indexmap::IndexMap::new();
+        index.insert(Name::new("anna"), 2);
+        assert_eq!(index.get("anna"), Some(&2));
+    }
+
+    #[test]
+    fn threads_agree() {
+        let names: Vec<Vec<Name>> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..4)
+                .map(|_| s.spawn(|| (0..1000).map(|i| Name::new(&format!("deal-{i}"))).collect()))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        for other in &names[1..] {
+            for (a, b) in names[0].iter().zip(other) {
+                assert!(std::ptr::eq(a.as_str(), b.as_str()));
+            }
+        }
+    }
+}

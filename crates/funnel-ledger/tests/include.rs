@@ -1,0 +1,81 @@
+//! Entries of included files stand where their `include` does, in reading
+//! order, however the files are nested and whatever the parser's chunking.
+
+use funnel_ledger::{load, CheckOptions, Input};
+
+fn options() -> CheckOptions {
+    CheckOptions {
+        as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+        strict: false,
+    }
+}
+
+#[test]
+fn included_entries_stand_where_the_include_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+    write(
+        "main.funnel",
+        "2026-01-01 lead a via referral\n\ninclude \"b.funnel\"\n\n2026-01-05 note a \"main, after b\"\n\ninclude \"empty.funnel\"\ninclude \"c.funnel\"\n",
+    );
+    write(
+        "b.funnel",
+        "2026-01-02 note a \"b, first\"\ninclude \"d.funnel\"\n2026-01-04 note a \"b, after d\"\n",
+    );
+    write("d.funnel", "2026-01-03 note a \"d\"\n");
+    write("empty.funnel", "; nothing here\n");
+    write("c.funnel", "2026-01-06 note a \"c\"\n");
+    let checked = load(&[Input::Path(dir.path().join("main.funnel"))], &options()).unwrap();
+    assert_eq!(checked.errors(), 0, "{:#?}", checked.diagnostics);
+    let ledger = &checked.ledger;
+    let read: Vec<String> = ledger
+        .entries
+        .iter()
+        .map(|e| {
+            let (file, line, _) = ledger.sources.location(e.span);
+            let name = std::path::Path::new(file)
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            format!("{} {name}:{line}", e.date)
+        })
+        .collect();
+    assert_eq!(
+        read,
+        [
+            "2026-01-01 main.funnel:1",
+            "2026-01-02 b.funnel:1",
+            "2026-01-03 d.funnel:1",
+            "2026-01-04 b.funnel:3",
+            "2026-01-05 main.funnel:5",
+            "2026-01-06 c.funnel:1",
+        ]
+    );
+    // The lead of `a` is entry 0 and the deal holds all six, in date order.
+    let deal = &ledger.deals["a"];
+    assert_eq!(deal.lead, 0);
+    assert_eq!(deal.entries, [0, 1, 2, 3, 4, 5]);
+}
+
+#[test]
+fn a_first_file_with_only_includes() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+    write(
+        "main.funnel",
+        "include \"x.funnel\"\ninclude \"y.funnel\"\n",
+    );
+    write("x.funnel", "2026-01-01 lead a via referral\n");
+    write("y.funnel", "2026-01-02 won a 100 EUR\n");
+    let checked = load(&[Input::Path(dir.path().join("main.funnel"))], &options()).unwrap();
+    assert_eq!(checked.errors(), 0, "{:#?}", checked.diagnostics);
+    let dates: Vec<String> = checked
+        .ledger
+        .entries
+        .iter()
+        .map(|e| e.date.to_string())
+        .collect();
+    assert_eq!(dates, ["2026-01-01", "2026-01-02"]);
+    assert_eq!(checked.ledger.deals["a"].entries, [0, 1]);
+}

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Times the whole `funnel` binary on generated ledgers of 1,000, 100,000 and
 # 1,000,000 entries against the baseline scan (split lines, parse each
-# leading date), and measures peak memory. Prints a Markdown table for
-# docs/performance.md.
+# leading date), and measures peak memory. Where hledger and/or ledger are
+# installed, also writes the same entries as a journal (`funnel-gen
+# --journal`) and times `hledger -f J check` and `ledger -f J bal` in the
+# same hyperfine run. Prints a Markdown table for docs/performance.md.
 #
 #   scripts/bench.sh              # all three sizes
 #   SIZES="1000 100000" scripts/bench.sh
 #   KEEP=1 scripts/bench.sh       # keep the generated ledgers (path printed)
+#   COMPARE=1 scripts/bench.sh    # as root: install hledger and ledger first
+#   SKIP_HLEDGER_1M=1 scripts/bench.sh  # hledger at 1M takes ~45 s and ~7 GB a run
 #
 # Needs hyperfine and GNU time (`/usr/bin/time -v`); installs them with
 # apt-get when run as root and they are missing. Nothing here runs in CI.
@@ -27,6 +31,13 @@ need() { # command, Debian package
 }
 need hyperfine hyperfine
 [ -x /usr/bin/time ] || need /usr/bin/time time
+if [ -n "${COMPARE:-}" ]; then
+    need hledger hledger
+    need ledger ledger
+fi
+has_hledger=0; has_ledger=0
+command -v hledger >/dev/null 2>&1 && has_hledger=1
+command -v ledger >/dev/null 2>&1 && has_ledger=1
 
 echo "building release binaries …" >&2
 cargo build --release --quiet -p funnel-cli -p funnel-gen
@@ -47,6 +58,15 @@ cpu_ms() { awk -F, -v cmd="$2" 'NR > 1 && $1 == cmd { printf "%.2f", ($5 + $6) *
 peak_mb() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F: '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }'; }
 # a / b, where b may be a product like "12.5 * 1000".
 div() { awk -v a="$1" -v f="${3:-%.2f}" "BEGIN { b = $2; if (b > 0) printf f, a / b; else printf \"–\" }"; }
+# Throughput of funnel check over another tool's, each on its own file:
+# (bytes / check ms) / (journal bytes / tool ms).
+speedup() { # bytes, check ms, journal bytes, tool ms
+    case $4 in –) printf '–' ;; *) awk -v a="$1" -v c="$2" -v j="$3" -v t="$4" 'BEGIN { if (c > 0 && j > 0) printf "%.1f×", a * t / (c * j); else printf "–" }' ;; esac
+}
+
+versions=""
+[ $has_hledger = 1 ] && versions+="; $(hledger --version | cut -d, -f1)"
+[ $has_ledger = 1 ] && versions+="; $(ledger --version | head -1 | cut -d, -f1)"
 
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 # On a shared machine, a raised priority keeps other jobs from stealing the
@@ -69,8 +89,38 @@ for n in $SIZES; do
     esac
     cmds=("$bin/baseline $file" "$funnel check --as-of $AS_OF $file")
     [ $has_report = 1 ] && cmds+=("$funnel report --as-of $AS_OF -f $file")
-    echo "timing $n entries ($mb MB) …" >&2
+    # The same entries as a journal, for hledger and ledger.
+    journal="$work/$n.journal"
+    jmb="–"; jbytes=0
+    hledger_cmd=""; ledger_cmd=""; hledger_alone=0
+    if [ $has_hledger = 1 ] || [ $has_ledger = 1 ]; then
+        "$bin/funnel-gen" --entries "$n" --seed "$SEED" --journal -o "$journal" 2>/dev/null
+        jbytes=$(stat -c %s "$journal")
+        jmb=$(awk -v b="$jbytes" 'BEGIN { printf "%.2f", b / 1e6 }')
+    fi
+    if [ $has_hledger = 1 ] && ! { [ "$n" -ge 1000000 ] && [ -n "${SKIP_HLEDGER_1M:-}" ]; }; then
+        # `check` with no argument runs hledger's default checks (parse,
+        # balanced transactions, balance assertions).
+        hledger_cmd="hledger -f $journal check"
+        # At 1M one run is ~45 s and ~7 GB: time it alone, once.
+        if [ "$n" -ge 1000000 ]; then hledger_alone=1; else cmds+=("$hledger_cmd"); fi
+    fi
+    if [ $has_ledger = 1 ]; then
+        ledger_cmd="ledger -f $journal bal"
+        cmds+=("$ledger_cmd")
+    fi
+    echo "timing $n entries ($mb MB, journal $jmb MB) …" >&2
     $boost hyperfine -N --style none "${runs[@]}" --export-csv "$work/$n.csv" "${cmds[@]}" >/dev/null
+    if [ $hledger_alone = 1 ]; then
+        $boost hyperfine -N --style none --runs 1 --export-csv "$work/$n-hledger.csv" "$hledger_cmd" >/dev/null
+        tail -n +2 "$work/$n-hledger.csv" >>"$work/$n.csv"
+    fi
+    hledger="–"; ledger="–"
+    [ -n "$hledger_cmd" ] && hledger=$(mean_ms "$work/$n.csv" "$hledger_cmd")
+    [ -n "$ledger_cmd" ] && ledger=$(mean_ms "$work/$n.csv" "$ledger_cmd")
+    hledger_mbs="–"; ledger_mbs="–"
+    [ "$hledger" != – ] && hledger_mbs=$(div "$jbytes" "$hledger * 1000" "%.1f")
+    [ "$ledger" != – ] && ledger_mbs=$(div "$jbytes" "$ledger * 1000" "%.1f")
     base=$(mean_ms "$work/$n.csv" "${cmds[0]}")
     check=$(mean_ms "$work/$n.csv" "${cmds[1]}")
     check_ms[$n]=$check
@@ -84,16 +134,20 @@ for n in $SIZES; do
     rss=$(peak_mb "$funnel" check --as-of "$AS_OF" "$file")
     rss_report="–"
     [ $has_report = 1 ] && rss_report=$(peak_mb "$funnel" report --as-of "$AS_OF" -f "$file")
-    rows+=("| $n | $mb | $base | $check | $check_cpu | $(div "$check" "$base" "%.1f×") | $(div "$bytes" "$check * 1000" "%.1f") | $(div "$bytes" "$base * 1000" "%.0f") | $report | $report_ratio | $rss | $(div "$rss" "$mb" "%.1f×") | $rss_report |")
+    rows+=("| $n | $mb | $base | $check | $check_cpu | $(div "$check" "$base" "%.1f×") | $(div "$bytes" "$check * 1000" "%.1f") | $(div "$bytes" "$base * 1000" "%.0f") | $report | $report_ratio | $rss | $(div "$rss" "$mb" "%.1f×") | $rss_report | $jmb | $hledger | $hledger_mbs | $ledger | $ledger_mbs | $(speedup "$bytes" "$check" "$jbytes" "$hledger") | $(speedup "$bytes" "$check" "$jbytes" "$ledger") |")
 done
 
 echo
 echo "Load average before the run: $load"
-echo "Machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); $(rustc --version | cut -d' ' -f1-2); $(date -u +%Y-%m-%d)"
+echo "Machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); $(rustc --version | cut -d' ' -f1-2)$versions; $(date -u +%Y-%m-%d)"
 echo
-echo "| entries | file MB | baseline ms | check ms | check CPU ms | check / baseline | check MB/s | baseline MB/s | report ms | report / check | check peak RSS MB | RSS / file | report peak RSS MB |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| entries | file MB | baseline ms | check ms | check CPU ms | check / baseline | check MB/s | baseline MB/s | report ms | report / check | check peak RSS MB | RSS / file | report peak RSS MB | journal MB | hledger ms | hledger MB/s | ledger ms | ledger MB/s | check vs hledger | check vs ledger |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"
+if [ $has_hledger = 1 ] || [ $has_ledger = 1 ]; then
+    echo
+    echo "hledger and ledger read the same entries as a journal written by \`funnel-gen --journal\` (about 4 lines a transaction, larger than the ledger: see \"journal MB\"). \"check vs hledger\" is funnel check's MB/s on the ledger over hledger's MB/s on the journal (likewise for ledger); above 1 means funnel reads faster."
+fi
 if [ -n "${check_ms[100000]:-}" ] && [ -n "${check_ms[1000000]:-}" ]; then
     echo
     echo "Linearity, 1,000,000 vs 100,000 entries (target ≤ 11×): check $(div "${check_ms[1000000]}" "${check_ms[100000]}" "%.1f×")$(

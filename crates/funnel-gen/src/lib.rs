@@ -17,6 +17,7 @@
 //! This crate does not depend on `funnel-ledger`: it writes text, and the
 //! tests read that text back through the real parser.
 
+pub mod journal;
 mod rng;
 mod words;
 

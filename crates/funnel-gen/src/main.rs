@@ -16,8 +16,10 @@ use funnel_gen::{generate, Config, Size};
     about = "Write a realistic, deterministic .funnel ledger for benchmarks and tests",
     after_help = "Examples:\n  funnel-gen --deals 150 > small.funnel\n  \
                   funnel-gen --entries 1000000 --seed 7 -o big.funnel\n  \
-                  funnel-gen --deals 5000 --split-years ledger/   # ledger/main.funnel includes ledger/2017.funnel …\n\n\
-                  Check the result with `funnel check --as-of 2026-11-26 FILE`."
+                  funnel-gen --deals 5000 --split-years ledger/   # ledger/main.funnel includes ledger/2017.funnel …\n  \
+                  funnel-gen --entries 100000 --journal -o mid.journal   # the same entries for hledger and ledger\n\n\
+                  Check the result with `funnel check --as-of 2026-11-26 FILE`\n\
+                  (a journal: `hledger -f FILE check`, `ledger -f FILE bal`)."
 )]
 struct Args {
     /// Number of deals (about 8 dated entries each)
@@ -41,6 +43,11 @@ struct Args {
     #[arg(long, value_name = "DIR", conflicts_with = "output")]
     split_years: Option<PathBuf>,
 
+    /// Write the same entries as an hledger / ledger-3 journal instead: one
+    /// transaction per entry (prices as `P` directives), for comparisons
+    #[arg(long, conflicts_with = "split_years")]
+    journal: bool,
+
     /// Write the ledger to FILE instead of standard output
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -57,6 +64,33 @@ fn main() -> ExitCode {
         size,
         seed: args.seed,
     });
+    if args.journal {
+        let journal = funnel_gen::journal::journal(&generated);
+        let written = match &args.output {
+            Some(path) => std::fs::write(path, &journal.text).map(|()| path.display().to_string()),
+            None => io::stdout()
+                .lock()
+                .write_all(journal.text.as_bytes())
+                .map(|()| "standard output".to_owned()),
+        };
+        return match written {
+            Ok(target) => {
+                eprintln!(
+                    "funnel-gen: {} deals, {} transactions and {} prices ({} entries), {} bytes -> {target}",
+                    generated.deals,
+                    journal.transactions,
+                    journal.prices,
+                    generated.entries,
+                    journal.text.len()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(err) => {
+                eprintln!("funnel-gen: error: {err}");
+                ExitCode::from(2)
+            }
+        };
+    }
     let written = match (&args.split_years, &args.output) {
         (Some(dir), _) => generated
             .write_split(dir)

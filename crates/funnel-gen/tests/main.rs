@@ -188,3 +188,30 @@ fn the_same_seed_gives_the_same_ledger() {
     assert_eq!(small(9).single_file(), small(9).single_file());
     assert_ne!(small(9).single_file(), small(10).single_file());
 }
+
+/// The journal of `funnel-gen --journal` reads without errors in hledger
+/// and ledger, where they are installed (`scripts/bench.sh` times them on
+/// it); without them there is nothing to run.
+#[test]
+fn the_journal_reads_in_hledger_and_ledger() {
+    let generated = small(6);
+    let journal = funnel_gen::journal::journal(&generated);
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let path = dir.path().join("generated.journal");
+    std::fs::write(&path, &journal.text).expect("written");
+    for (tool, command) in [("hledger", "check"), ("ledger", "bal")] {
+        let Ok(output) = std::process::Command::new(tool)
+            .arg("-f")
+            .arg(&path)
+            .arg(command)
+            .output()
+        else {
+            continue; // not installed
+        };
+        assert!(
+            output.status.success(),
+            "`{tool} -f FILE {command}` failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}

@@ -47,11 +47,15 @@ impl Checked {
 /// Reads, parses and checks a ledger. Fails only when a root file cannot be
 /// read; every problem inside the ledger is a diagnostic.
 pub fn load(inputs: &[Input], options: &CheckOptions) -> Result<Checked, LoadError> {
+    let mut timer = Timings::from_env();
     let mut read = load::read(inputs)?;
+    timer.lap("read and parse");
     let mut diagnostics = std::mem::take(&mut read.diagnostics);
     let (ledger, duplicated) = build::build(read, &mut diagnostics);
+    timer.lap("build");
     check::check(&ledger, options, &duplicated, &mut diagnostics);
     diagnostic::sort(&mut diagnostics);
+    timer.lap("check");
     Ok(Checked {
         ledger,
         diagnostics,
@@ -66,4 +70,25 @@ pub fn load_text(name: &str, text: &[u8], options: &CheckOptions) -> Checked {
         bytes: text.to_vec(),
     };
     load(&[input], options).expect("text inputs are never read from disk")
+}
+
+/// `FUNNEL_TIMINGS=1` prints how long each phase of [`load`] took to
+/// standard error: for performance work, not part of the interface.
+struct Timings(Option<std::time::Instant>);
+
+impl Timings {
+    fn from_env() -> Timings {
+        Timings(
+            std::env::var_os("FUNNEL_TIMINGS")
+                .filter(|v| !v.is_empty() && v != "0")
+                .map(|_| std::time::Instant::now()),
+        )
+    }
+
+    fn lap(&mut self, phase: &str) {
+        if let Some(start) = &mut self.0 {
+            eprintln!("timing: {phase}: {:.1} ms", start.elapsed().as_secs_f64() * 1e3);
+            *start = std::time::Instant::now();
+        }
+    }
 }

@@ -110,50 +110,76 @@ impl ParsedFile {
 /// bytes that are not UTF-8, already reported) are not parsed.
 ///
 /// A big file is cut into chunks at item boundaries (before a line that
-/// starts at column 1) and the chunks are parsed on separate threads: no
-/// parser state crosses such a line, so the concatenated results are what
-/// one pass would give.
+/// starts at column 1) and the chunks are parsed on all cores: no parser
+/// state crosses such a line, so the concatenated results are what one pass
+/// would give. The chunks are small (a few MiB) and appended in order as
+/// they are done, so a chunk's entries exist twice only briefly.
 pub fn parse(file: FileId, text: &str, skip: &[usize]) -> ParsedFile {
     let threads = if skip.is_empty() {
         threads_for(text.len())
     } else {
         1
     };
-    let chunks = chunks(text, threads);
-    if chunks.len() == 1 {
+    if threads == 1 {
         return parse_chunk(file, text, 0, skip);
     }
-    let parts: Vec<ParsedFile> = std::thread::scope(|scope| {
-        let handles: Vec<_> = chunks
-            .iter()
-            .map(|range| {
-                let range = range.clone();
-                scope.spawn(move || parse_chunk(file, &text[range.clone()], range.start, &[]))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    });
-    let mut out = ParsedFile {
-        entries: Vec::with_capacity(parts.iter().map(|p| p.entries.len()).sum()),
-        ..ParsedFile::default()
-    };
-    for part in parts {
-        out.append(part);
-    }
-    out
+    let chunks = chunks(text, text.len().div_ceil(CHUNK).max(threads));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let (done, results) = std::sync::mpsc::channel::<(usize, ParsedFile)>();
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let done = done.clone();
+            let (chunks, next) = (&chunks, &next);
+            scope.spawn(move || loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(range) = chunks.get(i) else { break };
+                let part = parse_chunk(file, &text[range.clone()], range.start, &[]);
+                if done.send((i, part)).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(done);
+        // Append in chunk order; parts that finish early wait here. The
+        // vector grows by doubling, and pages it never fills are never
+        // touched, so the spare capacity costs no memory.
+        let mut out = ParsedFile::default();
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut wanted = 0;
+        for (i, part) in results {
+            waiting.insert(i, part);
+            while let Some(part) = waiting.remove(&wanted) {
+                out.append(part);
+                wanted += 1;
+            }
+        }
+        // A worker that panicked stopped sending; the scope re-raises its
+        // panic when it ends.
+        out
+    })
 }
 
-/// Below this many bytes per thread, starting threads costs more than it saves.
+/// How many lines start with a digit: an upper bound of the entries in
+/// `text` (every entry line starts with its date), to size the vector once.
+fn entry_lines(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let first = usize::from(bytes.first().is_some_and(u8::is_ascii_digit));
+    first
+        + memchr::memchr_iter(b'\n', bytes)
+            .filter(|&i| bytes.get(i + 1).is_some_and(u8::is_ascii_digit))
+            .count()
+}
+
+/// Below this many bytes per thread, starting threads costs more than it
+/// saves.
 const MIN_CHUNK: usize = 1 << 20;
+
+/// The size of the pieces a big file is parsed in.
+const CHUNK: usize = 4 << 20;
 
 fn threads_for(len: usize) -> usize {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cores = std::env::var("FUNNEL_THREADS_TMP").ok().and_then(|v| v.parse().ok()).unwrap_or(cores);
     (len / MIN_CHUNK).clamp(1, cores.min(8))
 }
 
@@ -181,7 +207,10 @@ fn chunks(text: &str, n: usize) -> Vec<std::ops::Range<usize>> {
 fn parse_chunk(file: FileId, text: &str, base: usize, skip: &[usize]) -> ParsedFile {
     let mut parser = Parser {
         file,
-        out: ParsedFile::default(),
+        out: ParsedFile {
+            entries: Vec::with_capacity(entry_lines(text)),
+            ..ParsedFile::default()
+        },
         current: None,
         meta: Vec::new(),
         broken: false,

@@ -87,7 +87,10 @@ impl Timings {
 
     fn lap(&mut self, phase: &str) {
         if let Some(start) = &mut self.0 {
-            eprintln!("timing: {phase}: {:.1} ms", start.elapsed().as_secs_f64() * 1e3);
+            eprintln!(
+                "timing: {phase}: {:.1} ms",
+                start.elapsed().as_secs_f64() * 1e3
+            );
             *start = std::time::Instant::now();
         }
     }

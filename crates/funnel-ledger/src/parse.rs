@@ -124,6 +124,22 @@ pub fn parse(file: FileId, text: &str, skip: &[usize]) -> ParsedFile {
         return parse_chunk(file, text, 0, skip);
     }
     let chunks = chunks(text, text.len().div_ceil(CHUNK).max(threads));
+    let capacity: usize = std::thread::scope(|scope| {
+        let counts: Vec<_> = chunks
+            .chunks(chunks.len().div_ceil(threads))
+            .map(|group| {
+                let range = group[0].start..group[group.len() - 1].end;
+                scope.spawn(move || entry_lines(&text[range]))
+            })
+            .collect();
+        counts
+            .into_iter()
+            .map(|c| {
+                c.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .sum()
+    });
     let next = std::sync::atomic::AtomicUsize::new(0);
     let (done, results) = std::sync::mpsc::channel::<(usize, ParsedFile)>();
     std::thread::scope(|scope| {
@@ -141,9 +157,12 @@ pub fn parse(file: FileId, text: &str, skip: &[usize]) -> ParsedFile {
         }
         drop(done);
         // Append in chunk order; parts that finish early wait here. The
-        // vector grows by doubling, and pages it never fills are never
-        // touched, so the spare capacity costs no memory.
-        let mut out = ParsedFile::default();
+        // vector is sized once for every line that may be an entry: growing
+        // it would copy it, and the copy would double the peak memory.
+        let mut out = ParsedFile {
+            entries: Vec::with_capacity(capacity),
+            ..ParsedFile::default()
+        };
         let mut waiting = std::collections::BTreeMap::new();
         let mut wanted = 0;
         for (i, part) in results {
@@ -179,7 +198,6 @@ const CHUNK: usize = 4 << 20;
 
 fn threads_for(len: usize) -> usize {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let cores = std::env::var("FUNNEL_THREADS_TMP").ok().and_then(|v| v.parse().ok()).unwrap_or(cores);
     (len / MIN_CHUNK).clamp(1, cores.min(8))
 }
 

@@ -65,10 +65,10 @@ impl Analysis for Channels {
             ctx,
             columns,
         );
-        let facts = deals::facts(ledger, ctx.as_of);
+        let facts = ctx.facts(ledger);
         let cohort = deals::cohort(&facts, ctx);
 
-        let mut groups: BTreeMap<&str, Group<'_, '_>> = BTreeMap::new();
+        let mut groups: BTreeMap<&str, Group<'_>> = BTreeMap::new();
         let mut total = Group::default();
         for deal in &cohort {
             groups
@@ -105,15 +105,15 @@ impl Analysis for Channels {
 
 /// The deals and spending of one row.
 #[derive(Default)]
-struct Group<'a, 'l> {
-    deals: Vec<&'a DealFacts<'l>>,
+struct Group<'a> {
+    deals: Vec<&'a DealFacts>,
     fees: Decimal,
     spent: Decimal,
     hours: Decimal,
 }
 
-impl<'a, 'l> Group<'a, 'l> {
-    fn add_deal(&mut self, ledger: &Ledger, deal: &'a DealFacts<'l>) {
+impl<'a> Group<'a> {
+    fn add_deal(&mut self, ledger: &Ledger, deal: &'a DealFacts) {
         // The fee of the deal's own channel, so that a row that adds up
         // sub-channels with different fees (`--depth`) gets each right.
         self.fees += deal.value * ledger.channel_fee(deal.channel);
@@ -126,7 +126,7 @@ impl<'a, 'l> Group<'a, 'l> {
     }
 
     fn summary<'n>(&self, name: &'n str, won_stage: usize) -> Summary<'n> {
-        let won: Vec<&&DealFacts<'_>> = self.deals.iter().filter(|d| d.is_won()).collect();
+        let won: Vec<&&DealFacts> = self.deals.iter().filter(|d| d.is_won()).collect();
         let revenue: Decimal = won.iter().map(|d| d.value).sum();
         let net = revenue - self.fees - self.spent;
         let ratings: Vec<Decimal> = won.iter().filter_map(|d| d.rating).collect();

@@ -58,7 +58,7 @@ impl Analysis for Contacts {
             Column::new("days_since", "ago", Kind::Days),
         ];
         let mut report = Report::new(self.name(), "Contacts: whom to call first", ctx, columns);
-        let facts = deals::facts(ledger, ctx.as_of);
+        let facts = ctx.facts(ledger);
         let touches = deals::touches(ledger, ctx.as_of);
 
         let mut people: BTreeMap<&str, Person<'_>> = BTreeMap::new();

@@ -50,15 +50,16 @@ impl Status {
     }
 }
 
-/// What the analyses need to know about one deal.
+/// What the analyses need to know about one deal. Owns nothing of the
+/// ledger (names are interned, entries are indices), so the facts of a
+/// ledger are computed once per [`Context`] and shared by every analysis.
 #[derive(Clone, Debug, PartialEq)]
-pub struct DealFacts<'l> {
-    pub id: &'l str,
-    pub title: Option<&'l str>,
+pub struct DealFacts {
+    pub id: &'static str,
     /// The full channel name of its `lead`.
-    pub channel: &'l str,
+    pub channel: &'static str,
     /// The contact who referred it (`from CONTACT` on its `lead`).
-    pub contact: Option<&'l str>,
+    pub contact: Option<&'static str>,
     pub lead_date: NaiveDate,
     /// For each stage index (`lead` = 0 … `won`): the date the deal reached
     /// it, i.e. its earliest entry at that stage or a later one.
@@ -66,8 +67,9 @@ pub struct DealFacts<'l> {
     pub status: Status,
     /// The date it was won, lost or declined.
     pub closed_on: Option<NaiveDate>,
-    /// Its `won` entry: the agreed offer, `until` and `start:`.
-    pub won_entry: Option<&'l Entry>,
+    /// The index in [`Ledger::entries`] of its `won` entry (the agreed
+    /// offer, `until` and `start:`); see [`DealFacts::won_entry`].
+    pub won: Option<usize>,
     /// The deal's value in the base currency: the `won` amount converted on
     /// the `won` date, pro-rated for a cancelled contract; 0 unless won.
     pub value: Decimal,
@@ -77,7 +79,17 @@ pub struct DealFacts<'l> {
     pub last_entry: NaiveDate,
 }
 
-impl DealFacts<'_> {
+impl DealFacts {
+    /// Its `won` entry.
+    pub fn won_entry<'l>(&self, ledger: &'l Ledger) -> Option<&'l Entry> {
+        self.won.map(|i| &ledger.entries[i])
+    }
+
+    /// The title of its `lead`.
+    pub fn title<'l>(&self, ledger: &'l Ledger) -> Option<&'l str> {
+        ledger.deals.get(self.id).and_then(|d| d.title.as_deref())
+    }
+
     pub fn reached(&self, stage: usize) -> bool {
         self.reached_on.get(stage).is_some_and(Option::is_some)
     }
@@ -106,7 +118,7 @@ impl DealFacts<'_> {
 
 /// The facts of every deal whose `lead` is on or before `as_of`, in the
 /// reading order of their leads.
-pub fn facts(ledger: &Ledger, as_of: NaiveDate) -> Vec<DealFacts<'_>> {
+pub fn facts(ledger: &Ledger, as_of: NaiveDate) -> Vec<DealFacts> {
     let rating = Name::new("rating");
     ledger
         .deals
@@ -115,12 +127,12 @@ pub fn facts(ledger: &Ledger, as_of: NaiveDate) -> Vec<DealFacts<'_>> {
         .collect()
 }
 
-fn deal_facts<'l>(
-    ledger: &'l Ledger,
-    deal: &'l Deal,
+fn deal_facts(
+    ledger: &Ledger,
+    deal: &Deal,
     as_of: NaiveDate,
     rating_key: Name,
-) -> Option<DealFacts<'l>> {
+) -> Option<DealFacts> {
     let lead = &ledger.entries[deal.lead];
     if lead.date > as_of {
         return None;
@@ -135,13 +147,19 @@ fn deal_facts<'l>(
     let mut last_entry = lead.date;
     // `deal.entries` is sorted by date, so the first entry of each kind is
     // the earliest.
-    for entry in ledger.deal_entries(deal).filter(|e| e.date <= as_of) {
+    let mut won_index = None;
+    for &index in &deal.entries {
+        let entry = &ledger.entries[index];
+        if entry.date > as_of {
+            continue;
+        }
         last_entry = last_entry.max(entry.date);
         if let Some(stage) = stages.of_entry(&entry.kind) {
             earliest[stage].get_or_insert(entry.date);
         }
         match &entry.kind {
             EntryKind::Won { .. } => {
+                won_index.get_or_insert(index);
                 won.get_or_insert(entry);
                 closed_on.get_or_insert(entry.date);
             }
@@ -184,15 +202,14 @@ fn deal_facts<'l>(
     };
     let value = won.map_or(Decimal::ZERO, |won| won_value(ledger, won, ended));
     Some(DealFacts {
-        id: &deal.id,
-        title: deal.title.as_deref(),
-        channel: &deal.channel,
-        contact: deal.contact.as_deref(),
+        id: deal.id.as_str(),
+        channel: deal.channel.as_str(),
+        contact: deal.contact.map(Name::as_str),
         lead_date: lead.date,
         reached_on,
         status,
         closed_on,
-        won_entry: won,
+        won: won_index,
         value,
         rating,
         last_entry,
@@ -258,7 +275,7 @@ pub fn start_date(won: &Entry) -> NaiveDate {
 }
 
 /// The cohort: deals whose `lead` lies in the period, on the kept channels.
-pub fn cohort<'a, 'l>(deals: &'a [DealFacts<'l>], ctx: &Context) -> Vec<&'a DealFacts<'l>> {
+pub fn cohort<'a>(deals: &'a [DealFacts], ctx: &Context) -> Vec<&'a DealFacts> {
     deals
         .iter()
         .filter(|d| ctx.in_period(d.lead_date) && ctx.keeps_channel(d.channel))
@@ -284,14 +301,14 @@ impl Conversion {
 }
 
 /// How many deals reached a stage.
-pub fn reached(deals: &[&DealFacts<'_>], stage: usize) -> usize {
+pub fn reached(deals: &[&DealFacts], stage: usize) -> usize {
     deals.iter().filter(|d| d.reached(stage)).count()
 }
 
 /// Conversion `from`→`to` (analyses §1): of the deals that reached `from`,
 /// those still `open` without reaching `to` are undecided and left out;
 /// k = reached(`to`), n = the decided rest.
-pub fn conversion(deals: &[&DealFacts<'_>], from: usize, to: usize) -> Conversion {
+pub fn conversion(deals: &[&DealFacts], from: usize, to: usize) -> Conversion {
     let mut c = Conversion::default();
     for deal in deals.iter().filter(|d| d.reached(from)) {
         if deal.reached(to) {
@@ -376,7 +393,7 @@ pub fn touches(ledger: &Ledger, as_of: NaiveDate) -> Vec<Touch<'_>> {
 /// one day, the entry written last counts.
 pub fn latest_ask<'l>(
     ledger: &'l Ledger,
-    deal: &DealFacts<'_>,
+    deal: &DealFacts,
     close: NaiveDate,
 ) -> Option<(&'l Entry, &'l Offer)> {
     let deal = ledger.deals.get(deal.id)?;
@@ -435,12 +452,12 @@ impl Contract<'_> {
 
 /// The contracts still running on the as-of date of `deals`: won and not
 /// ended, in the order of `deals`.
-pub fn running_contracts<'l>(deals: &[DealFacts<'l>]) -> Vec<Contract<'l>> {
+pub fn running_contracts<'l>(ledger: &'l Ledger, deals: &[DealFacts]) -> Vec<Contract<'l>> {
     deals
         .iter()
         .filter(|d| d.status == Status::Won)
         .filter_map(|deal| {
-            let won = deal.won_entry?;
+            let won = deal.won_entry(ledger)?;
             let EntryKind::Won { until, .. } = &won.kind else {
                 return None;
             };
@@ -641,7 +658,7 @@ mod tests {
              2026-01-01 lead c via x\n2026-01-02 won c 500 EUR until 2026-03-01\n2026-01-20 ended c\n",
         );
         let facts = facts(&l, date("2026-01-25"));
-        let running = running_contracts(&facts);
+        let running = running_contracts(&l, &facts);
         let ids: Vec<&str> = running.iter().map(|c| c.id).collect();
         assert_eq!(ids, ["a", "b"], "c has ended");
         let a = &running[0];

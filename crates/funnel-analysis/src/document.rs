@@ -25,7 +25,7 @@ use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 
 use crate::context::Context;
-use crate::deals::{self, DealFacts};
+use crate::deals::DealFacts;
 use crate::report::{exact_number, round_money};
 
 /// The `schema` of the document. A change that can break a plugin (a field
@@ -55,7 +55,7 @@ impl Document {
 
 /// Builds the document of a ledger for one run.
 pub fn document(ledger: &Ledger, ctx: &Context) -> Document {
-    let facts = deals::facts(ledger, ctx.as_of);
+    let facts = ctx.facts(ledger);
     let entries: Vec<&Entry> = ledger
         .entries
         .iter()
@@ -266,7 +266,7 @@ impl Builder<'_> {
         Json::Arr(list)
     }
 
-    fn deal(&self, facts: &DealFacts<'_>) -> Json {
+    fn deal(&self, facts: &DealFacts) -> Json {
         let ledger = self.ledger;
         let deal = &ledger.deals[facts.id];
         let lead = &ledger.entries[deal.lead];
@@ -285,7 +285,7 @@ impl Builder<'_> {
         let cohort = self.ctx.in_period(facts.lead_date) && self.ctx.keeps_channel(facts.channel);
         let mut fields = vec![
             ("id", Json::str(facts.id)),
-            ("title", opt_str(facts.title)),
+            ("title", opt_str(facts.title(ledger))),
             ("channel", Json::str(facts.channel)),
             ("contact", opt_str(deal.contact.as_deref())),
             ("lead_date", Json::Date(facts.lead_date)),

@@ -89,7 +89,7 @@ pub const DEAL_COLUMNS: &[&str] = &[
 ];
 
 fn deals_table(ledger: &Ledger, ctx: &Context) -> Table {
-    let facts = deals::facts(ledger, ctx.as_of);
+    let facts = ctx.facts(ledger);
     let mut rows = Vec::new();
     for fact in deals::cohort(&facts, ctx) {
         rows.push(deal_row(ledger, ctx, fact));
@@ -100,7 +100,7 @@ fn deals_table(ledger: &Ledger, ctx: &Context) -> Table {
     }
 }
 
-fn deal_row(ledger: &Ledger, ctx: &Context, fact: &DealFacts<'_>) -> Vec<Value> {
+fn deal_row(ledger: &Ledger, ctx: &Context, fact: &DealFacts) -> Vec<Value> {
     let deal = &ledger.deals[fact.id];
     let lead = &ledger.entries[deal.lead];
     let entries: Vec<&Entry> = ledger
@@ -150,7 +150,7 @@ fn deal_row(ledger: &Ledger, ctx: &Context, fact: &DealFacts<'_>) -> Vec<Value> 
     };
     let mut row = vec![
         text(fact.id),
-        opt_text(fact.title),
+        opt_text(fact.title(ledger)),
         text(fact.channel),
         opt_text(deal.contact.as_deref()),
         Value::Date(fact.lead_date),
@@ -362,7 +362,7 @@ fn channels_table(ledger: &Ledger, ctx: &Context) -> Table {
     used.sort_unstable();
     used.dedup();
     names.extend(used);
-    let facts = deals::facts(ledger, ctx.as_of);
+    let facts = ctx.facts(ledger);
     let cohort = deals::cohort(&facts, ctx);
     let spends = deals::spends(ledger, ctx.as_of);
     let mut rows = Vec::new();
@@ -432,7 +432,7 @@ fn contacts_table(ledger: &Ledger, ctx: &Context) -> Table {
     used.sort_unstable();
     used.dedup();
     ids.extend(used);
-    let facts = deals::facts(ledger, ctx.as_of);
+    let facts = ctx.facts(ledger);
     let cohort = deals::cohort(&facts, ctx);
     // The shared vocabulary's touches and deal facts, read once rather than
     // scanning every entry for every contact.

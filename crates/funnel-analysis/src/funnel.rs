@@ -60,10 +60,10 @@ impl Analysis for Funnel {
             ctx,
             columns,
         );
-        let facts = deals::facts(ledger, ctx.as_of);
+        let facts = ctx.facts(ledger);
         let cohort = deals::cohort(&facts, ctx);
 
-        let mut by_channel: BTreeMap<&str, Vec<&DealFacts<'_>>> = BTreeMap::new();
+        let mut by_channel: BTreeMap<&str, Vec<&DealFacts>> = BTreeMap::new();
         for deal in &cohort {
             by_channel
                 .entry(ctx.group(deal.channel))
@@ -109,7 +109,7 @@ impl Analysis for Funnel {
     }
 }
 
-fn findings(report: &mut Report, ledger: &Ledger, cohort: &[&DealFacts<'_>]) {
+fn findings(report: &mut Report, ledger: &Ledger, cohort: &[&DealFacts]) {
     if cohort.is_empty() {
         report.info("No deal has its lead in this period, so there is nothing to follow through the stages.");
         return;
@@ -157,7 +157,7 @@ fn findings(report: &mut Report, ledger: &Ledger, cohort: &[&DealFacts<'_>]) {
         None => report.info("No decided deal has stopped at any step yet."),
     }
 
-    let mut stale: Vec<&&DealFacts<'_>> = cohort
+    let mut stale: Vec<&&DealFacts> = cohort
         .iter()
         .filter(|d| d.status == Status::Stale)
         .collect();
@@ -176,7 +176,7 @@ fn findings(report: &mut Report, ledger: &Ledger, cohort: &[&DealFacts<'_>]) {
         ));
     }
 
-    let open: Vec<&&DealFacts<'_>> = cohort.iter().filter(|d| d.status == Status::Open).collect();
+    let open: Vec<&&DealFacts> = cohort.iter().filter(|d| d.status == Status::Open).collect();
     if !open.is_empty() {
         let list = list(
             open.iter()

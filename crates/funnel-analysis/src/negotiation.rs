@@ -73,7 +73,7 @@ impl Analysis for Negotiation {
             ctx,
             columns,
         );
-        let facts = deals::facts(ledger, ctx.as_of);
+        let facts = ctx.facts(ledger);
         let mut rows: Vec<Row<'_, '_>> = facts
             .iter()
             .filter(|d| ctx.keeps_channel(d.channel))
@@ -118,7 +118,7 @@ fn descending<T: Ord>(a: Option<T>, b: Option<T>) -> Ordering {
 
 /// One closed deal with an ask.
 struct Row<'a, 'l> {
-    deal: &'a DealFacts<'l>,
+    deal: &'a DealFacts,
     won: bool,
     asked: &'l Offer,
     /// The `won` offer.
@@ -129,7 +129,7 @@ struct Row<'a, 'l> {
     rates: Rates,
 }
 
-fn row<'a, 'l>(ledger: &'l Ledger, ctx: &Context, deal: &'a DealFacts<'l>) -> Option<Row<'a, 'l>> {
+fn row<'a, 'l>(ledger: &'l Ledger, ctx: &Context, deal: &'a DealFacts) -> Option<Row<'a, 'l>> {
     let won = match deal.status {
         Status::Won | Status::Ended => true,
         Status::Lost => false,
@@ -138,7 +138,7 @@ fn row<'a, 'l>(ledger: &'l Ledger, ctx: &Context, deal: &'a DealFacts<'l>) -> Op
     let close = deal.closed_on.filter(|date| ctx.in_period(*date))?;
     let (ask_entry, asked) = deals::latest_ask(ledger, deal, close)?;
     let got = if won {
-        deal.won_entry.and_then(|e| e.kind.offer())
+        deal.won_entry(ledger).and_then(|e| e.kind.offer())
     } else {
         None
     };

@@ -76,8 +76,8 @@ impl Analysis for Runway {
         report.from = None;
         report.to = ctx.as_of;
 
-        let facts = deals::facts(ledger, ctx.as_of);
-        let contracts = deals::running_contracts(&facts);
+        let facts = ctx.facts(ledger);
+        let contracts = deals::running_contracts(ledger, &facts);
         let plan = Plan {
             months: months_after(ctx.as_of),
             balance: deals::latest_balance(ledger, ctx.as_of),

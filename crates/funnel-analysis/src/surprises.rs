@@ -80,7 +80,7 @@ impl Analysis for Surprises {
         // date; the period does not narrow it, so the report says so.
         report.from = None;
         report.to = ctx.as_of;
-        let facts = deals::facts(ledger, ctx.as_of);
+        let facts = ctx.facts(ledger);
         let mut evaluations: Vec<Evaluation> = ledger
             .entries
             .iter()
@@ -154,15 +154,15 @@ impl Evaluation {
 fn evaluate(
     ledger: &Ledger,
     ctx: &Context,
-    facts: &[DealFacts<'_>],
+    facts: &[DealFacts],
     entry: &Entry,
     assumption: &Assumption,
 ) -> Evaluation {
     let since = entry.date;
     let via = assumption.channel.as_ref().map(|c| c.value.as_str());
-    let of_channel = |deal: &DealFacts<'_>| via.is_none_or(|c| within(deal.channel, c));
+    let of_channel = |deal: &DealFacts| via.is_none_or(|c| within(deal.channel, c));
     // The evidence deals: lead in [assumption date, as-of], of the channel.
-    let evidence: Vec<&DealFacts<'_>> = facts
+    let evidence: Vec<&DealFacts> = facts
         .iter()
         .filter(|d| d.lead_date >= since && of_channel(d))
         .collect();
@@ -206,7 +206,7 @@ fn evaluate(
             let p0 = fraction(*percent);
             // The share is of all won deals, so the evidence is not
             // restricted to the channel here.
-            let won: Vec<&DealFacts<'_>> = facts
+            let won: Vec<&DealFacts> = facts
                 .iter()
                 .filter(|d| d.lead_date >= since && d.is_won())
                 .collect();

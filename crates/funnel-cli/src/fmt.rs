@@ -128,10 +128,7 @@ fn print_errors(file: &SourceFile, errors: Vec<funnel_ledger::Diagnostic>) -> Re
     let mut sources = SourceMap::default();
     sources.add(file.clone());
     let checked = Checked {
-        ledger: funnel_ledger::Ledger {
-            sources,
-            ..Default::default()
-        },
+        ledger: funnel_ledger::Ledger::from_sources(sources),
         diagnostics: errors,
     };
     let mut err = std::io::stderr().lock();

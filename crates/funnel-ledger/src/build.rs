@@ -25,10 +25,7 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
         failed_leads,
         ..
     } = read;
-    let mut ledger = Ledger {
-        sources,
-        ..Ledger::default()
-    };
+    let mut ledger = Ledger::from_sources(sources);
     let mut seen_options: HashMap<String, Span> = HashMap::new();
     let mut stages_at: Option<Span> = None;
     let mut duplicated = HashSet::new();

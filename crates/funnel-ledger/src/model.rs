@@ -489,9 +489,33 @@ pub struct Ledger {
     pub prices: Prices,
     /// `option currency`, or the only currency the ledger uses.
     pub base_currency: Option<Currency>,
+    /// Which ledger this is, among those read by this process (see
+    /// [`Ledger::stamp`]).
+    stamp: u64,
 }
 
 impl Ledger {
+    /// A number no other ledger read by this process has: lets a cache of
+    /// results derived from a ledger tell it from a later one. A clone
+    /// keeps it (it holds the same data).
+    pub fn stamp(&self) -> u64 {
+        self.stamp
+    }
+
+    /// An empty ledger over `sources`: what diagnostics need to be shown
+    /// when the files could not be read into a model.
+    pub fn from_sources(sources: SourceMap) -> Ledger {
+        Ledger {
+            sources,
+            stamp: Ledger::new_stamp(),
+            ..Ledger::default()
+        }
+    }
+
+    fn new_stamp() -> u64 {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    }
     /// The metadata value of `key` for a channel: its own, else the nearest
     /// declared ancestor's (`platform` for `platform:upwork`).
     pub fn channel_meta(&self, channel: &str, key: &str) -> Option<&Spanned<MetaValue>> {

@@ -239,7 +239,9 @@ pub fn hours_words(value: Decimal) -> String {
 
 /// A percentage with one decimal: "25.0%".
 pub fn percent(p: f64) -> String {
-    format!("{:.1}%", p * 100.0)
+    // Halves round away from zero, as people round (1 in 16 is 6.3%, not
+    // the 6.2% of `{:.1}`, which rounds halves to even).
+    format!("{:.1}%", (p * 1000.0).round() / 10.0)
 }
 
 /// The `to_f64` of a decimal, 0 when out of range.
@@ -251,6 +253,15 @@ pub fn f64_of(value: Decimal) -> f64 {
 mod tests {
     use super::*;
     use std::str::FromStr;
+
+    #[test]
+    fn percent_rounds_halves_up() {
+        assert_eq!(percent(1.0 / 16.0), "6.3%");
+        assert_eq!(percent(0.125), "12.5%");
+        assert_eq!(percent(0.07), "7.0%");
+        assert_eq!(percent(1.0 / 3.0), "33.3%");
+        assert_eq!(percent(0.0), "0.0%");
+    }
 
     #[test]
     fn natural_frequencies() {

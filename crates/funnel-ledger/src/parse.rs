@@ -11,6 +11,7 @@
 //! ```
 
 use std::collections::HashMap;
+use std::mem::MaybeUninit;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -93,17 +94,6 @@ impl ParsedFile {
         items.extend(directives.map(|(_, d)| Item::Directive(d)));
         items
     }
-
-    /// Appends the result of parsing the text that follows.
-    fn append(&mut self, next: ParsedFile) {
-        let before = self.entries.len();
-        self.entries.extend(next.entries);
-        self.directives
-            .extend(next.directives.into_iter().map(|(at, d)| (at + before, d)));
-        self.diagnostics.extend(next.diagnostics);
-        self.unresolved.extend(next.unresolved);
-        self.failed_leads.extend(next.failed_leads);
-    }
 }
 
 /// Parses one file's text. Lines listed in `skip` (1-based; lines with
@@ -111,9 +101,8 @@ impl ParsedFile {
 ///
 /// A big file is cut into chunks at item boundaries (before a line that
 /// starts at column 1) and the chunks are parsed on all cores: no parser
-/// state crosses such a line, so the concatenated results are what one pass
-/// would give. The chunks are small (a few MiB) and appended in order as
-/// they are done, so a chunk's entries exist twice only briefly.
+/// state crosses such a line, so the result is what one pass would give
+/// (see [`parse_parallel`]).
 pub fn parse(file: FileId, text: &str, skip: &[usize]) -> ParsedFile {
     let threads = if skip.is_empty() {
         threads_for(text.len())
@@ -121,61 +110,144 @@ pub fn parse(file: FileId, text: &str, skip: &[usize]) -> ParsedFile {
         1
     };
     if threads == 1 {
-        return parse_chunk(file, text, 0, skip);
+        return parse_chunk(file, text, 0, skip, None);
     }
     let chunks = chunks(text, text.len().div_ceil(CHUNK).max(threads));
-    let capacity: usize = std::thread::scope(|scope| {
+    parse_parallel(file, text, &chunks, threads)
+}
+
+/// Parses `chunks` of `text` (consecutive, covering it, each starting at a
+/// column-1 line) on `threads` threads.
+///
+/// Every entry line starts with a digit (its date), so the lines of a chunk
+/// that start with one bound its entries. The entry vector is allocated
+/// once for all of them and each chunk parses straight into its own window
+/// of it: a million entries are written once, not once per chunk and again
+/// when the chunks are joined. Windows are left partly empty only by lines
+/// that failed to parse; the chunks' entries are then moved down to close
+/// the gaps, keeping reading order.
+// The one `unsafe` of the workspace: writing entries in place and
+// closing the gaps between windows (`set_len`, `ptr::copy`). It saves
+// writing every entry of a big file twice (see docs/performance.md).
+#[allow(unsafe_code)]
+fn parse_parallel(
+    file: FileId,
+    text: &str,
+    chunks: &[std::ops::Range<usize>],
+    threads: usize,
+) -> ParsedFile {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+
+    let bounds: Vec<usize> = std::thread::scope(|scope| {
+        let per_thread = chunks.len().div_ceil(threads);
         let counts: Vec<_> = chunks
-            .chunks(chunks.len().div_ceil(threads))
+            .chunks(per_thread)
             .map(|group| {
-                let range = group[0].start..group[group.len() - 1].end;
-                scope.spawn(move || entry_lines(&text[range]))
+                scope.spawn(move || {
+                    group
+                        .iter()
+                        .map(|range| entry_lines(&text[range.clone()]))
+                        .collect::<Vec<_>>()
+                })
             })
             .collect();
         counts
             .into_iter()
-            .map(|c| {
+            .flat_map(|c| {
                 c.join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
             })
-            .sum()
+            .collect()
     });
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let (done, results) = std::sync::mpsc::channel::<(usize, ParsedFile)>();
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            let done = done.clone();
-            let (chunks, next) = (&chunks, &next);
-            scope.spawn(move || loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(range) = chunks.get(i) else { break };
-                let part = parse_chunk(file, &text[range.clone()], range.start, &[]);
-                if done.send((i, part)).is_err() {
-                    break;
-                }
-            });
-        }
-        drop(done);
-        // Append in chunk order; parts that finish early wait here. The
-        // vector is sized once for every line that may be an entry: growing
-        // it would copy it, and the copy would double the peak memory.
-        let mut out = ParsedFile {
-            entries: Vec::with_capacity(capacity),
-            ..ParsedFile::default()
-        };
-        let mut waiting = std::collections::BTreeMap::new();
-        let mut wanted = 0;
-        for (i, part) in results {
-            waiting.insert(i, part);
-            while let Some(part) = waiting.remove(&wanted) {
-                out.append(part);
-                wanted += 1;
+    let capacity: usize = bounds.iter().sum();
+    let mut entries: Vec<Entry> = Vec::with_capacity(capacity);
+    let mut windows = Vec::with_capacity(chunks.len());
+    let mut rest = &mut entries.spare_capacity_mut()[..capacity];
+    for &bound in &bounds {
+        let (window, tail) = rest.split_at_mut(bound);
+        windows.push(Mutex::new(Some(window)));
+        rest = tail;
+    }
+    let next = AtomicUsize::new(0);
+    let mut parts: Vec<(usize, ParsedFile, usize)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(range) = chunks.get(i) else {
+                            return done;
+                        };
+                        let window = windows[i]
+                            .lock()
+                            .unwrap_or_else(|poisoned| poisoned.into_inner())
+                            .take()
+                            .expect("each chunk is parsed once");
+                        let mut written = 0;
+                        let part = parse_chunk(
+                            file,
+                            &text[range.clone()],
+                            range.start,
+                            &[],
+                            Some((window, &mut written)),
+                        );
+                        done.push((i, part, written));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| {
+                w.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    drop(windows);
+    parts.sort_unstable_by_key(|(i, ..)| *i);
+
+    // Close the gaps: chunk i's entries sit at the start of its window.
+    let mut out = ParsedFile::default();
+    let mut window_start = 0;
+    let mut len = 0;
+    for ((_, mut part, written), bound) in parts.into_iter().zip(&bounds) {
+        if window_start != len {
+            // SAFETY: `written` slots from `window_start` were initialised by
+            // the chunk's parser (`Window::push` writes them in order), and
+            // the destination `len..len + written` lies in the allocation
+            // (`len <= window_start`). `ptr::copy` allows the overlap. The
+            // slots left behind are beyond the final length, so the moved
+            // entries are never dropped twice.
+            unsafe {
+                let base = entries.as_mut_ptr();
+                std::ptr::copy(base.add(window_start), base.add(len), written);
             }
         }
-        // A worker that panicked stopped sending; the scope re-raises its
-        // panic when it ends.
-        out
-    })
+        // Entries the window could not hold (never, as every entry line
+        // starts with a digit) would be in `part.entries`; they are placed
+        // after the window's and keep their order because nothing else is
+        // written between.
+        let overflow = std::mem::take(&mut part.entries);
+        for (at, _) in &mut part.directives {
+            *at += len;
+        }
+        len += written;
+        // SAFETY: slots `0..len` are initialised: the previous chunks' and
+        // this chunk's entries were moved (or written) there above.
+        unsafe { entries.set_len(len) };
+        entries.extend(overflow);
+        len = entries.len();
+        window_start += bound;
+        out.directives.extend(part.directives);
+        out.diagnostics.extend(part.diagnostics);
+        out.unresolved.extend(part.unresolved);
+        out.failed_leads.extend(part.failed_leads);
+    }
+    out.entries = entries;
+    out
 }
 
 /// How many lines start with a digit: an upper bound of the entries in
@@ -222,13 +294,30 @@ fn chunks(text: &str, n: usize) -> Vec<std::ops::Range<usize>> {
 }
 
 /// Parses `text`, which starts at byte `base` of the file.
-fn parse_chunk(file: FileId, text: &str, base: usize, skip: &[usize]) -> ParsedFile {
+/// Parses `text`, which starts at byte `base` of the file. With a window,
+/// entries go into it and the count of those written into the `usize`.
+fn parse_chunk(
+    file: FileId,
+    text: &str,
+    base: usize,
+    skip: &[usize],
+    window: Option<(&mut [MaybeUninit<Entry>], &mut usize)>,
+) -> ParsedFile {
+    let (window, written) = match window {
+        Some((slots, written)) => (Some(Window { slots, len: 0 }), Some(written)),
+        None => (None, None),
+    };
     let mut parser = Parser {
         file,
         out: ParsedFile {
-            entries: Vec::with_capacity(entry_lines(text)),
+            entries: if window.is_some() {
+                Vec::new()
+            } else {
+                Vec::with_capacity(entry_lines(text))
+            },
             ..ParsedFile::default()
         },
+        window,
         current: None,
         meta: Vec::new(),
         broken: false,
@@ -249,12 +338,25 @@ fn parse_chunk(file: FileId, text: &str, base: usize, skip: &[usize]) -> ParsedF
         parser.line(line, start, &mut tokens);
     }
     parser.finish_item();
+    if let (Some(window), Some(written)) = (&parser.window, written) {
+        *written = window.len;
+    }
     parser.out
 }
 
-struct Parser {
+/// A part of the final entry vector that one chunk's parser fills from
+/// the start (see [`parse_parallel`]).
+struct Window<'w> {
+    slots: &'w mut [MaybeUninit<Entry>],
+    len: usize,
+}
+
+struct Parser<'w> {
     file: FileId,
     out: ParsedFile,
+    /// Where entries go when parsing a chunk of a big file; `out.entries`
+    /// otherwise (and for any that would not fit, which cannot happen).
+    window: Option<Window<'w>>,
     /// The item whose metadata lines may follow.
     current: Option<Item>,
     /// The metadata read so far for `current`, moved into it (sized
@@ -273,7 +375,7 @@ struct Parser {
 /// linear scan; beyond it, through [`Parser::keys`].
 const FEW_KEYS: usize = 16;
 
-impl Parser {
+impl Parser<'_> {
     fn span(&self, start: usize, end: usize) -> Span {
         Span::new(self.file, start, end)
     }
@@ -293,11 +395,17 @@ impl Parser {
             extras.meta = self.meta.drain(..).collect();
         }
         match item {
-            Item::Entry(entry) => self.out.entries.push(entry),
-            Item::Directive(directive) => self
-                .out
-                .directives
-                .push((self.out.entries.len(), directive)),
+            Item::Entry(entry) => match &mut self.window {
+                Some(window) if window.len < window.slots.len() => {
+                    window.slots[window.len].write(entry);
+                    window.len += 1;
+                }
+                _ => self.out.entries.push(entry),
+            },
+            Item::Directive(directive) => {
+                let before = self.window.as_ref().map_or(0, |w| w.len) + self.out.entries.len();
+                self.out.directives.push((before, directive));
+            }
         }
     }
 
@@ -1505,12 +1613,21 @@ mod tests {
     /// one pass, wherever the cuts fall.
     #[test]
     fn chunked_parse_equals_one_pass() {
-        let mut text = include_str!("../../../examples/freelancer.funnel").to_owned();
-        text.push_str(
-            "2026-01-01 lead broken\n  key: 1\n\n2026-01-02 frobbed x\n  a: 1\n  a: 2\n\
-             2026-01-03 talked x at\n; comment\n  orphan: 1\n2026-13-01 note x \"y\"\r\n",
+        // Lines that fail (no entry for a line that starts with a digit)
+        // at the start, in the middle and at the end, so windows have gaps.
+        let broken = "2026-01-01 lead broken\n  key: 1\n\n2026-01-02 frobbed x\n  a: 1\n  a: 2\n\
+                      2026-01-03 talked x at\n; comment\n  orphan: 1\n2026-13-01 note x \"y\"\r\n";
+        let example = include_str!("../../../examples/freelancer.funnel");
+        let cut = example
+            .match_indices("\n2")
+            .find(|(i, _)| *i > example.len() / 2)
+            .map_or(example.len(), |(i, _)| i + 1);
+        let text = format!(
+            "{broken}{}{broken}{}{broken}",
+            &example[..cut],
+            &example[cut..]
         );
-        let whole = parse_chunk(FileId(0), &text, 0, &[]);
+        let whole = parse_chunk(FileId(0), &text, 0, &[], None);
         let show = |p: &ParsedFile| {
             format!(
                 "{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
@@ -1523,16 +1640,10 @@ mod tests {
             assert_eq!(ranges.first().map(|r| r.start), Some(0));
             assert_eq!(ranges.last().map(|r| r.end), Some(text.len()));
             assert!(ranges.windows(2).all(|w| w[0].end == w[1].start));
-            let mut out = ParsedFile::default();
-            for range in ranges {
-                out.append(parse_chunk(
-                    FileId(0),
-                    &text[range.clone()],
-                    range.start,
-                    &[],
-                ));
+            for threads in [1, 2, 3] {
+                let out = parse_parallel(FileId(0), &text, &ranges, threads);
+                assert_eq!(show(&out), show(&whole), "{n} chunks, {threads} threads");
             }
-            assert_eq!(show(&out), show(&whole), "{n} chunks");
         }
     }
 }

@@ -4,6 +4,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use chrono::Datelike;
+
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::Read;
 use crate::model::*;
@@ -182,7 +184,13 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
     for (position, id) in ledger.deals.keys().enumerate() {
         positions.insert(address(*id), position);
     }
+    // Each entry's place in its deal's day: date, then the verb order of
+    // `same_day_rank`. Kept in one compact array so the per-deal sorts
+    // below do not reach back into the (large, scattered) entries.
+    let mut order: Vec<i64> = Vec::with_capacity(ledger.entries.len());
     for (index, entry) in ledger.entries.iter().enumerate() {
+        let rank = same_day_rank(&entry.kind);
+        order.push(i64::from(entry.date.num_days_from_ce()) * 4 + i64::from(rank));
         let Some(deal) = entry.kind.deal() else {
             continue;
         };
@@ -213,11 +221,10 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
             .with_help(help),
         );
     }
-    let entries = &ledger.entries;
+    // A stable sort: entries of the same day and rank keep reading order.
     for deal in ledger.deals.values_mut() {
         deal.entries.shrink_to_fit();
-        deal.entries
-            .sort_by_key(|&i| (entries[i].date, same_day_rank(&entries[i].kind), i));
+        deal.entries.sort_by_key(|&i| order[i]);
     }
 
     ledger.base_currency = ledger.options.currency.or_else(|| single_currency(&ledger));

@@ -30,12 +30,43 @@ pub(crate) fn check(
     duplicated: &HashSet<Name>,
     out: &mut Vec<Diagnostic>,
 ) {
-    for deal in ledger
-        .deals
-        .values()
-        .filter(|d| !duplicated.contains(&d.id))
-    {
-        check_deal(ledger, deal, options, out);
+    // Deals are checked independently: on all cores for a big ledger, each
+    // thread taking a consecutive run of deals, their diagnostics joined in
+    // deal order.
+    let deals = ledger.deals.as_slice();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(deals.len() / 10_000)
+        .max(1);
+    let check_run = |run: &indexmap::map::Slice<Name, Deal>, out: &mut Vec<Diagnostic>| {
+        for deal in run.values().filter(|d| !duplicated.contains(&d.id)) {
+            check_deal(ledger, deal, options, out);
+        }
+    };
+    if threads == 1 {
+        check_run(deals, out);
+    } else {
+        let per_thread = deals.len().div_ceil(threads);
+        let found: Vec<Vec<Diagnostic>> = std::thread::scope(|scope| {
+            let runs: Vec<_> = (0..threads)
+                .map(|t| {
+                    let run = &deals[(t * per_thread).min(deals.len())
+                        ..((t + 1) * per_thread).min(deals.len())];
+                    scope.spawn(move || {
+                        let mut found = Vec::new();
+                        check_run(run, &mut found);
+                        found
+                    })
+                })
+                .collect();
+            runs.into_iter()
+                .map(|r| {
+                    r.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        });
+        out.extend(found.into_iter().flatten());
     }
     if options.strict || ledger.options.strict {
         check_declared(ledger, out);

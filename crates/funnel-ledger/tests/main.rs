@@ -3,7 +3,7 @@
 //! that it can be rendered.
 
 mod format;
-mod include;
+mod loading;
 
 use funnel_ledger::{load_text, CheckOptions, Checked};
 use proptest::prelude::*;

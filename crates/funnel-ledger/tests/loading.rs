@@ -1,5 +1,6 @@
-//! Entries of included files stand where their `include` does, in reading
-//! order, however the files are nested and whatever the parser's chunking.
+//! Reading order survives everything that splits the work: entries of
+//! included files stand where their `include` does, and a big file parsed in
+//! chunks and checked on several threads reports what one pass would.
 
 use funnel_ledger::{load, CheckOptions, Input};
 
@@ -78,4 +79,38 @@ fn a_first_file_with_only_includes() {
         .collect();
     assert_eq!(dates, ["2026-01-01", "2026-01-02"]);
     assert_eq!(checked.ledger.deals["a"].entries, [0, 1]);
+}
+
+/// A ledger big enough to be parsed in chunks and checked on all cores
+/// reports every problem once, in file order.
+#[test]
+fn a_big_ledger_reports_every_problem_once_in_order() {
+    let mut text = String::new();
+    let mut expected = Vec::new();
+    for i in 0..30_000 {
+        text.push_str(&format!(
+            "2026-11-01 lead d{i} \"a deal with a title long enough to pass 1 MiB\" via referral\n"
+        ));
+        if i % 997 == 0 {
+            // Before its lead: one `before-lead` error on this line.
+            text.push_str(&format!("2026-10-01 note d{i} \"too early\"\n"));
+            expected.push(text.lines().count());
+        }
+        text.push('\n');
+    }
+    assert!(
+        text.len() > 2 << 20,
+        "the ledger is cut into several chunks"
+    );
+    let checked = funnel_ledger::load_text("big.funnel", text.as_bytes(), &options());
+    let lines: Vec<usize> = checked
+        .diagnostics
+        .iter()
+        .map(|d| {
+            assert_eq!(d.code.as_str(), "before-lead", "{d:?}");
+            checked.ledger.sources.location(d.span).1
+        })
+        .collect();
+    assert_eq!(lines, expected);
+    assert_eq!(checked.ledger.deals.len(), 30_000);
 }

@@ -39,11 +39,6 @@ impl std::hash::Hash for Name {
     }
 }
 
-impl Default for Name {
-    fn default() -> Name {
-        Name::new("")
-    }
-}
 
 impl Name {
     /// The name for `text`, stored on first use.

@@ -39,7 +39,6 @@ impl std::hash::Hash for Name {
     }
 }
 
-
 impl Name {
     /// The name for `text`, stored on first use.
     pub fn new(text: &str) -> Name {

@@ -94,41 +94,9 @@ fn run_all(
     ctx: &Context,
     timeout: std::time::Duration,
 ) -> Vec<Result<funnel_analysis::Report, plugin::PluginError>> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(analyses.len());
-    if threads <= 1 {
-        return analyses
-            .iter()
-            .map(|a| a.run(ledger, ctx, timeout))
-            .collect();
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut results: Vec<_> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(analysis) = analyses.get(i) else {
-                            return done;
-                        };
-                        done.push((i, analysis.run(ledger, ctx, timeout)));
-                    }
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| {
-                w.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    });
-    results.sort_by_key(|(i, _)| *i);
-    results.into_iter().map(|(_, r)| r).collect()
+    funnel_ledger::parallel::map_ordered(analyses.len(), funnel_ledger::parallel::cores(), |i| {
+        analyses[i].run(ledger, ctx, timeout)
+    })
 }
 
 /// Whether writing failed because the reader went away, through whichever

@@ -34,40 +34,18 @@ pub(crate) fn check(
     // thread taking a consecutive run of deals, their diagnostics joined in
     // deal order.
     let deals = ledger.deals.as_slice();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(deals.len() / 10_000)
-        .max(1);
-    let check_run = |run: &indexmap::map::Slice<Name, Deal>, out: &mut Vec<Diagnostic>| {
+    let threads = crate::parallel::cores().min(deals.len() / 10_000).max(1);
+    let per_thread = deals.len().div_ceil(threads);
+    let found = crate::parallel::map_ordered(threads, threads, |t| {
+        let run =
+            &deals[(t * per_thread).min(deals.len())..((t + 1) * per_thread).min(deals.len())];
+        let mut found = Vec::new();
         for deal in run.values().filter(|d| !duplicated.contains(&d.id)) {
-            check_deal(ledger, deal, options, out);
+            check_deal(ledger, deal, options, &mut found);
         }
-    };
-    if threads == 1 {
-        check_run(deals, out);
-    } else {
-        let per_thread = deals.len().div_ceil(threads);
-        let found: Vec<Vec<Diagnostic>> = std::thread::scope(|scope| {
-            let runs: Vec<_> = (0..threads)
-                .map(|t| {
-                    let run = &deals[(t * per_thread).min(deals.len())
-                        ..((t + 1) * per_thread).min(deals.len())];
-                    scope.spawn(move || {
-                        let mut found = Vec::new();
-                        check_run(run, &mut found);
-                        found
-                    })
-                })
-                .collect();
-            runs.into_iter()
-                .map(|r| {
-                    r.join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                })
-                .collect()
-        });
-        out.extend(found.into_iter().flatten());
-    }
+        found
+    });
+    out.extend(found.into_iter().flatten());
     if options.strict || ledger.options.strict {
         check_declared(ledger, out);
     }

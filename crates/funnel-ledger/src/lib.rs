@@ -13,6 +13,7 @@ mod lexer;
 mod load;
 pub mod model;
 pub mod name;
+pub mod parallel;
 pub mod parse;
 pub mod source;
 pub mod span;

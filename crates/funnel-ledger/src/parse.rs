@@ -136,29 +136,10 @@ fn parse_parallel(
     chunks: &[std::ops::Range<usize>],
     threads: usize,
 ) -> ParsedFile {
-    use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Mutex;
 
-    let bounds: Vec<usize> = std::thread::scope(|scope| {
-        let per_thread = chunks.len().div_ceil(threads);
-        let counts: Vec<_> = chunks
-            .chunks(per_thread)
-            .map(|group| {
-                scope.spawn(move || {
-                    group
-                        .iter()
-                        .map(|range| entry_lines(&text[range.clone()]))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        counts
-            .into_iter()
-            .flat_map(|c| {
-                c.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
+    let bounds: Vec<usize> = crate::parallel::map_ordered(chunks.len(), threads, |i| {
+        entry_lines(&text[chunks[i].clone()])
     });
     let capacity: usize = bounds.iter().sum();
     let mut entries: Vec<Entry> = Vec::with_capacity(capacity);
@@ -169,51 +150,30 @@ fn parse_parallel(
         windows.push(Mutex::new(Some(window)));
         rest = tail;
     }
-    let next = AtomicUsize::new(0);
-    let mut parts: Vec<(usize, ParsedFile, usize)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(range) = chunks.get(i) else {
-                            return done;
-                        };
-                        let window = windows[i]
-                            .lock()
-                            .unwrap_or_else(|poisoned| poisoned.into_inner())
-                            .take()
-                            .expect("each chunk is parsed once");
-                        let mut written = 0;
-                        let part = parse_chunk(
-                            file,
-                            &text[range.clone()],
-                            range.start,
-                            &[],
-                            Some((window, &mut written)),
-                        );
-                        done.push((i, part, written));
-                    }
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| {
-                w.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
+    let parts = crate::parallel::map_ordered(chunks.len(), threads, |i| {
+        let range = &chunks[i];
+        let window = windows[i]
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take()
+            .expect("each chunk is parsed once");
+        let mut written = 0;
+        let part = parse_chunk(
+            file,
+            &text[range.clone()],
+            range.start,
+            &[],
+            Some((window, &mut written)),
+        );
+        (part, written)
     });
     drop(windows);
-    parts.sort_unstable_by_key(|(i, ..)| *i);
 
     // Close the gaps: chunk i's entries sit at the start of its window.
     let mut out = ParsedFile::default();
     let mut window_start = 0;
     let mut len = 0;
-    for ((_, mut part, written), bound) in parts.into_iter().zip(&bounds) {
+    for ((mut part, written), bound) in parts.into_iter().zip(&bounds) {
         if window_start != len {
             // SAFETY: `written` slots from `window_start` were initialised by
             // the chunk's parser (`Window::push` writes them in order), and
@@ -269,8 +229,7 @@ const MIN_CHUNK: usize = 1 << 20;
 const CHUNK: usize = 4 << 20;
 
 fn threads_for(len: usize) -> usize {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    (len / MIN_CHUNK).clamp(1, cores.min(8))
+    (len / MIN_CHUNK).clamp(1, crate::parallel::cores().min(8))
 }
 
 /// Cuts `text` into about `n` ranges, each ending just before a line that

@@ -119,20 +119,14 @@ impl DealFacts {
 /// The facts of every deal whose `lead` is on or before `as_of`, in the
 /// reading order of their leads.
 pub fn facts(ledger: &Ledger, as_of: NaiveDate) -> Vec<DealFacts> {
-    let rating = Name::new("rating");
     ledger
         .deals
         .values()
-        .filter_map(|deal| deal_facts(ledger, deal, as_of, rating))
+        .filter_map(|deal| deal_facts(ledger, deal, as_of))
         .collect()
 }
 
-fn deal_facts(
-    ledger: &Ledger,
-    deal: &Deal,
-    as_of: NaiveDate,
-    rating_key: Name,
-) -> Option<DealFacts> {
+fn deal_facts(ledger: &Ledger, deal: &Deal, as_of: NaiveDate) -> Option<DealFacts> {
     let lead = &ledger.entries[deal.lead];
     if lead.date > as_of {
         return None;
@@ -169,9 +163,9 @@ fn deal_facts(
                 // metadata is never read here, which keeps this loop from
                 // touching every entry's metadata.
                 if let Some(MetaValue::Number(n)) =
-                    entry.extras.get_name(rating_key).map(|v| &v.value)
+                    ledger.entry_meta(entry, "rating").map(|v| v.value)
                 {
-                    rating = Some(*n);
+                    rating = Some(n);
                 }
             }
             EntryKind::Lost { .. } => {
@@ -254,7 +248,7 @@ pub fn won_value(ledger: &Ledger, won: &Entry, ended: Option<&Entry>) -> Decimal
     if cancelled_on >= until {
         return value;
     }
-    let start = start_date(won);
+    let start = start_date(ledger, won);
     let planned = (until - start).num_days();
     if planned <= 0 {
         // A contract planned to end before it starts cannot be pro-rated;
@@ -267,9 +261,9 @@ pub fn won_value(ledger: &Ledger, won: &Entry, ended: Option<&Entry>) -> Decimal
 
 /// The day a contract's work starts: `start:` on its `won` entry, else the
 /// `won` date.
-pub fn start_date(won: &Entry) -> NaiveDate {
-    match won.extras.get("start").map(|v| &v.value) {
-        Some(MetaValue::Date(date)) => *date,
+pub fn start_date(ledger: &Ledger, won: &Entry) -> NaiveDate {
+    match ledger.entry_meta(won, "start").map(|v| v.value) {
+        Some(MetaValue::Date(date)) => date,
         _ => won.date,
     }
 }
@@ -465,7 +459,7 @@ pub fn running_contracts<'l>(ledger: &'l Ledger, deals: &[DealFacts]) -> Vec<Con
                 id: deal.id,
                 channel: deal.channel,
                 value: deal.value,
-                start: start_date(won),
+                start: start_date(ledger, won),
                 until: until.as_ref().map(|u| u.value),
             })
         })

@@ -16,9 +16,11 @@
 //! and written as a JSON number with exactly its decimal digits.
 
 use chrono::NaiveDate;
-use funnel_ledger::model::{Entry, EntryKind, Extras, MetaValue, Metric, Offer, Quantity, SpentOn};
+use funnel_ledger::model::{
+    Entry, EntryKind, Extras, Meta, MetaValue, Metric, Offer, Quantity, SpentOn,
+};
 use funnel_ledger::value::{Amount, DurationUnit, Rate, RateUnit};
-use funnel_ledger::{Ledger, Span};
+use funnel_ledger::{Ledger, Name, Span, Spanned};
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
 use serde::ser::{SerializeMap, SerializeSeq};
@@ -208,7 +210,7 @@ impl Builder<'_> {
                         .collect(),
                 ),
             ),
-            ("tags", tags(own)),
+            ("tags", tags(own.map_or(&[][..], |e| &e.tags))),
         ];
         fields.extend(self.location(span));
         obj(fields)
@@ -246,8 +248,8 @@ impl Builder<'_> {
                 ("id", Json::str(contact.id)),
                 ("name", opt_str(contact.name.as_deref())),
                 ("declared", Json::Bool(true)),
-                ("metadata", self.metadata(&contact.extras)),
-                ("tags", tags(Some(&contact.extras))),
+                ("metadata", self.metadata(&contact.extras.meta)),
+                ("tags", tags(&contact.extras.tags)),
             ];
             fields.extend(self.location(contact.span));
             list.push(obj(fields));
@@ -299,7 +301,7 @@ impl Builder<'_> {
             ("rating", facts.rating.map_or(Json::Null, Json::Exact)),
             ("last_entry", Json::Date(facts.last_entry)),
             ("cohort", Json::Bool(cohort)),
-            ("tags", tags(Some(&lead.extras))),
+            ("tags", tags(&lead.tags)),
         ];
         fields.extend(self.location(lead.span));
         fields.push(("entries", Json::Arr(entries)));
@@ -336,10 +338,7 @@ impl Builder<'_> {
                 ("stage", fields)
             }
             EntryKind::Won { deal, offer, until } => {
-                let start = match entry.extras.get("start").map(|v| &v.value) {
-                    Some(MetaValue::Date(start)) => *start,
-                    _ => date,
-                };
+                let start = crate::deals::start_date(ledger, entry);
                 let mut fields = vec![("deal", Json::str(deal.value))];
                 fields.extend(self.offer(offer.as_deref(), date));
                 fields.push((
@@ -458,8 +457,8 @@ impl Builder<'_> {
             ("verb", Json::str(entry.kind.verb())),
         ];
         fields.extend(specific);
-        fields.push(("tags", tags(Some(&entry.extras))));
-        fields.push(("metadata", self.metadata(&entry.extras)));
+        fields.push(("tags", tags(&entry.tags)));
+        fields.push(("metadata", self.metadata(&ledger.metadata(entry))));
         fields.extend(self.location(entry.span));
         obj(fields)
     }
@@ -541,11 +540,9 @@ impl Builder<'_> {
     /// Metadata as an object in the order written: numbers as JSON
     /// numbers, every other value as the text it was written as (strings
     /// without their quotes), as `funnel export` writes it.
-    fn metadata(&self, extras: &Extras) -> Json {
+    fn metadata(&self, meta: &[Meta]) -> Json {
         Json::Obj(
-            extras
-                .meta
-                .iter()
+            meta.iter()
                 .map(|m| {
                     (
                         m.key.value.to_string(),
@@ -582,12 +579,8 @@ fn duration_unit(unit: DurationUnit) -> &'static str {
     }
 }
 
-fn tags(extras: Option<&Extras>) -> Json {
-    Json::Arr(
-        extras
-            .map(|e| e.tags.iter().map(|t| Json::str(t.value)).collect())
-            .unwrap_or_default(),
-    )
+fn tags(tags: &[Spanned<Name>]) -> Json {
+    Json::Arr(tags.iter().map(|t| Json::str(t.value)).collect())
 }
 
 fn opt_str(text: Option<&str>) -> Json {

@@ -8,8 +8,8 @@
 //! always agrees with the reports.
 
 use chrono::NaiveDate;
-use funnel_ledger::model::{Entry, EntryKind, Extras, MetaValue, Offer, Quantity, SpentOn};
-use funnel_ledger::{Ledger, Span};
+use funnel_ledger::model::{Entry, EntryKind, Meta, MetaValue, Offer, Quantity, SpentOn};
+use funnel_ledger::{Ledger, Name, Span, Spanned};
 use rust_decimal::Decimal;
 
 use crate::context::{within, Context};
@@ -136,10 +136,7 @@ fn deal_row(ledger: &Ledger, ctx: &Context, fact: &DealFacts) -> Vec<Value> {
     let won_offer = won.and_then(|w| w.kind.offer());
     let (until, start) = match won.map(|w| (&w.kind, w)) {
         Some((EntryKind::Won { until, .. }, w)) => {
-            let start = match w.extras.get("start").map(|v| &v.value) {
-                Some(MetaValue::Date(d)) => Some(*d),
-                _ => Some(w.date),
-            };
+            let start = Some(deals::start_date(ledger, w));
             (until.as_ref().map(|u| u.value), start)
         }
         _ => (None, None),
@@ -176,7 +173,7 @@ fn deal_row(ledger: &Ledger, ctx: &Context, fact: &DealFacts) -> Vec<Value> {
         fact.rating.map_or(Value::Empty, Value::Decimal),
         fact.days_between(0, ledger.stages.won())
             .map_or(Value::Empty, Value::Int),
-        tags(&lead.extras),
+        tags(&lead.tags),
     ]);
     push_location(&mut row, ledger, lead.span);
     debug_assert_eq!(row.len(), DEAL_COLUMNS.len());
@@ -273,8 +270,8 @@ fn entries_table(ledger: &Ledger, ctx: &Context) -> Table {
             rate.map_or(Value::Empty, |r| text(r.unit.as_str())),
             hours.map_or(Value::Empty, Value::Decimal),
             opt_text(note),
-            tags(&entry.extras),
-            metadata(ledger, &entry.extras),
+            tags(&entry.tags),
+            metadata(ledger, &ledger.metadata(entry)),
         ];
         push_location(&mut row, ledger, entry.span);
         rows.push(row);
@@ -467,7 +464,7 @@ fn contacts_table(ledger: &Ledger, ctx: &Context) -> Table {
             Value::Bool(declared.is_some()),
             declared.map_or(
                 Value::Json(serde_json::Value::Object(Default::default())),
-                |c| metadata(ledger, &c.extras),
+                |c| metadata(ledger, &c.extras.meta),
             ),
             Value::Int(referred.len() as i64),
             Value::Int(referred.iter().filter(|d| d.is_won()).count() as i64),
@@ -494,15 +491,15 @@ fn opt_text(s: Option<&str>) -> Value {
     s.map_or(Value::Empty, text)
 }
 
-fn tags(extras: &Extras) -> Value {
-    Value::List(extras.tags.iter().map(|t| t.value.to_string()).collect())
+fn tags(tags: &[Spanned<Name>]) -> Value {
+    Value::List(tags.iter().map(|t| t.value.to_string()).collect())
 }
 
 /// Metadata as a JSON object: numbers as numbers, everything else as the
 /// text it was written as.
-fn metadata(ledger: &Ledger, extras: &Extras) -> Value {
+fn metadata(ledger: &Ledger, meta: &[Meta]) -> Value {
     let mut map = serde_json::Map::new();
-    for meta in &extras.meta {
+    for meta in meta {
         map.insert(
             meta.key.value.to_string(),
             meta_json(ledger, &meta.value.value, meta.value.span),

@@ -239,7 +239,36 @@ impl EntryKind {
     }
 }
 
-/// A dated entry. Equality ignores where it was written.
+/// Where an entry's metadata lines are: a byte range of the entry's file,
+/// from the first metadata line to the end of the last one (indented
+/// comments between them included). Empty when the entry has none.
+///
+/// Entries keep their metadata as text and read it on demand
+/// ([`Ledger::metadata`], [`Ledger::entry_meta`]): metadata lines are most
+/// of a big ledger's lines, and the analyses read a few keys of a few
+/// entries (`start:` of a `won`, `rating:` of an `ended`). Every line is
+/// still parsed and checked once when the file is read, so a ledger that
+/// loads without errors reads back exactly what the parser accepted.
+/// (Directives are few and keep their metadata parsed, in [`Extras`].)
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MetaLines {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl MetaLines {
+    pub fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+/// A dated entry. Equality ignores where it was written, and so also its
+/// metadata, which is a place in the text ([`MetaLines`]): compare
+/// [`Ledger::metadata`] (or [`crate::parse::read_metadata`]) for that.
 #[derive(Clone, Debug)]
 pub struct Entry {
     pub date: NaiveDate,
@@ -247,12 +276,13 @@ pub struct Entry {
     /// The entry's first line, without its line ending.
     pub span: Span,
     pub verb_span: Span,
-    pub extras: Extras,
+    pub tags: Box<[Spanned<Name>]>,
+    pub meta: MetaLines,
 }
 
 impl PartialEq for Entry {
     fn eq(&self, other: &Self) -> bool {
-        self.date == other.date && self.kind == other.kind && self.extras == other.extras
+        self.date == other.date && self.kind == other.kind && self.tags == other.tags
     }
 }
 
@@ -541,6 +571,23 @@ impl Ledger {
         self.prices.convert(amount, self.base_currency?, date)
     }
 
+    /// An entry's metadata lines, read from its file (see [`MetaLines`]).
+    pub fn metadata(&self, entry: &Entry) -> Vec<Meta> {
+        let file = entry.span.file;
+        crate::parse::read_metadata(file, &self.sources.get(file).text, entry.meta)
+    }
+
+    /// The value of one metadata key of an entry, read from its file.
+    pub fn entry_meta(&self, entry: &Entry, key: &str) -> Option<Spanned<MetaValue>> {
+        if entry.meta.is_empty() {
+            return None;
+        }
+        self.metadata(entry)
+            .into_iter()
+            .find(|m| m.key.value.as_str() == key)
+            .map(|m| m.value)
+    }
+
     /// The entries of a deal in date order.
     pub fn deal_entries<'a>(&'a self, deal: &'a Deal) -> impl Iterator<Item = &'a Entry> + 'a {
         deal.entries.iter().map(|&i| &self.entries[i])
@@ -551,4 +598,4 @@ impl Ledger {
 // memory is made of (docs/performance.md): a change that grows them should
 // be a decision, not an accident.
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Entry>() <= 184 && std::mem::size_of::<Meta>() <= 80);
+const _: () = assert!(std::mem::size_of::<Entry>() <= 176 && std::mem::size_of::<Meta>() <= 80);

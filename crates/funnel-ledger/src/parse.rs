@@ -266,22 +266,10 @@ fn parse_chunk(
         Some((slots, written)) => (Some(Window { slots, len: 0 }), Some(written)),
         None => (None, None),
     };
-    let mut parser = Parser {
-        file,
-        out: ParsedFile {
-            entries: if window.is_some() {
-                Vec::new()
-            } else {
-                Vec::with_capacity(entry_lines(text))
-            },
-            ..ParsedFile::default()
-        },
-        window,
-        current: None,
-        meta: Vec::new(),
-        broken: false,
-        keys: HashMap::new(),
-    };
+    let mut parser = Parser::new(file, window);
+    if parser.window.is_none() {
+        parser.out.entries = Vec::with_capacity(entry_lines(text));
+    }
     let mut tokens = Vec::new();
     let mut offset = base;
     let mut skip = skip.iter().peekable();
@@ -318,9 +306,14 @@ struct Parser<'w> {
     window: Option<Window<'w>>,
     /// The item whose metadata lines may follow.
     current: Option<Item>,
-    /// The metadata read so far for `current`, moved into it (sized
-    /// exactly) when the item ends.
+    /// The metadata read so far for `current`: moved into it (sized
+    /// exactly) when it is a directive, only checked when it is an entry.
     meta: Vec<Meta>,
+    /// The byte range of `current`'s metadata lines read so far.
+    meta_lines: Option<MetaLines>,
+    /// Reading the metadata lines of an entry again
+    /// ([`read_metadata`]): there is no item line above them.
+    rereading: bool,
     /// The last item line failed: its metadata lines are skipped quietly.
     broken: bool,
     /// Metadata keys of the current item once it has more than
@@ -334,7 +327,21 @@ struct Parser<'w> {
 /// linear scan; beyond it, through [`Parser::keys`].
 const FEW_KEYS: usize = 16;
 
-impl Parser<'_> {
+impl<'w> Parser<'w> {
+    fn new(file: FileId, window: Option<Window<'w>>) -> Parser<'w> {
+        Parser {
+            file,
+            out: ParsedFile::default(),
+            window,
+            current: None,
+            meta: Vec::new(),
+            meta_lines: None,
+            rereading: false,
+            broken: false,
+            keys: HashMap::new(),
+        }
+    }
+
     fn span(&self, start: usize, end: usize) -> Span {
         Span::new(self.file, start, end)
     }
@@ -343,15 +350,19 @@ impl Parser<'_> {
         if !self.keys.is_empty() {
             self.keys.clear();
         }
+        let meta_lines = self.meta_lines.take();
         let Some(mut item) = self.current.take() else {
             return;
         };
-        let extras = match &mut item {
-            Item::Directive(d) => &mut d.extras,
-            Item::Entry(e) => &mut e.extras,
-        };
-        if !self.meta.is_empty() {
-            extras.meta = self.meta.drain(..).collect();
+        match &mut item {
+            Item::Directive(d) if !self.meta.is_empty() => {
+                d.extras.meta = self.meta.drain(..).collect();
+            }
+            Item::Directive(_) => {}
+            Item::Entry(e) => {
+                e.meta = meta_lines.unwrap_or_default();
+                self.meta.clear();
+            }
         }
         match item {
             Item::Entry(entry) => match &mut self.window {
@@ -445,7 +456,6 @@ impl Parser<'_> {
             .position(|t| matches!(t.tok, Tok::Tag(_)))
             .unwrap_or(tokens.len());
         let (args, tags) = tokens.split_at(tag_start);
-        let mut extras = Extras::default();
         let mut tag_names = Vec::new();
         for tag in tags {
             match &tag.tok {
@@ -459,7 +469,7 @@ impl Parser<'_> {
                 }
             }
         }
-        extras.tags = tag_names.into_boxed_slice();
+        let tags: Box<[Spanned<Name>]> = tag_names.into_boxed_slice();
         let mut cur = Cursor {
             line: text_line,
             line_start: line.start as usize,
@@ -483,7 +493,10 @@ impl Parser<'_> {
             return Ok(Item::Directive(Directive {
                 kind,
                 span: line,
-                extras,
+                extras: Extras {
+                    tags,
+                    meta: Box::default(),
+                },
             }));
         }
         let date = match value::parse_date(word) {
@@ -518,7 +531,8 @@ impl Parser<'_> {
             kind,
             span: line,
             verb_span: verb.1,
-            extras,
+            tags,
+            meta: MetaLines::default(),
         }))
     }
 
@@ -976,7 +990,7 @@ impl Parser<'_> {
             return;
         };
         let key_span = self.span(start, start + key.len());
-        let Some(item) = self.current.as_mut() else {
+        if self.current.is_none() && !self.rereading {
             if !self.broken {
                 self.out.diagnostics.push(
                     Diagnostic::new(Code::InvalidMetadata, key_span, format!("metadata `{key}` has no entry above it"))
@@ -984,7 +998,7 @@ impl Parser<'_> {
                 );
             }
             return;
-        };
+        }
         let value_start = start + key.len() + 1;
         let raw = match lexer::comment_start(rest) {
             Some(i) => &rest[..i],
@@ -997,7 +1011,6 @@ impl Parser<'_> {
             value_start + lead,
             value_start + lead + value_text.len(),
         );
-        let _ = item;
         let first = if self.meta.len() <= FEW_KEYS {
             self.meta
                 .iter()
@@ -1042,7 +1055,41 @@ impl Parser<'_> {
             key: Spanned::new(key, key_span),
             value: Spanned::new(value, value_span),
         });
+        let end = (start + line.len()) as u32;
+        let lines = self.meta_lines.get_or_insert(MetaLines {
+            start: start as u32,
+            end,
+        });
+        lines.end = end;
     }
+}
+
+/// Reads the metadata lines of an entry again, from the text of its file:
+/// what the parser accepted when it read them (a line it rejected is
+/// skipped again, and its diagnostic not repeated).
+pub fn read_metadata(file: FileId, text: &str, lines: MetaLines) -> Vec<Meta> {
+    if lines.is_empty() {
+        return Vec::new();
+    }
+    let Some(block) = text.get(lines.range()) else {
+        return Vec::new();
+    };
+    let mut parser = Parser::new(file, None);
+    parser.rereading = true;
+    let mut tokens = Vec::new();
+    let mut offset = lines.start as usize;
+    for raw in block.split_inclusive('\n') {
+        let start = offset;
+        offset += raw.len();
+        let line = raw.strip_suffix('\n').unwrap_or(raw);
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let trimmed = line.trim_start_matches([' ', '\t']);
+        if trimmed.is_empty() || trimmed.starts_with([';', '#', '*']) {
+            continue;
+        }
+        parser.meta_line(trimmed, start + (line.len() - trimmed.len()), &mut tokens);
+    }
+    parser.meta
 }
 
 /// Reads a metadata value: string, date, amount, rate, percent, number,
@@ -1570,6 +1617,42 @@ mod tests {
 
     /// Parsing in chunks gives exactly the items, spans and diagnostics of
     /// one pass, wherever the cuts fall.
+    #[test]
+    fn metadata_is_read_back_as_parsed() {
+        let text = "2026-01-02 lead d \"T\" via net\r\n  start: 2026-02-01 ; why\r\n  ; an indented comment\r\n\tnote: \"a \\\"b\\\"\"\r\n  start: 2026-03-01\r\n  rating: 9\r\n  budget: 12 EUR\r\n\r\n2026-01-03 note d \"x\"\n";
+        let parsed = parse(FileId(0), text, &[]);
+        // The repeated key and the bad rating are reported once, when read.
+        assert_eq!(parsed.diagnostics.len(), 2, "{:?}", parsed.diagnostics);
+        let [lead, note] = &parsed.entries[..] else {
+            panic!("{:?}", parsed.entries)
+        };
+        assert!(note.meta.is_empty());
+        assert_eq!(read_metadata(FileId(0), text, note.meta), vec![]);
+        let meta = read_metadata(FileId(0), text, lead.meta);
+        let shown: Vec<String> = meta
+            .iter()
+            .map(|m| {
+                format!(
+                    "{}={:?}@{}",
+                    m.key.value,
+                    m.value.value,
+                    &text[m.value.span.range()]
+                )
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "start=Date(2026-02-01)@2026-02-01",
+                "note=String(\"a \\\"b\\\"\")@\"a \\\"b\\\"\"",
+                "budget=Amount(Amount { value: 12, currency: EUR })@12 EUR",
+            ],
+        );
+        // The range runs from the first accepted line to the last one.
+        assert!(text[lead.meta.range()].starts_with("start: 2026-02-01"));
+        assert!(text[lead.meta.range()].ends_with("budget: 12 EUR"));
+    }
+
     #[test]
     fn chunked_parse_equals_one_pass() {
         // Lines that fail (no entry for a line that starts with a digit)

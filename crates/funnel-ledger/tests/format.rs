@@ -3,8 +3,8 @@
 //! preserving (the multiset of comment texts is unchanged).
 
 use funnel_ledger::format::format;
-use funnel_ledger::model::Item;
-use funnel_ledger::parse::parse;
+use funnel_ledger::model::{Item, Meta};
+use funnel_ledger::parse::{parse, read_metadata};
 use funnel_ledger::{FileId, SourceFile};
 use proptest::prelude::*;
 
@@ -233,14 +233,26 @@ fn ledger(specs: &[Spec], crlf: bool, bom: bool) -> Vec<u8> {
     text.into_bytes()
 }
 
-fn items(text: &str) -> Vec<Item> {
+/// What a text means: its items, each entry with its metadata read back
+/// (an entry keeps only where its metadata lines are, which `fmt` moves).
+fn items(text: &str) -> Vec<(Item, Vec<Meta>)> {
     let parsed = parse(FileId(0), text, &[]);
     assert!(
         parsed.diagnostics.iter().all(|d| d.message.is_empty()),
         "{:#?}\n{text}",
         parsed.diagnostics
     );
-    parsed.items()
+    parsed
+        .items()
+        .into_iter()
+        .map(|item| {
+            let meta = match &item {
+                Item::Entry(entry) => read_metadata(FileId(0), text, entry.meta),
+                Item::Directive(_) => Vec::new(),
+            };
+            (item, meta)
+        })
+        .collect()
 }
 
 /// Every comment's text, found by the rule of the format (written again

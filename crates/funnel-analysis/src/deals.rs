@@ -87,7 +87,7 @@ impl DealFacts {
 
     /// The title of its `lead`.
     pub fn title<'l>(&self, ledger: &'l Ledger) -> Option<&'l str> {
-        ledger.deals.get(self.id).and_then(|d| d.title.as_deref())
+        ledger.deals.get(self.id).and_then(|d| ledger.deal_title(d))
     }
 
     pub fn reached(&self, stage: usize) -> bool {
@@ -143,6 +143,7 @@ fn deal_facts(ledger: &Ledger, deal: &Deal, as_of: NaiveDate) -> Option<DealFact
     // the earliest.
     let mut won_index = None;
     for &index in &deal.entries {
+        let index = index as usize;
         let entry = &ledger.entries[index];
         if entry.date > as_of {
             continue;

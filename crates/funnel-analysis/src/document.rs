@@ -301,7 +301,7 @@ impl Builder<'_> {
             ("rating", facts.rating.map_or(Json::Null, Json::Exact)),
             ("last_entry", Json::Date(facts.last_entry)),
             ("cohort", Json::Bool(cohort)),
-            ("tags", tags(&lead.tags)),
+            ("tags", tags(&ledger.tags(lead))),
         ];
         fields.extend(self.location(lead.span));
         fields.push(("entries", Json::Arr(entries)));
@@ -457,7 +457,7 @@ impl Builder<'_> {
             ("verb", Json::str(entry.kind.verb())),
         ];
         fields.extend(specific);
-        fields.push(("tags", tags(&entry.tags)));
+        fields.push(("tags", tags(&ledger.tags(entry))));
         fields.push(("metadata", self.metadata(&ledger.metadata(entry))));
         fields.extend(self.location(entry.span));
         obj(fields)

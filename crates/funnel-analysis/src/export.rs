@@ -173,7 +173,7 @@ fn deal_row(ledger: &Ledger, ctx: &Context, fact: &DealFacts) -> Vec<Value> {
         fact.rating.map_or(Value::Empty, Value::Decimal),
         fact.days_between(0, ledger.stages.won())
             .map_or(Value::Empty, Value::Int),
-        tags(&lead.tags),
+        tags(&ledger.tags(lead)),
     ]);
     push_location(&mut row, ledger, lead.span);
     debug_assert_eq!(row.len(), DEAL_COLUMNS.len());
@@ -270,7 +270,7 @@ fn entries_table(ledger: &Ledger, ctx: &Context) -> Table {
             rate.map_or(Value::Empty, |r| text(r.unit.as_str())),
             hours.map_or(Value::Empty, Value::Decimal),
             opt_text(note),
-            tags(&entry.tags),
+            tags(&ledger.tags(entry)),
             metadata(ledger, &ledger.metadata(entry)),
         ];
         push_location(&mut row, ledger, entry.span);

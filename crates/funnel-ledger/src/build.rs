@@ -134,9 +134,9 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
             }
             EntryKind::Lead {
                 deal,
-                title,
                 channel,
                 contact,
+                ..
             } => match ledger.deals.get_index_of(&deal.value) {
                 Some(first) => {
                     diagnostics.push(
@@ -153,11 +153,10 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
                         deal.value,
                         Deal {
                             id: deal.value,
-                            title: title.clone(),
                             channel: channel.value,
                             contact: contact.as_ref().map(|c| c.value),
                             lead: kept,
-                            entries: Vec::new(),
+                            entries: Box::default(),
                         },
                     );
                     true
@@ -188,18 +187,41 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
     // `same_day_rank`. Kept in one compact array so the per-deal sorts
     // below do not reach back into the (large, scattered) entries.
     let mut order: Vec<i64> = Vec::with_capacity(ledger.entries.len());
+    // Each entry's deal position (`NO_DEAL` for none), and each deal's
+    // number of entries: the lists are then allocated once, at their size.
+    const NO_DEAL: u32 = u32::MAX;
+    let mut deal_of: Vec<u32> = Vec::with_capacity(ledger.entries.len());
+    let mut counts: Vec<u32> = vec![0; ledger.deals.len()];
     for (index, entry) in ledger.entries.iter().enumerate() {
         let rank = same_day_rank(&entry.kind);
         order.push(i64::from(entry.date.num_days_from_ce()) * 4 + i64::from(rank));
-        let Some(deal) = entry.kind.deal() else {
-            continue;
+        let position = match entry.kind.deal() {
+            Some(deal) => match positions.get(&address(deal.value)) {
+                Some(&position) => {
+                    counts[position] += 1;
+                    position as u32
+                }
+                None => {
+                    unknown.push(index);
+                    NO_DEAL
+                }
+            },
+            None => NO_DEAL,
         };
-        match positions.get(&address(deal.value)) {
-            Some(&position) => ledger.deals[position].entries.push(index),
-            None => unknown.push(index),
-        }
+        deal_of.push(position);
     }
     drop(positions);
+    let mut lists: Vec<Vec<u32>> = counts
+        .iter()
+        .map(|&n| Vec::with_capacity(n as usize))
+        .collect();
+    drop(counts);
+    for (index, &position) in deal_of.iter().enumerate() {
+        if position != NO_DEAL {
+            lists[position as usize].push(index as u32);
+        }
+    }
+    drop(deal_of);
     for index in unknown {
         let deal = ledger.entries[index].kind.deal().expect("collected above");
         if failed_leads.iter().any(|id| id == deal.value.as_str()) {
@@ -222,9 +244,9 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
         );
     }
     // A stable sort: entries of the same day and rank keep reading order.
-    for deal in ledger.deals.values_mut() {
-        deal.entries.shrink_to_fit();
-        deal.entries.sort_by_key(|&i| order[i]);
+    for (deal, mut list) in ledger.deals.values_mut().zip(lists) {
+        list.sort_by_key(|&i| order[i as usize]);
+        deal.entries = list.into_boxed_slice();
     }
 
     ledger.base_currency = ledger.options.currency.or_else(|| single_currency(&ledger));

@@ -86,12 +86,12 @@ fn check_deal(ledger: &Ledger, deal: &Deal, options: &CheckOptions, out: &mut Ve
         match &entry.kind {
             EntryKind::Stage { .. } => {
                 if let Some(c) = close.filter(|c| entry.date > c.date) {
-                    out.push(after_close(entry, c, &deal.id));
+                    out.push(after_close(ledger, entry, c, &deal.id));
                 }
             }
             EntryKind::Won { .. } | EntryKind::Lost { .. } | EntryKind::Declined { .. } => {
                 if let Some(c) = close {
-                    out.push(after_close(entry, c, &deal.id));
+                    out.push(after_close(ledger, entry, c, &deal.id));
                     continue;
                 }
                 close = Some(entry);
@@ -101,7 +101,7 @@ fn check_deal(ledger: &Ledger, deal: &Deal, options: &CheckOptions, out: &mut Ve
                         out.push(
                             Diagnostic::new(
                                 Code::WonWithoutValue,
-                                entry.verb_span,
+                                ledger.verb_span(entry),
                                 format!(
                                     "`won` on `{}` has no amount: revenue counts it as 0",
                                     deal.id
@@ -120,11 +120,11 @@ fn check_deal(ledger: &Ledger, deal: &Deal, options: &CheckOptions, out: &mut Ve
                     out.push(
                         Diagnostic::new(
                             Code::AfterClose,
-                            entry.verb_span,
+                            ledger.verb_span(entry),
                             format!("`{}` already ended on {}", deal.id, first.date),
                         )
                         .with_label("ended again")
-                        .with_related(first.verb_span, "ended here")
+                        .with_related(ledger.verb_span(first), "ended here")
                         .with_help("a contract ends once; a follow-up contract is a new deal"),
                     );
                     continue;
@@ -148,7 +148,7 @@ fn check_deal(ledger: &Ledger, deal: &Deal, options: &CheckOptions, out: &mut Ve
                         (None, None) => format!("`ended` on `{}`, which was never won", deal.id),
                     };
                     out.push(
-                    Diagnostic::new(Code::EndedWithoutWon, entry.verb_span, message)
+                    Diagnostic::new(Code::EndedWithoutWon, ledger.verb_span(entry), message)
                         .with_label("no `won` before this")
                         .with_related(deal_span, "this deal")
                         .with_help("only a won contract can end; for a deal that fell through use `lost` or `declined`"),
@@ -169,11 +169,11 @@ fn date_span(entry: &Entry) -> crate::span::Span {
     }
 }
 
-fn after_close(entry: &Entry, close: &Entry, deal: &str) -> Diagnostic {
+fn after_close(ledger: &Ledger, entry: &Entry, close: &Entry, deal: &str) -> Diagnostic {
     let how = close.kind.verb();
-    Diagnostic::new(Code::AfterClose, entry.verb_span, format!("`{}` on `{deal}` comes after the deal was {how} on {}", entry.kind.verb(), close.date))
+    Diagnostic::new(Code::AfterClose, ledger.verb_span(entry), format!("`{}` on `{deal}` comes after the deal was {how} on {}", entry.kind.verb(), close.date))
         .with_label(format!("after the deal was {how}"))
-        .with_related(close.verb_span, format!("{how} here"))
+        .with_related(ledger.verb_span(close), format!("{how} here"))
         .with_help(format!("a deal closes once; if the client came back, open a new deal, like `{} lead {deal}-2 via …`", entry.date))
 }
 

@@ -135,7 +135,7 @@ pub struct Assumption {
 pub enum EntryKind {
     Lead {
         deal: Spanned<Name>,
-        title: Option<String>,
+        title: Option<Box<str>>,
         channel: Spanned<Name>,
         contact: Option<Spanned<Name>>,
     },
@@ -153,29 +153,29 @@ pub enum EntryKind {
     },
     Lost {
         deal: Spanned<Name>,
-        reason: Option<String>,
+        reason: Option<Box<str>>,
     },
     Declined {
         deal: Spanned<Name>,
-        reason: Option<String>,
+        reason: Option<Box<str>>,
     },
     Ended {
         deal: Spanned<Name>,
         cancelled: bool,
-        note: Option<String>,
+        note: Option<Box<str>>,
     },
     Spent {
         quantity: Spanned<Quantity>,
         on: SpentOn,
-        note: Option<String>,
+        note: Option<Box<str>>,
     },
     Touch {
         contact: Spanned<Name>,
-        note: Option<String>,
+        note: Option<Box<str>>,
     },
     Note {
         deal: Spanned<Name>,
-        text: String,
+        text: Box<str>,
     },
     /// Boxed: assumptions are few and large.
     Assume(Box<Assumption>),
@@ -267,22 +267,23 @@ impl MetaLines {
 }
 
 /// A dated entry. Equality ignores where it was written, and so also its
-/// metadata, which is a place in the text ([`MetaLines`]): compare
-/// [`Ledger::metadata`] (or [`crate::parse::read_metadata`]) for that.
+/// tags and metadata, which are read from the text on demand
+/// ([`MetaLines`]): compare [`Ledger::tags`] and [`Ledger::metadata`] (or
+/// [`crate::parse::read_tags`] and [`crate::parse::read_metadata`]).
 #[derive(Clone, Debug)]
 pub struct Entry {
     pub date: NaiveDate,
     pub kind: EntryKind,
-    /// The entry's first line, without its line ending.
+    /// The entry's first line, without its line ending. Its tags and the
+    /// place of its verb are read from it on demand ([`Ledger::tags`],
+    /// [`Ledger::verb_span`]).
     pub span: Span,
-    pub verb_span: Span,
-    pub tags: Box<[Spanned<Name>]>,
     pub meta: MetaLines,
 }
 
 impl PartialEq for Entry {
     fn eq(&self, other: &Self) -> bool {
-        self.date == other.date && self.kind == other.kind && self.tags == other.tags
+        self.date == other.date && self.kind == other.kind
     }
 }
 
@@ -362,7 +363,6 @@ pub struct Contact {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Deal {
     pub id: Name,
-    pub title: Option<String>,
     pub channel: Name,
     pub contact: Option<Name>,
     /// Index of the opening `lead` in [`Ledger::entries`].
@@ -371,7 +371,7 @@ pub struct Deal {
     /// `spent … on`), sorted by date; on one day the lead comes first, then
     /// stages and other entries, then `won`/`lost`/`declined`, then
     /// `ended`, and otherwise reading order.
-    pub entries: Vec<usize>,
+    pub entries: Box<[u32]>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -577,6 +577,16 @@ impl Ledger {
         crate::parse::read_metadata(file, &self.sources.get(file).text, entry.meta)
     }
 
+    /// An entry's tags, read from its line.
+    pub fn tags(&self, entry: &Entry) -> Vec<Spanned<Name>> {
+        crate::parse::read_tags(entry, self.sources.text(entry.span))
+    }
+
+    /// Where an entry's verb is written, read from its line.
+    pub fn verb_span(&self, entry: &Entry) -> Span {
+        crate::parse::read_verb_span(entry, self.sources.text(entry.span))
+    }
+
     /// The value of one metadata key of an entry, read from its file.
     pub fn entry_meta(&self, entry: &Entry, key: &str) -> Option<Spanned<MetaValue>> {
         if entry.meta.is_empty() {
@@ -590,7 +600,15 @@ impl Ledger {
 
     /// The entries of a deal in date order.
     pub fn deal_entries<'a>(&'a self, deal: &'a Deal) -> impl Iterator<Item = &'a Entry> + 'a {
-        deal.entries.iter().map(|&i| &self.entries[i])
+        deal.entries.iter().map(|&i| &self.entries[i as usize])
+    }
+
+    /// A deal's title, from its `lead`.
+    pub fn deal_title(&self, deal: &Deal) -> Option<&str> {
+        match &self.entries[deal.lead].kind {
+            EntryKind::Lead { title, .. } => title.as_deref(),
+            _ => None,
+        }
     }
 }
 
@@ -598,4 +616,4 @@ impl Ledger {
 // memory is made of (docs/performance.md): a change that grows them should
 // be a decision, not an accident.
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Entry>() <= 176 && std::mem::size_of::<Meta>() <= 80);
+const _: () = assert!(std::mem::size_of::<Entry>() <= 144 && std::mem::size_of::<Meta>() <= 80);

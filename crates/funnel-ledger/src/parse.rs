@@ -456,10 +456,9 @@ impl<'w> Parser<'w> {
             .position(|t| matches!(t.tok, Tok::Tag(_)))
             .unwrap_or(tokens.len());
         let (args, tags) = tokens.split_at(tag_start);
-        let mut tag_names = Vec::new();
         for tag in tags {
             match &tag.tok {
-                Tok::Tag(name) => tag_names.push(Spanned::new(Name::new(name), tag.span)),
+                Tok::Tag(_) => {}
                 _ => {
                     let first = &tags[0];
                     return Err(Diagnostic::new(Code::Syntax, first.span, format!("{} comes before the end of the arguments", first.describe()))
@@ -469,7 +468,6 @@ impl<'w> Parser<'w> {
                 }
             }
         }
-        let tags: Box<[Spanned<Name>]> = tag_names.into_boxed_slice();
         let mut cur = Cursor {
             line: text_line,
             line_start: line.start as usize,
@@ -494,7 +492,7 @@ impl<'w> Parser<'w> {
                 kind,
                 span: line,
                 extras: Extras {
-                    tags,
+                    tags: tag_names(tags).collect(),
                     meta: Box::default(),
                 },
             }));
@@ -530,8 +528,6 @@ impl<'w> Parser<'w> {
             date,
             kind,
             span: line,
-            verb_span: verb.1,
-            tags,
             meta: MetaLines::default(),
         }))
     }
@@ -663,7 +659,7 @@ impl<'w> Parser<'w> {
         let kind = match verb_word {
             "lead" => {
                 let deal = cur.expect_deal()?;
-                let title = cur.opt_string();
+                let title = cur.opt_string().map(String::into_boxed_str);
                 if !cur.eat_keyword("via") {
                     let err = cur.unexpected_keyword(
                         if title.is_some() {
@@ -717,7 +713,7 @@ impl<'w> Parser<'w> {
             }
             "lost" | "declined" => {
                 let deal = cur.expect_deal()?;
-                let reason = cur.opt_string();
+                let reason = cur.opt_string().map(String::into_boxed_str);
                 cur.expect_end("a reason string or the end of the entry")?;
                 if verb_word == "lost" {
                     EntryKind::Lost { deal, reason }
@@ -728,7 +724,7 @@ impl<'w> Parser<'w> {
             "ended" => {
                 let deal = cur.expect_deal()?;
                 let cancelled = cur.eat_keyword("cancelled");
-                let note = cur.opt_string();
+                let note = cur.opt_string().map(String::into_boxed_str);
                 cur.expect_end(if cancelled {
                     "a note string or the end of the entry"
                 } else {
@@ -751,13 +747,13 @@ impl<'w> Parser<'w> {
                         cur.unexpected_keyword("`via CHANNEL` or `on DEAL`", &["via", "on"])
                     );
                 };
-                let note = cur.opt_string();
+                let note = cur.opt_string().map(String::into_boxed_str);
                 cur.expect_end("a note string or the end of the entry")?;
                 EntryKind::Spent { quantity, on, note }
             }
             "touch" => {
                 let contact = cur.expect_ident("a contact id after `touch`")?;
-                let note = cur.opt_string();
+                let note = cur.opt_string().map(String::into_boxed_str);
                 cur.expect_end("a note string or the end of the entry")?;
                 EntryKind::Touch { contact, note }
             }
@@ -767,7 +763,10 @@ impl<'w> Parser<'w> {
                     .expect_string("the note's text as a quoted string")?
                     .value;
                 cur.expect_end("the end of the entry")?;
-                EntryKind::Note { deal, text }
+                EntryKind::Note {
+                    deal,
+                    text: text.into_boxed_str(),
+                }
             }
             "assume" => EntryKind::Assume(Box::new(self.assume(cur)?)),
             "price" => {
@@ -1061,6 +1060,45 @@ impl<'w> Parser<'w> {
             end,
         });
         lines.end = end;
+    }
+}
+
+/// The tags among an item line's tokens (all tokens from the first tag on
+/// are tags in a line that parsed).
+fn tag_names<'t>(tokens: &'t [Token<'_>]) -> impl Iterator<Item = Spanned<Name>> + 't {
+    tokens.iter().filter_map(|t| match &t.tok {
+        Tok::Tag(name) => Some(Spanned::new(Name::new(name), t.span)),
+        _ => None,
+    })
+}
+
+/// The tags of an entry, read again from its line (`entry.span`'s text):
+/// entries keep no tags, as most have none (see [`MetaLines`] for why).
+pub fn read_tags(entry: &Entry, line: &str) -> Vec<Spanned<Name>> {
+    // A tag starts with `#`; most lines have none and need no lexing.
+    if !line.contains('#') {
+        return Vec::new();
+    }
+    let mut tokens = Vec::new();
+    match lexer::tokenize(
+        entry.span.file,
+        line,
+        entry.span.start as usize,
+        &mut tokens,
+    ) {
+        Ok(_) => tag_names(&tokens).collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// Where an entry's verb is: the second word of its line (`entry.span`'s
+/// text), after the date, as the parser read it.
+pub fn read_verb_span(entry: &Entry, line: &str) -> Span {
+    let start = entry.span.start as usize;
+    let mut tokens = Vec::new();
+    match lexer::tokenize(entry.span.file, line, start, &mut tokens) {
+        Ok(_) if tokens.len() > 1 => tokens[1].span,
+        _ => entry.span,
     }
 }
 
@@ -1618,8 +1656,8 @@ mod tests {
     /// Parsing in chunks gives exactly the items, spans and diagnostics of
     /// one pass, wherever the cuts fall.
     #[test]
-    fn metadata_is_read_back_as_parsed() {
-        let text = "2026-01-02 lead d \"T\" via net\r\n  start: 2026-02-01 ; why\r\n  ; an indented comment\r\n\tnote: \"a \\\"b\\\"\"\r\n  start: 2026-03-01\r\n  rating: 9\r\n  budget: 12 EUR\r\n\r\n2026-01-03 note d \"x\"\n";
+    fn tags_verb_and_metadata_are_read_back_as_parsed() {
+        let text = "2026-01-02   lead d \"T #x\" via net #a #b-c ; #no\r\n  start: 2026-02-01 ; why\r\n  ; an indented comment\r\n\tnote: \"a \\\"b\\\"\"\r\n  start: 2026-03-01\r\n  rating: 9\r\n  budget: 12 EUR\r\n\r\n2026-01-03 note d \"x\"\n";
         let parsed = parse(FileId(0), text, &[]);
         // The repeated key and the bad rating are reported once, when read.
         assert_eq!(parsed.diagnostics.len(), 2, "{:?}", parsed.diagnostics);
@@ -1627,6 +1665,15 @@ mod tests {
             panic!("{:?}", parsed.entries)
         };
         assert!(note.meta.is_empty());
+        let line = |e: &Entry| &text[e.span.range()];
+        assert_eq!(&text[read_verb_span(lead, line(lead)).range()], "lead");
+        assert_eq!(&text[read_verb_span(note, line(note)).range()], "note");
+        let tags: Vec<_> = read_tags(lead, line(lead))
+            .iter()
+            .map(|t| (t.value.as_str(), &text[t.span.range()]))
+            .collect();
+        assert_eq!(tags, [("a", "#a"), ("b-c", "#b-c")]);
+        assert_eq!(read_tags(note, line(note)), vec![]);
         assert_eq!(read_metadata(FileId(0), text, note.meta), vec![]);
         let meta = read_metadata(FileId(0), text, lead.meta);
         let shown: Vec<String> = meta

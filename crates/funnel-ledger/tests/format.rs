@@ -4,8 +4,8 @@
 
 use funnel_ledger::format::format;
 use funnel_ledger::model::{Item, Meta};
-use funnel_ledger::parse::{parse, read_metadata};
-use funnel_ledger::{FileId, SourceFile};
+use funnel_ledger::parse::{parse, read_metadata, read_tags};
+use funnel_ledger::{FileId, Name, SourceFile, Spanned};
 use proptest::prelude::*;
 
 /// One generated line group: `(kind, a, b, style)` picks the template, its
@@ -233,9 +233,10 @@ fn ledger(specs: &[Spec], crlf: bool, bom: bool) -> Vec<u8> {
     text.into_bytes()
 }
 
-/// What a text means: its items, each entry with its metadata read back
-/// (an entry keeps only where its metadata lines are, which `fmt` moves).
-fn items(text: &str) -> Vec<(Item, Vec<Meta>)> {
+/// What a text means: its items, each entry with its tags and metadata
+/// read back (an entry keeps only where they are written, which `fmt`
+/// moves).
+fn items(text: &str) -> Vec<(Item, Vec<Spanned<Name>>, Vec<Meta>)> {
     let parsed = parse(FileId(0), text, &[]);
     assert!(
         parsed.diagnostics.iter().all(|d| d.message.is_empty()),
@@ -246,11 +247,14 @@ fn items(text: &str) -> Vec<(Item, Vec<Meta>)> {
         .items()
         .into_iter()
         .map(|item| {
-            let meta = match &item {
-                Item::Entry(entry) => read_metadata(FileId(0), text, entry.meta),
-                Item::Directive(_) => Vec::new(),
+            let (tags, meta) = match &item {
+                Item::Entry(entry) => (
+                    read_tags(entry, &text[entry.span.range()]),
+                    read_metadata(FileId(0), text, entry.meta),
+                ),
+                Item::Directive(_) => (Vec::new(), Vec::new()),
             };
-            (item, meta)
+            (item, tags, meta)
         })
         .collect()
 }

@@ -616,4 +616,4 @@ impl Ledger {
 // memory is made of (docs/performance.md): a change that grows them should
 // be a decision, not an accident.
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Entry>() <= 144 && std::mem::size_of::<Meta>() <= 80);
+const _: () = assert!(std::mem::size_of::<Entry>() <= 120 && std::mem::size_of::<Meta>() <= 72);

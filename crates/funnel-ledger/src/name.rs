@@ -18,8 +18,14 @@ use std::sync::{Mutex, OnceLock};
 /// An interned string. Orders and hashes like the `str` it holds, so maps
 /// keyed by `Name` can be looked up with a `&str`; two names are equal when
 /// they are the same stored text, which is one pointer comparison.
+///
+/// A `Name` is one pointer wide: it points at the stored `&str`, not at the
+/// text, which keeps every id, channel and key in the model at 8 bytes.
 #[derive(Clone, Copy, PartialOrd, Ord)]
-pub struct Name(&'static str);
+pub struct Name(Stored);
+
+/// Where a name's text is kept: a reference to it, stored once per name.
+type Stored = &'static &'static str;
 
 impl PartialEq for Name {
     fn eq(&self, other: &Name) -> bool {
@@ -35,7 +41,7 @@ impl Eq for Name {}
 /// have equal text, so this agrees with `eq`.
 impl std::hash::Hash for Name {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.0.hash(state);
+        (*self.0).hash(state);
     }
 }
 
@@ -46,7 +52,7 @@ impl Name {
     }
 
     pub fn as_str(self) -> &'static str {
-        self.0
+        *self.0
     }
 }
 
@@ -77,37 +83,37 @@ impl From<&str> for Name {
 
 impl From<Name> for String {
     fn from(name: Name) -> String {
-        name.0.to_owned()
+        (*name.0).to_owned()
     }
 }
 
 impl PartialEq<str> for Name {
     fn eq(&self, other: &str) -> bool {
-        self.0 == other
+        *self.0 == other
     }
 }
 
 impl PartialEq<&str> for Name {
     fn eq(&self, other: &&str) -> bool {
-        self.0 == *other
+        *self.0 == *other
     }
 }
 
 impl PartialEq<String> for Name {
     fn eq(&self, other: &String) -> bool {
-        self.0 == other
+        *self.0 == other
     }
 }
 
 impl PartialEq<Name> for str {
     fn eq(&self, other: &Name) -> bool {
-        self == other.0
+        self == *other.0
     }
 }
 
 impl PartialEq<Name> for &str {
     fn eq(&self, other: &Name) -> bool {
-        *self == other.0
+        *self == *other.0
     }
 }
 
@@ -119,7 +125,7 @@ impl fmt::Display for Name {
 
 impl fmt::Debug for Name {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self.0, f)
+        fmt::Debug::fmt(*self.0, f)
     }
 }
 
@@ -127,7 +133,7 @@ impl fmt::Debug for Name {
 /// wait for each other.
 const SHARDS: usize = 16;
 
-type Table = hashbrown::HashTable<&'static str>;
+type Table = hashbrown::HashTable<Stored>;
 
 struct Interner {
     shards: [Mutex<Table>; SHARDS],
@@ -153,7 +159,7 @@ const RECENT: usize = 4096;
 /// miss it.
 struct Seen {
     all: Table,
-    recent: Vec<Option<(u64, &'static str)>>,
+    recent: Vec<Option<(u64, Stored)>>,
 }
 
 thread_local! {
@@ -165,7 +171,7 @@ thread_local! {
     };
 }
 
-fn intern(text: &str) -> &'static str {
+fn intern(text: &str) -> Stored {
     let hash = HASHER.hash_one(text);
     SEEN.with_borrow_mut(|seen| {
         if seen.recent.is_empty() {
@@ -173,15 +179,16 @@ fn intern(text: &str) -> &'static str {
         }
         let slot = &mut seen.recent[(hash as usize) & (RECENT - 1)];
         if let Some((h, stored)) = *slot {
-            if h == hash && stored == text {
+            if h == hash && *stored == text {
                 return stored;
             }
         }
-        let stored = match seen.all.find(hash, |s| *s == text) {
+        let stored = match seen.all.find(hash, |s| **s == text) {
             Some(&stored) => stored,
             None => {
                 let stored = interner().intern(text, hash);
-                seen.all.insert_unique(hash, stored, |s| HASHER.hash_one(s));
+                seen.all
+                    .insert_unique(hash, stored, |s| HASHER.hash_one(*s));
                 stored
             }
         };
@@ -191,7 +198,7 @@ fn intern(text: &str) -> &'static str {
 }
 
 impl Interner {
-    fn intern(&self, text: &str, hash: u64) -> &'static str {
+    fn intern(&self, text: &str, hash: u64) -> Stored {
         // The high bits pick the shard; the table uses the low ones.
         let shard = (hash >> 60) as usize % SHARDS;
         // A panic while holding the lock cannot leave the table
@@ -200,11 +207,12 @@ impl Interner {
         let mut table = self.shards[shard]
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(&stored) = table.find(hash, |s| *s == text) {
+        if let Some(&stored) = table.find(hash, |s| **s == text) {
             return stored;
         }
-        let stored: &'static str = Box::leak(text.into());
-        table.insert_unique(hash, stored, |s| HASHER.hash_one(s));
+        let text: &'static str = Box::leak(text.into());
+        let stored: Stored = Box::leak(Box::new(text));
+        table.insert_unique(hash, stored, |s| HASHER.hash_one(*s));
         stored
     }
 }

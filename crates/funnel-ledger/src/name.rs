@@ -52,7 +52,7 @@ impl Name {
     }
 
     pub fn as_str(self) -> &'static str {
-        *self.0
+        self.0
     }
 }
 

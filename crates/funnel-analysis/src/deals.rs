@@ -56,6 +56,8 @@ impl Status {
 #[derive(Clone, Debug, PartialEq)]
 pub struct DealFacts {
     pub id: &'static str,
+    /// Its index in [`Ledger::deals`]; see [`DealFacts::deal`].
+    pub position: usize,
     /// The full channel name of its `lead`.
     pub channel: &'static str,
     /// The contact who referred it (`from CONTACT` on its `lead`).
@@ -85,9 +87,14 @@ impl DealFacts {
         self.won.map(|i| &ledger.entries[i])
     }
 
+    /// The deal in the ledger.
+    pub fn deal<'l>(&self, ledger: &'l Ledger) -> &'l Deal {
+        &ledger.deals[self.position]
+    }
+
     /// The title of its `lead`.
     pub fn title<'l>(&self, ledger: &'l Ledger) -> Option<&'l str> {
-        ledger.deals.get(self.id).and_then(|d| ledger.deal_title(d))
+        ledger.deal_title(self.deal(ledger))
     }
 
     pub fn reached(&self, stage: usize) -> bool {
@@ -122,11 +129,17 @@ pub fn facts(ledger: &Ledger, as_of: NaiveDate) -> Vec<DealFacts> {
     ledger
         .deals
         .values()
-        .filter_map(|deal| deal_facts(ledger, deal, as_of))
+        .enumerate()
+        .filter_map(|(position, deal)| deal_facts(ledger, position, deal, as_of))
         .collect()
 }
 
-fn deal_facts(ledger: &Ledger, deal: &Deal, as_of: NaiveDate) -> Option<DealFacts> {
+fn deal_facts(
+    ledger: &Ledger,
+    position: usize,
+    deal: &Deal,
+    as_of: NaiveDate,
+) -> Option<DealFacts> {
     let lead = &ledger.entries[deal.lead];
     if lead.date > as_of {
         return None;
@@ -198,6 +211,7 @@ fn deal_facts(ledger: &Ledger, deal: &Deal, as_of: NaiveDate) -> Option<DealFact
     let value = won.map_or(Decimal::ZERO, |won| won_value(ledger, won, ended));
     Some(DealFacts {
         id: deal.id.as_str(),
+        position,
         channel: deal.channel.as_str(),
         contact: deal.contact.map(Name::as_str),
         lead_date: lead.date,
@@ -391,7 +405,7 @@ pub fn latest_ask<'l>(
     deal: &DealFacts,
     close: NaiveDate,
 ) -> Option<(&'l Entry, &'l Offer)> {
-    let deal = ledger.deals.get(deal.id)?;
+    let deal = deal.deal(ledger);
     // `deal.entries` is in date order (stages before `won` on one day), so
     // the last match is the latest.
     ledger

@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 use funnel_ledger::Ledger;
 
 use crate::context::Context;
-use crate::deals::{self, DealFacts, Status};
+use crate::deals::{self, Conversion, DealFacts, Status};
 use crate::report::{Cell, Column, Kind, Report};
 use crate::words::{self, about, count, list};
 use crate::Analysis;
@@ -74,31 +74,26 @@ impl Analysis for Funnel {
         for (channel, group) in
             std::iter::once(("*", &cohort)).chain(by_channel.iter().map(|(c, g)| (*c, g)))
         {
+            let tally = Tally::of(group, stages.len());
             for (stage, name) in stages.iter().enumerate() {
-                let stopped = |status: Status| {
-                    group
-                        .iter()
-                        .filter(|d| d.furthest() == stage && d.status == status)
-                        .count()
-                };
                 let (from_previous, from_lead) = if stage == 0 {
                     (Cell::Empty, Cell::Empty)
                 } else {
-                    let previous = deals::conversion(group, stage - 1, stage);
-                    let lead = deals::conversion(group, 0, stage);
+                    let (previous, lead) = (tally.from_previous[stage], tally.from_lead[stage]);
                     (
                         Cell::rate(previous.k, previous.n),
                         Cell::rate(lead.k, lead.n),
                     )
                 };
+                let stopped = tally.stopped[stage];
                 report.rows.push(vec![
                     Cell::text(channel),
                     Cell::text(name.as_str()),
-                    Cell::Count(deals::reached(group, stage) as u64),
-                    Cell::Count(stopped(Status::Open) as u64),
-                    Cell::Count(stopped(Status::Lost) as u64),
-                    Cell::Count(stopped(Status::Declined) as u64),
-                    Cell::Count(stopped(Status::Stale) as u64),
+                    Cell::Count(tally.reached[stage] as u64),
+                    Cell::Count(stopped[0] as u64),
+                    Cell::Count(stopped[1] as u64),
+                    Cell::Count(stopped[2] as u64),
+                    Cell::Count(stopped[3] as u64),
                     from_previous,
                     from_lead,
                 ]);
@@ -106,6 +101,65 @@ impl Analysis for Funnel {
         }
         findings(&mut report, ledger, &cohort);
         report
+    }
+}
+
+/// The numbers of one row group, counted in one pass over its deals (a
+/// pass per stage and number was most of this analysis's time on a big
+/// ledger). The same definitions as [`deals::reached`] and
+/// [`deals::conversion`]; a unit test holds them equal.
+struct Tally {
+    reached: Vec<usize>,
+    /// Per stage: deals whose furthest stage it is, by status: open, lost,
+    /// declined, stale.
+    stopped: Vec<[usize; 4]>,
+    /// Per stage: conversion from the stage before it, and from `lead`.
+    from_previous: Vec<Conversion>,
+    from_lead: Vec<Conversion>,
+}
+
+impl Tally {
+    fn of(group: &[&DealFacts], stages: usize) -> Tally {
+        let mut t = Tally {
+            reached: vec![0; stages],
+            stopped: vec![[0; 4]; stages],
+            from_previous: vec![Conversion::default(); stages],
+            from_lead: vec![Conversion::default(); stages],
+        };
+        for deal in group {
+            let open = deal.status == Status::Open;
+            let furthest = deal.furthest();
+            let stopped = match deal.status {
+                Status::Open => Some(0),
+                Status::Lost => Some(1),
+                Status::Declined => Some(2),
+                Status::Stale => Some(3),
+                Status::Won | Status::Ended => None,
+            };
+            if let Some(i) = stopped {
+                t.stopped[furthest][i] += 1;
+            }
+            let from_lead = deal.reached(0);
+            for stage in 0..stages {
+                let here = deal.reached(stage);
+                t.reached[stage] += usize::from(here);
+                if stage == 0 {
+                    continue;
+                }
+                for (counts, from) in [
+                    (&mut t.from_previous[stage], deal.reached(stage - 1)),
+                    (&mut t.from_lead[stage], from_lead),
+                ] {
+                    if from && here {
+                        counts.k += 1;
+                        counts.n += 1;
+                    } else if from && !open {
+                        counts.n += 1;
+                    }
+                }
+            }
+        }
+        t
     }
 }
 
@@ -218,6 +272,50 @@ mod tests {
         assert_eq!(
             row(&report, "*", "conversion_from_previous")[3],
             Cell::Rate { k: 1, n: 2 }
+        );
+    }
+
+    /// The one-pass tally counts exactly what the shared definitions do,
+    /// on deals at every stage and status, including stage jumps.
+    #[test]
+    fn tally_agrees_with_the_shared_definitions() {
+        let l = ledger(
+            "2026-01-01 lead a via x\n2026-01-02 lost a\n\
+             2026-01-01 lead b via x\n2026-01-02 contacted b\n2026-01-03 declined b\n\
+             2026-01-01 lead c via y\n2026-01-02 proposed c\n2026-01-03 won c 1 EUR\n\
+             2026-01-01 lead d via y\n2026-01-05 talked d\n\
+             2025-01-01 lead e via y\n2025-01-05 contacted e\n\
+             2026-01-01 lead f via x\n2026-01-02 won f 2 EUR\n2026-01-09 ended f\n",
+        );
+        let ctx = Context::new(&l, date("2026-02-01"));
+        let facts = ctx.facts(&l);
+        let group: Vec<&DealFacts> = facts.iter().collect();
+        let stages = l.stages.len();
+        let t = Tally::of(&group, stages);
+        for stage in 0..stages {
+            assert_eq!(t.reached[stage], deals::reached(&group, stage), "{stage}");
+            for (i, status) in [Status::Open, Status::Lost, Status::Declined, Status::Stale]
+                .into_iter()
+                .enumerate()
+            {
+                let n = group
+                    .iter()
+                    .filter(|d| d.furthest() == stage && d.status == status)
+                    .count();
+                assert_eq!(t.stopped[stage][i], n, "{stage} {status:?}");
+            }
+            if stage > 0 {
+                assert_eq!(
+                    t.from_previous[stage],
+                    deals::conversion(&group, stage - 1, stage)
+                );
+                assert_eq!(t.from_lead[stage], deals::conversion(&group, 0, stage));
+            }
+        }
+        assert_eq!(
+            t.stopped.iter().flatten().sum::<usize>(),
+            4,
+            "a, b, d open, e stale"
         );
     }
 

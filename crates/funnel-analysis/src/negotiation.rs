@@ -79,7 +79,9 @@ impl Analysis for Negotiation {
             .filter(|d| ctx.keeps_channel(d.channel))
             .filter_map(|deal| row(ledger, ctx, deal))
             .collect();
-        rows.sort_by(|a, b| {
+        // Deal ids are unique, so the order is total and an unstable sort
+        // gives the same result as a stable one, faster.
+        rows.sort_unstable_by(|a, b| {
             descending(a.value_gap, b.value_gap)
                 .then(descending(a.rates.discount, b.rates.discount))
                 .then(a.deal.id.cmp(b.deal.id))

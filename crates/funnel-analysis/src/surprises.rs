@@ -81,6 +81,10 @@ impl Analysis for Surprises {
         report.from = None;
         report.to = ctx.as_of;
         let facts = ctx.facts(ledger);
+        // Each assumption scans every deal for its evidence: through this
+        // compact copy of what the scan tests (lead date, channel), not the
+        // full facts, so that a big ledger's scans stay in the cache.
+        let keys: Vec<(NaiveDate, &str)> = facts.iter().map(|d| (d.lead_date, d.channel)).collect();
         let mut evaluations: Vec<Evaluation> = ledger
             .entries
             .iter()
@@ -94,7 +98,7 @@ impl Analysis for Surprises {
                 (Some(filter), Some(via)) => within(&via.value, filter),
                 (Some(_), None) => false,
             })
-            .map(|(entry, assumption)| evaluate(ledger, ctx, &facts, entry, assumption))
+            .map(|(entry, assumption)| evaluate(ledger, ctx, &facts, &keys, entry, assumption))
             .collect();
         // Most surprising first; a stable sort keeps file order for ties.
         // Assumptions without evidence have no p-value and come last.
@@ -155,6 +159,7 @@ fn evaluate(
     ledger: &Ledger,
     ctx: &Context,
     facts: &[DealFacts],
+    keys: &[(NaiveDate, &str)],
     entry: &Entry,
     assumption: &Assumption,
 ) -> Evaluation {
@@ -162,9 +167,11 @@ fn evaluate(
     let via = assumption.channel.as_ref().map(|c| c.value.as_str());
     let of_channel = |deal: &DealFacts| via.is_none_or(|c| within(deal.channel, c));
     // The evidence deals: lead in [assumption date, as-of], of the channel.
-    let evidence: Vec<&DealFacts> = facts
+    let evidence: Vec<&DealFacts> = keys
         .iter()
-        .filter(|d| d.lead_date >= since && of_channel(d))
+        .zip(facts)
+        .filter(|((lead, channel), _)| *lead >= since && via.is_none_or(|c| within(channel, c)))
+        .map(|(_, deal)| deal)
         .collect();
     let currency = ctx.currency.map(|c| c.to_string());
     let currency = currency.as_deref();

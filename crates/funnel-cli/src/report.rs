@@ -95,7 +95,10 @@ fn run_all(
     timeout: std::time::Duration,
 ) -> Vec<Result<funnel_analysis::Report, plugin::PluginError>> {
     funnel_ledger::parallel::map_ordered(analyses.len(), funnel_ledger::parallel::cores(), |i| {
-        analyses[i].run(ledger, ctx, timeout)
+        let mut timer = funnel_ledger::Timings::from_env();
+        let report = analyses[i].run(ledger, ctx, timeout);
+        timer.lap(&format!("analysis {}", analyses[i].name()));
+        report
     })
 }
 

@@ -73,12 +73,13 @@ pub fn load_text(name: &str, text: &[u8], options: &CheckOptions) -> Checked {
     load(&[input], options).expect("text inputs are never read from disk")
 }
 
-/// `FUNNEL_TIMINGS=1` prints how long each phase of [`load`] took to
-/// standard error: for performance work, not part of the interface.
-struct Timings(Option<std::time::Instant>);
+/// `FUNNEL_TIMINGS=1` prints how long each phase of [`load`] (and of
+/// `funnel report`) took to standard error: for performance work, not part
+/// of the interface.
+pub struct Timings(Option<std::time::Instant>);
 
 impl Timings {
-    fn from_env() -> Timings {
+    pub fn from_env() -> Timings {
         Timings(
             std::env::var_os("FUNNEL_TIMINGS")
                 .filter(|v| !v.is_empty() && v != "0")
@@ -86,7 +87,7 @@ impl Timings {
         )
     }
 
-    fn lap(&mut self, phase: &str) {
+    pub fn lap(&mut self, phase: &str) {
         if let Some(start) = &mut self.0 {
             eprintln!(
                 "timing: {phase}: {:.1} ms",

@@ -126,12 +126,30 @@ impl DealFacts {
 /// The facts of every deal whose `lead` is on or before `as_of`, in the
 /// reading order of their leads.
 pub fn facts(ledger: &Ledger, as_of: NaiveDate) -> Vec<DealFacts> {
-    ledger
-        .deals
-        .values()
-        .enumerate()
-        .filter_map(|(position, deal)| deal_facts(ledger, position, deal, as_of))
-        .collect()
+    let deals = ledger.deals.len();
+    let range = |range: std::ops::Range<usize>| -> Vec<DealFacts> {
+        range
+            .filter_map(|position| {
+                let deal = &ledger.deals[position];
+                deal_facts(ledger, position, deal, as_of)
+            })
+            .collect()
+    };
+    // Every report waits for the facts: a big ledger's are computed in
+    // runs of deals on all cores, joined in order.
+    const RUN: usize = 8192;
+    if deals < 4 * RUN {
+        return range(0..deals);
+    }
+    let runs = deals.div_ceil(RUN);
+    let parts = funnel_ledger::parallel::map_ordered(runs, funnel_ledger::parallel::cores(), |i| {
+        range(i * RUN..((i + 1) * RUN).min(deals))
+    });
+    let mut facts = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for part in parts {
+        facts.extend(part);
+    }
+    facts
 }
 
 fn deal_facts(

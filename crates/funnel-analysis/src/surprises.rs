@@ -85,6 +85,9 @@ impl Analysis for Surprises {
         // compact copy of what the scan tests (lead date, channel), not the
         // full facts, so that a big ledger's scans stay in the cache.
         let keys: Vec<(NaiveDate, &str)> = facts.iter().map(|d| (d.lead_date, d.channel)).collect();
+        // One buffer for every assumption's evidence (a fresh one each time
+        // was a megabyte of new pages per assumption on a big ledger).
+        let mut evidence = Vec::new();
         let mut evaluations: Vec<Evaluation> = ledger
             .entries
             .iter()
@@ -98,7 +101,9 @@ impl Analysis for Surprises {
                 (Some(filter), Some(via)) => within(&via.value, filter),
                 (Some(_), None) => false,
             })
-            .map(|(entry, assumption)| evaluate(ledger, ctx, &facts, &keys, entry, assumption))
+            .map(|(entry, assumption)| {
+                evaluate(ledger, ctx, &facts, &keys, &mut evidence, entry, assumption)
+            })
             .collect();
         // Most surprising first; a stable sort keeps file order for ties.
         // Assumptions without evidence have no p-value and come last.
@@ -155,11 +160,12 @@ impl Evaluation {
     }
 }
 
-fn evaluate(
+fn evaluate<'f>(
     ledger: &Ledger,
     ctx: &Context,
-    facts: &[DealFacts],
+    facts: &'f [DealFacts],
     keys: &[(NaiveDate, &str)],
+    evidence: &mut Vec<&'f DealFacts>,
     entry: &Entry,
     assumption: &Assumption,
 ) -> Evaluation {
@@ -167,12 +173,14 @@ fn evaluate(
     let via = assumption.channel.as_ref().map(|c| c.value.as_str());
     let of_channel = |deal: &DealFacts| via.is_none_or(|c| within(deal.channel, c));
     // The evidence deals: lead in [assumption date, as-of], of the channel.
-    let evidence: Vec<&DealFacts> = keys
-        .iter()
-        .zip(facts)
-        .filter(|((lead, channel), _)| *lead >= since && via.is_none_or(|c| within(channel, c)))
-        .map(|(_, deal)| deal)
-        .collect();
+    evidence.clear();
+    evidence.extend(
+        keys.iter()
+            .zip(facts)
+            .filter(|((lead, channel), _)| *lead >= since && via.is_none_or(|c| within(channel, c)))
+            .map(|(_, deal)| deal),
+    );
+    let evidence = &evidence[..];
     let currency = ctx.currency.map(|c| c.to_string());
     let currency = currency.as_deref();
     let (file, line, _) = ledger.sources.location(entry.span);

@@ -510,13 +510,14 @@ pub struct Ledger {
     pub options: Options,
     pub stages: Stages,
     /// Declared channels by name, in declaration order.
-    pub channels: IndexMap<Name, Channel>,
-    pub contacts: IndexMap<Name, Contact>,
+    pub channels: IndexMap<Name, Channel, foldhash::fast::RandomState>,
+    pub contacts: IndexMap<Name, Contact, foldhash::fast::RandomState>,
     /// Every dated entry, in reading order.
     pub entries: Vec<Entry>,
     /// Deals by id, in the reading order of their `lead`. Hashed with
-    /// foldhash: a big ledger looks deals up by id hundreds of thousands of
-    /// times (SipHash was a tenth of some analyses' time).
+    /// foldhash (as channels and contacts): a big ledger looks deals up by
+    /// id hundreds of thousands of times (SipHash was a tenth of some
+    /// analyses' time).
     pub deals: IndexMap<Name, Deal, foldhash::fast::RandomState>,
     pub prices: Prices,
     /// `option currency`, or the only currency the ledger uses.

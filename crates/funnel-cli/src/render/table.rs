@@ -56,11 +56,19 @@ impl Style {
 const GAP: usize = 2;
 
 pub fn write(out: &mut impl Write, reports: &[Report], ctx: &Context, style: &Style) -> Result<()> {
-    for (i, report) in reports.iter().enumerate() {
+    // Each table is laid out into its own buffer, on all cores (a big
+    // ledger's reports run to tens of thousands of rows), then written in
+    // order.
+    let cores = funnel_ledger::parallel::cores();
+    let tables = funnel_ledger::parallel::map_ordered(reports.len(), cores, |i| {
+        let mut buffer = Vec::new();
+        write_one(&mut buffer, &reports[i], ctx, style).map(|()| buffer)
+    });
+    for (i, table) in tables.into_iter().enumerate() {
         if i > 0 {
             writeln!(out)?;
         }
-        write_one(out, report, ctx, style)?;
+        out.write_all(&table?)?;
     }
     Ok(())
 }

@@ -202,7 +202,7 @@ fn evaluate<'f>(
     match &assumption.metric {
         Metric::Conversion { from, to, percent } => {
             let p0 = fraction(*percent);
-            let c = deals::conversion(&evidence, stage(from), stage(to));
+            let c = deals::conversion(evidence, stage(from), stage(to));
             let subject = if stage(from) == 0 {
                 "leads".to_owned()
             } else {

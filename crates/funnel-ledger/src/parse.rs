@@ -1035,7 +1035,11 @@ impl<'w> Parser<'w> {
             );
             return;
         }
-        let value = match meta_value(value_text, value_span, tokens) {
+        // An entry's metadata is read again from the text when asked for
+        // (`read_metadata`): here its values are only checked, so text
+        // values need not be copied.
+        let keep_text = self.rereading || matches!(self.current, Some(Item::Directive(_)));
+        let value = match meta_value(value_text, value_span, tokens, keep_text) {
             Ok(value) => value,
             Err(err) => {
                 self.out.diagnostics.push(err);
@@ -1132,17 +1136,27 @@ pub fn read_metadata(file: FileId, text: &str, lines: MetaLines) -> Vec<Meta> {
 
 /// Reads a metadata value: string, date, amount, rate, percent, number,
 /// duration, effort or ident; anything else is text.
+/// With `keep_text` false, strings and text come back empty (what kind
+/// of value it is is all that is checked).
 fn meta_value<'a>(
     text: &'a str,
     span: Span,
     tokens: &mut Vec<Token<'a>>,
+    keep_text: bool,
 ) -> Result<MetaValue, Diagnostic> {
     let start = span.start as usize;
+    let owned = |s: &str| {
+        if keep_text {
+            s.to_owned()
+        } else {
+            String::new()
+        }
+    };
     if lexer::tokenize(span.file, text, start, tokens).is_ok() {
         match tokens.as_slice() {
             [Token {
                 tok: Tok::Str(s), ..
-            }] => return Ok(MetaValue::String(s.clone().into_owned())),
+            }] => return Ok(MetaValue::String(owned(s))),
             [Token {
                 tok: Tok::Word(w),
                 span,
@@ -1185,7 +1199,7 @@ fn meta_value<'a>(
             _ => {}
         }
     }
-    Ok(MetaValue::Text(text.to_owned()))
+    Ok(MetaValue::Text(owned(text)))
 }
 
 /// Type-checks the known keys of format §5.

@@ -183,32 +183,55 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
     for (position, id) in ledger.deals.keys().enumerate() {
         positions.insert(address(*id), position);
     }
-    // Each entry's place in its deal's day: date, then the verb order of
-    // `same_day_rank`. Kept in one compact array so the per-deal sorts
-    // below do not reach back into the (large, scattered) entries.
-    let mut order: Vec<i64> = Vec::with_capacity(ledger.entries.len());
-    // Each entry's deal position (`NO_DEAL` for none), and each deal's
-    // number of entries: the lists are then allocated once, at their size.
+    // Each entry's place in its deal's day (date, then the verb order of
+    // `same_day_rank`), kept in one compact array so the per-deal sorts
+    // below do not reach back into the (large, scattered) entries; and each
+    // entry's deal position (`NO_DEAL` for none). A big ledger's entries
+    // are looked at in runs on all cores.
     const NO_DEAL: u32 = u32::MAX;
-    let mut deal_of: Vec<u32> = Vec::with_capacity(ledger.entries.len());
+    const RUN: usize = 1 << 16;
+    let entries = &ledger.entries;
+    let runs = crate::parallel::map_ordered(
+        entries.len().div_ceil(RUN),
+        threads_for(entries.len()),
+        |run| {
+            let range = run * RUN..((run + 1) * RUN).min(entries.len());
+            let mut order: Vec<i64> = Vec::with_capacity(range.len());
+            let mut deal_of: Vec<u32> = Vec::with_capacity(range.len());
+            let mut unknown = Vec::new();
+            for index in range {
+                let entry = &entries[index];
+                let rank = same_day_rank(&entry.kind);
+                order.push(i64::from(entry.date.num_days_from_ce()) * 4 + i64::from(rank));
+                let position = match entry.kind.deal() {
+                    Some(deal) => match positions.get(&address(deal.value)) {
+                        Some(&position) => position as u32,
+                        None => {
+                            unknown.push(index);
+                            NO_DEAL
+                        }
+                    },
+                    None => NO_DEAL,
+                };
+                deal_of.push(position);
+            }
+            (order, deal_of, unknown)
+        },
+    );
+    let mut order: Vec<i64> = Vec::with_capacity(entries.len());
+    let mut deal_of: Vec<u32> = Vec::with_capacity(entries.len());
+    for (run_order, run_deal_of, run_unknown) in runs {
+        order.extend(run_order);
+        deal_of.extend(run_deal_of);
+        unknown.extend(run_unknown);
+    }
+    // Each deal's number of entries: the lists are allocated once, at
+    // their size.
     let mut counts: Vec<u32> = vec![0; ledger.deals.len()];
-    for (index, entry) in ledger.entries.iter().enumerate() {
-        let rank = same_day_rank(&entry.kind);
-        order.push(i64::from(entry.date.num_days_from_ce()) * 4 + i64::from(rank));
-        let position = match entry.kind.deal() {
-            Some(deal) => match positions.get(&address(deal.value)) {
-                Some(&position) => {
-                    counts[position] += 1;
-                    position as u32
-                }
-                None => {
-                    unknown.push(index);
-                    NO_DEAL
-                }
-            },
-            None => NO_DEAL,
-        };
-        deal_of.push(position);
+    for &position in &deal_of {
+        if position != NO_DEAL {
+            counts[position as usize] += 1;
+        }
     }
     drop(positions);
     let mut lists: Vec<Vec<u32>> = counts
@@ -244,13 +267,39 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
         );
     }
     // A stable sort: entries of the same day and rank keep reading order.
-    for (deal, mut list) in ledger.deals.values_mut().zip(lists) {
-        list.sort_by_key(|&i| order[i as usize]);
+    // Each thread sorts its share of the deals' lists.
+    let sort = |part: &mut [Vec<u32>]| {
+        for list in part {
+            list.sort_by_key(|&i| order[i as usize]);
+        }
+    };
+    let threads = threads_for(order.len());
+    if threads <= 1 {
+        sort(&mut lists);
+    } else {
+        let share = lists.len().div_ceil(threads).max(1);
+        std::thread::scope(|scope| {
+            for part in lists.chunks_mut(share) {
+                scope.spawn(|| sort(part));
+            }
+        });
+    }
+    for (deal, list) in ledger.deals.values_mut().zip(lists) {
         deal.entries = list.into_boxed_slice();
     }
 
     ledger.base_currency = ledger.options.currency.or_else(|| single_currency(&ledger));
     (ledger, duplicated)
+}
+
+/// Threads for a pass over `entries` entries: below this many, starting
+/// threads costs more than it saves.
+fn threads_for(entries: usize) -> usize {
+    if entries < 100_000 {
+        1
+    } else {
+        crate::parallel::cores()
+    }
 }
 
 /// Where an interned name's text lives: equal names, equal addresses.

@@ -3,9 +3,11 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// The number of cores this process may use (1 when unknown).
+/// The number of cores this process may use (1 when unknown). Asked once:
+/// on Linux the answer reads cgroup files.
 pub fn cores() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
 /// `f(0)`, …, `f(n - 1)` on up to `threads` threads, each taking the next

@@ -81,15 +81,22 @@ fn a_first_file_with_only_includes() {
     assert_eq!(*checked.ledger.deals["a"].entries, [0, 1]);
 }
 
-/// A ledger big enough to be parsed in chunks and checked on all cores
-/// reports every problem once, in file order.
+/// A ledger big enough to be parsed in chunks, built and checked on all
+/// cores reports every problem once, in file order, and sorts each deal's
+/// entries by date.
 #[test]
 fn a_big_ledger_reports_every_problem_once_in_order() {
     let mut text = String::new();
     let mut expected = Vec::new();
-    for i in 0..30_000 {
+    // Over 100,000 entries, so that build also runs on all cores.
+    let deals = 34_000;
+    for i in 0..deals {
         text.push_str(&format!(
             "2026-11-01 lead d{i} \"a deal with a title long enough to pass 1 MiB\" via referral\n"
+        ));
+        // Written out of date order: the deal's entries are sorted by date.
+        text.push_str(&format!(
+            "2026-11-03 talked d{i}\n2026-11-02 contacted d{i}\n"
         ));
         if i % 997 == 0 {
             // Before its lead: one `before-lead` error on this line.
@@ -112,5 +119,16 @@ fn a_big_ledger_reports_every_problem_once_in_order() {
         })
         .collect();
     assert_eq!(lines, expected);
-    assert_eq!(checked.ledger.deals.len(), 30_000);
+    let ledger = &checked.ledger;
+    assert!(ledger.entries.len() > 100_000);
+    assert_eq!(ledger.deals.len(), deals);
+    for (i, deal) in ledger.deals.values().enumerate() {
+        let verbs: Vec<&str> = ledger.deal_entries(deal).map(|e| e.kind.verb()).collect();
+        let expected: &[&str] = if i % 997 == 0 {
+            &["note", "lead", "contacted", "talked"]
+        } else {
+            &["lead", "contacted", "talked"]
+        };
+        assert_eq!(verbs, expected, "{}", deal.id);
+    }
 }

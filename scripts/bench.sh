@@ -11,6 +11,7 @@
 #   KEEP=1 scripts/bench.sh       # keep the generated ledgers (path printed)
 #   COMPARE=1 scripts/bench.sh    # as root: install hledger and ledger first
 #   SKIP_HLEDGER_1M=1 scripts/bench.sh  # hledger at 1M takes ~45 s and ~7 GB a run
+#   ROUNDS=5 scripts/bench.sh     # hyperfine rounds per size (default 3)
 #
 # Needs hyperfine and GNU time (`/usr/bin/time -v`); installs them with
 # apt-get when run as root and they are missing. Nothing here runs in CI.
@@ -20,6 +21,7 @@ cd "$(dirname "$0")/.."
 AS_OF=2026-11-26
 SEED=1
 SIZES=${SIZES:-"1000 100000 1000000"}
+ROUNDS=${ROUNDS:-3}
 
 need() { # command, Debian package
     command -v "$1" >/dev/null 2>&1 && return
@@ -50,10 +52,15 @@ has_report=0
 work=$(mktemp -d -t funnel-bench.XXXXXX)
 if [ -z "${KEEP:-}" ]; then trap 'rm -rf "$work"' EXIT; else echo "ledgers kept in $work" >&2; fi
 
-# Median wall time in ms of one command (robust to a busy machine), from hyperfine's CSV export.
-mean_ms() { awk -F, -v cmd="$2" 'NR > 1 && $1 == cmd { printf "%.2f", $4 * 1000 }' "$1"; }
-# Mean CPU time (user + system) in ms of one command.
-cpu_ms() { awk -F, -v cmd="$2" 'NR > 1 && $1 == cmd { printf "%.2f", ($5 + $6) * 1000 }' "$1"; }
+# Wall time in ms of one command: the median over the rounds of each
+# round's median (robust to a busy machine), from hyperfine's CSV exports
+# (one header, then a row per command and round).
+mean_ms() {
+    awk -F, -v cmd="$2" 'NR > 1 && $1 == cmd { print $4 * 1000 }' "$1" | sort -g |
+        awk '{ v[NR] = $1 } END { if (NR) printf "%.2f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+# Mean CPU time (user + system) in ms of one command, over the rounds.
+cpu_ms() { awk -F, -v cmd="$2" 'NR > 1 && $1 == cmd { s += ($5 + $6) * 1000; n++ } END { if (n) printf "%.2f", s / n }' "$1"; }
 # Peak resident set size in MB of one run.
 peak_mb() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F: '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }'; }
 # a / b, where b may be a product like "12.5 * 1000".
@@ -83,9 +90,9 @@ for n in $SIZES; do
     mb=$(awk -v b="$bytes" 'BEGIN { printf "%.2f", b / 1e6 }')
     runs=()
     case $n in
-        1000) runs=(--warmup 20 --min-runs 200) ;;
-        1000000) runs=(--warmup 1 --runs 5) ;;
-        *) runs=(--warmup 2 --runs 10) ;;
+        1000) runs=(--warmup 20 --min-runs 100) ;;
+        1000000) runs=(--warmup 1 --runs 2) ;;
+        *) runs=(--warmup 1 --runs 4) ;;
     esac
     cmds=("$bin/baseline $file" "$funnel check --as-of $AS_OF $file")
     [ $has_report = 1 ] && cmds+=("$funnel report --as-of $AS_OF -f $file")
@@ -110,7 +117,16 @@ for n in $SIZES; do
         cmds+=("$ledger_cmd")
     fi
     echo "timing $n entries ($mb MB, journal $jmb MB) …" >&2
-    $boost hyperfine -N --style none "${runs[@]}" --export-csv "$work/$n.csv" "${cmds[@]}" >/dev/null
+    # Rounds: every command runs in each, so a slow minute on this shared
+    # machine falls on all of them rather than on one.
+    for round in $(seq "$ROUNDS"); do
+        $boost hyperfine -N --style none "${runs[@]}" --export-csv "$work/$n-$round.csv" "${cmds[@]}" >/dev/null
+        if [ "$round" = 1 ]; then
+            cp "$work/$n-$round.csv" "$work/$n.csv"
+        else
+            tail -n +2 "$work/$n-$round.csv" >>"$work/$n.csv"
+        fi
+    done
     if [ $hledger_alone = 1 ]; then
         $boost hyperfine -N --style none --runs 1 --export-csv "$work/$n-hledger.csv" "$hledger_cmd" >/dev/null
         tail -n +2 "$work/$n-hledger.csv" >>"$work/$n.csv"

@@ -33,8 +33,8 @@ pub struct Meta {
     pub value: Spanned<MetaValue>,
 }
 
-/// What every directive and entry carries besides its arguments. Boxed
-/// slices, sized exactly: most entries have none or a few.
+/// What a directive carries besides its arguments. Boxed slices, sized
+/// exactly. (An entry's tags and metadata stay in the text: [`MetaLines`].)
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Extras {
     pub tags: Box<[Spanned<Name>]>,
@@ -46,15 +46,6 @@ impl Extras {
         self.meta
             .iter()
             .find(|m| m.key.value.as_str() == key)
-            .map(|m| &m.value)
-    }
-
-    /// Like [`Extras::get`] with the key already interned: compares
-    /// addresses, not text (for loops over every entry).
-    pub fn get_name(&self, key: Name) -> Option<&Spanned<MetaValue>> {
-        self.meta
-            .iter()
-            .find(|m| m.key.value == key)
             .map(|m| &m.value)
     }
 }

@@ -133,7 +133,11 @@ impl fmt::Debug for Name {
 /// wait for each other.
 const SHARDS: usize = 16;
 
-type Table = hashbrown::HashTable<Stored>;
+/// A stored name with its text: lookups compare the text without first
+/// following the `Stored` pointer (a cache miss per probe on a big table).
+type Slot = (&'static str, Stored);
+
+type Table = hashbrown::HashTable<Slot>;
 
 struct Interner {
     shards: [Mutex<Table>; SHARDS],
@@ -159,7 +163,7 @@ const RECENT: usize = 4096;
 /// miss it.
 struct Seen {
     all: Table,
-    recent: Vec<Option<(u64, Stored)>>,
+    recent: Vec<Option<Slot>>,
 }
 
 thread_local! {
@@ -178,27 +182,27 @@ fn intern(text: &str) -> Stored {
             seen.recent = vec![None; RECENT];
         }
         let slot = &mut seen.recent[(hash as usize) & (RECENT - 1)];
-        if let Some((h, stored)) = *slot {
-            if h == hash && *stored == text {
+        if let Some((stored_text, stored)) = *slot {
+            if stored_text == text {
                 return stored;
             }
         }
-        let stored = match seen.all.find(hash, |s| **s == text) {
-            Some(&stored) => stored,
+        let slot = match seen.all.find(hash, |(s, _)| *s == text) {
+            Some(&slot) => slot,
             None => {
-                let stored = interner().intern(text, hash);
+                let slot = interner().intern(text, hash);
                 seen.all
-                    .insert_unique(hash, stored, |s| HASHER.hash_one(*s));
-                stored
+                    .insert_unique(hash, slot, |(s, _)| HASHER.hash_one(s));
+                slot
             }
         };
-        seen.recent[(hash as usize) & (RECENT - 1)] = Some((hash, stored));
-        stored
+        seen.recent[(hash as usize) & (RECENT - 1)] = Some(slot);
+        slot.1
     })
 }
 
 impl Interner {
-    fn intern(&self, text: &str, hash: u64) -> Stored {
+    fn intern(&self, text: &str, hash: u64) -> Slot {
         // The high bits pick the shard; the table uses the low ones.
         let shard = (hash >> 60) as usize % SHARDS;
         // A panic while holding the lock cannot leave the table
@@ -207,13 +211,13 @@ impl Interner {
         let mut table = self.shards[shard]
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(&stored) = table.find(hash, |s| **s == text) {
-            return stored;
+        if let Some(&slot) = table.find(hash, |(s, _)| *s == text) {
+            return slot;
         }
         let text: &'static str = Box::leak(text.into());
         let stored: Stored = Box::leak(Box::new(text));
-        table.insert_unique(hash, stored, |s| HASHER.hash_one(*s));
-        stored
+        table.insert_unique(hash, (text, stored), |(s, _)| HASHER.hash_one(s));
+        (text, stored)
     }
 }
 

@@ -72,11 +72,64 @@ pub(crate) fn read(inputs: &[Input]) -> Result<Read, LoadError> {
 }
 
 fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
-    let bytes = std::fs::read(path)?;
+    let bytes = match read_in_parts(path)? {
+        Some(bytes) => bytes,
+        None => std::fs::read(path)?,
+    };
     if bytes.len() > u32::MAX as usize {
         return Err(std::io::Error::other("the file is larger than 4 GiB"));
     }
     Ok(bytes)
+}
+
+/// Files at least this big are read in parts, one thread per core.
+const READ_IN_PARTS: u64 = 8 << 20;
+
+/// Reads a big regular file with one thread per core, each into its own
+/// part of the buffer: the kernel's work of a read (fresh pages to clear,
+/// then the copy) then runs on every core instead of holding up the
+/// parse. `None` when the file is small, not a regular file, or changed
+/// while being read: the caller reads it the usual way.
+#[cfg(unix)]
+fn read_in_parts(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read as _;
+    use std::os::unix::fs::FileExt;
+    let mut file = std::fs::File::open(path)?;
+    let metadata = file.metadata()?;
+    let threads = crate::parallel::cores().min(8);
+    if !metadata.is_file() || metadata.len() < READ_IN_PARTS || threads < 2 {
+        return Ok(None);
+    }
+    let Ok(len) = usize::try_from(metadata.len()) else {
+        return Ok(None);
+    };
+    let mut bytes = vec![0u8; len];
+    let part = len.div_ceil(threads);
+    let file_ref = &file;
+    let all_read = std::thread::scope(|scope| {
+        let parts: Vec<_> = bytes
+            .chunks_mut(part)
+            .enumerate()
+            .map(|(i, chunk)| scope.spawn(move || file_ref.read_exact_at(chunk, (i * part) as u64)))
+            .collect();
+        parts
+            .into_iter()
+            .all(|part| part.join().is_ok_and(|read| read.is_ok()))
+    });
+    if !all_read {
+        return Ok(None);
+    }
+    // Whatever was appended since the size was taken.
+    let mut rest = Vec::new();
+    std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(len as u64))?;
+    file.read_to_end(&mut rest)?;
+    bytes.extend_from_slice(&rest);
+    Ok(Some(bytes))
+}
+
+#[cfg(not(unix))]
+fn read_in_parts(_: &Path) -> std::io::Result<Option<Vec<u8>>> {
+    Ok(None)
 }
 
 impl Read {

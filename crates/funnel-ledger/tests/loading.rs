@@ -132,3 +132,33 @@ fn a_big_ledger_reports_every_problem_once_in_order() {
         assert_eq!(verbs, expected, "{}", deal.id);
     }
 }
+
+/// A file big enough to be read in parts (one thread per core) reads back
+/// byte for byte, multi-byte characters across the parts' edges included,
+/// and loads as the same text given in memory does.
+#[test]
+fn a_big_file_is_read_whole() {
+    let mut text = String::new();
+    let mut i = 0;
+    while text.len() < (9 << 20) {
+        text.push_str(&format!(
+            "2026-11-01 lead d{i} \"Café für Über-Größe € {i}\" via referral\n  note: \"naïve ✓\"\n\n"
+        ));
+        i += 1;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.funnel");
+    std::fs::write(&path, &text).unwrap();
+    let from_disk = load(&[Input::Path(path)], &options()).unwrap();
+    let in_memory = funnel_ledger::load_text("big.funnel", text.as_bytes(), &options());
+    let file = from_disk.ledger.sources.get(funnel_ledger::FileId(0));
+    assert!(file.text == text, "the text read differs from the file");
+    assert!(file.invalid_utf8.is_empty());
+    assert!(
+        from_disk.diagnostics.is_empty(),
+        "{:?}",
+        from_disk.diagnostics
+    );
+    assert_eq!(from_disk.ledger.entries, in_memory.ledger.entries);
+    assert_eq!(from_disk.ledger.deals.len(), i);
+}

@@ -81,10 +81,7 @@ impl Analysis for Surprises {
         report.from = None;
         report.to = ctx.as_of;
         let facts = ctx.facts(ledger);
-        // Each assumption scans every deal for its evidence: through this
-        // compact copy of what the scan tests (lead date, channel), not the
-        // full facts, so that a big ledger's scans stay in the cache.
-        let keys: Vec<(NaiveDate, &str)> = facts.iter().map(|d| (d.lead_date, d.channel)).collect();
+        let keys = Keys::of(&facts);
         // One buffer for every assumption's evidence (a fresh one each time
         // was a megabyte of new pages per assumption on a big ledger).
         let mut evidence = Vec::new();
@@ -160,11 +157,39 @@ impl Evaluation {
     }
 }
 
+/// What an assumption's scan for evidence tests of each deal, compact (8
+/// bytes a deal, the channel as a number) so that a big ledger's scans,
+/// one per assumption, stay in the processor's cache.
+struct Keys {
+    /// The distinct channels of the deals.
+    channels: Vec<&'static str>,
+    /// Per deal, in the order of the facts: lead date, index in `channels`.
+    deals: Vec<(NaiveDate, u32)>,
+}
+
+impl Keys {
+    fn of(facts: &[DealFacts]) -> Keys {
+        let mut ids: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+        let mut channels = Vec::new();
+        let deals = facts
+            .iter()
+            .map(|deal| {
+                let id = *ids.entry(deal.channel).or_insert_with(|| {
+                    channels.push(deal.channel);
+                    (channels.len() - 1) as u32
+                });
+                (deal.lead_date, id)
+            })
+            .collect();
+        Keys { channels, deals }
+    }
+}
+
 fn evaluate<'f>(
     ledger: &Ledger,
     ctx: &Context,
     facts: &'f [DealFacts],
-    keys: &[(NaiveDate, &str)],
+    keys: &Keys,
     evidence: &mut Vec<&'f DealFacts>,
     entry: &Entry,
     assumption: &Assumption,
@@ -173,11 +198,17 @@ fn evaluate<'f>(
     let via = assumption.channel.as_ref().map(|c| c.value.as_str());
     let of_channel = |deal: &DealFacts| via.is_none_or(|c| within(deal.channel, c));
     // The evidence deals: lead in [assumption date, as-of], of the channel.
+    let wanted: Vec<bool> = keys
+        .channels
+        .iter()
+        .map(|channel| via.is_none_or(|c| within(channel, c)))
+        .collect();
     evidence.clear();
     evidence.extend(
-        keys.iter()
+        keys.deals
+            .iter()
             .zip(facts)
-            .filter(|((lead, channel), _)| *lead >= since && via.is_none_or(|c| within(channel, c)))
+            .filter(|((lead, channel), _)| *lead >= since && wanted[*channel as usize])
             .map(|(_, deal)| deal),
     );
     let evidence = &evidence[..];

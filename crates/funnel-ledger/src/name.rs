@@ -153,6 +153,12 @@ fn interner() -> &'static Interner {
     })
 }
 
+/// At most this many names in a thread's table: a big ledger's names
+/// (132,000 deal ids at a million entries) would outgrow the processor's
+/// cache, while the names of a stretch of the file fit; a thread whose
+/// table is full starts it again (the names stay in the shared store).
+const SEEN_MAX: usize = 1 << 14;
+
 /// Slots of the per-thread cache of recent names (a power of two).
 const RECENT: usize = 4096;
 
@@ -191,6 +197,9 @@ fn intern(text: &str) -> Stored {
             Some(&slot) => slot,
             None => {
                 let slot = interner().intern(text, hash);
+                if seen.all.len() >= SEEN_MAX {
+                    seen.all.clear();
+                }
                 seen.all
                     .insert_unique(hash, slot, |(s, _)| HASHER.hash_one(s));
                 slot
@@ -248,11 +257,14 @@ mod tests {
         assert_eq!(index.get("anna"), Some(&2));
     }
 
-    /// More names than the recent cache has slots: evicted and colliding
-    /// slots still give each text its own name.
+    /// More names than the recent cache has slots and a thread's table
+    /// holds: evicted and colliding slots and a restarted table still give
+    /// each text its own name.
     #[test]
     fn many_names_stay_distinct() {
-        let texts: Vec<String> = (0..3 * RECENT).map(|i| format!("deal-{i}")).collect();
+        let texts: Vec<String> = (0..SEEN_MAX + 3 * RECENT)
+            .map(|i| format!("deal-{i}"))
+            .collect();
         let first: Vec<Name> = texts.iter().map(|t| Name::new(t)).collect();
         for (text, name) in texts.iter().zip(&first).rev() {
             assert_eq!(Name::new(text), *name);

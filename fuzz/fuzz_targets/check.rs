@@ -22,4 +22,11 @@ fuzz_target!(|data: &[u8]| {
             .render_report(&mut out, &diagnostic.with_sources(&checked.ledger.sources))
             .expect("rendering a diagnostic never fails");
     }
+    // Entries read their metadata, tags and verb from the text on demand.
+    let ledger = &checked.ledger;
+    for entry in &ledger.entries {
+        let _ = ledger.metadata(entry);
+        let _ = ledger.tags(entry);
+        let _ = ledger.verb_span(entry);
+    }
 });

@@ -51,6 +51,15 @@ fn check_and_render(bytes: &[u8]) -> Checked {
             .expect("renders");
         let _ = file;
     }
+    // What entries keep as places in the text reads back without a panic,
+    // whatever the text was.
+    let ledger = &checked.ledger;
+    for entry in &ledger.entries {
+        let _ = ledger.metadata(entry);
+        let _ = ledger.tags(entry);
+        let verb = ledger.verb_span(entry);
+        assert!(verb.start >= entry.span.start && verb.end <= entry.span.end);
+    }
     checked
 }
 

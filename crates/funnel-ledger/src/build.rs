@@ -268,22 +268,11 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
     }
     // A stable sort: entries of the same day and rank keep reading order.
     // Each thread sorts its share of the deals' lists.
-    let sort = |part: &mut [Vec<u32>]| {
+    crate::parallel::map_parts_mut(&mut lists, threads_for(order.len()), |_, part| {
         for list in part {
             list.sort_by_key(|&i| order[i as usize]);
         }
-    };
-    let threads = threads_for(order.len());
-    if threads <= 1 {
-        sort(&mut lists);
-    } else {
-        let share = lists.len().div_ceil(threads).max(1);
-        std::thread::scope(|scope| {
-            for part in lists.chunks_mut(share) {
-                scope.spawn(|| sort(part));
-            }
-        });
-    }
+    });
     for (deal, list) in ledger.deals.values_mut().zip(lists) {
         deal.entries = list.into_boxed_slice();
     }

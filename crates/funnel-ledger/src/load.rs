@@ -104,19 +104,12 @@ fn read_in_parts(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
         return Ok(None);
     };
     let mut bytes = vec![0u8; len];
-    let part = len.div_ceil(threads);
-    let file_ref = &file;
-    let all_read = std::thread::scope(|scope| {
-        let parts: Vec<_> = bytes
-            .chunks_mut(part)
-            .enumerate()
-            .map(|(i, chunk)| scope.spawn(move || file_ref.read_exact_at(chunk, (i * part) as u64)))
-            .collect();
-        parts
-            .into_iter()
-            .all(|part| part.join().is_ok_and(|read| read.is_ok()))
+    // The size `map_parts_mut` cuts the buffer into, for each part's offset.
+    let size = len.div_ceil(threads);
+    let reads = crate::parallel::map_parts_mut(&mut bytes, threads, |i, part| {
+        file.read_exact_at(part, (i * size) as u64)
     });
-    if !all_read {
+    if reads.iter().any(Result::is_err) {
         return Ok(None);
     }
     // Whatever was appended since the size was taken.

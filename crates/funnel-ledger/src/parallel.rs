@@ -1,5 +1,6 @@
 //! The one way this workspace spreads work over cores: the parser's chunks,
-//! the deals `check` looks at, the analyses of a report.
+//! `build`'s runs of entries and its per-deal sorts, the deals `check` looks
+//! at, a big file's read, the deal facts, the analyses of a report.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -47,6 +48,38 @@ pub fn map_ordered<T: Send>(n: usize, threads: usize, f: impl Fn(usize) -> T + S
     done.into_iter().map(|(_, t)| t).collect()
 }
 
+/// Cuts `items` into up to `threads` consecutive parts of equal size (the
+/// last may be shorter) and calls `f(i, part)` for each, one thread per
+/// part; the results in part order. With one thread it runs on the
+/// caller's thread. A panic in `f` is raised again here.
+pub fn map_parts_mut<T: Send, R: Send>(
+    items: &mut [T],
+    threads: usize,
+    f: impl Fn(usize, &mut [T]) -> R + Sync,
+) -> Vec<R> {
+    if threads <= 1 || items.len() <= 1 {
+        return vec![f(0, items)];
+    }
+    let size = items.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = items
+            .chunks_mut(size)
+            .enumerate()
+            .map(|(i, part)| {
+                let f = &f;
+                scope.spawn(move || f(i, part))
+            })
+            .collect();
+        parts
+            .into_iter()
+            .map(|p| {
+                p.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -58,5 +91,21 @@ mod tests {
             assert_eq!(squares, (0..100).map(|i| i * i).collect::<Vec<_>>());
         }
         assert!(map_ordered(0, 4, |i| i).is_empty());
+    }
+
+    #[test]
+    fn parts_cover_the_items_in_order() {
+        for threads in [1, 2, 3, 8] {
+            let mut items: Vec<usize> = (0..10).collect();
+            let firsts = map_parts_mut(&mut items, threads, |i, part| {
+                part.iter_mut().for_each(|x| *x *= 2);
+                (i, part[0])
+            });
+            assert_eq!(items, (0..10).map(|x| x * 2).collect::<Vec<_>>());
+            assert_eq!(firsts[0], (0, 0));
+            assert!(firsts
+                .windows(2)
+                .all(|w| w[0].0 + 1 == w[1].0 && w[0].1 < w[1].1));
+        }
     }
 }

@@ -252,7 +252,6 @@ fn chunks(text: &str, n: usize) -> Vec<std::ops::Range<usize>> {
     ranges
 }
 
-/// Parses `text`, which starts at byte `base` of the file.
 /// Parses `text`, which starts at byte `base` of the file. With a window,
 /// entries go into it and the count of those written into the `usize`.
 fn parse_chunk(

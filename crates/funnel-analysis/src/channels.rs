@@ -72,7 +72,7 @@ impl Analysis for Channels {
         let mut total = Group::default();
         for deal in &cohort {
             groups
-                .entry(ctx.group(deal.channel))
+                .entry(ctx.group(deal.channel.as_str()))
                 .or_default()
                 .add_deal(ledger, deal);
             total.add_deal(ledger, deal);
@@ -116,7 +116,7 @@ impl<'a> Group<'a> {
     fn add_deal(&mut self, ledger: &Ledger, deal: &'a DealFacts) {
         // The fee of the deal's own channel, so that a row that adds up
         // sub-channels with different fees (`--depth`) gets each right.
-        self.fees += deal.value * ledger.channel_fee(deal.channel);
+        self.fees += deal.value * ledger.channel_fee(&deal.channel);
         self.deals.push(deal);
     }
 

@@ -67,8 +67,8 @@ impl Analysis for Contacts {
                 continue;
             };
             let person = people
-                .entry(contact)
-                .or_insert_with(|| Person::new(contact));
+                .entry(contact.as_str())
+                .or_insert_with(|| Person::new(contact.as_str()));
             person.referred += 1;
             if deal.is_won() {
                 person.won += 1;
@@ -89,7 +89,7 @@ impl Analysis for Contacts {
         let contacted = touches.iter().map(|t| (t.contact, t.date)).chain(
             facts
                 .iter()
-                .filter_map(|d| d.contact.map(|c| (c, d.lead_date))),
+                .filter_map(|d| d.contact.map(|c| (c.as_str(), d.lead_date))),
         );
         for (contact, date) in contacted {
             if let Some(person) = people.get_mut(contact) {

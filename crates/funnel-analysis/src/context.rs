@@ -374,7 +374,7 @@ mod tests {
         assert_eq!(*ctx.facts(&one), deals::facts(&one, ctx.as_of)[..]);
         assert_eq!(ctx.facts(&one)[0].value, rust_decimal::Decimal::from(100));
         // Another ledger, or the same ledger on another day: computed anew.
-        let ids: Vec<&str> = ctx.facts(&two).iter().map(|f| f.id).collect();
+        let ids: Vec<&str> = ctx.facts(&two).iter().map(|f| f.id.as_str()).collect();
         assert_eq!(ids, ["b", "c"]);
         ctx.as_of = date("2026-01-03");
         assert_eq!(ctx.facts(&one)[0].value, rust_decimal::Decimal::ZERO);

@@ -50,22 +50,27 @@ impl Status {
     }
 }
 
+/// The date a deal reached each stage, by stage index: inline up to eight
+/// stages (the facts of a big ledger are read in passes; a separate
+/// allocation per deal made every pass chase a pointer per deal).
+pub type Reached = smallvec::SmallVec<[Option<NaiveDate>; 8]>;
+
 /// What the analyses need to know about one deal. Owns nothing of the
 /// ledger (names are interned, entries are indices), so the facts of a
 /// ledger are computed once per [`Context`] and shared by every analysis.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DealFacts {
-    pub id: &'static str,
+    pub id: Name,
     /// Its index in [`Ledger::deals`]; see [`DealFacts::deal`].
     pub position: usize,
     /// The full channel name of its `lead`.
-    pub channel: &'static str,
+    pub channel: Name,
     /// The contact who referred it (`from CONTACT` on its `lead`).
-    pub contact: Option<&'static str>,
+    pub contact: Option<Name>,
     pub lead_date: NaiveDate,
     /// For each stage index (`lead` = 0 … `won`): the date the deal reached
     /// it, i.e. its earliest entry at that stage or a later one.
-    pub reached_on: Vec<Option<NaiveDate>>,
+    pub reached_on: Reached,
     pub status: Status,
     /// The date it was won, lost or declined.
     pub closed_on: Option<NaiveDate>,
@@ -126,12 +131,13 @@ impl DealFacts {
 /// The facts of every deal whose `lead` is on or before `as_of`, in the
 /// reading order of their leads.
 pub fn facts(ledger: &Ledger, as_of: NaiveDate) -> Vec<DealFacts> {
+    let marks = marks(ledger, MARKS_RUN);
     let deals = ledger.deals.len();
     let range = |range: std::ops::Range<usize>| -> Vec<DealFacts> {
         range
             .filter_map(|position| {
                 let deal = &ledger.deals[position];
-                deal_facts(ledger, position, deal, as_of)
+                deal_facts(ledger, &marks, position, deal, as_of)
             })
             .collect()
     };
@@ -152,44 +158,117 @@ pub fn facts(ledger: &Ledger, as_of: NaiveDate) -> Vec<DealFacts> {
     facts
 }
 
+/// What [`deal_facts`] reads of every entry, in 8 bytes.
+///
+/// A deal's entries lie scattered over the ledger (its lead in one month,
+/// its `won` in another), so following each deal's list into
+/// [`Ledger::entries`] reads memory at random: at a million entries (120
+/// MB of them) nearly every step missed the processor's caches. The marks
+/// are made in one pass in reading order and take a fifteenth of the
+/// space, so the per-deal loop stays in the cache; only a deal's `won` and
+/// `ended` entries are read whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Mark {
+    date: NaiveDate,
+    /// The stage the entry shows the deal reached ([`NO_STAGE`] for none).
+    stage: u16,
+    close: Close,
+}
+
+const NO_STAGE: u16 = u16::MAX;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Close {
+    Won,
+    Ended,
+    Lost,
+    Declined,
+    /// Any other entry.
+    Not,
+}
+
+fn mark(ledger: &Ledger, entry: &Entry) -> Mark {
+    // A stage index past `u16::MAX - 1` (65,534 declared stages) is not
+    // marked: no ledger has so many, and its deals would only look as if
+    // they had not reached it.
+    let stage = ledger
+        .stages
+        .of_entry(&entry.kind)
+        .and_then(|stage| u16::try_from(stage).ok())
+        .unwrap_or(NO_STAGE);
+    let close = match entry.kind {
+        EntryKind::Won { .. } => Close::Won,
+        EntryKind::Ended { .. } => Close::Ended,
+        EntryKind::Lost { .. } => Close::Lost,
+        EntryKind::Declined { .. } => Close::Declined,
+        _ => Close::Not,
+    };
+    Mark {
+        date: entry.date,
+        stage,
+        close,
+    }
+}
+
+/// Entries per run of [`marks`].
+const MARKS_RUN: usize = 1 << 16;
+
+/// The mark of every entry, in the order of [`Ledger::entries`]; from four
+/// runs of `run` entries on, in runs on all cores.
+fn marks(ledger: &Ledger, run: usize) -> Vec<Mark> {
+    let entries = &ledger.entries;
+    if entries.len() / 4 < run {
+        return entries.iter().map(|e| mark(ledger, e)).collect();
+    }
+    let runs = entries.len().div_ceil(run);
+    let parts = funnel_ledger::parallel::map_ordered(runs, funnel_ledger::parallel::cores(), |i| {
+        let run = &entries[i * run..((i + 1) * run).min(entries.len())];
+        run.iter().map(|e| mark(ledger, e)).collect::<Vec<_>>()
+    });
+    let mut marks = Vec::with_capacity(entries.len());
+    for part in parts {
+        marks.extend(part);
+    }
+    marks
+}
+
 fn deal_facts(
     ledger: &Ledger,
+    marks: &[Mark],
     position: usize,
     deal: &Deal,
     as_of: NaiveDate,
 ) -> Option<DealFacts> {
-    let lead = &ledger.entries[deal.lead];
-    if lead.date > as_of {
+    let lead_date = marks[deal.lead].date;
+    if lead_date > as_of {
         return None;
     }
-    let stages = &ledger.stages;
-    let mut earliest: Vec<Option<NaiveDate>> = vec![None; stages.len()];
-    let mut won: Option<&Entry> = None;
+    let mut earliest = Reached::from_elem(None, ledger.stages.len());
+    let mut won: Option<usize> = None;
     let mut ended: Option<&Entry> = None;
     let mut closed: Option<Status> = None;
     let mut closed_on: Option<NaiveDate> = None;
     let mut rating = None;
-    let mut last_entry = lead.date;
+    let mut last_entry = lead_date;
     // `deal.entries` is sorted by date, so the first entry of each kind is
     // the earliest.
-    let mut won_index = None;
     for &index in &deal.entries {
         let index = index as usize;
-        let entry = &ledger.entries[index];
-        if entry.date > as_of {
+        let mark = marks[index];
+        if mark.date > as_of {
             continue;
         }
-        last_entry = last_entry.max(entry.date);
-        if let Some(stage) = stages.of_entry(&entry.kind) {
-            earliest[stage].get_or_insert(entry.date);
+        last_entry = last_entry.max(mark.date);
+        if mark.stage != NO_STAGE {
+            earliest[usize::from(mark.stage)].get_or_insert(mark.date);
         }
-        match &entry.kind {
-            EntryKind::Won { .. } => {
-                won_index.get_or_insert(index);
-                won.get_or_insert(entry);
-                closed_on.get_or_insert(entry.date);
+        match mark.close {
+            Close::Won => {
+                won.get_or_insert(index);
+                closed_on.get_or_insert(mark.date);
             }
-            EntryKind::Ended { .. } => {
+            Close::Ended => {
+                let entry = &ledger.entries[index];
                 ended.get_or_insert(entry);
                 // `rating:` belongs on `ended` (format §5); other entries'
                 // metadata is never read here, which keeps this loop from
@@ -200,15 +279,15 @@ fn deal_facts(
                     rating = Some(n);
                 }
             }
-            EntryKind::Lost { .. } => {
+            Close::Lost => {
                 closed.get_or_insert(Status::Lost);
-                closed_on.get_or_insert(entry.date);
+                closed_on.get_or_insert(mark.date);
             }
-            EntryKind::Declined { .. } => {
+            Close::Declined => {
                 closed.get_or_insert(Status::Declined);
-                closed_on.get_or_insert(entry.date);
+                closed_on.get_or_insert(mark.date);
             }
-            _ => {}
+            Close::Not => {}
         }
     }
     // Reached S on the earliest entry at S or any later stage.
@@ -219,24 +298,25 @@ fn deal_facts(
             (a, b) => a.or(b),
         };
     }
-    let status = match (won, ended, closed) {
+    let won_entry = won.map(|i| &ledger.entries[i]);
+    let status = match (won_entry, ended, closed) {
         (Some(_), Some(_), _) => Status::Ended,
         (Some(_), None, _) => Status::Won,
         (None, _, Some(status)) => status,
         (None, _, None) if is_stale(ledger, last_entry, as_of) => Status::Stale,
         (None, _, None) => Status::Open,
     };
-    let value = won.map_or(Decimal::ZERO, |won| won_value(ledger, won, ended));
+    let value = won_entry.map_or(Decimal::ZERO, |won| won_value(ledger, won, ended));
     Some(DealFacts {
-        id: deal.id.as_str(),
+        id: deal.id,
         position,
-        channel: deal.channel.as_str(),
-        contact: deal.contact.map(Name::as_str),
-        lead_date: lead.date,
+        channel: deal.channel,
+        contact: deal.contact,
+        lead_date,
         reached_on,
         status,
         closed_on,
-        won: won_index,
+        won,
         value,
         rating,
         last_entry,
@@ -305,7 +385,7 @@ pub fn start_date(ledger: &Ledger, won: &Entry) -> NaiveDate {
 pub fn cohort<'a>(deals: &'a [DealFacts], ctx: &Context) -> Vec<&'a DealFacts> {
     deals
         .iter()
-        .filter(|d| ctx.in_period(d.lead_date) && ctx.keeps_channel(d.channel))
+        .filter(|d| ctx.in_period(d.lead_date) && ctx.keeps_channel(&d.channel))
         .collect()
 }
 
@@ -489,8 +569,8 @@ pub fn running_contracts<'l>(ledger: &'l Ledger, deals: &[DealFacts]) -> Vec<Con
                 return None;
             };
             Some(Contract {
-                id: deal.id,
-                channel: deal.channel,
+                id: deal.id.as_str(),
+                channel: deal.channel.as_str(),
                 value: deal.value,
                 start: start_date(ledger, won),
                 until: until.as_ref().map(|u| u.value),
@@ -610,14 +690,46 @@ mod tests {
         }
         let l = ledger(&text);
         let as_of = date("2026-05-01");
+        let marks = marks(&l, usize::MAX);
         let one_pass: Vec<DealFacts> = l
             .deals
             .values()
             .enumerate()
-            .filter_map(|(position, deal)| deal_facts(&l, position, deal, as_of))
+            .filter_map(|(position, deal)| deal_facts(&l, &marks, position, deal, as_of))
             .collect();
         assert_eq!(one_pass.len(), 9_000);
         assert!(facts(&l, as_of) == one_pass);
+    }
+
+    /// The entries' marks made in runs on all cores equal one pass, and
+    /// say what each entry is.
+    #[test]
+    fn marks_in_runs_equal_one_pass() {
+        let l = ledger(
+            "stages talked\n\
+             2026-01-01 lead a via x\n\
+             2026-01-02 note a \"hi\"\n\
+             2026-01-03 talked a\n\
+             2026-01-04 lead b via x\n\
+             2026-01-05 lost b\n\
+             2026-01-06 lead c via x\n\
+             2026-01-07 declined c\n\
+             2026-01-08 won a 10 EUR\n\
+             2026-01-09 ended a\n",
+        );
+        let one_pass = marks(&l, usize::MAX);
+        let kinds: Vec<(u16, Close)> = one_pass.iter().map(|m| (m.stage, m.close)).collect();
+        #[rustfmt::skip]
+        assert_eq!(kinds, [
+            (0, Close::Not), (NO_STAGE, Close::Not), (1, Close::Not),
+            (0, Close::Not), (NO_STAGE, Close::Lost),
+            (0, Close::Not), (NO_STAGE, Close::Declined),
+            (2, Close::Won), (NO_STAGE, Close::Ended),
+        ]);
+        assert_eq!(one_pass[8].date, date("2026-01-09"));
+        for run in 1..=3 {
+            assert_eq!(marks(&l, run), one_pass, "runs of {run}");
+        }
     }
 
     #[test]

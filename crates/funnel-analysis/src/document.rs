@@ -270,7 +270,7 @@ impl Builder<'_> {
 
     fn deal(&self, facts: &DealFacts) -> Json {
         let ledger = self.ledger;
-        let deal = &ledger.deals[facts.id];
+        let deal = facts.deal(ledger);
         let lead = &ledger.entries[deal.lead];
         let reached_on = ledger
             .stages
@@ -284,7 +284,7 @@ impl Builder<'_> {
             .filter(|e| e.date <= self.ctx.as_of)
             .map(|e| self.entry(e))
             .collect();
-        let cohort = self.ctx.in_period(facts.lead_date) && self.ctx.keeps_channel(facts.channel);
+        let cohort = self.ctx.in_period(facts.lead_date) && self.ctx.keeps_channel(&facts.channel);
         let mut fields = vec![
             ("id", Json::str(facts.id)),
             ("title", opt_str(facts.title(ledger))),

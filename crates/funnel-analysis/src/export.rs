@@ -101,7 +101,7 @@ fn deals_table(ledger: &Ledger, ctx: &Context) -> Table {
 }
 
 fn deal_row(ledger: &Ledger, ctx: &Context, fact: &DealFacts) -> Vec<Value> {
-    let deal = &ledger.deals[fact.id];
+    let deal = fact.deal(ledger);
     let lead = &ledger.entries[deal.lead];
     let entries: Vec<&Entry> = ledger
         .deal_entries(deal)
@@ -146,9 +146,9 @@ fn deal_row(ledger: &Ledger, ctx: &Context, fact: &DealFacts) -> Vec<Value> {
         _ => Value::Empty,
     };
     let mut row = vec![
-        text(fact.id),
+        text(&fact.id),
         opt_text(fact.title(ledger)),
-        text(fact.channel),
+        text(&fact.channel),
         opt_text(deal.contact.as_deref()),
         Value::Date(fact.lead_date),
         text(&ledger.stages.names()[fact.furthest()]),
@@ -437,7 +437,10 @@ fn contacts_table(ledger: &Ledger, ctx: &Context) -> Table {
     let mut rows = Vec::new();
     for id in ids {
         let declared = ledger.contacts.get(id);
-        let referred: Vec<_> = cohort.iter().filter(|d| d.contact == Some(id)).collect();
+        let referred: Vec<_> = cohort
+            .iter()
+            .filter(|d| d.contact.is_some_and(|c| c == id))
+            .collect();
         let touched: Vec<NaiveDate> = touches
             .iter()
             .filter(|t| t.contact == id)
@@ -449,7 +452,7 @@ fn contacts_table(ledger: &Ledger, ctx: &Context) -> Table {
             .chain(
                 facts
                     .iter()
-                    .filter(|d| d.contact == Some(id))
+                    .filter(|d| d.contact.is_some_and(|c| c == id))
                     .map(|d| d.lead_date),
             )
             .max();

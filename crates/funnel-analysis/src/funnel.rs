@@ -66,7 +66,7 @@ impl Analysis for Funnel {
         let mut by_channel: BTreeMap<&str, Vec<&DealFacts>> = BTreeMap::new();
         for deal in &cohort {
             by_channel
-                .entry(ctx.group(deal.channel))
+                .entry(ctx.group(deal.channel.as_str()))
                 .or_default()
                 .push(deal);
         }

@@ -76,7 +76,7 @@ impl Analysis for Negotiation {
         let facts = ctx.facts(ledger);
         let mut rows: Vec<Row<'_, '_>> = facts
             .iter()
-            .filter(|d| ctx.keeps_channel(d.channel))
+            .filter(|d| ctx.keeps_channel(&d.channel))
             .filter_map(|deal| row(ledger, ctx, deal))
             .collect();
         // Deal ids are unique, so the order is total and an unstable sort
@@ -84,13 +84,13 @@ impl Analysis for Negotiation {
         rows.sort_unstable_by(|a, b| {
             descending(a.value_gap, b.value_gap)
                 .then(descending(a.rates.discount, b.rates.discount))
-                .then(a.deal.id.cmp(b.deal.id))
+                .then(a.deal.id.as_str().cmp(b.deal.id.as_str()))
         });
         for r in &rows {
             let money_cell = |v: Option<Decimal>| v.map_or(Cell::Empty, Cell::money);
             report.rows.push(vec![
                 Cell::text(r.deal.id),
-                Cell::text(ctx.group(r.deal.channel)),
+                Cell::text(ctx.group(r.deal.channel.as_str())),
                 Cell::text(if r.won { "won" } else { "lost" }),
                 money_cell(r.asked_value),
                 money_cell(r.got_value),

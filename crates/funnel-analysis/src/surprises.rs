@@ -34,7 +34,7 @@
 use chrono::NaiveDate;
 use funnel_ledger::model::{Assumption, Entry, EntryKind, Metric};
 use funnel_ledger::value::DurationUnit;
-use funnel_ledger::Ledger;
+use funnel_ledger::{Ledger, Name};
 use rust_decimal::Decimal;
 
 use crate::context::{within, Context};
@@ -169,13 +169,13 @@ struct Keys {
 
 impl Keys {
     fn of(facts: &[DealFacts]) -> Keys {
-        let mut ids: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+        let mut ids: std::collections::HashMap<Name, u32> = std::collections::HashMap::new();
         let mut channels = Vec::new();
         let deals = facts
             .iter()
             .map(|deal| {
                 let id = *ids.entry(deal.channel).or_insert_with(|| {
-                    channels.push(deal.channel);
+                    channels.push(deal.channel.as_str());
                     (channels.len() - 1) as u32
                 });
                 (deal.lead_date, id)
@@ -196,7 +196,7 @@ fn evaluate<'f>(
 ) -> Evaluation {
     let since = entry.date;
     let via = assumption.channel.as_ref().map(|c| c.value.as_str());
-    let of_channel = |deal: &DealFacts| via.is_none_or(|c| within(deal.channel, c));
+    let of_channel = |deal: &DealFacts| via.is_none_or(|c| within(&deal.channel, c));
     // The evidence deals: lead in [assumption date, as-of], of the channel.
     let wanted: Vec<bool> = keys
         .channels

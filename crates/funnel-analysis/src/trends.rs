@@ -68,7 +68,7 @@ impl Analysis for Trends {
 
         let mut buckets: BTreeMap<NaiveDate, Bucket> = BTreeMap::new();
         let facts = ctx.facts(ledger);
-        for deal in facts.iter().filter(|d| ctx.keeps_channel(d.channel)) {
+        for deal in facts.iter().filter(|d| ctx.keeps_channel(&d.channel)) {
             for (stage, date) in deal.reached_on.iter().enumerate() {
                 let Some(date) = date.filter(|d| ctx.in_period(*d)) else {
                     continue;

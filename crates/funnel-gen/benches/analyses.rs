@@ -99,3 +99,17 @@ benches!(
 fn all_analyses(bencher: Bencher, entries: usize) {
     run(bencher, entries, ANALYSES);
 }
+
+/// The deal facts alone (`Context::facts`), which every analysis above
+/// computes first and `funnel report` computes once for all of them.
+#[divan::bench(args = ENTRIES, max_time = 5)]
+fn deal_facts(bencher: Bencher, entries: usize) {
+    let ledger = ledger(entries);
+    bencher
+        .counter(ItemsCount::new(ledger.entries.len()))
+        .bench(|| {
+            Context::new(ledger, as_of())
+                .facts(divan::black_box(ledger))
+                .len()
+        });
+}

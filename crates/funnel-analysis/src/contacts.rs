@@ -23,7 +23,7 @@
 //! (the review quotes them); then, as warnings, contacts who referred work
 //! but have had no contact for more than six months.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use chrono::{Months, NaiveDate};
 use funnel_ledger::Ledger;
@@ -61,13 +61,18 @@ impl Analysis for Contacts {
         let facts = ctx.facts(ledger);
         let touches = deals::touches(ledger, ctx.as_of);
 
-        let mut people: BTreeMap<&str, Person<'_>> = BTreeMap::new();
+        // Keyed by each name's identity: a big ledger looks contacts up
+        // hundreds of thousands of times, and comparing their texts (a
+        // B-tree by name) was a sixth of this analysis's time. The rows
+        // are sorted below, ties broken by id.
+        let mut people: HashMap<usize, Person<'_>, foldhash::fast::RandomState> =
+            HashMap::default();
         for deal in deals::cohort(&facts, ctx) {
             let Some(contact) = deal.contact else {
                 continue;
             };
             let person = people
-                .entry(contact.as_str())
+                .entry(contact.key())
                 .or_insert_with(|| Person::new(contact.as_str()));
             person.referred += 1;
             if deal.is_won() {
@@ -80,8 +85,8 @@ impl Analysis for Contacts {
         if ctx.channel.is_none() {
             for touch in touches.iter().filter(|t| ctx.in_period(t.date)) {
                 people
-                    .entry(touch.contact)
-                    .or_insert_with(|| Person::new(touch.contact));
+                    .entry(touch.contact.key())
+                    .or_insert_with(|| Person::new(touch.contact.as_str()));
             }
         }
         // The latest contact is the latest touch or referred lead, in the
@@ -89,10 +94,10 @@ impl Analysis for Contacts {
         let contacted = touches.iter().map(|t| (t.contact, t.date)).chain(
             facts
                 .iter()
-                .filter_map(|d| d.contact.map(|c| (c.as_str(), d.lead_date))),
+                .filter_map(|d| d.contact.map(|c| (c, d.lead_date))),
         );
         for (contact, date) in contacted {
-            if let Some(person) = people.get_mut(contact) {
+            if let Some(person) = people.get_mut(&contact.key()) {
                 person.last_contact = person.last_contact.max(Some(date));
             }
         }

@@ -473,13 +473,13 @@ pub fn spends(ledger: &Ledger, as_of: NaiveDate) -> Vec<Spend<'_>> {
 
 /// One `touch` entry: kept in touch with a contact.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Touch<'l> {
+pub struct Touch {
     pub date: NaiveDate,
-    pub contact: &'l str,
+    pub contact: Name,
 }
 
 /// Every `touch` entry dated on or before `as_of`, in reading order.
-pub fn touches(ledger: &Ledger, as_of: NaiveDate) -> Vec<Touch<'_>> {
+pub fn touches(ledger: &Ledger, as_of: NaiveDate) -> Vec<Touch> {
     ledger
         .entries
         .iter()
@@ -487,7 +487,7 @@ pub fn touches(ledger: &Ledger, as_of: NaiveDate) -> Vec<Touch<'_>> {
         .filter_map(|entry| match &entry.kind {
             EntryKind::Touch { contact, .. } => Some(Touch {
                 date: entry.date,
-                contact: &contact.value,
+                contact: contact.value,
             }),
             _ => None,
         })

@@ -34,7 +34,11 @@ pub(crate) fn check(
     // thread taking a consecutive run of deals, their diagnostics joined in
     // deal order.
     let deals = ledger.deals.as_slice();
-    let threads = crate::parallel::cores().min(deals.len() / 10_000).max(1);
+    let threads = match deals.len() / 10_000 {
+        // Asking for the number of cores reads files: not for a small ledger.
+        0 | 1 => 1,
+        runs => crate::parallel::cores().min(runs),
+    };
     let per_thread = deals.len().div_ceil(threads);
     let found = crate::parallel::map_ordered(threads, threads, |t| {
         let run =

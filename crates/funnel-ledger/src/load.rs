@@ -96,8 +96,11 @@ fn read_in_parts(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
     use std::os::unix::fs::FileExt;
     let mut file = std::fs::File::open(path)?;
     let metadata = file.metadata()?;
+    if !metadata.is_file() || metadata.len() < READ_IN_PARTS {
+        return Ok(None);
+    }
     let threads = crate::parallel::cores().min(8);
-    if !metadata.is_file() || metadata.len() < READ_IN_PARTS || threads < 2 {
+    if threads < 2 {
         return Ok(None);
     }
     let Ok(len) = usize::try_from(metadata.len()) else {

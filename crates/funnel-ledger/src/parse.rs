@@ -229,7 +229,11 @@ const MIN_CHUNK: usize = 1 << 20;
 const CHUNK: usize = 4 << 20;
 
 fn threads_for(len: usize) -> usize {
-    (len / MIN_CHUNK).clamp(1, crate::parallel::cores().min(8))
+    match len / MIN_CHUNK {
+        // Asking for the number of cores reads files: not for a small file.
+        0 | 1 => 1,
+        chunks => chunks.min(crate::parallel::cores().min(8)),
+    }
 }
 
 /// Cuts `text` into about `n` ranges, each ending just before a line that

@@ -84,7 +84,7 @@ impl Analysis for Negotiation {
         rows.sort_unstable_by(|a, b| {
             descending(a.value_gap, b.value_gap)
                 .then(descending(a.rates.discount, b.rates.discount))
-                .then(a.deal.id.as_str().cmp(b.deal.id.as_str()))
+                .then(a.id.cmp(b.id))
         });
         for r in &rows {
             let money_cell = |v: Option<Decimal>| v.map_or(Cell::Empty, Cell::money);
@@ -121,6 +121,9 @@ fn descending<T: Ord>(a: Option<T>, b: Option<T>) -> Ordering {
 /// One closed deal with an ask.
 struct Row<'a, 'l> {
     deal: &'a DealFacts,
+    /// The deal's id, the sort's last key: kept here so that comparing two
+    /// rows does not follow two pointers to reach it.
+    id: &'static str,
     won: bool,
     asked: &'l Offer,
     /// The `won` offer.
@@ -162,6 +165,7 @@ fn row<'a, 'l>(ledger: &'l Ledger, ctx: &Context, deal: &'a DealFacts) -> Option
     );
     Some(Row {
         deal,
+        id: deal.id.as_str(),
         won,
         asked,
         got,

@@ -181,23 +181,32 @@ fn string(
 /// The byte position where a trailing comment starts in a metadata value:
 /// a `;` at the start of the value or after a blank, outside a string.
 pub(crate) fn comment_start(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    // Most values have no `;` at all: one vectorised search settles them.
+    if memchr::memchr(b';', bytes).is_none() {
+        return None;
+    }
+    // Every byte looked at is ASCII, and the bytes of a multi-byte UTF-8
+    // character are never ASCII, so a byte loop finds what a loop over
+    // characters would (an escaped multi-byte character ends the escape
+    // at its first byte; its other bytes match nothing).
     let mut in_string = false;
     let mut escaped = false;
     let mut prev_blank = true;
-    for (i, c) in text.char_indices() {
+    for (i, &b) in bytes.iter().enumerate() {
         if in_string {
-            match c {
+            match b {
                 _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                '"' => in_string = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
                 _ => {}
             }
-        } else if c == '"' {
+        } else if b == b'"' {
             in_string = true;
-        } else if c == ';' && prev_blank {
+        } else if b == b';' && prev_blank {
             return Some(i);
         }
-        prev_blank = is_blank(c);
+        prev_blank = b == b' ' || b == b'\t';
     }
     None
 }
@@ -238,5 +247,9 @@ mod tests {
         assert_eq!(comment_start(r#""a ; b" ; c"#), Some(8));
         assert_eq!(comment_start("a;b"), None);
         assert_eq!(comment_start("; x"), Some(0));
+        assert_eq!(comment_start("no comment"), None);
+        assert_eq!(comment_start(r#""é\é ; x" ; y"#), Some(12));
+        assert_eq!(comment_start("\t;x"), Some(1));
+        assert_eq!(comment_start("x\u{a0};y"), None);
     }
 }

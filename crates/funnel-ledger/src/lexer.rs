@@ -183,9 +183,7 @@ fn string(
 pub(crate) fn comment_start(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
     // Most values have no `;` at all: one vectorised search settles them.
-    if memchr::memchr(b';', bytes).is_none() {
-        return None;
-    }
+    memchr::memchr(b';', bytes)?;
     // Every byte looked at is ASCII, and the bytes of a multi-byte UTF-8
     // character are never ASCII, so a byte loop finds what a loop over
     // characters would (an escaped multi-byte character ends the escape

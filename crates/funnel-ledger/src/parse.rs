@@ -330,8 +330,48 @@ struct Parser<'w> {
     /// Metadata keys of the current item once it has more than
     /// [`FEW_KEYS`], to find a key given twice without a quadratic search
     /// when an entry has thousands of lines. Empty below that: a linear
-    /// scan of the item's own `meta` is faster and allocates nothing.
+    /// scan of the item's own `meta` (or `entry_keys`) is faster and
+    /// allocates nothing.
     keys: HashMap<Name, Span>,
+    /// The metadata keys of the current entry, whose metadata is only
+    /// checked here: their text is copied into a buffer rather than
+    /// interned (two thirds of a ledger's lines are metadata).
+    entry_keys: EntryKeys,
+}
+
+/// Metadata keys, their texts one after the other in one buffer.
+#[derive(Default)]
+struct EntryKeys {
+    text: String,
+    /// Where each key's text ends in `text`, and the key's span.
+    ends: Vec<(usize, Span)>,
+}
+
+impl EntryKeys {
+    fn iter(&self) -> impl Iterator<Item = (&str, Span)> {
+        let starts = std::iter::once(0).chain(self.ends.iter().map(|&(end, _)| end));
+        starts
+            .zip(&self.ends)
+            .map(|(start, &(end, span))| (&self.text[start..end], span))
+    }
+
+    fn find(&self, key: &str) -> Option<Span> {
+        self.iter().find(|&(k, _)| k == key).map(|(_, span)| span)
+    }
+
+    fn push(&mut self, key: &str, span: Span) {
+        self.text.push_str(key);
+        self.ends.push((self.text.len(), span));
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+    }
 }
 
 /// Up to this many metadata keys on one item, duplicates are found by a
@@ -350,6 +390,7 @@ impl<'w> Parser<'w> {
             rereading: false,
             broken: false,
             keys: HashMap::new(),
+            entry_keys: EntryKeys::default(),
         }
     }
 
@@ -361,6 +402,7 @@ impl<'w> Parser<'w> {
         if !self.keys.is_empty() {
             self.keys.clear();
         }
+        self.entry_keys.clear();
         let meta_lines = self.meta_lines.take();
         let Some(mut item) = self.current.take() else {
             return;
@@ -1021,15 +1063,33 @@ impl<'w> Parser<'w> {
             value_start + lead,
             value_start + lead + value_text.len(),
         );
-        let first = if self.meta.len() <= FEW_KEYS {
-            self.meta
-                .iter()
-                .find(|m| m.key.value.as_str() == key)
-                .map(|m| m.key.span)
+        // An entry's metadata is read again from the text when asked for
+        // (`read_metadata`): here it is only checked, so its keys are not
+        // interned and text values not copied.
+        let only_checked = !self.rereading && matches!(self.current, Some(Item::Entry(_)));
+        let known = if only_checked {
+            self.entry_keys.len()
+        } else {
+            self.meta.len()
+        };
+        let first = if known <= FEW_KEYS {
+            if only_checked {
+                self.entry_keys.find(key)
+            } else {
+                self.meta
+                    .iter()
+                    .find(|m| m.key.value.as_str() == key)
+                    .map(|m| m.key.span)
+            }
         } else {
             if self.keys.is_empty() {
-                let known = self.meta.iter().map(|m| (m.key.value, m.key.span));
-                self.keys.extend(known);
+                if only_checked {
+                    let known = self.entry_keys.iter().map(|(k, span)| (Name::new(k), span));
+                    self.keys.extend(known);
+                } else {
+                    let known = self.meta.iter().map(|m| (m.key.value, m.key.span));
+                    self.keys.extend(known);
+                }
             }
             self.keys.get(key).copied()
         };
@@ -1046,11 +1106,7 @@ impl<'w> Parser<'w> {
             );
             return;
         }
-        // An entry's metadata is read again from the text when asked for
-        // (`read_metadata`): here its values are only checked, so text
-        // values need not be copied.
-        let keep_text = self.rereading || matches!(self.current, Some(Item::Directive(_)));
-        let value = match meta_value(value_text, value_span, tokens, keep_text) {
+        let value = match meta_value(value_text, value_span, tokens, !only_checked) {
             Ok(value) => value,
             Err(err) => {
                 self.out.diagnostics.push(err);
@@ -1061,14 +1117,21 @@ impl<'w> Parser<'w> {
             self.out.diagnostics.push(err);
             return;
         }
-        let key = Name::new(key);
-        if !self.keys.is_empty() {
-            self.keys.insert(key, key_span);
+        if only_checked {
+            self.entry_keys.push(key, key_span);
+            if !self.keys.is_empty() {
+                self.keys.insert(Name::new(key), key_span);
+            }
+        } else {
+            let key = Name::new(key);
+            if !self.keys.is_empty() {
+                self.keys.insert(key, key_span);
+            }
+            self.meta.push(Meta {
+                key: Spanned::new(key, key_span),
+                value: Spanned::new(value, value_span),
+            });
         }
-        self.meta.push(Meta {
-            key: Spanned::new(key, key_span),
-            value: Spanned::new(value, value_span),
-        });
         let end = (start + line.len()) as u32;
         let lines = self.meta_lines.get_or_insert(MetaLines {
             start: start as u32,
@@ -1187,7 +1250,15 @@ fn meta_value<'a>(
                     }
                 }
                 if value::is_ident(w) {
-                    return Ok(MetaValue::Ident(Name::new(w)));
+                    // A value only checked is not interned: any name
+                    // tells `check_known_key` it is a name.
+                    let name = if keep_text {
+                        Name::new(w)
+                    } else {
+                        static CHECKED: std::sync::OnceLock<Name> = std::sync::OnceLock::new();
+                        *CHECKED.get_or_init(|| Name::new("name"))
+                    };
+                    return Ok(MetaValue::Ident(name));
                 }
             }
             [Token {
@@ -1748,6 +1819,38 @@ mod tests {
 
     /// Parsing in chunks gives exactly the items, spans and diagnostics of
     /// one pass, wherever the cuts fall.
+    /// A key given twice on one entry or directive is found whether the
+    /// item has a few keys (a linear search) or many (a map), and the
+    /// message points back at the first.
+    #[test]
+    fn a_key_given_twice_is_found_among_few_and_many() {
+        for keys in [3, 40] {
+            for directive in [false, true] {
+                let mut text = String::from(if directive {
+                    "channel net\n"
+                } else {
+                    "2026-01-02 lead d via net\n"
+                });
+                for i in 0..keys {
+                    text.push_str(&format!("  k{i}: {i}\n"));
+                }
+                text.push_str("  k1: again\n  k2: again ; twice\n");
+                let parsed = parse(FileId(0), &text, &[]);
+                let found: Vec<&str> = parsed
+                    .diagnostics
+                    .iter()
+                    .map(|d| &text[d.span.start as usize..d.span.end as usize])
+                    .collect();
+                assert_eq!(found, ["k1", "k2"], "{keys} keys, directive: {directive}");
+                let first = text.find("k1:").unwrap();
+                assert!(parsed.diagnostics[0]
+                    .related
+                    .iter()
+                    .any(|r| r.span.start as usize == first));
+            }
+        }
+    }
+
     #[test]
     fn tags_verb_and_metadata_are_read_back_as_parsed() {
         let text = "2026-01-02   lead d \"T #x\" via net #a #b-c ; #no\r\n  start: 2026-02-01 ; why\r\n  ; an indented comment\r\n\tnote: \"a \\\"b\\\"\"\r\n  start: 2026-03-01\r\n  rating: 9\r\n  budget: 12 EUR\r\n\r\n2026-01-03 note d \"x\"\n";

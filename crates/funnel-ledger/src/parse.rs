@@ -1056,8 +1056,7 @@ impl<'w> Parser<'w> {
             Some(i) => &rest[..i],
             None => rest,
         };
-        let lead = raw.len() - raw.trim_start().len();
-        let value_text = raw.trim();
+        let (lead, value_text) = trim(raw);
         let value_span = Span::new(
             self.file,
             value_start + lead,
@@ -1282,6 +1281,28 @@ fn meta_value<'a>(
         }
     }
     Ok(MetaValue::Text(owned(text)))
+}
+
+/// `text.trim()`, and how many bytes it cuts at the start; white space
+/// that is ASCII is cut byte by byte, and only a value that starts or ends
+/// with another character takes `str::trim`'s look at each character.
+fn trim(text: &str) -> (usize, &str) {
+    let bytes = text.as_bytes();
+    let blank = |c: &u8| matches!(c, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r');
+    let start = bytes.iter().position(|c| !blank(c)).unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|c| !blank(c))
+        .map_or(start, |i| i + 1);
+    let trimmed = &text[start..end];
+    let ascii_ends =
+        |t: &[u8]| t.first().is_none_or(u8::is_ascii) && t.last().is_none_or(u8::is_ascii);
+    if ascii_ends(trimmed.as_bytes()) {
+        (start, trimmed)
+    } else {
+        let trimmed = text.trim();
+        (text.len() - text.trim_start().len(), trimmed)
+    }
 }
 
 /// Puts the one token of a metadata value into `tokens` when the value is
@@ -1772,6 +1793,28 @@ impl<'t, 'a> Cursor<'t, 'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trim_agrees_with_str_trim() {
+        for text in [
+            "",
+            " ",
+            "  x ",
+            "\tx\t",
+            "x",
+            " \u{a0}x\u{3000} ",
+            "\u{85}",
+            " é ",
+            "a b ",
+            "\x0Bx\x0C",
+            " \r\n",
+            "\u{2003} x",
+        ] {
+            let (lead, trimmed) = trim(text);
+            assert_eq!(trimmed, text.trim(), "{text:?}");
+            assert_eq!(lead, text.len() - text.trim_start().len(), "{text:?}");
+        }
+    }
 
     /// The shortcut for one-token metadata values agrees with the lexer
     /// wherever it answers.

@@ -443,13 +443,16 @@ pub struct Spend<'l> {
 /// Every `spent` entry dated on or before `as_of`, in reading order.
 pub fn spends(ledger: &Ledger, as_of: NaiveDate) -> Vec<Spend<'_>> {
     let mut out = Vec::new();
-    for entry in ledger.entries.iter().filter(|e| e.date <= as_of) {
+    for (index, entry) in ledger.entries.iter().enumerate() {
+        if entry.date > as_of {
+            continue;
+        }
         let EntryKind::Spent { quantity, on, .. } = &entry.kind else {
             continue;
         };
         let channel = match on {
             SpentOn::Channel(channel) => channel.value.as_str(),
-            SpentOn::Deal(deal) => match ledger.deals.get(&deal.value) {
+            SpentOn::Deal(_) => match ledger.deal_of(index) {
                 Some(deal) => deal.channel.as_str(),
                 None => continue,
             },

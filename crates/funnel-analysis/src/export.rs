@@ -215,12 +215,13 @@ pub const ENTRY_COLUMNS: &[&str] = &[
 
 fn entries_table(ledger: &Ledger, ctx: &Context) -> Table {
     let mut rows = Vec::new();
-    for entry in ledger
+    for (index, entry) in ledger
         .entries
         .iter()
-        .filter(|e| e.date <= ctx.as_of && ctx.in_period(e.date))
+        .enumerate()
+        .filter(|(_, e)| e.date <= ctx.as_of && ctx.in_period(e.date))
     {
-        let deal = entry.kind.deal().and_then(|d| ledger.deals.get(&d.value));
+        let deal = ledger.deal_of(index);
         let channel: Option<&str> = match &entry.kind {
             EntryKind::Lead { channel, .. } => Some(&channel.value),
             EntryKind::Spent {

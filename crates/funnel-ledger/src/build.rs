@@ -188,7 +188,7 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
     // below do not reach back into the (large, scattered) entries; and each
     // entry's deal position (`NO_DEAL` for none). A big ledger's entries
     // are looked at in runs on all cores.
-    const NO_DEAL: u32 = u32::MAX;
+    use crate::model::NO_DEAL;
     const RUN: usize = 1 << 16;
     let entries = &ledger.entries;
     let runs = crate::parallel::map_ordered(
@@ -244,7 +244,6 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
             lists[position as usize].push(index as u32);
         }
     }
-    drop(deal_of);
     for index in unknown {
         let deal = ledger.entries[index].kind.deal().expect("collected above");
         if failed_leads.iter().any(|id| id == deal.value.as_str()) {
@@ -276,6 +275,7 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
     for (deal, list) in ledger.deals.values_mut().zip(lists) {
         deal.entries = list.into_boxed_slice();
     }
+    ledger.set_entry_deals(deal_of);
 
     ledger.base_currency = ledger.options.currency.or_else(|| single_currency(&ledger));
     (ledger, duplicated)

@@ -494,6 +494,9 @@ impl Prices {
     }
 }
 
+/// In [`Ledger`]'s deal of each entry: no deal (or one no `lead` opens).
+pub(crate) const NO_DEAL: u32 = u32::MAX;
+
 /// A whole ledger: every file's items, resolved.
 #[derive(Clone, Debug, Default)]
 pub struct Ledger {
@@ -513,6 +516,9 @@ pub struct Ledger {
     pub prices: Prices,
     /// `option currency`, or the only currency the ledger uses.
     pub base_currency: Option<Currency>,
+    /// For each entry, the position in `deals` of the deal it is about
+    /// ([`NO_DEAL`] for none); see [`Ledger::deal_of`].
+    entry_deals: Vec<u32>,
     /// Which ledger this is, among those read by this process (see
     /// [`Ledger::stamp`]).
     stamp: u64,
@@ -590,6 +596,21 @@ impl Ledger {
             .into_iter()
             .find(|m| m.key.value.as_str() == key)
             .map(|m| m.value)
+    }
+
+    /// The deal entry `index` of [`Ledger::entries`] is about (a `spent …
+    /// on DEAL` included), found without hashing its id: `build` knew it.
+    pub fn deal_of(&self, index: usize) -> Option<&Deal> {
+        match self.entry_deals.get(index) {
+            Some(&position) if position != NO_DEAL => Some(&self.deals[position as usize]),
+            _ => None,
+        }
+    }
+
+    /// Records which deal each entry is about (`build` does, once).
+    pub(crate) fn set_entry_deals(&mut self, entry_deals: Vec<u32>) {
+        debug_assert_eq!(entry_deals.len(), self.entries.len());
+        self.entry_deals = entry_deals;
     }
 
     /// The entries of a deal in date order.

@@ -131,6 +131,33 @@ fn a_big_ledger_reports_every_problem_once_in_order() {
         };
         assert_eq!(verbs, expected, "{}", deal.id);
     }
+    // The deal of each entry, as `build` recorded it on all cores, is the
+    // one its id names.
+    for (index, entry) in ledger.entries.iter().enumerate() {
+        let by_id = entry.kind.deal().and_then(|d| ledger.deals.get(&d.value));
+        assert_eq!(ledger.deal_of(index).map(|d| d.id), by_id.map(|d| d.id));
+    }
+}
+
+/// `Ledger::deal_of` knows the deal of a `spent … on`, and none for a
+/// channel's spending or a deal no `lead` opens.
+#[test]
+fn each_entry_knows_its_deal() {
+    let text = "2026-01-01 lead a via net\n\
+                2026-01-02 lead b via net\n\
+                2026-01-03 spent 2h on b\n\
+                2026-01-04 spent 1h via net\n\
+                2026-01-05 talked ghost\n\
+                2026-01-06 note a \"x\"\n";
+    let checked = funnel_ledger::load_text("small.funnel", text.as_bytes(), &options());
+    let ledger = &checked.ledger;
+    let deals: Vec<Option<&str>> = (0..ledger.entries.len() + 1)
+        .map(|i| ledger.deal_of(i).map(|d| d.id.as_str()))
+        .collect();
+    assert_eq!(
+        deals,
+        [Some("a"), Some("b"), Some("b"), None, None, Some("a"), None]
+    );
 }
 
 /// A file big enough to be read in parts (one thread per core) reads back

@@ -40,7 +40,7 @@ use rust_decimal::Decimal;
 use crate::context::Context;
 use crate::deals::{self, DealFacts, Status};
 use crate::report::{Cell, Column, Kind, Report};
-use crate::words::{self, f64_of, money, percent};
+use crate::words::{self, f64_of, money, percent, SortKey};
 use crate::Analysis;
 
 pub struct Negotiation;
@@ -84,7 +84,7 @@ impl Analysis for Negotiation {
         rows.sort_unstable_by(|a, b| {
             descending(a.value_gap, b.value_gap)
                 .then(descending(a.rates.discount, b.rates.discount))
-                .then(a.id.cmp(b.id))
+                .then_with(|| a.id.cmp(&b.id))
         });
         for r in &rows {
             let money_cell = |v: Option<Decimal>| v.map_or(Cell::Empty, Cell::money);
@@ -121,9 +121,8 @@ fn descending<T: Ord>(a: Option<T>, b: Option<T>) -> Ordering {
 /// One closed deal with an ask.
 struct Row<'a, 'l> {
     deal: &'a DealFacts,
-    /// The deal's id, the sort's last key: kept here so that comparing two
-    /// rows does not follow two pointers to reach it.
-    id: &'static str,
+    /// The deal's id, the sort's last key (many rows tie on the others).
+    id: SortKey,
     won: bool,
     asked: &'l Offer,
     /// The `won` offer.
@@ -165,7 +164,7 @@ fn row<'a, 'l>(ledger: &'l Ledger, ctx: &Context, deal: &'a DealFacts) -> Option
     );
     Some(Row {
         deal,
-        id: deal.id.as_str(),
+        id: SortKey::new(deal.id.as_str()),
         won,
         asked,
         got,

@@ -249,6 +249,45 @@ pub fn f64_of(value: Decimal) -> f64 {
     value.to_f64().unwrap_or(0.0)
 }
 
+/// A text to sort by, ordered exactly as the text: its first eight bytes
+/// are kept in the key as a number, so most comparisons never read the
+/// text (a big ledger's deal ids lie all over memory, and sorting 100,000
+/// rows by them made reading them most of the sort's time).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SortKey {
+    head: u64,
+    text: &'static str,
+}
+
+impl SortKey {
+    pub fn new(text: &'static str) -> SortKey {
+        let mut head = [0u8; 8];
+        let n = text.len().min(8);
+        head[..n].copy_from_slice(&text.as_bytes()[..n]);
+        SortKey {
+            head: u64::from_be_bytes(head),
+            text,
+        }
+    }
+}
+
+impl Ord for SortKey {
+    fn cmp(&self, other: &SortKey) -> std::cmp::Ordering {
+        // Big-endian, padded with zero bytes: a smaller head is a smaller
+        // text (a zero byte pads a shorter text, which sorts first); equal
+        // heads need the texts.
+        self.head
+            .cmp(&other.head)
+            .then_with(|| self.text.cmp(other.text))
+    }
+}
+
+impl PartialOrd for SortKey {
+    fn partial_cmp(&self, other: &SortKey) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -304,5 +343,38 @@ mod tests {
         assert_eq!(m("85"), "85 EUR");
         assert_eq!(m("0"), "0 EUR");
         assert_eq!(money(Decimal::from(5), None), "5");
+    }
+
+    /// Sort keys order exactly as their texts: shorter prefixes, zero
+    /// bytes, multi-byte characters, texts equal in their first eight bytes.
+    #[test]
+    fn sort_keys_order_as_their_texts() {
+        let texts = [
+            "",
+            "a",
+            "a\0",
+            "a\0b",
+            "ab",
+            "abcdefgh",
+            "abcdefgh",
+            "abcdefghi",
+            "abcdefgi",
+            "abcdefgha",
+            "b",
+            "é",
+            "e\u{301}",
+            "zzzzzzzzzz",
+            "tt-spreewerk-1ig",
+            "tt-spreewerk-1ia",
+        ];
+        for a in texts {
+            for b in texts {
+                assert_eq!(
+                    SortKey::new(a).cmp(&SortKey::new(b)),
+                    a.cmp(b),
+                    "{a:?} {b:?}"
+                );
+            }
+        }
     }
 }

@@ -38,7 +38,7 @@ use funnel_ledger::{Ledger, Name};
 use rust_decimal::Decimal;
 
 use crate::context::{within, Context};
-use crate::deals::{self, DealFacts};
+use crate::deals::{self, Conversion, DealFacts, Status};
 use crate::report::{Cell, Column, Kind, Report};
 use crate::stats::{self, Verdict};
 use crate::words::{self, about, chance, f64_of, in_words, list, money};
@@ -157,15 +157,33 @@ impl Evaluation {
     }
 }
 
-/// What an assumption's scan for evidence tests of each deal, compact (8
-/// bytes a deal, the channel as a number) so that a big ledger's scans,
-/// one per assumption, stay in the processor's cache.
+/// What the assumptions' scans test of each deal, compact (20 bytes a
+/// deal, the channel as a number, the stages reached as bits) so that a
+/// big ledger's scans, several per assumption, stay in the processor's
+/// cache; a deal's full facts are read only for the few numbers that need
+/// them (a cycle's dates, a won deal's value).
 struct Keys {
     /// The distinct channels of the deals.
     channels: Vec<&'static str>,
-    /// Per deal, in the order of the facts: lead date, index in `channels`.
-    deals: Vec<(NaiveDate, u32)>,
+    /// Per deal, in the order of the facts.
+    deals: Vec<Key>,
 }
+
+struct Key {
+    lead: NaiveDate,
+    /// When it reached the first stage: its lead's date, unless an entry
+    /// is dated before the lead (an error `check` reports).
+    first: Option<NaiveDate>,
+    /// Index in [`Keys::channels`].
+    channel: u32,
+    /// Bit `s` set: reached stage `s`, for the first [`REACHED_BITS`]
+    /// stages (later ones are looked up in the facts).
+    reached: u32,
+    won: bool,
+    open: bool,
+}
+
+const REACHED_BITS: usize = 32;
 
 impl Keys {
     fn of(facts: &[DealFacts]) -> Keys {
@@ -174,42 +192,82 @@ impl Keys {
         let deals = facts
             .iter()
             .map(|deal| {
-                let id = *ids.entry(deal.channel).or_insert_with(|| {
+                let channel = *ids.entry(deal.channel).or_insert_with(|| {
                     channels.push(deal.channel.as_str());
                     (channels.len() - 1) as u32
                 });
-                (deal.lead_date, id)
+                let reached = (0..deal.reached_on.len().min(REACHED_BITS))
+                    .filter(|&s| deal.reached(s))
+                    .fold(0, |bits, s| bits | 1 << s);
+                Key {
+                    lead: deal.lead_date,
+                    first: deal.reached_on.first().copied().flatten(),
+                    channel,
+                    reached,
+                    won: deal.is_won(),
+                    open: deal.status == Status::Open,
+                }
             })
             .collect();
         Keys { channels, deals }
     }
+
+    /// Whether deal `i` reached `stage`: [`DealFacts::reached`].
+    fn reached(&self, facts: &[DealFacts], i: usize, stage: usize) -> bool {
+        if stage < REACHED_BITS {
+            self.deals[i].reached & 1 << stage != 0
+        } else {
+            facts[i].reached(stage)
+        }
+    }
+
+    /// [`deals::conversion`] of the deals `evidence`, from their keys.
+    fn conversion(
+        &self,
+        facts: &[DealFacts],
+        evidence: &[usize],
+        from: usize,
+        to: usize,
+    ) -> Conversion {
+        let mut c = Conversion::default();
+        for &i in evidence.iter().filter(|&&i| self.reached(facts, i, from)) {
+            if self.reached(facts, i, to) {
+                c.k += 1;
+                c.n += 1;
+            } else if !self.deals[i].open {
+                c.n += 1;
+            }
+        }
+        c
+    }
 }
 
-fn evaluate<'f>(
+fn evaluate(
     ledger: &Ledger,
     ctx: &Context,
-    facts: &'f [DealFacts],
+    facts: &[DealFacts],
     keys: &Keys,
-    evidence: &mut Vec<&'f DealFacts>,
+    evidence: &mut Vec<usize>,
     entry: &Entry,
     assumption: &Assumption,
 ) -> Evaluation {
     let since = entry.date;
     let via = assumption.channel.as_ref().map(|c| c.value.as_str());
-    let of_channel = |deal: &DealFacts| via.is_none_or(|c| within(&deal.channel, c));
-    // The evidence deals: lead in [assumption date, as-of], of the channel.
     let wanted: Vec<bool> = keys
         .channels
         .iter()
         .map(|channel| via.is_none_or(|c| within(channel, c)))
         .collect();
+    let of_channel = |key: &Key| wanted[key.channel as usize];
+    // The evidence deals (their indices in `facts` and `keys.deals`): lead
+    // in [assumption date, as-of], of the channel.
     evidence.clear();
     evidence.extend(
         keys.deals
             .iter()
-            .zip(facts)
-            .filter(|((lead, channel), _)| *lead >= since && wanted[*channel as usize])
-            .map(|(_, deal)| deal),
+            .enumerate()
+            .filter(|(_, key)| key.lead >= since && of_channel(key))
+            .map(|(i, _)| i),
     );
     let evidence = &evidence[..];
     let currency = ctx.currency.map(|c| c.to_string());
@@ -233,7 +291,7 @@ fn evaluate<'f>(
     match &assumption.metric {
         Metric::Conversion { from, to, percent } => {
             let p0 = fraction(*percent);
-            let c = deals::conversion(evidence, stage(from), stage(to));
+            let c = keys.conversion(facts, evidence, stage(from), stage(to));
             let subject = if stage(from) == 0 {
                 "leads".to_owned()
             } else {
@@ -252,20 +310,23 @@ fn evaluate<'f>(
             let p0 = fraction(*percent);
             // The share is of all won deals, so the evidence is not
             // restricted to the channel here.
-            let won: Vec<&DealFacts> = facts
-                .iter()
-                .filter(|d| d.lead_date >= since && d.is_won())
-                .collect();
-            let k = won.iter().filter(|d| of_channel(d)).count() as u64;
+            let won = keys.deals.iter().filter(|k| k.lead >= since && k.won);
+            let (n, k) = won.fold((0, 0), |(n, k), key| {
+                (n + 1, k + u64::from(of_channel(key)))
+            });
             e.assumed = Cell::Fraction(p0);
             let expected = format!("You expected {} won deals to come{via_words}.", about(p0));
-            proportion(&mut e, k, won.len() as u64, p0, expected, since);
+            proportion(&mut e, k, n, p0, expected, since);
         }
         Metric::Cycle { from, to, duration } => {
             let claim = duration.days();
+            let (from_stage, to_stage) = (stage(from), stage(to));
             let days: Vec<Decimal> = evidence
                 .iter()
-                .filter_map(|d| d.days_between(stage(from), stage(to)))
+                .filter(|&&i| {
+                    keys.reached(facts, i, from_stage) && keys.reached(facts, i, to_stage)
+                })
+                .filter_map(|&i| facts[i].days_between(from_stage, to_stage))
                 .map(Decimal::from)
                 .collect();
             e.assumed = Cell::Days(f64_of(claim));
@@ -293,8 +354,8 @@ fn evaluate<'f>(
                 .unwrap_or(Decimal::ZERO);
             let values: Vec<Decimal> = evidence
                 .iter()
-                .filter(|d| d.is_won())
-                .map(|d| d.value)
+                .filter(|&&i| keys.deals[i].won)
+                .map(|&i| facts[i].value)
                 .collect();
             e.assumed = Cell::money(claim);
             let show = |d: Decimal| money(d, currency);
@@ -320,11 +381,18 @@ fn evaluate<'f>(
             let per_days = frequency.per.days();
             let elapsed = f64_of(Decimal::from((ctx.as_of - since).num_days()) / per_days);
             let stage = stage(name);
-            let k = facts
+            let k = keys
+                .deals
                 .iter()
-                .filter(|d| of_channel(d))
-                .filter(|d| {
-                    d.reached_on[stage].is_some_and(|date| date >= since && date <= ctx.as_of)
+                .enumerate()
+                .filter(|(i, key)| of_channel(key) && keys.reached(facts, *i, stage))
+                .filter(|&(i, key)| {
+                    let date = if stage == 0 {
+                        key.first
+                    } else {
+                        facts[i].reached_on[stage]
+                    };
+                    date.is_some_and(|date| date >= since && date <= ctx.as_of)
                 })
                 .count() as u64;
             let claim = f64_of(frequency.count);
@@ -516,6 +584,59 @@ mod tests {
     fn column(report: &Report, name: &str) -> Vec<Cell> {
         let index = report.column(name).unwrap();
         report.rows.iter().map(|r| r[index].clone()).collect()
+    }
+
+    /// The compact keys answer as the facts do: stages reached (also past
+    /// the 32 kept as bits), conversions, wins, the first stage's date.
+    #[test]
+    fn keys_agree_with_the_facts() {
+        let stages: Vec<String> = (1..=40).map(|i| format!("s{i}")).collect();
+        let mut text = format!("stages {}\n", stages.join(" "));
+        for d in 0..30 {
+            text.push_str(&format!("2026-01-01 lead d{d} via ch{}\n", d % 3));
+            let furthest = (d * 7) % 41;
+            if furthest > 0 {
+                text.push_str(&format!("2026-01-0{} s{furthest} d{d}\n", 2 + d % 5));
+            }
+            match d % 4 {
+                0 => text.push_str(&format!("2026-02-01 won d{d} 10 EUR\n")),
+                1 => text.push_str(&format!("2026-02-01 lost d{d}\n")),
+                _ => {}
+            }
+        }
+        let l = ledger(&text);
+        let facts = deals::facts(&l, date("2026-06-30"));
+        let keys = Keys::of(&facts);
+        let all: Vec<usize> = (0..facts.len()).collect();
+        let refs: Vec<&DealFacts> = facts.iter().collect();
+        for (i, (fact, key)) in facts.iter().zip(&keys.deals).enumerate() {
+            assert_eq!(key.won, fact.is_won());
+            assert_eq!(key.open, fact.status == Status::Open);
+            assert_eq!(key.first, fact.reached_on[0]);
+            for stage in 0..=l.stages.won() {
+                assert_eq!(
+                    keys.reached(&facts, i, stage),
+                    fact.reached(stage),
+                    "{} {stage}",
+                    fact.id
+                );
+            }
+        }
+        for (from, to) in [
+            (0, 1),
+            (0, 41),
+            (5, 33),
+            (31, 32),
+            (33, 40),
+            (40, 41),
+            (0, 0),
+        ] {
+            assert_eq!(
+                keys.conversion(&facts, &all, from, to),
+                deals::conversion(&refs, from, to),
+                "{from} → {to}"
+            );
+        }
     }
 
     #[test]

@@ -21,7 +21,7 @@
 //! oversold); channels with no win yet for the effort put in or that cost
 //! more than they brought in; channels with leads but no hours logged.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use funnel_ledger::Ledger;
 use rust_decimal::Decimal;
@@ -68,24 +68,47 @@ impl Analysis for Channels {
         let facts = ctx.facts(ledger);
         let cohort = deals::cohort(&facts, ctx);
 
-        let mut groups: BTreeMap<&str, Group<'_>> = BTreeMap::new();
-        let mut total = Group::default();
+        // A row per channel group, found by the group's name; sorted by
+        // name below.
+        let mut groups = Groups::default();
+        // Per channel of a deal (by the identity of its name): its row,
+        // and the fee of the deal's own channel, so that a row that adds up
+        // sub-channels with different fees (`--depth`) gets each right.
+        // Both are looked up once per channel, not once per deal.
+        let mut channels: HashMap<usize, (usize, Decimal), foldhash::fast::RandomState> =
+            HashMap::default();
+        let mut rows: Vec<(usize, &DealFacts, Decimal)> = Vec::with_capacity(cohort.len());
         for deal in &cohort {
-            groups
-                .entry(ctx.group(deal.channel.as_str()))
-                .or_default()
-                .add_deal(ledger, deal);
-            total.add_deal(ledger, deal);
+            let (group, fee) = *channels.entry(deal.channel.key()).or_insert_with(|| {
+                (
+                    groups.index(ctx.group(deal.channel.as_str())),
+                    ledger.channel_fee(&deal.channel),
+                )
+            });
+            rows.push((group, deal, fee));
         }
-        for spend in deals::spends(ledger, ctx.as_of) {
-            if ctx.in_period(spend.date) && ctx.keeps_channel(spend.channel) {
-                groups
-                    .entry(ctx.group(spend.channel))
-                    .or_default()
-                    .add_spend(spend.money, spend.hours);
-                total.add_spend(spend.money, spend.hours);
-            }
+        let spends: Vec<(usize, Decimal, Decimal)> = deals::spends(ledger, ctx.as_of)
+            .into_iter()
+            .filter(|spend| ctx.in_period(spend.date) && ctx.keeps_channel(spend.channel))
+            .map(|spend| {
+                (
+                    groups.index(ctx.group(spend.channel)),
+                    spend.money,
+                    spend.hours,
+                )
+            })
+            .collect();
+        let mut total = Group::default();
+        let mut groups = groups.rows;
+        for (group, deal, fee) in rows {
+            groups[group].1.add_deal(deal, fee);
+            total.add_deal(deal, fee);
         }
+        for (group, money, hours) in spends {
+            groups[group].1.add_spend(money, hours);
+            total.add_spend(money, hours);
+        }
+        groups.sort_unstable_by(|a, b| a.0.cmp(b.0));
 
         let won_stage = ledger.stages.won();
         let summaries: Vec<Summary<'_>> = groups
@@ -103,6 +126,23 @@ impl Analysis for Channels {
     }
 }
 
+/// The rows of channel groups, each found by its name.
+#[derive(Default)]
+struct Groups<'n, 'a> {
+    rows: Vec<(&'n str, Group<'a>)>,
+    by_name: HashMap<&'n str, usize, foldhash::fast::RandomState>,
+}
+
+impl<'n> Groups<'n, '_> {
+    /// The row of the group `name`, made on first use.
+    fn index(&mut self, name: &'n str) -> usize {
+        *self.by_name.entry(name).or_insert_with(|| {
+            self.rows.push((name, Group::default()));
+            self.rows.len() - 1
+        })
+    }
+}
+
 /// The deals and spending of one row.
 #[derive(Default)]
 struct Group<'a> {
@@ -113,10 +153,9 @@ struct Group<'a> {
 }
 
 impl<'a> Group<'a> {
-    fn add_deal(&mut self, ledger: &Ledger, deal: &'a DealFacts) {
-        // The fee of the deal's own channel, so that a row that adds up
-        // sub-channels with different fees (`--depth`) gets each right.
-        self.fees += deal.value * ledger.channel_fee(&deal.channel);
+    /// A deal, with the fee of its own channel (a fraction).
+    fn add_deal(&mut self, deal: &'a DealFacts, fee: Decimal) {
+        self.fees += deal.value * fee;
         self.deals.push(deal);
     }
 

@@ -592,9 +592,8 @@ impl Ledger {
         if entry.meta.is_empty() {
             return None;
         }
-        self.metadata(entry)
-            .into_iter()
-            .find(|m| m.key.value.as_str() == key)
+        let file = entry.span.file;
+        crate::parse::read_metadata_key(file, &self.sources.get(file).text, entry.meta, key)
             .map(|m| m.value)
     }
 

@@ -1207,6 +1207,32 @@ pub fn read_metadata(file: FileId, text: &str, lines: MetaLines) -> Vec<Meta> {
     parser.meta
 }
 
+/// The first of an entry's metadata lines that gives `key` a valid value,
+/// as [`read_metadata`] would find it, without reading the other lines'
+/// values (the analyses ask for one key of many entries).
+pub fn read_metadata_key(file: FileId, text: &str, lines: MetaLines, key: &str) -> Option<Meta> {
+    let block = text.get(lines.range())?;
+    let mut parser = Parser::new(file, None);
+    parser.rereading = true;
+    let mut tokens = Vec::new();
+    let mut offset = lines.start as usize;
+    for raw in block.split_inclusive('\n') {
+        let start = offset;
+        offset += raw.len();
+        let line = raw.strip_suffix('\n').unwrap_or(raw);
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let trimmed = line.trim_start_matches([' ', '\t']);
+        if value::metadata_key(trimmed).is_none_or(|(k, _)| k != key) {
+            continue;
+        }
+        parser.meta_line(trimmed, start + (line.len() - trimmed.len()), &mut tokens);
+        if let Some(meta) = parser.meta.pop() {
+            return Some(meta);
+        }
+    }
+    None
+}
+
 /// Reads a metadata value: string, date, amount, rate, percent, number,
 /// duration, effort or ident; anything else is text.
 /// With `keep_text` false, strings and text come back empty (what kind
@@ -1934,6 +1960,14 @@ mod tests {
                 "budget=Amount(Amount { value: 12, currency: EUR })@12 EUR",
             ],
         );
+        // One key read alone is the first line that gives it a value.
+        for key in ["start", "note", "rating", "budget", "nothing"] {
+            assert_eq!(
+                read_metadata_key(FileId(0), text, lead.meta, key),
+                meta.iter().find(|m| m.key.value == key).cloned(),
+                "{key}"
+            );
+        }
         // The range runs from the first accepted line to the last one.
         assert!(text[lead.meta.range()].starts_with("start: 2026-02-01"));
         assert!(text[lead.meta.range()].ends_with("budget: 12 EUR"));

@@ -199,18 +199,21 @@ pub fn count(n: usize, singular: &str, plural: &str) -> String {
     )
 }
 
-/// Up to six items joined by commas, then "and N more".
-pub fn list(items: impl IntoIterator<Item = String>) -> String {
+/// Up to six items joined by commas, then "and N more". Only the items
+/// shown are made (a big ledger's list of open deals has thousands).
+pub fn list<I>(items: I) -> String
+where
+    I: IntoIterator<Item = String>,
+    I::IntoIter: ExactSizeIterator,
+{
     const SHOWN: usize = 6;
-    let items: Vec<String> = items.into_iter().collect();
-    if items.len() <= SHOWN {
-        return items.join(", ");
+    let items = items.into_iter();
+    let total = items.len();
+    let shown: Vec<String> = items.take(SHOWN).collect();
+    if total <= SHOWN {
+        return shown.join(", ");
     }
-    format!(
-        "{} and {} more",
-        items[..SHOWN].join(", "),
-        items.len() - SHOWN
-    )
+    format!("{} and {} more", shown.join(", "), total - SHOWN)
 }
 
 /// A number with at most `places` decimals, trailing zeros dropped.
@@ -343,6 +346,23 @@ mod tests {
         assert_eq!(m("85"), "85 EUR");
         assert_eq!(m("0"), "0 EUR");
         assert_eq!(money(Decimal::from(5), None), "5");
+    }
+
+    #[test]
+    fn lists_show_six_and_make_no_more() {
+        let made = std::cell::Cell::new(0);
+        let items = |n: usize| {
+            (0..n).map(|i| {
+                made.set(made.get() + 1);
+                format!("d{i}")
+            })
+        };
+        assert_eq!(list(items(0)), "");
+        assert_eq!(list(items(2)), "d0, d1");
+        assert_eq!(list(items(6)), "d0, d1, d2, d3, d4, d5");
+        made.set(0);
+        assert_eq!(list(items(1000)), "d0, d1, d2, d3, d4, d5 and 994 more");
+        assert_eq!(made.get(), 6);
     }
 
     /// Sort keys order exactly as their texts: shorter prefixes, zero

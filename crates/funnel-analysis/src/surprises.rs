@@ -158,7 +158,7 @@ impl Evaluation {
 }
 
 /// What the assumptions' scans test of each deal, compact (20 bytes a
-/// deal, the channel as a number, the stages reached as bits) so that a
+/// deal, the channel as a number, the furthest stage reached) so that a
 /// big ledger's scans, several per assumption, stay in the processor's
 /// cache; a deal's full facts are read only for the few numbers that need
 /// them (a cycle's dates, a won deal's value).
@@ -176,14 +176,12 @@ struct Key {
     first: Option<NaiveDate>,
     /// Index in [`Keys::channels`].
     channel: u32,
-    /// Bit `s` set: reached stage `s`, for the first [`REACHED_BITS`]
-    /// stages (later ones are looked up in the facts).
-    reached: u32,
+    /// Its furthest stage: it reached every stage up to this one
+    /// ([`DealFacts::furthest`]).
+    furthest: usize,
     won: bool,
     open: bool,
 }
-
-const REACHED_BITS: usize = 32;
 
 impl Keys {
     fn of(facts: &[DealFacts]) -> Keys {
@@ -196,14 +194,11 @@ impl Keys {
                     channels.push(deal.channel.as_str());
                     (channels.len() - 1) as u32
                 });
-                let reached = (0..deal.reached_on.len().min(REACHED_BITS))
-                    .filter(|&s| deal.reached(s))
-                    .fold(0, |bits, s| bits | 1 << s);
                 Key {
                     lead: deal.lead_date,
                     first: deal.reached_on.first().copied().flatten(),
                     channel,
-                    reached,
+                    furthest: deal.furthest(),
                     won: deal.is_won(),
                     open: deal.status == Status::Open,
                 }
@@ -213,25 +208,15 @@ impl Keys {
     }
 
     /// Whether deal `i` reached `stage`: [`DealFacts::reached`].
-    fn reached(&self, facts: &[DealFacts], i: usize, stage: usize) -> bool {
-        if stage < REACHED_BITS {
-            self.deals[i].reached & 1 << stage != 0
-        } else {
-            facts[i].reached(stage)
-        }
+    fn reached(&self, i: usize, stage: usize) -> bool {
+        stage <= self.deals[i].furthest
     }
 
     /// [`deals::conversion`] of the deals `evidence`, from their keys.
-    fn conversion(
-        &self,
-        facts: &[DealFacts],
-        evidence: &[usize],
-        from: usize,
-        to: usize,
-    ) -> Conversion {
+    fn conversion(&self, evidence: &[usize], from: usize, to: usize) -> Conversion {
         let mut c = Conversion::default();
-        for &i in evidence.iter().filter(|&&i| self.reached(facts, i, from)) {
-            if self.reached(facts, i, to) {
+        for &i in evidence.iter().filter(|&&i| self.reached(i, from)) {
+            if self.reached(i, to) {
                 c.k += 1;
                 c.n += 1;
             } else if !self.deals[i].open {
@@ -291,7 +276,7 @@ fn evaluate(
     match &assumption.metric {
         Metric::Conversion { from, to, percent } => {
             let p0 = fraction(*percent);
-            let c = keys.conversion(facts, evidence, stage(from), stage(to));
+            let c = keys.conversion(evidence, stage(from), stage(to));
             let subject = if stage(from) == 0 {
                 "leads".to_owned()
             } else {
@@ -323,9 +308,7 @@ fn evaluate(
             let (from_stage, to_stage) = (stage(from), stage(to));
             let days: Vec<Decimal> = evidence
                 .iter()
-                .filter(|&&i| {
-                    keys.reached(facts, i, from_stage) && keys.reached(facts, i, to_stage)
-                })
+                .filter(|&&i| keys.reached(i, from_stage) && keys.reached(i, to_stage))
                 .filter_map(|&i| facts[i].days_between(from_stage, to_stage))
                 .map(Decimal::from)
                 .collect();
@@ -385,7 +368,7 @@ fn evaluate(
                 .deals
                 .iter()
                 .enumerate()
-                .filter(|(i, key)| of_channel(key) && keys.reached(facts, *i, stage))
+                .filter(|(i, key)| of_channel(key) && keys.reached(*i, stage))
                 .filter(|&(i, key)| {
                     let date = if stage == 0 {
                         key.first
@@ -586,8 +569,8 @@ mod tests {
         report.rows.iter().map(|r| r[index].clone()).collect()
     }
 
-    /// The compact keys answer as the facts do: stages reached (also past
-    /// the 32 kept as bits), conversions, wins, the first stage's date.
+    /// The compact keys answer as the facts do: stages reached (40 of
+    /// them), conversions, wins, the first stage's date.
     #[test]
     fn keys_agree_with_the_facts() {
         let stages: Vec<String> = (1..=40).map(|i| format!("s{i}")).collect();
@@ -615,7 +598,7 @@ mod tests {
             assert_eq!(key.first, fact.reached_on[0]);
             for stage in 0..=l.stages.won() {
                 assert_eq!(
-                    keys.reached(&facts, i, stage),
+                    keys.reached(i, stage),
                     fact.reached(stage),
                     "{} {stage}",
                     fact.id
@@ -632,7 +615,7 @@ mod tests {
             (0, 0),
         ] {
             assert_eq!(
-                keys.conversion(&facts, &all, from, to),
+                keys.conversion(&all, from, to),
                 deals::conversion(&refs, from, to),
                 "{from} → {to}"
             );

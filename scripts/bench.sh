@@ -12,6 +12,7 @@
 #   COMPARE=1 scripts/bench.sh    # as root: install hledger and ledger first
 #   SKIP_HLEDGER_1M=1 scripts/bench.sh  # hledger at 1M takes ~45 s and ~7 GB a run
 #   ROUNDS=5 scripts/bench.sh     # hyperfine rounds per size (default 3)
+#   SKIP_LINEARITY=1 scripts/bench.sh  # skip the in-process linearity bench (about 70 s)
 #
 # Needs hyperfine and GNU time (`/usr/bin/time -v`); installs them with
 # apt-get when run as root and they are missing. Nothing here runs in CI.
@@ -168,4 +169,15 @@ if [ -n "${check_ms[100000]:-}" ] && [ -n "${check_ms[1000000]:-}" ]; then
     echo
     echo "Linearity, 1,000,000 vs 100,000 entries (target ≤ 11×): check $(div "${check_ms[1000000]}" "${check_ms[100000]}" "%.1f×")$(
         [ -n "${report_ms[1000000]:-}" ] && echo ", report $(div "${report_ms[1000000]}" "${report_ms[100000]}" "%.1f×")")"
+fi
+
+# Each analysis alone, in-process, 100,000 and 1,000,000 entries alternating
+# so that the machine's noise falls on both (crates/funnel-gen/benches/linearity.rs).
+if [ -z "${SKIP_LINEARITY:-}" ]; then
+    echo
+    echo "In-process linearity (cargo bench -p funnel-gen --bench linearity, medians of alternating runs):"
+    echo
+    echo '```'
+    cargo bench --quiet -p funnel-gen --bench linearity 2>/dev/null | sed -n '/rounds,/,$p'
+    echo '```'
 fi

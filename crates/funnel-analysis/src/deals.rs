@@ -508,17 +508,20 @@ pub fn latest_ask<'l>(
 ) -> Option<(&'l Entry, &'l Offer)> {
     let deal = deal.deal(ledger);
     // `deal.entries` is in date order (stages before `won` on one day), so
-    // the last match is the latest.
-    ledger
-        .deal_entries(deal)
+    // the last match is the latest: searched from the end, which reads a
+    // few of the deal's entries (they lie all over a big ledger) instead
+    // of all of them.
+    deal.entries
+        .iter()
+        .rev()
+        .map(|&i| &ledger.entries[i as usize])
         .filter(|e| e.date <= close)
-        .filter_map(|entry| match &entry.kind {
+        .find_map(|entry| match &entry.kind {
             EntryKind::Stage {
                 offer: Some(offer), ..
             } => Some((entry, &**offer)),
             _ => None,
         })
-        .last()
 }
 
 /// A contract signed and not ended on the as-of date (analyses §3

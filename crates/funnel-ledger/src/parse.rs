@@ -1186,23 +1186,14 @@ pub fn read_metadata(file: FileId, text: &str, lines: MetaLines) -> Vec<Meta> {
     if lines.is_empty() {
         return Vec::new();
     }
-    let Some(block) = text.get(lines.range()) else {
-        return Vec::new();
-    };
     let mut parser = Parser::new(file, None);
     parser.rereading = true;
     let mut tokens = Vec::new();
-    let mut offset = lines.start as usize;
-    for raw in block.split_inclusive('\n') {
-        let start = offset;
-        offset += raw.len();
-        let line = raw.strip_suffix('\n').unwrap_or(raw);
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        let trimmed = line.trim_start_matches([' ', '\t']);
-        if trimmed.is_empty() || trimmed.starts_with([';', '#', '*']) {
+    for (line, start) in indented_lines(text, lines) {
+        if line.starts_with([';', '#', '*']) {
             continue;
         }
-        parser.meta_line(trimmed, start + (line.len() - trimmed.len()), &mut tokens);
+        parser.meta_line(line, start, &mut tokens);
     }
     parser.meta
 }
@@ -1211,26 +1202,34 @@ pub fn read_metadata(file: FileId, text: &str, lines: MetaLines) -> Vec<Meta> {
 /// as [`read_metadata`] would find it, without reading the other lines'
 /// values (the analyses ask for one key of many entries).
 pub fn read_metadata_key(file: FileId, text: &str, lines: MetaLines, key: &str) -> Option<Meta> {
-    let block = text.get(lines.range())?;
     let mut parser = Parser::new(file, None);
     parser.rereading = true;
     let mut tokens = Vec::new();
-    let mut offset = lines.start as usize;
-    for raw in block.split_inclusive('\n') {
-        let start = offset;
-        offset += raw.len();
-        let line = raw.strip_suffix('\n').unwrap_or(raw);
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        let trimmed = line.trim_start_matches([' ', '\t']);
-        if value::metadata_key(trimmed).is_none_or(|(k, _)| k != key) {
+    for (line, start) in indented_lines(text, lines) {
+        if value::metadata_key(line).is_none_or(|(k, _)| k != key) {
             continue;
         }
-        parser.meta_line(trimmed, start + (line.len() - trimmed.len()), &mut tokens);
+        parser.meta_line(line, start, &mut tokens);
         if let Some(meta) = parser.meta.pop() {
             return Some(meta);
         }
     }
     None
+}
+
+/// The lines of `lines` in `text` that are not blank, without their
+/// indentation and line ending, each with the offset where it starts.
+fn indented_lines(text: &str, lines: MetaLines) -> impl Iterator<Item = (&str, usize)> {
+    let block = text.get(lines.range()).unwrap_or_default();
+    let mut offset = lines.start as usize;
+    block.split_inclusive('\n').filter_map(move |raw| {
+        let start = offset;
+        offset += raw.len();
+        let line = raw.strip_suffix('\n').unwrap_or(raw);
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let trimmed = line.trim_start_matches([' ', '\t']);
+        (!trimmed.is_empty()).then(|| (trimmed, start + (line.len() - trimmed.len())))
+    })
 }
 
 /// Reads a metadata value: string, date, amount, rate, percent, number,

@@ -13,6 +13,7 @@
 #   SKIP_HLEDGER_1M=1 scripts/bench.sh  # hledger at 1M takes ~45 s and ~7 GB a run
 #   ROUNDS=5 scripts/bench.sh     # hyperfine rounds per size (default 3)
 #   SKIP_LINEARITY=1 scripts/bench.sh  # skip the in-process linearity bench (about 70 s)
+#   LINEARITY_ROUNDS=31 scripts/bench.sh  # rounds of that bench (default 15)
 #
 # Needs hyperfine and GNU time (`/usr/bin/time -v`); installs them with
 # apt-get when run as root and they are missing. Nothing here runs in CI.

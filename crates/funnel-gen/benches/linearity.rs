@@ -8,7 +8,7 @@
 //!
 //! ```text
 //! cargo bench -p funnel-gen --bench linearity            # 15 rounds
-//! ROUNDS=31 cargo bench -p funnel-gen --bench linearity
+//! LINEARITY_ROUNDS=31 cargo bench -p funnel-gen --bench linearity
 //! ```
 //!
 //! CI only compiles it. divan's numbers (`--bench analyses`) time each
@@ -30,8 +30,8 @@ fn main() {
     // `cargo bench` passes `--bench`; `cargo test --benches` does not, and
     // then this only checks that it runs.
     let benching = std::env::args().any(|a| a == "--bench");
-    let rounds: usize = match std::env::var("ROUNDS") {
-        Ok(n) => n.parse().expect("ROUNDS is a number"),
+    let rounds: usize = match std::env::var("LINEARITY_ROUNDS") {
+        Ok(n) => n.parse().expect("LINEARITY_ROUNDS is a number"),
         Err(_) if benching => 15,
         Err(_) => 1,
     };

@@ -24,9 +24,18 @@ fuzz_target!(|data: &[u8]| {
     }
     // Entries read their metadata, tags and verb from the text on demand.
     let ledger = &checked.ledger;
-    for entry in &ledger.entries {
-        let _ = ledger.metadata(entry);
+    for (index, entry) in ledger.entries.iter().enumerate() {
+        let meta = ledger.metadata(entry);
+        // One key read alone is the first that `metadata` gives (a few
+        // keys: an entry of the hostile inputs has 50,000).
+        for key in meta.iter().take(4).map(|m| m.key.value.as_str()).chain(["start"]) {
+            let first = meta.iter().find(|m| m.key.value == key);
+            assert_eq!(ledger.entry_meta(entry, key), first.map(|m| m.value.clone()), "{key}");
+        }
         let _ = ledger.tags(entry);
         let _ = ledger.verb_span(entry);
+        // The deal `build` recorded is the one the entry's id names.
+        let by_id = entry.kind.deal().and_then(|d| ledger.deals.get(&d.value));
+        assert_eq!(ledger.deal_of(index).map(|d| d.id), by_id.map(|d| d.id));
     }
 });

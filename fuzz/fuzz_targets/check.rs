@@ -9,13 +9,18 @@ fuzz_target!(|data: &[u8]| {
     // Includes would read whatever the fuzzer names on disk; they are
     // covered by the CLI tests instead.
     let text = String::from_utf8_lossy(data);
-    let data = if text.contains("include") { text.replace("include", "inclode").into_bytes() } else { data.to_vec() };
+    let data = if text.contains("include") {
+        text.replace("include", "inclode").into_bytes()
+    } else {
+        data.to_vec()
+    };
     let options = funnel_ledger::CheckOptions {
         as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 26).expect("a date"),
         strict: true,
     };
     let checked = funnel_ledger::load_text("fuzz.funnel", &data, &options);
-    let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor());
+    let handler =
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor());
     for diagnostic in &checked.diagnostics {
         let mut out = String::new();
         handler
@@ -28,9 +33,18 @@ fuzz_target!(|data: &[u8]| {
         let meta = ledger.metadata(entry);
         // One key read alone is the first that `metadata` gives (a few
         // keys: an entry of the hostile inputs has 50,000).
-        for key in meta.iter().take(4).map(|m| m.key.value.as_str()).chain(["start"]) {
+        for key in meta
+            .iter()
+            .take(4)
+            .map(|m| m.key.value.as_str())
+            .chain(["start"])
+        {
             let first = meta.iter().find(|m| m.key.value == key);
-            assert_eq!(ledger.entry_meta(entry, key), first.map(|m| m.value.clone()), "{key}");
+            assert_eq!(
+                ledger.entry_meta(entry, key),
+                first.map(|m| m.value.clone()),
+                "{key}"
+            );
         }
         let _ = ledger.tags(entry);
         let _ = ledger.verb_span(entry);

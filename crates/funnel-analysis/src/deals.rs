@@ -132,30 +132,38 @@ impl DealFacts {
 /// reading order of their leads.
 pub fn facts(ledger: &Ledger, as_of: NaiveDate) -> Vec<DealFacts> {
     let marks = marks(ledger, MARKS_RUN);
-    let deals = ledger.deals.len();
-    let range = |range: std::ops::Range<usize>| -> Vec<DealFacts> {
+    // Every report waits for the facts: a big ledger's are computed in
+    // runs of deals on all cores.
+    in_runs(ledger.deals.len(), 2048, |range| {
         range
             .filter_map(|position| {
                 let deal = &ledger.deals[position];
                 deal_facts(ledger, &marks, position, deal, as_of)
             })
             .collect()
-    };
-    // Every report waits for the facts: a big ledger's are computed in
-    // runs of deals on all cores, joined in order.
-    const RUN: usize = 2048;
-    if deals < 4 * RUN {
-        return range(0..deals);
+    })
+}
+
+/// `f` over `0..n` cut into runs of `run`, joined in order: on all cores
+/// from four runs on, else in one call on this thread.
+fn in_runs<T: Send>(
+    n: usize,
+    run: usize,
+    f: impl Fn(std::ops::Range<usize>) -> Vec<T> + Sync,
+) -> Vec<T> {
+    if n / 4 < run {
+        return f(0..n);
     }
-    let runs = deals.div_ceil(RUN);
-    let parts = funnel_ledger::parallel::map_ordered(runs, funnel_ledger::parallel::cores(), |i| {
-        range(i * RUN..((i + 1) * RUN).min(deals))
-    });
-    let mut facts = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    let parts = funnel_ledger::parallel::map_ordered(
+        n.div_ceil(run),
+        funnel_ledger::parallel::cores(),
+        |i| f(i * run..((i + 1) * run).min(n)),
+    );
+    let mut all = Vec::with_capacity(parts.iter().map(Vec::len).sum());
     for part in parts {
-        facts.extend(part);
+        all.extend(part);
     }
-    facts
+    all
 }
 
 /// What [`deal_facts`] reads of every entry, in 8 bytes.
@@ -217,19 +225,9 @@ const MARKS_RUN: usize = 1 << 16;
 /// runs of `run` entries on, in runs on all cores.
 fn marks(ledger: &Ledger, run: usize) -> Vec<Mark> {
     let entries = &ledger.entries;
-    if entries.len() / 4 < run {
-        return entries.iter().map(|e| mark(ledger, e)).collect();
-    }
-    let runs = entries.len().div_ceil(run);
-    let parts = funnel_ledger::parallel::map_ordered(runs, funnel_ledger::parallel::cores(), |i| {
-        let run = &entries[i * run..((i + 1) * run).min(entries.len())];
-        run.iter().map(|e| mark(ledger, e)).collect::<Vec<_>>()
-    });
-    let mut marks = Vec::with_capacity(entries.len());
-    for part in parts {
-        marks.extend(part);
-    }
-    marks
+    in_runs(entries.len(), run, |range| {
+        entries[range].iter().map(|e| mark(ledger, e)).collect()
+    })
 }
 
 fn deal_facts(
@@ -405,6 +403,18 @@ impl Conversion {
     pub fn stopped(self) -> usize {
         self.n - self.k
     }
+
+    /// Counts one deal: whether it reached the earlier stage and the later
+    /// one, and whether it is still open (an open deal that has not reached
+    /// the later stage is undecided and left out).
+    pub fn count(&mut self, from: bool, to: bool, open: bool) {
+        if from && to {
+            self.k += 1;
+            self.n += 1;
+        } else if from && !open {
+            self.n += 1;
+        }
+    }
 }
 
 /// How many deals reached a stage.
@@ -417,13 +427,12 @@ pub fn reached(deals: &[&DealFacts], stage: usize) -> usize {
 /// k = reached(`to`), n = the decided rest.
 pub fn conversion(deals: &[&DealFacts], from: usize, to: usize) -> Conversion {
     let mut c = Conversion::default();
-    for deal in deals.iter().filter(|d| d.reached(from)) {
-        if deal.reached(to) {
-            c.k += 1;
-            c.n += 1;
-        } else if deal.status != Status::Open {
-            c.n += 1;
-        }
+    for deal in deals {
+        c.count(
+            deal.reached(from),
+            deal.reached(to),
+            deal.status == Status::Open,
+        );
     }
     c
 }

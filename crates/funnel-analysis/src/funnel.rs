@@ -78,11 +78,13 @@ impl Analysis for Funnel {
         }
         let stages = ledger.stages.names();
         let total = Tally::of(&all, stages.len());
-        for (channel, tally) in std::iter::once(("*", total.clone())).chain(
-            by_channel
-                .iter()
-                .map(|(c, g)| (*c, Tally::of(g, stages.len()))),
-        ) {
+        let tallies: Vec<(&str, Tally)> = by_channel
+            .iter()
+            .map(|(c, g)| (*c, Tally::of(g, stages.len())))
+            .collect();
+        for (channel, tally) in
+            std::iter::once(("*", &total)).chain(tallies.iter().map(|(c, t)| (*c, t)))
+        {
             for (stage, name) in stages.iter().enumerate() {
                 let (from_previous, from_lead) = if stage == 0 {
                     (Cell::Empty, Cell::Empty)
@@ -116,7 +118,6 @@ impl Analysis for Funnel {
 /// pass per stage and number was most of this analysis's time on a big
 /// ledger). The same definitions as [`deals::reached`] and
 /// [`deals::conversion`]; a unit test holds them equal.
-#[derive(Clone)]
 struct Tally {
     reached: Vec<usize>,
     /// Per stage: deals whose furthest stage it is, by status: open, lost,
@@ -174,17 +175,8 @@ impl Tally {
                 if stage == 0 {
                     continue;
                 }
-                for (counts, from) in [
-                    (&mut t.from_previous[stage], reached(stage - 1)),
-                    (&mut t.from_lead[stage], from_lead),
-                ] {
-                    if from && here {
-                        counts.k += 1;
-                        counts.n += 1;
-                    } else if from && !open {
-                        counts.n += 1;
-                    }
-                }
+                t.from_previous[stage].count(reached(stage - 1), here, open);
+                t.from_lead[stage].count(from_lead, here, open);
             }
         }
         t

@@ -215,13 +215,12 @@ impl Keys {
     /// [`deals::conversion`] of the deals `evidence`, from their keys.
     fn conversion(&self, evidence: &[usize], from: usize, to: usize) -> Conversion {
         let mut c = Conversion::default();
-        for &i in evidence.iter().filter(|&&i| self.reached(i, from)) {
-            if self.reached(i, to) {
-                c.k += 1;
-                c.n += 1;
-            } else if !self.deals[i].open {
-                c.n += 1;
-            }
+        for &i in evidence {
+            c.count(
+                self.reached(i, from),
+                self.reached(i, to),
+                self.deals[i].open,
+            );
         }
         c
     }

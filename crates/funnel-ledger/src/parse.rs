@@ -330,24 +330,23 @@ struct Parser<'w> {
     /// Metadata keys of the current item once it has more than
     /// [`FEW_KEYS`], to find a key given twice without a quadratic search
     /// when an entry has thousands of lines. Empty below that: a linear
-    /// scan of the item's own `meta` (or `entry_keys`) is faster and
-    /// allocates nothing.
+    /// scan of `seen_keys` is faster and allocates nothing.
     keys: HashMap<Name, Span>,
-    /// The metadata keys of the current entry, whose metadata is only
-    /// checked here: their text is copied into a buffer rather than
-    /// interned (two thirds of a ledger's lines are metadata).
-    entry_keys: EntryKeys,
+    /// The metadata keys of the current item, to find one given twice:
+    /// their text is copied into a buffer rather than interned (two thirds
+    /// of a ledger's lines are metadata, and an entry's are only checked).
+    seen_keys: SeenKeys,
 }
 
 /// Metadata keys, their texts one after the other in one buffer.
 #[derive(Default)]
-struct EntryKeys {
+struct SeenKeys {
     text: String,
     /// Where each key's text ends in `text`, and the key's span.
     ends: Vec<(usize, Span)>,
 }
 
-impl EntryKeys {
+impl SeenKeys {
     fn iter(&self) -> impl Iterator<Item = (&str, Span)> {
         let starts = std::iter::once(0).chain(self.ends.iter().map(|&(end, _)| end));
         starts
@@ -390,7 +389,7 @@ impl<'w> Parser<'w> {
             rereading: false,
             broken: false,
             keys: HashMap::new(),
-            entry_keys: EntryKeys::default(),
+            seen_keys: SeenKeys::default(),
         }
     }
 
@@ -402,7 +401,7 @@ impl<'w> Parser<'w> {
         if !self.keys.is_empty() {
             self.keys.clear();
         }
-        self.entry_keys.clear();
+        self.seen_keys.clear();
         let meta_lines = self.meta_lines.take();
         let Some(mut item) = self.current.take() else {
             return;
@@ -1066,29 +1065,12 @@ impl<'w> Parser<'w> {
         // (`read_metadata`): here it is only checked, so its keys are not
         // interned and text values not copied.
         let only_checked = !self.rereading && matches!(self.current, Some(Item::Entry(_)));
-        let known = if only_checked {
-            self.entry_keys.len()
-        } else {
-            self.meta.len()
-        };
-        let first = if known <= FEW_KEYS {
-            if only_checked {
-                self.entry_keys.find(key)
-            } else {
-                self.meta
-                    .iter()
-                    .find(|m| m.key.value.as_str() == key)
-                    .map(|m| m.key.span)
-            }
+        let first = if self.seen_keys.len() <= FEW_KEYS {
+            self.seen_keys.find(key)
         } else {
             if self.keys.is_empty() {
-                if only_checked {
-                    let known = self.entry_keys.iter().map(|(k, span)| (Name::new(k), span));
-                    self.keys.extend(known);
-                } else {
-                    let known = self.meta.iter().map(|m| (m.key.value, m.key.span));
-                    self.keys.extend(known);
-                }
+                let known = self.seen_keys.iter().map(|(k, span)| (Name::new(k), span));
+                self.keys.extend(known);
             }
             self.keys.get(key).copied()
         };
@@ -1116,18 +1098,13 @@ impl<'w> Parser<'w> {
             self.out.diagnostics.push(err);
             return;
         }
-        if only_checked {
-            self.entry_keys.push(key, key_span);
-            if !self.keys.is_empty() {
-                self.keys.insert(Name::new(key), key_span);
-            }
-        } else {
-            let key = Name::new(key);
-            if !self.keys.is_empty() {
-                self.keys.insert(key, key_span);
-            }
+        self.seen_keys.push(key, key_span);
+        if !self.keys.is_empty() {
+            self.keys.insert(Name::new(key), key_span);
+        }
+        if !only_checked {
             self.meta.push(Meta {
-                key: Spanned::new(key, key_span),
+                key: Spanned::new(Name::new(key), key_span),
                 value: Spanned::new(value, value_span),
             });
         }

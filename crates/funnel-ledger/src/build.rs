@@ -3,6 +3,10 @@
 //! (duplicates, unknown verbs and deals).
 
 use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasher;
+
+use indexmap::map::raw_entry_v1::RawEntryMut;
+use indexmap::map::RawEntryApiV1;
 
 use chrono::Datelike;
 
@@ -109,79 +113,134 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
         }
     }
 
-    // Entries: drop those naming unknown stages, open deals. The parser's
-    // vector becomes the ledger's, filtered in place: a big ledger's entries
-    // are never copied into a second vector.
+    // Entries: drop those naming unknown stages, open deals. One look at
+    // every entry, in runs on all cores, finds what needs the whole ledger
+    // (leads, prices, entries to drop); the deals are then opened in
+    // reading order from the leads alone. The parser's vector becomes the
+    // ledger's, filtered in place (only when something is dropped): a big
+    // ledger's entries are never copied into a second vector.
     let mut entries = entries;
-    let mut kept = 0;
-    // Where each deal's first `lead` names it, by deal position.
-    let mut lead_spans: Vec<Span> = Vec::new();
-    entries.retain(|entry| {
-        let keep = match &entry.kind {
-            EntryKind::Stage { stage, .. } if ledger.stages.index_of(stage.value).is_none() => {
-                let middle = &ledger.stages.names()[1..ledger.stages.len() - 1];
-                diagnostics.push(unknown_verb(stage, middle));
-                false
-            }
-            EntryKind::Assume(assumption) => {
-                match check_assumption_stages(&ledger.stages, &assumption.metric) {
-                    Ok(()) => true,
-                    Err(err) => {
-                        diagnostics.push(err);
-                        false
-                    }
-                }
-            }
-            EntryKind::Lead {
-                deal,
-                channel,
-                contact,
-                ..
-            } => match ledger.deals.get_index_of(&deal.value) {
-                Some(first) => {
-                    diagnostics.push(
-                        Diagnostic::new(Code::DuplicateDeal, deal.span, format!("deal `{}` is opened twice", deal.value))
-                            .with_related(lead_spans[first], "first opened here")
-                            .with_help("a client who comes back is a new deal: give it a new id, like `acme-2`"),
-                    );
-                    duplicated.insert(deal.value);
-                    false
-                }
-                None => {
-                    lead_spans.push(deal.span);
-                    ledger.deals.insert(
-                        deal.value,
-                        Deal {
-                            id: deal.value,
+    let found = {
+        let stages = &ledger.stages;
+        let middle = &stages.names()[1..stages.len() - 1];
+        let entries = &entries;
+        let hasher = ledger.deals.hasher();
+        crate::parallel::map_ordered(
+            entries.len().div_ceil(RUN),
+            threads_for(entries.len()),
+            |run| {
+                let mut found = Found::default();
+                let start = run * RUN;
+                let end = (start + RUN).min(entries.len());
+                for (index, entry) in (start..).zip(&entries[start..end]) {
+                    match &entry.kind {
+                        EntryKind::Stage { stage, .. }
+                            if stages.index_of(stage.value).is_none() =>
+                        {
+                            found.dropped.push(index);
+                            found.diagnostics.push(unknown_verb(stage, middle));
+                        }
+                        EntryKind::Assume(assumption) => {
+                            if let Err(err) = check_assumption_stages(stages, &assumption.metric) {
+                                found.dropped.push(index);
+                                found.diagnostics.push(err);
+                            }
+                        }
+                        EntryKind::Lead {
+                            deal,
+                            channel,
+                            contact,
+                            ..
+                        } => found.leads.push(Lead {
+                            index,
+                            deal: deal.value,
+                            span: deal.span,
                             channel: channel.value,
                             contact: contact.as_ref().map(|c| c.value),
-                            lead: kept,
+                            hash: hasher.hash_one(deal.value),
+                        }),
+                        EntryKind::Price { .. } => found.prices.push(index),
+                        _ => {}
+                    }
+                }
+                found
+            },
+        )
+    };
+    ledger
+        .deals
+        .reserve(found.iter().map(|run| run.leads.len()).sum());
+    // Where each deal's first `lead` names it, by deal position.
+    let mut lead_spans: Vec<Span> = Vec::with_capacity(ledger.deals.capacity());
+    let mut dropped: Vec<usize> = Vec::new();
+    for run in found {
+        diagnostics.extend(run.diagnostics);
+        dropped.extend(run.dropped);
+        for lead in run.leads {
+            // The hash was taken in the parallel pass (reading the id's
+            // text); here the entry itself is not read again.
+            match ledger
+                .deals
+                .raw_entry_mut_v1()
+                .from_hash(lead.hash, |id| *id == lead.deal)
+            {
+                RawEntryMut::Occupied(first) => {
+                    diagnostics.push(
+                        Diagnostic::new(Code::DuplicateDeal, lead.span, format!("deal `{}` is opened twice", lead.deal))
+                            .with_related(lead_spans[first.index()], "first opened here")
+                            .with_help("a client who comes back is a new deal: give it a new id, like `acme-2`"),
+                    );
+                    duplicated.insert(lead.deal);
+                    dropped.push(lead.index);
+                }
+                RawEntryMut::Vacant(vacant) => {
+                    lead_spans.push(lead.span);
+                    vacant.insert_hashed_nocheck(
+                        lead.hash,
+                        lead.deal,
+                        Deal {
+                            id: lead.deal,
+                            channel: lead.channel,
+                            contact: lead.contact,
+                            lead: lead.index,
                             entries: Box::default(),
                         },
                     );
-                    true
                 }
-            },
-            EntryKind::Price { from, rate, to } => {
-                ledger.prices.insert(entry.date, *from, rate.value, *to);
-                true
             }
-            _ => true,
-        };
-        kept += usize::from(keep);
-        keep
-    });
+        }
+        for index in run.prices {
+            if let EntryKind::Price { from, rate, to } = &entries[index].kind {
+                ledger
+                    .prices
+                    .insert(entries[index].date, *from, rate.value, *to);
+            }
+        }
+    }
+    if !dropped.is_empty() {
+        // Only a ledger with errors gets here.
+        dropped.sort_unstable();
+        let mut index = 0;
+        let mut next = dropped.iter().peekable();
+        entries.retain(|_| {
+            let keep = next.next_if_eq(&&index).is_none();
+            index += 1;
+            keep
+        });
+        for deal in ledger.deals.values_mut() {
+            deal.lead -= dropped.partition_point(|&d| d < deal.lead);
+        }
+    }
     ledger.entries = entries;
     ledger.prices.finish();
 
-    // Deal ids → positions in `ledger.deals`. Names are interned, so the
-    // address of the text identifies a deal: one cheap hash per entry
-    // instead of hashing the id's text (`ledger.deals` uses SipHash).
+    // Deal ids → positions in `ledger.deals`, keyed by `Name::key`: one
+    // cheap hash per entry, without reading the id's text.
     let mut unknown: Vec<usize> = Vec::new();
-    let mut positions: HashMap<(usize, usize), usize, foldhash::fast::RandomState> =
+    let mut positions: HashMap<usize, usize, foldhash::fast::RandomState> =
         HashMap::with_capacity_and_hasher(ledger.deals.len(), Default::default());
     for (position, id) in ledger.deals.keys().enumerate() {
-        positions.insert(address(*id), position);
+        positions.insert(id.key(), position);
     }
     // Each entry's place in its deal's day (date, then the verb order of
     // `same_day_rank`), kept in one compact array so the per-deal sorts
@@ -189,7 +248,6 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
     // entry's deal position (`NO_DEAL` for none). A big ledger's entries
     // are looked at in runs on all cores.
     use crate::model::NO_DEAL;
-    const RUN: usize = 1 << 16;
     let entries = &ledger.entries;
     let runs = crate::parallel::map_ordered(
         entries.len().div_ceil(RUN),
@@ -204,7 +262,7 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
                 let rank = same_day_rank(&entry.kind);
                 order.push(i64::from(entry.date.num_days_from_ce()) * 4 + i64::from(rank));
                 let position = match entry.kind.deal() {
-                    Some(deal) => match positions.get(&address(deal.value)) {
+                    Some(deal) => match positions.get(&deal.value.key()) {
                         Some(&position) => position as u32,
                         None => {
                             unknown.push(index);
@@ -281,6 +339,30 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
     (ledger, duplicated)
 }
 
+/// What one run of entries holds that needs the whole ledger to act on:
+/// indices of its leads, prices and entries to drop, and why they drop.
+#[derive(Default)]
+struct Found {
+    leads: Vec<Lead>,
+    prices: Vec<usize>,
+    dropped: Vec<usize>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// What opening a deal takes from its `lead`, and the hash of its id in
+/// `Ledger::deals`.
+struct Lead {
+    index: usize,
+    deal: Name,
+    span: Span,
+    channel: Name,
+    contact: Option<Name>,
+    hash: u64,
+}
+
+/// Entries per run of a pass over the entries on all cores.
+const RUN: usize = 1 << 16;
+
 /// Threads for a pass over `entries` entries: below this many, starting
 /// threads costs more than it saves.
 fn threads_for(entries: usize) -> usize {
@@ -289,11 +371,6 @@ fn threads_for(entries: usize) -> usize {
     } else {
         crate::parallel::cores()
     }
-}
-
-/// Where an interned name's text lives: equal names, equal addresses.
-fn address(name: Name) -> (usize, usize) {
-    (name.as_str().as_ptr() as usize, name.len())
 }
 
 /// The order of a deal's entries on one day, so that line order never

@@ -189,3 +189,48 @@ fn a_big_file_is_read_whole() {
     assert_eq!(from_disk.ledger.entries, in_memory.ledger.entries);
     assert_eq!(from_disk.ledger.deals.len(), i);
 }
+
+/// Entries `build` drops (an unknown stage, an assumption over unknown
+/// stages, a deal opened twice) leave every deal's `lead` and entry list
+/// pointing at the right entries, whether build runs on one thread (a few
+/// hundred deals) or on all cores (over 100,000 entries).
+#[test]
+fn dropped_entries_leave_every_deal_in_place() {
+    for deals in [300, 34_000] {
+        let mut text = String::from("2026-10-01 assume conversion lead->haggled 10%\n\n");
+        let mut expected = vec![(1, "unknown-verb")];
+        for i in 0..deals {
+            if i % 101 == 0 {
+                text.push_str(&format!("2026-11-01 haggled d{i}\n"));
+                expected.push((text.lines().count(), "unknown-verb"));
+            }
+            text.push_str(&format!(
+                "2026-11-01 lead d{i} \"a deal with a title long enough to pass 1 MiB\" via referral\n\
+                 2026-11-02 contacted d{i}\n"
+            ));
+            if i % 203 == 0 {
+                text.push_str(&format!("2026-11-03 lead d{i} via referral\n"));
+                expected.push((text.lines().count(), "duplicate-deal"));
+            }
+            text.push_str(&format!("2026-11-04 talked d{i}\n\n"));
+        }
+        let checked = funnel_ledger::load_text("drops.funnel", text.as_bytes(), &options());
+        let found: Vec<(usize, &str)> = checked
+            .diagnostics
+            .iter()
+            .map(|d| (checked.ledger.sources.location(d.span).1, d.code.as_str()))
+            .collect();
+        assert_eq!(found, expected, "{deals} deals");
+        let ledger = &checked.ledger;
+        assert_eq!(ledger.deals.len(), deals);
+        assert_eq!(ledger.entries.len(), 3 * deals, "{deals} deals");
+        for deal in ledger.deals.values() {
+            let lead = &ledger.entries[deal.lead];
+            assert_eq!(lead.kind.verb(), "lead");
+            assert_eq!(lead.kind.deal().unwrap().value, deal.id);
+            let verbs: Vec<&str> = ledger.deal_entries(deal).map(|e| e.kind.verb()).collect();
+            assert_eq!(verbs, ["lead", "contacted", "talked"], "{}", deal.id);
+            assert_eq!(ledger.deal_of(deal.lead).map(|d| d.id), Some(deal.id));
+        }
+    }
+}

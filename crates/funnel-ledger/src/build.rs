@@ -283,25 +283,7 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
         deal_of.extend(run_deal_of);
         unknown.extend(run_unknown);
     }
-    // Each deal's number of entries: the lists are allocated once, at
-    // their size.
-    let mut counts: Vec<u32> = vec![0; ledger.deals.len()];
-    for &position in &deal_of {
-        if position != NO_DEAL {
-            counts[position as usize] += 1;
-        }
-    }
     drop(positions);
-    let mut lists: Vec<Vec<u32>> = counts
-        .iter()
-        .map(|&n| Vec::with_capacity(n as usize))
-        .collect();
-    drop(counts);
-    for (index, &position) in deal_of.iter().enumerate() {
-        if position != NO_DEAL {
-            lists[position as usize].push(index as u32);
-        }
-    }
     for index in unknown {
         let deal = ledger.entries[index].kind.deal().expect("collected above");
         if failed_leads.iter().any(|id| id == deal.value.as_str()) {
@@ -323,15 +305,42 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
             .with_help(help),
         );
     }
-    // A stable sort: entries of the same day and rank keep reading order.
-    // Each thread sorts its share of the deals' lists.
-    crate::parallel::map_parts_mut(&mut lists, threads_for(order.len()), |_, part| {
-        for list in part {
-            list.sort_by_key(|&i| order[i as usize]);
+    // Each deal's entries, sorted by date (a stable sort: entries of the
+    // same day and rank keep reading order). The deals are shared out in
+    // consecutive parts, one per thread; each thread finds its deals'
+    // entries in `deal_of`, counts them first so that every list is
+    // allocated once at its size, and sorts them. (`NO_DEAL` is in no part.)
+    let deals = ledger.deals.len();
+    let threads = threads_for(order.len());
+    let part_size = deals.div_ceil(threads).max(1);
+    let parts = crate::parallel::map_ordered(deals.div_ceil(part_size), threads, |part| {
+        let first = part * part_size;
+        let mine = first..(first + part_size).min(deals);
+        let mut counts: Vec<u32> = vec![0; mine.len()];
+        for &position in &deal_of {
+            if mine.contains(&(position as usize)) {
+                counts[position as usize - first] += 1;
+            }
         }
+        let mut lists: Vec<Vec<u32>> = counts
+            .iter()
+            .map(|&n| Vec::with_capacity(n as usize))
+            .collect();
+        for (index, &position) in deal_of.iter().enumerate() {
+            if mine.contains(&(position as usize)) {
+                lists[position as usize - first].push(index as u32);
+            }
+        }
+        lists
+            .into_iter()
+            .map(|mut list| {
+                list.sort_by_key(|&i| order[i as usize]);
+                list.into_boxed_slice()
+            })
+            .collect::<Vec<_>>()
     });
-    for (deal, list) in ledger.deals.values_mut().zip(lists) {
-        deal.entries = list.into_boxed_slice();
+    for (deal, list) in ledger.deals.values_mut().zip(parts.into_iter().flatten()) {
+        deal.entries = list;
     }
     ledger.set_entry_deals(deal_of);
 

@@ -125,47 +125,39 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
         let middle = &stages.names()[1..stages.len() - 1];
         let entries = &entries;
         let hasher = ledger.deals.hasher();
-        crate::parallel::map_ordered(
-            entries.len().div_ceil(RUN),
-            threads_for(entries.len()),
-            |run| {
-                let mut found = Found::default();
-                let start = run * RUN;
-                let end = (start + RUN).min(entries.len());
-                for (index, entry) in (start..).zip(&entries[start..end]) {
-                    match &entry.kind {
-                        EntryKind::Stage { stage, .. }
-                            if stages.index_of(stage.value).is_none() =>
-                        {
-                            found.dropped.push(index);
-                            found.diagnostics.push(unknown_verb(stage, middle));
-                        }
-                        EntryKind::Assume(assumption) => {
-                            if let Err(err) = check_assumption_stages(stages, &assumption.metric) {
-                                found.dropped.push(index);
-                                found.diagnostics.push(err);
-                            }
-                        }
-                        EntryKind::Lead {
-                            deal,
-                            channel,
-                            contact,
-                            ..
-                        } => found.leads.push(Lead {
-                            index,
-                            deal: deal.value,
-                            span: deal.span,
-                            channel: channel.value,
-                            contact: contact.as_ref().map(|c| c.value),
-                            hash: hasher.hash_one(deal.value),
-                        }),
-                        EntryKind::Price { .. } => found.prices.push(index),
-                        _ => {}
+        crate::parallel::over_runs(entries.len(), |run| {
+            let mut found = Found::default();
+            for (index, entry) in run.clone().zip(&entries[run]) {
+                match &entry.kind {
+                    EntryKind::Stage { stage, .. } if stages.index_of(stage.value).is_none() => {
+                        found.dropped.push(index);
+                        found.diagnostics.push(unknown_verb(stage, middle));
                     }
+                    EntryKind::Assume(assumption) => {
+                        if let Err(err) = check_assumption_stages(stages, &assumption.metric) {
+                            found.dropped.push(index);
+                            found.diagnostics.push(err);
+                        }
+                    }
+                    EntryKind::Lead {
+                        deal,
+                        channel,
+                        contact,
+                        ..
+                    } => found.leads.push(Lead {
+                        index,
+                        deal: deal.value,
+                        span: deal.span,
+                        channel: channel.value,
+                        contact: contact.as_ref().map(|c| c.value),
+                        hash: hasher.hash_one(deal.value),
+                    }),
+                    EntryKind::Price { .. } => found.prices.push(index),
+                    _ => {}
                 }
-                found
-            },
-        )
+            }
+            found
+        })
     };
     ledger
         .deals
@@ -249,33 +241,27 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
     // are looked at in runs on all cores.
     use crate::model::NO_DEAL;
     let entries = &ledger.entries;
-    let runs = crate::parallel::map_ordered(
-        entries.len().div_ceil(RUN),
-        threads_for(entries.len()),
-        |run| {
-            let range = run * RUN..((run + 1) * RUN).min(entries.len());
-            let mut order: Vec<i64> = Vec::with_capacity(range.len());
-            let mut deal_of: Vec<u32> = Vec::with_capacity(range.len());
-            let mut unknown = Vec::new();
-            for index in range {
-                let entry = &entries[index];
-                let rank = same_day_rank(&entry.kind);
-                order.push(i64::from(entry.date.num_days_from_ce()) * 4 + i64::from(rank));
-                let position = match entry.kind.deal() {
-                    Some(deal) => match positions.get(&deal.value.key()) {
-                        Some(&position) => position as u32,
-                        None => {
-                            unknown.push(index);
-                            NO_DEAL
-                        }
-                    },
-                    None => NO_DEAL,
-                };
-                deal_of.push(position);
-            }
-            (order, deal_of, unknown)
-        },
-    );
+    let runs = crate::parallel::over_runs(entries.len(), |run| {
+        let mut order: Vec<i64> = Vec::with_capacity(run.len());
+        let mut deal_of: Vec<u32> = Vec::with_capacity(run.len());
+        let mut unknown = Vec::new();
+        for (index, entry) in run.clone().zip(&entries[run]) {
+            let rank = same_day_rank(&entry.kind);
+            order.push(i64::from(entry.date.num_days_from_ce()) * 4 + i64::from(rank));
+            let position = match entry.kind.deal() {
+                Some(deal) => match positions.get(&deal.value.key()) {
+                    Some(&position) => position as u32,
+                    None => {
+                        unknown.push(index);
+                        NO_DEAL
+                    }
+                },
+                None => NO_DEAL,
+            };
+            deal_of.push(position);
+        }
+        (order, deal_of, unknown)
+    });
     let mut order: Vec<i64> = Vec::with_capacity(entries.len());
     let mut deal_of: Vec<u32> = Vec::with_capacity(entries.len());
     for (run_order, run_deal_of, run_unknown) in runs {
@@ -311,7 +297,7 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
     // entries in `deal_of`, counts them first so that every list is
     // allocated once at its size, and sorts them. (`NO_DEAL` is in no part.)
     let deals = ledger.deals.len();
-    let threads = threads_for(order.len());
+    let threads = crate::parallel::threads(order.len(), 50_000);
     let part_size = deals.div_ceil(threads).max(1);
     let parts = crate::parallel::map_ordered(deals.div_ceil(part_size), threads, |part| {
         let first = part * part_size;
@@ -367,19 +353,6 @@ struct Lead {
     channel: Name,
     contact: Option<Name>,
     hash: u64,
-}
-
-/// Entries per run of a pass over the entries on all cores.
-const RUN: usize = 1 << 16;
-
-/// Threads for a pass over `entries` entries: below this many, starting
-/// threads costs more than it saves.
-fn threads_for(entries: usize) -> usize {
-    if entries < 100_000 {
-        1
-    } else {
-        crate::parallel::cores()
-    }
 }
 
 /// The order of a deal's entries on one day, so that line order never

@@ -12,6 +12,7 @@ use crate::model::*;
 use crate::name::Name;
 use crate::span::Spanned;
 use crate::suggest::did_you_mean;
+use crate::value::Currency;
 
 /// What a check run depends on besides the files.
 #[derive(Clone, Debug)]
@@ -34,11 +35,7 @@ pub(crate) fn check(
     // thread taking a consecutive run of deals, their diagnostics joined in
     // deal order.
     let deals = ledger.deals.as_slice();
-    let threads = match deals.len() / 10_000 {
-        // Asking for the number of cores reads files: not for a small ledger.
-        0 | 1 => 1,
-        runs => crate::parallel::cores().min(runs),
-    };
+    let threads = crate::parallel::threads(deals.len(), 10_000);
     let per_thread = deals.len().div_ceil(threads);
     let found = crate::parallel::map_ordered(threads, threads, |t| {
         let run =
@@ -286,30 +283,41 @@ fn check_prices(ledger: &Ledger, out: &mut Vec<Diagnostic>) {
         }
         return;
     };
-    for entry in &ledger.entries {
-        for amount in amounts(&entry.kind) {
-            if amount.currency != base
-                && ledger
-                    .prices
-                    .rate(amount.currency, base, entry.date)
-                    .is_none()
-            {
-                out.push(
-                    Diagnostic::new(
-                        Code::MissingPrice,
-                        amount.span,
-                        format!(
-                            "no price converts {} to {} on or before {}",
-                            amount.currency, base, entry.date
-                        ),
-                    )
-                    .with_label(format!("cannot convert to {base}"))
-                    .with_help(format!(
-                        "add a price on or before that date, like `{} price {} 0.92 {}`",
-                        entry.date, amount.currency, base
-                    )),
-                );
-            }
+    // In runs on all cores for a big ledger.
+    let found = crate::parallel::over_runs(ledger.entries.len(), |run| {
+        let mut out = Vec::new();
+        for entry in &ledger.entries[run] {
+            missing_prices(ledger, base, entry, &mut out);
+        }
+        out
+    });
+    out.extend(found.into_iter().flatten());
+}
+
+/// `missing-price` for each amount of `entry` that no price converts to `base`.
+fn missing_prices(ledger: &Ledger, base: Currency, entry: &Entry, out: &mut Vec<Diagnostic>) {
+    for amount in amounts(&entry.kind) {
+        if amount.currency != base
+            && ledger
+                .prices
+                .rate(amount.currency, base, entry.date)
+                .is_none()
+        {
+            out.push(
+                Diagnostic::new(
+                    Code::MissingPrice,
+                    amount.span,
+                    format!(
+                        "no price converts {} to {} on or before {}",
+                        amount.currency, base, entry.date
+                    ),
+                )
+                .with_label(format!("cannot convert to {base}"))
+                .with_help(format!(
+                    "add a price on or before that date, like `{} price {} 0.92 {}`",
+                    entry.date, amount.currency, base
+                )),
+            );
         }
     }
 }

@@ -11,6 +11,28 @@ pub fn cores() -> usize {
     *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
+/// How many threads `work` units are worth when each thread should have at
+/// least `per_thread` of them: 1 below twice that, without asking for the
+/// core count (which reads files), so small ledgers never start a thread.
+pub fn threads(work: usize, per_thread: usize) -> usize {
+    match work / per_thread.max(1) {
+        0 | 1 => 1,
+        n => n.min(cores()),
+    }
+}
+
+/// Items per run of [`over_runs`].
+pub const RUN: usize = 1 << 16;
+
+/// `f(range)` for consecutive runs of [`RUN`] indices out of `0..len`, on
+/// as many threads as they are worth ([`threads`], 50,000 per thread); the
+/// results in order. The way a pass over a big ledger's entries goes.
+pub fn over_runs<T: Send>(len: usize, f: impl Fn(std::ops::Range<usize>) -> T + Sync) -> Vec<T> {
+    map_ordered(len.div_ceil(RUN), threads(len, 50_000), |run| {
+        f(run * RUN..((run + 1) * RUN).min(len))
+    })
+}
+
 /// `f(0)`, …, `f(n - 1)` on up to `threads` threads, each taking the next
 /// index as it becomes free; the results in index order. With one thread
 /// (or one item) it runs on the caller's thread. A panic in `f` is raised
@@ -91,6 +113,19 @@ mod tests {
             assert_eq!(squares, (0..100).map(|i| i * i).collect::<Vec<_>>());
         }
         assert!(map_ordered(0, 4, |i| i).is_empty());
+    }
+
+    #[test]
+    fn runs_cover_the_range_in_order() {
+        for len in [0, 1, RUN - 1, RUN, 3 * RUN + 5] {
+            let ranges = over_runs(len, |range| range);
+            let flat: Vec<usize> = ranges.iter().flat_map(|r| r.clone()).collect();
+            assert_eq!(flat, (0..len).collect::<Vec<_>>());
+            assert!(ranges.iter().all(|r| r.len() <= RUN));
+        }
+        assert_eq!(threads(10, 100), 1);
+        assert_eq!(threads(199, 100), 1);
+        assert_eq!(threads(200, 100), 2.min(cores()));
     }
 
     #[test]

@@ -229,11 +229,7 @@ const MIN_CHUNK: usize = 1 << 20;
 const CHUNK: usize = 4 << 20;
 
 fn threads_for(len: usize) -> usize {
-    match len / MIN_CHUNK {
-        // Asking for the number of cores reads files: not for a small file.
-        0 | 1 => 1,
-        chunks => chunks.min(crate::parallel::cores().min(8)),
-    }
+    crate::parallel::threads(len, MIN_CHUNK).min(8)
 }
 
 /// Cuts `text` into about `n` ranges, each ending just before a line that

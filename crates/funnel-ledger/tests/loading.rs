@@ -234,3 +234,41 @@ fn dropped_entries_leave_every_deal_in_place() {
         }
     }
 }
+
+/// `missing-price` on a ledger big enough to be checked in runs on all
+/// cores: each amount no price converts is reported once, in file order,
+/// and a price from its date on silences the rest.
+#[test]
+fn missing_prices_are_found_in_every_run() {
+    let mut text = String::from("option currency EUR\n");
+    let mut expected = Vec::new();
+    for i in 0..110_000 {
+        if i == 100_000 {
+            text.push_str("2026-06-01 price USD 0.9 EUR\n");
+        }
+        let date = if i < 100_000 {
+            "2026-05-01"
+        } else {
+            "2026-06-01"
+        };
+        if i % 10_007 == 0 {
+            text.push_str(&format!("{date} spent 10 USD via net\n"));
+            if i < 100_000 {
+                expected.push(text.lines().count());
+            }
+        } else {
+            text.push_str(&format!("{date} spent 10 EUR via net\n"));
+        }
+    }
+    let checked = funnel_ledger::load_text("prices.funnel", text.as_bytes(), &options());
+    let lines: Vec<usize> = checked
+        .diagnostics
+        .iter()
+        .map(|d| {
+            assert_eq!(d.code.as_str(), "missing-price", "{d:?}");
+            checked.ledger.sources.location(d.span).1
+        })
+        .collect();
+    assert_eq!(lines, expected);
+    assert_eq!(lines.len(), 10);
+}

@@ -212,12 +212,35 @@ fn parse_parallel(
 
 /// How many lines start with a digit: an upper bound of the entries in
 /// `text` (every entry line starts with its date), to size the vector once.
+///
+/// Compares fixed-size blocks of byte pairs without branching, which the
+/// compiler turns into vector instructions: a big file's lines are counted
+/// at about the speed memory delivers them (a search for each newline
+/// stopped four million times at a million entries).
 fn entry_lines(text: &str) -> usize {
+    const BLOCK: usize = 64;
     let bytes = text.as_bytes();
-    let first = usize::from(bytes.first().is_some_and(u8::is_ascii_digit));
-    first
-        + memchr::memchr_iter(b'\n', bytes)
-            .filter(|&i| bytes.get(i + 1).is_some_and(u8::is_ascii_digit))
+    let Some(first) = bytes.first() else {
+        return 0;
+    };
+    // Each byte paired with the next: a newline followed by a digit.
+    let (ends, starts) = (&bytes[..bytes.len() - 1], &bytes[1..]);
+    let mut end_blocks = ends.chunks_exact(BLOCK);
+    let mut start_blocks = starts.chunks_exact(BLOCK);
+    let mut count = usize::from(first.is_ascii_digit());
+    for (end, start) in (&mut end_blocks).zip(&mut start_blocks) {
+        let mut hits = 0u8;
+        for i in 0..BLOCK {
+            hits += u8::from(end[i] == b'\n') & u8::from(start[i].wrapping_sub(b'0') < 10);
+        }
+        count += usize::from(hits);
+    }
+    count
+        + end_blocks
+            .remainder()
+            .iter()
+            .zip(start_blocks.remainder())
+            .filter(|(end, start)| **end == b'\n' && start.is_ascii_digit())
             .count()
 }
 
@@ -1791,6 +1814,33 @@ impl<'t, 'a> Cursor<'t, 'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The block-wise count equals counting line by line, for texts around
+    /// the block size and with digits and newlines at the block edges.
+    #[test]
+    fn entry_lines_counts_lines_that_start_with_a_digit() {
+        let by_lines = |text: &str| {
+            text.split('\n')
+                .filter(|line| line.starts_with(|c: char| c.is_ascii_digit()))
+                .count()
+        };
+        let pieces = ["\n", "1", "a", "\n1", "\n\n", "9x", " 2", "é", "0\n"];
+        let mut state = 0x2545_f491_u32;
+        for len in (0..200).chain([255, 256, 257, 1000]) {
+            for _ in 0..4 {
+                let mut text = String::new();
+                while text.len() < len {
+                    state ^= state << 13;
+                    state ^= state >> 17;
+                    state ^= state << 5;
+                    text.push_str(pieces[state as usize % pieces.len()]);
+                }
+                assert_eq!(entry_lines(&text), by_lines(&text), "{text:?}");
+            }
+        }
+        assert_eq!(entry_lines(""), 0);
+        assert_eq!(entry_lines("2"), 1);
+    }
 
     #[test]
     fn trim_agrees_with_str_trim() {

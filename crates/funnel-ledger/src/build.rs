@@ -1,6 +1,6 @@
 //! Items → [`Ledger`]: declarations, stages, deals, prices and the base
 //! currency, with the diagnostics that need the whole ledger to decide
-//! (duplicates, unknown verbs and deals).
+//! (duplicates, unknown verbs and deals, amounts no price converts).
 
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasher;
@@ -17,7 +17,7 @@ use crate::name::Name;
 use crate::parse::unknown_verb;
 use crate::span::{Span, Spanned};
 use crate::suggest::did_you_mean;
-use crate::value::Currency;
+use crate::value::{Amount, Currency};
 
 /// Builds the model. Also returns the ids of deals opened twice: which
 /// entries belong to which of the two is unknowable, so the date rules
@@ -155,6 +155,9 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
                     EntryKind::Price { .. } => found.prices.push(index),
                     _ => {}
                 }
+                if found.dropped.last() != Some(&index) {
+                    amounts(&entry.kind).for_each(|amount| found.currencies.add(amount));
+                }
             }
             found
         })
@@ -165,7 +168,9 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
     // Where each deal's first `lead` names it, by deal position.
     let mut lead_spans: Vec<Span> = Vec::with_capacity(ledger.deals.capacity());
     let mut dropped: Vec<usize> = Vec::new();
+    let mut currencies = Currencies::default();
     for run in found {
+        currencies.then(run.currencies);
         diagnostics.extend(run.diagnostics);
         dropped.extend(run.dropped);
         for lead in run.leads {
@@ -225,6 +230,10 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
     }
     ledger.entries = entries;
     ledger.prices.finish();
+    ledger.base_currency = match ledger.options.currency {
+        Some(currency) => Some(currency),
+        None => currencies.base(diagnostics),
+    };
 
     // Deal ids → positions in `ledger.deals`, keyed by `Name::key`: one
     // cheap hash per entry, without reading the id's text.
@@ -239,13 +248,19 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
     // below do not reach back into the (large, scattered) entries; and each
     // entry's deal position (`NO_DEAL` for none). A big ledger's entries
     // are looked at in runs on all cores.
+    // The same pass checks that every amount converts to the base currency
+    // (`missing-price`), prices being complete by now.
     use crate::model::NO_DEAL;
     let entries = &ledger.entries;
     let runs = crate::parallel::over_runs(entries.len(), |run| {
         let mut order: Vec<i64> = Vec::with_capacity(run.len());
         let mut deal_of: Vec<u32> = Vec::with_capacity(run.len());
         let mut unknown = Vec::new();
+        let mut unpriced = Vec::new();
         for (index, entry) in run.clone().zip(&entries[run]) {
+            if let Some(base) = ledger.base_currency {
+                missing_prices(&ledger, base, entry, &mut unpriced);
+            }
             let rank = same_day_rank(&entry.kind);
             order.push(i64::from(entry.date.num_days_from_ce()) * 4 + i64::from(rank));
             let position = match entry.kind.deal() {
@@ -260,14 +275,15 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
             };
             deal_of.push(position);
         }
-        (order, deal_of, unknown)
+        (order, deal_of, unknown, unpriced)
     });
     let mut order: Vec<i64> = Vec::with_capacity(entries.len());
     let mut deal_of: Vec<u32> = Vec::with_capacity(entries.len());
-    for (run_order, run_deal_of, run_unknown) in runs {
+    for (run_order, run_deal_of, run_unknown, run_unpriced) in runs {
         order.extend(run_order);
         deal_of.extend(run_deal_of);
         unknown.extend(run_unknown);
+        diagnostics.extend(run_unpriced);
     }
     drop(positions);
     for index in unknown {
@@ -329,8 +345,6 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
         deal.entries = list;
     }
     ledger.set_entry_deals(deal_of);
-
-    ledger.base_currency = ledger.options.currency.or_else(|| single_currency(&ledger));
     (ledger, duplicated)
 }
 
@@ -338,6 +352,7 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
 /// indices of its leads, prices and entries to drop, and why they drop.
 #[derive(Default)]
 struct Found {
+    currencies: Currencies,
     leads: Vec<Lead>,
     prices: Vec<usize>,
     dropped: Vec<usize>,
@@ -456,17 +471,143 @@ pub(crate) fn amounts(kind: &EntryKind) -> impl Iterator<Item = Spanned<crate::v
     pair.into_iter().flatten()
 }
 
-/// The one currency the ledger's amounts use, if exactly one.
-fn single_currency(ledger: &Ledger) -> Option<Currency> {
-    let mut found: Option<Currency> = None;
-    for entry in &ledger.entries {
-        for amount in amounts(&entry.kind) {
-            match found {
-                None => found = Some(amount.currency),
-                Some(c) if c != amount.currency => return None,
-                Some(_) => {}
+/// The currencies of some entries' amounts, in reading order: the first
+/// amount, and the first after it in another currency. Enough to know the
+/// one currency a ledger uses, or where its second one starts.
+#[derive(Default)]
+struct Currencies {
+    first: Option<Spanned<Amount>>,
+    other: Option<Spanned<Amount>>,
+}
+
+impl Currencies {
+    fn add(&mut self, amount: Spanned<Amount>) {
+        match &self.first {
+            None => self.first = Some(amount),
+            Some(first) if self.other.is_none() && first.value.currency != amount.currency => {
+                self.other = Some(amount);
+            }
+            Some(_) => {}
+        }
+    }
+
+    /// Appends the currencies of the entries that follow.
+    fn then(&mut self, later: Currencies) {
+        let Some(first) = &self.first else {
+            *self = later;
+            return;
+        };
+        if self.other.is_none() {
+            // The later entries' first amount in another currency than
+            // ours: their first amount, or else their first in another
+            // currency than that one (which is then ours).
+            self.other = [later.first, later.other]
+                .into_iter()
+                .flatten()
+                .find(|amount| amount.currency != first.currency);
+        }
+    }
+
+    /// The base currency of a ledger without `option currency`: the one
+    /// its amounts use. With two, there is none, and a `missing-price` at
+    /// the first amount in the second.
+    fn base(self, diagnostics: &mut Vec<Diagnostic>) -> Option<Currency> {
+        match (self.first, self.other) {
+            (Some(first), None) => Some(first.currency),
+            (Some(first), Some(second)) => {
+                let c = first.currency;
+                diagnostics.push(
+                    Diagnostic::new(Code::MissingPrice, second.span, format!("`{}` is a second currency, and the ledger names no base currency", second.currency))
+                        .with_label(format!("first amount in {}", second.currency))
+                        .with_help(format!("say which currency reports use, e.g. `option currency {c}`, and give `price` entries for the others")),
+                );
+                None
+            }
+            (None, _) => None,
+        }
+    }
+}
+
+/// `missing-price` for each amount of `entry` that no price converts to
+/// `base`.
+fn missing_prices(ledger: &Ledger, base: Currency, entry: &Entry, out: &mut Vec<Diagnostic>) {
+    for amount in amounts(&entry.kind) {
+        if amount.currency != base
+            && ledger
+                .prices
+                .rate(amount.currency, base, entry.date)
+                .is_none()
+        {
+            out.push(
+                Diagnostic::new(
+                    Code::MissingPrice,
+                    amount.span,
+                    format!(
+                        "no price converts {} to {} on or before {}",
+                        amount.currency, base, entry.date
+                    ),
+                )
+                .with_label(format!("cannot convert to {base}"))
+                .with_help(format!(
+                    "add a price on or before that date, like `{} price {} 0.92 {}`",
+                    entry.date, amount.currency, base
+                )),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::span::FileId;
+
+    /// Runs of amounts merged with `then` say what one pass over all of
+    /// them says, wherever the runs are cut.
+    #[test]
+    fn currencies_of_runs_add_up() {
+        let amount = |at: usize, currency: &str| {
+            Spanned::new(
+                Amount {
+                    value: rust_decimal::Decimal::ONE,
+                    currency: Currency::parse(currency).unwrap(),
+                },
+                Span::new(FileId(0), at, at + 1),
+            )
+        };
+        let sequences: [&[&str]; 6] = [
+            &["EUR", "EUR", "USD", "EUR", "GBP"],
+            &["EUR", "USD", "GBP"],
+            &["EUR", "EUR", "EUR"],
+            &["USD", "EUR"],
+            &["EUR"],
+            &[],
+        ];
+        for currencies in sequences {
+            let amounts: Vec<_> = (0..).zip(currencies).map(|(at, c)| amount(at, c)).collect();
+            let mut whole = Currencies::default();
+            amounts.iter().cloned().for_each(|a| whole.add(a));
+            let spans = |c: &Currencies| {
+                (
+                    c.first.as_ref().map(|a| a.span),
+                    c.other.as_ref().map(|a| a.span),
+                )
+            };
+            for cut in 0..=amounts.len() {
+                for cut2 in cut..=amounts.len() {
+                    let mut merged = Currencies::default();
+                    for run in [&amounts[..cut], &amounts[cut..cut2], &amounts[cut2..]] {
+                        let mut part = Currencies::default();
+                        run.iter().cloned().for_each(|a| part.add(a));
+                        merged.then(part);
+                    }
+                    assert_eq!(
+                        spans(&merged),
+                        spans(&whole),
+                        "{currencies:?} cut at {cut}, {cut2}"
+                    );
+                }
             }
         }
     }
-    found
 }

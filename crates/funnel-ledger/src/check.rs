@@ -1,18 +1,17 @@
 //! The rules of format §4 that look at the resolved ledger: dates against a
-//! deal's lead and close, strict declarations, prices, and the warnings.
+//! deal's lead and close, strict declarations, and the warnings. (Missing
+//! prices are found by `build`, in its pass over every entry.)
 
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::build::amounts;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::*;
 use crate::name::Name;
 use crate::span::Spanned;
 use crate::suggest::did_you_mean;
-use crate::value::Currency;
 
 /// What a check run depends on besides the files.
 #[derive(Clone, Debug)]
@@ -50,7 +49,6 @@ pub(crate) fn check(
     if options.strict || ledger.options.strict {
         check_declared(ledger, out);
     }
-    check_prices(ledger, out);
 }
 
 fn check_deal(ledger: &Ledger, deal: &Deal, options: &CheckOptions, out: &mut Vec<Diagnostic>) {
@@ -255,69 +253,6 @@ fn check_declared(ledger: &Ledger, out: &mut Vec<Diagnostic>) {
             }
             EntryKind::Touch { contact: p, .. } => contact(p, out),
             _ => {}
-        }
-    }
-}
-
-/// `missing-price`: every amount must convert to the base currency.
-fn check_prices(ledger: &Ledger, out: &mut Vec<Diagnostic>) {
-    let Some(base) = ledger.base_currency else {
-        // Several currencies and no `option currency`: one diagnostic at the
-        // first amount in a second currency.
-        let mut first = None;
-        for entry in &ledger.entries {
-            for amount in amounts(&entry.kind) {
-                match first {
-                    None => first = Some(amount.currency),
-                    Some(c) if c != amount.currency => {
-                        out.push(
-                            Diagnostic::new(Code::MissingPrice, amount.span, format!("`{}` is a second currency, and the ledger names no base currency", amount.currency))
-                                .with_label(format!("first amount in {}", amount.currency))
-                                .with_help(format!("say which currency reports use, e.g. `option currency {c}`, and give `price` entries for the others")),
-                        );
-                        return;
-                    }
-                    Some(_) => {}
-                }
-            }
-        }
-        return;
-    };
-    // In runs on all cores for a big ledger.
-    let found = crate::parallel::over_runs(ledger.entries.len(), |run| {
-        let mut out = Vec::new();
-        for entry in &ledger.entries[run] {
-            missing_prices(ledger, base, entry, &mut out);
-        }
-        out
-    });
-    out.extend(found.into_iter().flatten());
-}
-
-/// `missing-price` for each amount of `entry` that no price converts to `base`.
-fn missing_prices(ledger: &Ledger, base: Currency, entry: &Entry, out: &mut Vec<Diagnostic>) {
-    for amount in amounts(&entry.kind) {
-        if amount.currency != base
-            && ledger
-                .prices
-                .rate(amount.currency, base, entry.date)
-                .is_none()
-        {
-            out.push(
-                Diagnostic::new(
-                    Code::MissingPrice,
-                    amount.span,
-                    format!(
-                        "no price converts {} to {} on or before {}",
-                        amount.currency, base, entry.date
-                    ),
-                )
-                .with_label(format!("cannot convert to {base}"))
-                .with_help(format!(
-                    "add a price on or before that date, like `{} price {} 0.92 {}`",
-                    entry.date, amount.currency, base
-                )),
-            );
         }
     }
 }

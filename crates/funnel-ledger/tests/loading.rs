@@ -272,3 +272,40 @@ fn missing_prices_are_found_in_every_run() {
     assert_eq!(lines, expected);
     assert_eq!(lines.len(), 10);
 }
+
+/// Without `option currency`, the base currency of a ledger checked in runs
+/// on all cores is the one its amounts use; a second one, first met in a
+/// later run, gets one `missing-price` at its first amount.
+#[test]
+fn the_one_currency_is_found_across_runs() {
+    let mut one = String::new();
+    for _ in 0..110_000 {
+        one.push_str("2026-05-01 spent 10 EUR via net\n");
+    }
+    let checked = funnel_ledger::load_text("one.funnel", one.as_bytes(), &options());
+    assert!(checked.diagnostics.is_empty(), "{:?}", checked.diagnostics);
+    assert_eq!(
+        checked.ledger.base_currency.map(|c| c.to_string()),
+        Some("EUR".to_owned())
+    );
+    let two = one.clone() + "2026-05-02 spent 10 USD via net\n2026-05-03 spent 10 GBP via net\n";
+    let checked = funnel_ledger::load_text("two.funnel", two.as_bytes(), &options());
+    let found: Vec<(usize, &str)> = checked
+        .diagnostics
+        .iter()
+        .map(|d| {
+            (
+                checked.ledger.sources.location(d.span).1,
+                d.message.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [(
+            110_001,
+            "`USD` is a second currency, and the ledger names no base currency"
+        )]
+    );
+    assert_eq!(checked.ledger.base_currency, None);
+}

@@ -313,7 +313,7 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
     // entries in `deal_of`, counts them first so that every list is
     // allocated once at its size, and sorts them. (`NO_DEAL` is in no part.)
     let deals = ledger.deals.len();
-    let threads = crate::parallel::threads(order.len(), 50_000);
+    let threads = crate::parallel::threads(order.len(), crate::parallel::ENTRIES_PER_THREAD);
     let part_size = deals.div_ceil(threads).max(1);
     let parts = crate::parallel::map_ordered(deals.div_ceil(part_size), threads, |part| {
         let first = part * part_size;

@@ -24,11 +24,14 @@ pub fn threads(work: usize, per_thread: usize) -> usize {
 /// Items per run of [`over_runs`].
 pub const RUN: usize = 1 << 16;
 
+/// The fewest entries worth a thread in a pass over a ledger's entries.
+pub const ENTRIES_PER_THREAD: usize = 50_000;
+
 /// `f(range)` for consecutive runs of [`RUN`] indices out of `0..len`, on
-/// as many threads as they are worth ([`threads`], 50,000 per thread); the
-/// results in order. The way a pass over a big ledger's entries goes.
+/// as many threads as they are worth ([`threads`], [`ENTRIES_PER_THREAD`]);
+/// the results in order. The way a pass over a big ledger's entries goes.
 pub fn over_runs<T: Send>(len: usize, f: impl Fn(std::ops::Range<usize>) -> T + Sync) -> Vec<T> {
-    map_ordered(len.div_ceil(RUN), threads(len, 50_000), |run| {
+    map_ordered(len.div_ceil(RUN), threads(len, ENTRIES_PER_THREAD), |run| {
         f(run * RUN..((run + 1) * RUN).min(len))
     })
 }

@@ -10,7 +10,7 @@
 //! ignored: a deal whose `lead` is later does not exist yet.
 
 use chrono::NaiveDate;
-use funnel_ledger::model::{Deal, Entry, EntryKind, MetaValue, Offer, Quantity, SpentOn};
+use funnel_ledger::model::{Deal, Entry, EntryKind, MetaValue, Offer, Quantity, Sparse, SpentOn};
 use funnel_ledger::value::RateUnit;
 use funnel_ledger::{Ledger, Name};
 use rust_decimal::Decimal;
@@ -452,7 +452,7 @@ pub struct Spend<'l> {
 /// Every `spent` entry dated on or before `as_of`, in reading order.
 pub fn spends(ledger: &Ledger, as_of: NaiveDate) -> Vec<Spend<'_>> {
     let mut out = Vec::new();
-    for (index, entry) in ledger.entries.iter().enumerate() {
+    for (index, entry) in ledger.entries_of(Sparse::Spent) {
         if entry.date > as_of {
             continue;
         }
@@ -493,8 +493,8 @@ pub struct Touch {
 /// Every `touch` entry dated on or before `as_of`, in reading order.
 pub fn touches(ledger: &Ledger, as_of: NaiveDate) -> Vec<Touch> {
     ledger
-        .entries
-        .iter()
+        .entries_of(Sparse::Touch)
+        .map(|(_, entry)| entry)
         .filter(|e| e.date <= as_of)
         .filter_map(|entry| match &entry.kind {
             EntryKind::Touch { contact, .. } => Some(Touch {
@@ -597,7 +597,7 @@ pub fn running_contracts<'l>(ledger: &'l Ledger, deals: &[DealFacts]) -> Vec<Con
 /// The latest `balance` on or before `as_of` (the last written, on one
 /// day): its date and its amount in the base currency, converted on it.
 pub fn latest_balance(ledger: &Ledger, as_of: NaiveDate) -> Option<(NaiveDate, Decimal)> {
-    latest(ledger, as_of, |kind| match kind {
+    latest(ledger, as_of, Sparse::Balance, |kind| match kind {
         EntryKind::Balance { amount } => Some(amount.value),
         _ => None,
     })
@@ -608,7 +608,7 @@ pub fn latest_balance(ledger: &Ledger, as_of: NaiveDate) -> Option<(NaiveDate, D
 /// its date and the costs per month in the base currency, converted on it
 /// (`/year` ÷ 12).
 pub fn monthly_costs(ledger: &Ledger, as_of: NaiveDate) -> Option<(NaiveDate, Decimal)> {
-    let (date, rate) = latest(ledger, as_of, |kind| match kind {
+    let (date, rate) = latest(ledger, as_of, Sparse::Costs, |kind| match kind {
         EntryKind::Costs { rate } => Some(rate.value),
         _ => None,
     })?;
@@ -621,15 +621,17 @@ pub fn monthly_costs(ledger: &Ledger, as_of: NaiveDate) -> Option<(NaiveDate, De
     }
 }
 
-/// The value of the latest entry (by date, then reading order) on or before
-/// `as_of` that `pick` picks.
+/// The value of the latest entry of `kind` (by date, then reading order) on
+/// or before `as_of` that `pick` picks.
 fn latest<T>(
     ledger: &Ledger,
     as_of: NaiveDate,
+    kind: Sparse,
     pick: impl Fn(&EntryKind) -> Option<T>,
 ) -> Option<(NaiveDate, T)> {
     let mut found: Option<(NaiveDate, T)> = None;
-    for entry in ledger.entries.iter().filter(|e| e.date <= as_of) {
+    let entries = ledger.entries_of(kind).map(|(_, entry)| entry);
+    for entry in entries.filter(|e| e.date <= as_of) {
         if found.as_ref().is_some_and(|(date, _)| entry.date < *date) {
             continue;
         }

@@ -8,7 +8,7 @@
 //! always agrees with the reports.
 
 use chrono::NaiveDate;
-use funnel_ledger::model::{Entry, EntryKind, Meta, MetaValue, Offer, Quantity, SpentOn};
+use funnel_ledger::model::{Entry, EntryKind, Meta, MetaValue, Offer, Quantity, Sparse, SpentOn};
 use funnel_ledger::{Ledger, Name, Span, Spanned};
 use rust_decimal::Decimal;
 
@@ -348,13 +348,17 @@ fn channels_table(ledger: &Ledger, ctx: &Context) -> Table {
         .deals
         .values()
         .map(|d| d.channel.as_str())
-        .chain(ledger.entries.iter().filter_map(|e| match &e.kind {
-            EntryKind::Spent {
-                on: SpentOn::Channel(c),
-                ..
-            } => Some(c.value.as_str()),
-            _ => None,
-        }))
+        .chain(
+            ledger
+                .entries_of(Sparse::Spent)
+                .filter_map(|(_, e)| match &e.kind {
+                    EntryKind::Spent {
+                        on: SpentOn::Channel(c),
+                        ..
+                    } => Some(c.value.as_str()),
+                    _ => None,
+                }),
+        )
         .filter(|c| !ledger.channels.contains_key(*c))
         .collect();
     used.sort_unstable();

@@ -249,15 +249,20 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
     // entry's deal position (`NO_DEAL` for none). A big ledger's entries
     // are looked at in runs on all cores.
     // The same pass checks that every amount converts to the base currency
-    // (`missing-price`), prices being complete by now.
-    use crate::model::NO_DEAL;
+    // (`missing-price`), prices being complete by now, and notes where the
+    // entries of each `Sparse` kind are.
+    use crate::model::{Sparse, NO_DEAL};
     let entries = &ledger.entries;
     let runs = crate::parallel::over_runs(entries.len(), |run| {
         let mut order: Vec<i64> = Vec::with_capacity(run.len());
         let mut deal_of: Vec<u32> = Vec::with_capacity(run.len());
         let mut unknown = Vec::new();
         let mut unpriced = Vec::new();
+        let mut sparse: [Vec<u32>; Sparse::ALL.len()] = Default::default();
         for (index, entry) in run.clone().zip(&entries[run]) {
+            if let Some(kind) = Sparse::of(&entry.kind) {
+                sparse[kind as usize].push(index as u32);
+            }
             if let Some(base) = ledger.base_currency {
                 missing_prices(&ledger, base, entry, &mut unpriced);
             }
@@ -275,11 +280,15 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
             };
             deal_of.push(position);
         }
-        (order, deal_of, unknown, unpriced)
+        (order, deal_of, unknown, unpriced, sparse)
     });
     let mut order: Vec<i64> = Vec::with_capacity(entries.len());
     let mut deal_of: Vec<u32> = Vec::with_capacity(entries.len());
-    for (run_order, run_deal_of, run_unknown, run_unpriced) in runs {
+    let mut sparse: [Vec<u32>; Sparse::ALL.len()] = Default::default();
+    for (run_order, run_deal_of, run_unknown, run_unpriced, run_sparse) in runs {
+        for (all, run) in sparse.iter_mut().zip(run_sparse) {
+            all.extend(run);
+        }
         order.extend(run_order);
         deal_of.extend(run_deal_of);
         unknown.extend(run_unknown);
@@ -345,6 +354,7 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
         deal.entries = list;
     }
     ledger.set_entry_deals(deal_of);
+    ledger.set_sparse(sparse);
     (ledger, duplicated)
 }
 

@@ -497,6 +497,32 @@ impl Prices {
 /// In [`Ledger`]'s deal of each entry: no deal (or one no `lead` opens).
 pub(crate) const NO_DEAL: u32 = u32::MAX;
 
+/// Kinds of entries that analyses read alone, each a minority of a ledger:
+/// [`Ledger::entries_of`] finds them without passing over every entry (at
+/// a million entries, a pass reads 120 MB; the spending is a fifth of it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sparse {
+    Spent,
+    Touch,
+    Balance,
+    Costs,
+}
+
+impl Sparse {
+    pub const ALL: [Sparse; 4] = [Sparse::Spent, Sparse::Touch, Sparse::Balance, Sparse::Costs];
+
+    /// The kind of `kind`, if it is one of these.
+    pub fn of(kind: &EntryKind) -> Option<Sparse> {
+        match kind {
+            EntryKind::Spent { .. } => Some(Sparse::Spent),
+            EntryKind::Touch { .. } => Some(Sparse::Touch),
+            EntryKind::Balance { .. } => Some(Sparse::Balance),
+            EntryKind::Costs { .. } => Some(Sparse::Costs),
+            _ => None,
+        }
+    }
+}
+
 /// A whole ledger: every file's items, resolved.
 #[derive(Clone, Debug, Default)]
 pub struct Ledger {
@@ -519,6 +545,9 @@ pub struct Ledger {
     /// For each entry, the position in `deals` of the deal it is about
     /// ([`NO_DEAL`] for none); see [`Ledger::deal_of`].
     entry_deals: Vec<u32>,
+    /// The positions of the entries of each [`Sparse`] kind, in reading
+    /// order; see [`Ledger::entries_of`].
+    sparse: [Vec<u32>; Sparse::ALL.len()],
     /// Which ledger this is, among those read by this process (see
     /// [`Ledger::stamp`]).
     stamp: u64,
@@ -610,6 +639,25 @@ impl Ledger {
     pub(crate) fn set_entry_deals(&mut self, entry_deals: Vec<u32>) {
         debug_assert_eq!(entry_deals.len(), self.entries.len());
         self.entry_deals = entry_deals;
+    }
+
+    /// Records where the entries of each [`Sparse`] kind are (`build`
+    /// does, once).
+    pub(crate) fn set_sparse(&mut self, sparse: [Vec<u32>; Sparse::ALL.len()]) {
+        debug_assert!(sparse
+            .iter()
+            .flatten()
+            .all(|&i| (i as usize) < self.entries.len()));
+        self.sparse = sparse;
+    }
+
+    /// The entries of one [`Sparse`] kind with their indices in
+    /// [`Ledger::entries`], in reading order: what a filter over every
+    /// entry would give, reading only these.
+    pub fn entries_of(&self, kind: Sparse) -> impl Iterator<Item = (usize, &Entry)> + '_ {
+        self.sparse[kind as usize]
+            .iter()
+            .map(|&i| (i as usize, &self.entries[i as usize]))
     }
 
     /// The entries of a deal in date order.

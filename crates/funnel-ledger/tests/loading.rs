@@ -309,3 +309,59 @@ fn the_one_currency_is_found_across_runs() {
     );
     assert_eq!(checked.ledger.base_currency, None);
 }
+
+/// `Ledger::entries_of` gives what a filter over every entry gives, in
+/// reading order, on one thread and on all cores, with entries dropped
+/// before it (an unknown verb) so that its indices are those after the drop.
+#[test]
+fn entries_of_a_kind_are_those_a_filter_finds() {
+    use funnel_ledger::model::Sparse;
+    for deals in [40_usize, 30_000] {
+        let mut text = String::from("option currency EUR\n2026-01-01 costs 3000 EUR/month\n");
+        for i in 0..deals {
+            text.push_str(&format!("2026-02-01 lead d{i} via net from anna\n"));
+            if i % 7 == 0 {
+                text.push_str(&format!("2026-02-02 haggled d{i}\n"));
+            }
+            match i % 4 {
+                0 => text.push_str(&format!("2026-02-03 spent 2h on d{i}\n")),
+                1 => text.push_str("2026-02-03 touch anna\n"),
+                2 => text.push_str("2026-02-03 spent 10 EUR via net\n"),
+                _ => text.push_str(&format!("2026-02-03 contacted d{i}\n")),
+            }
+            if i % 1_000 == 999 {
+                text.push_str("2026-02-04 balance 1000 EUR\n");
+            }
+        }
+        let checked = funnel_ledger::load_text("kinds.funnel", text.as_bytes(), &options());
+        let ledger = &checked.ledger;
+        let unexpected = checked
+            .diagnostics
+            .iter()
+            .find(|d| !matches!(d.code.as_str(), "unknown-verb" | "stale-deal"));
+        assert!(unexpected.is_none(), "{unexpected:?}");
+        let unknown = checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.code.as_str() == "unknown-verb")
+            .count();
+        assert_eq!(unknown, deals.div_ceil(7), "dropped entries");
+        let mut counts = Vec::new();
+        for kind in Sparse::ALL {
+            let indexed: Vec<usize> = ledger.entries_of(kind).map(|(i, _)| i).collect();
+            let filtered: Vec<usize> = (0..ledger.entries.len())
+                .filter(|&i| Sparse::of(&ledger.entries[i].kind) == Some(kind))
+                .collect();
+            assert_eq!(indexed, filtered, "{kind:?}, {deals} deals");
+            for (i, entry) in ledger.entries_of(kind) {
+                assert!(std::ptr::eq(entry, &ledger.entries[i]));
+            }
+            counts.push(indexed.len());
+        }
+        assert_eq!(
+            counts,
+            [deals / 2, deals / 4, deals / 1_000, 1],
+            "spent, touch, balance, costs of {deals} deals"
+        );
+    }
+}

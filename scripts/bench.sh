@@ -14,6 +14,7 @@
 #   ROUNDS=5 scripts/bench.sh     # hyperfine rounds per size (default 3)
 #   SKIP_LINEARITY=1 scripts/bench.sh  # skip the in-process linearity bench (about 70 s)
 #   LINEARITY_ROUNDS=31 scripts/bench.sh  # rounds of that bench (default 15)
+#   LINEARITY_PAIRS=31 scripts/bench.sh   # alternating whole-process pairs (default 15)
 #
 # Needs hyperfine and GNU time (`/usr/bin/time -v`); installs them with
 # apt-get when run as root and they are missing. Nothing here runs in CI.
@@ -168,8 +169,27 @@ if [ $has_hledger = 1 ] || [ $has_ledger = 1 ]; then
 fi
 if [ -n "${check_ms[100000]:-}" ] && [ -n "${check_ms[1000000]:-}" ]; then
     echo
-    echo "Linearity, 1,000,000 vs 100,000 entries (target ≤ 11×): check $(div "${check_ms[1000000]}" "${check_ms[100000]}" "%.1f×")$(
+    echo "Linearity, 1,000,000 vs 100,000 entries (target ≤ 11×), from the table (each size timed in its own minutes): check $(div "${check_ms[1000000]}" "${check_ms[100000]}" "%.1f×")$(
         [ -n "${report_ms[1000000]:-}" ] && echo ", report $(div "${report_ms[1000000]}" "${report_ms[100000]}" "%.1f×")")"
+    # The same ratios with the sizes alternating (small, big, small, big,
+    # …, one hyperfine run each), so that a busy minute on this shared
+    # machine falls on both sizes rather than on one: the table's sizes
+    # are timed minutes apart, which moved a ratio by up to a quarter.
+    pairs=${LINEARITY_PAIRS:-15}
+    small="$work/100000.funnel"; big="$work/1000000.funnel"
+    line_cmds=("$funnel check --as-of $AS_OF $small" "$funnel check --as-of $AS_OF $big")
+    [ $has_report = 1 ] && line_cmds+=("$funnel report --as-of $AS_OF -f $small" "$funnel report --as-of $AS_OF -f $big")
+    echo "timing $pairs alternating pairs of 100,000 and 1,000,000 entries …" >&2
+    for pair in $(seq 0 "$pairs"); do
+        # Pair 0 warms the caches and is not counted.
+        $boost hyperfine -N --style none --runs 1 --export-csv "$work/pair.csv" "${line_cmds[@]}" >/dev/null
+        if [ "$pair" = 1 ]; then cp "$work/pair.csv" "$work/pairs.csv"; elif [ "$pair" -gt 1 ]; then tail -n +2 "$work/pair.csv" >>"$work/pairs.csv"; fi
+    done
+    pair_ratio() { div "$(mean_ms "$work/pairs.csv" "$2")" "$(mean_ms "$work/pairs.csv" "$1")" "%.1f×"; }
+    line="Linearity, sizes alternating ($pairs pairs, medians): check $(mean_ms "$work/pairs.csv" "${line_cmds[0]}") → $(mean_ms "$work/pairs.csv" "${line_cmds[1]}") ms = $(pair_ratio "${line_cmds[0]}" "${line_cmds[1]}")"
+    [ $has_report = 1 ] && line+=", report $(mean_ms "$work/pairs.csv" "${line_cmds[2]}") → $(mean_ms "$work/pairs.csv" "${line_cmds[3]}") ms = $(pair_ratio "${line_cmds[2]}" "${line_cmds[3]}")"
+    echo
+    echo "$line"
 fi
 
 # Each analysis alone, in-process, 100,000 and 1,000,000 entries alternating

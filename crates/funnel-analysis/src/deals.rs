@@ -381,10 +381,12 @@ pub fn start_date(ledger: &Ledger, won: &Entry) -> NaiveDate {
 
 /// The cohort: deals whose `lead` lies in the period, on the kept channels.
 pub fn cohort<'a>(deals: &'a [DealFacts], ctx: &Context) -> Vec<&'a DealFacts> {
-    deals
-        .iter()
-        .filter(|d| ctx.in_period(d.lead_date) && ctx.keeps_channel(&d.channel))
-        .collect()
+    deals.iter().filter(|d| in_cohort(d, ctx)).collect()
+}
+
+/// Whether `deal` is of the cohort: [`cohort`] of one deal.
+pub fn in_cohort(deal: &DealFacts, ctx: &Context) -> bool {
+    ctx.in_period(deal.lead_date) && ctx.keeps_channel(&deal.channel)
 }
 
 /// A conversion: `k` of the `n` decided deals reached the later stage.

@@ -264,3 +264,69 @@ fn a_ledger_with_errors_is_not_exported() {
     assert_eq!(stdout(&output), "");
     assert!(String::from_utf8_lossy(&output.stderr).contains("not exported"));
 }
+
+/// The counts per channel and per contact, computed by hand for
+/// tests/data/export/counts.funnel: without a period, in 2026, and for the
+/// `platform` channels (touches have no channel and count for every one).
+#[test]
+fn channel_and_contact_counts_are_those_counted_by_hand() {
+    let ledger = data("export").join("counts.funnel");
+    let counts = |what: &str, columns: &[&str], extra: &[&str]| -> Vec<String> {
+        let (headers, rows) = csv_rows(&export(&ledger, what, "csv", extra));
+        let at: Vec<usize> = columns
+            .iter()
+            .map(|c| headers.iter().position(|h| h == c).unwrap())
+            .collect();
+        rows.iter()
+            .map(|row| {
+                at.iter()
+                    .map(|&i| row[i].as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    };
+    let channels = ["channel", "deals", "won", "spent_entries"];
+    let contacts = ["contact", "referred", "won", "touches", "last_contact"];
+    // `old` (2025, lost), `a` (won) and `b` (lost) via referral, from
+    // anna; `c` via upwork, from ben, declined. Spending: 1h via referral
+    // in 2025 and in 2026; 2h via upwork and 10 EUR on `c` in 2026.
+    assert_eq!(
+        counts("channels", &channels, &[]),
+        ["referral 3 1 2", "platform:upwork 1 0 2"]
+    );
+    // The latest contact counts every lead and touch, in the period or
+    // before it: anna's is her 2026-02-01 referral, ben's his touch.
+    assert_eq!(
+        counts("contacts", &contacts, &[]),
+        [
+            "anna 3 1 1 2026-02-01",
+            "ben 1 0 1 2026-04-01",
+            "carl 0 0 1 2026-04-02"
+        ]
+    );
+    assert_eq!(
+        counts("channels", &channels, &["--period", "2026"]),
+        ["referral 2 1 1", "platform:upwork 1 0 2"]
+    );
+    assert_eq!(
+        counts("contacts", &contacts, &["--period", "2026"]),
+        [
+            "anna 2 1 0 2026-02-01",
+            "ben 1 0 1 2026-04-01",
+            "carl 0 0 1 2026-04-02"
+        ]
+    );
+    assert_eq!(
+        counts("channels", &channels, &["--channel", "platform"]),
+        ["platform:upwork 1 0 2"]
+    );
+    assert_eq!(
+        counts("contacts", &contacts, &["--channel", "platform"]),
+        [
+            "anna 0 0 1 2026-02-01",
+            "ben 1 0 1 2026-04-01",
+            "carl 0 0 1 2026-04-02"
+        ]
+    );
+}

@@ -16,7 +16,7 @@ use crate::model::*;
 use crate::name::Name;
 use crate::parse::unknown_verb;
 use crate::span::{Span, Spanned};
-use crate::suggest::did_you_mean;
+use crate::suggest::{did_you_mean, Suggester};
 use crate::value::{Amount, Currency};
 
 /// Builds the model. Also returns the ids of deals opened twice: which
@@ -295,18 +295,21 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
         diagnostics.extend(run_unpriced);
     }
     drop(positions);
+    // Ids whose `lead` did not parse: their entries are not "unknown" (the
+    // lead's own error says why).
+    let failed_leads: HashSet<&str> = failed_leads.iter().map(String::as_str).collect();
+    let mut suggester = Suggester::new(ledger.deals.keys().map(|k| k.as_str()));
     for index in unknown {
         let deal = ledger.entries[index].kind.deal().expect("collected above");
-        if failed_leads.iter().any(|id| id == deal.value.as_str()) {
+        if failed_leads.contains(deal.value.as_str()) {
             continue;
         }
-        let help = did_you_mean(&deal.value, ledger.deals.keys().map(|k| k.as_str()))
-            .unwrap_or_else(|| {
-                format!(
-                    "open it with a line like `{} lead {} via CHANNEL`",
-                    ledger.entries[index].date, deal.value
-                )
-            });
+        let help = suggester.did_you_mean(&deal.value).unwrap_or_else(|| {
+            format!(
+                "open it with a line like `{} lead {} via CHANNEL`",
+                ledger.entries[index].date, deal.value
+            )
+        });
         diagnostics.push(
             Diagnostic::new(
                 Code::UnknownDeal,

@@ -11,7 +11,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::model::*;
 use crate::name::Name;
 use crate::span::Spanned;
-use crate::suggest::did_you_mean;
+use crate::suggest::{did_you_mean, Suggester};
 
 /// What a check run depends on besides the files.
 #[derive(Clone, Debug)]
@@ -220,11 +220,14 @@ fn check_declared(ledger: &Ledger, out: &mut Vec<Diagnostic>) {
             );
         }
     };
-    let contact = |id: &Spanned<Name>, out: &mut Vec<Diagnostic>| {
+    // A big ledger may name thousands of undeclared contacts among
+    // thousands of declared ones.
+    let mut contacts = Suggester::new(ledger.contacts.keys().map(|k| k.as_str()));
+    let mut contact = |id: &Spanned<Name>, out: &mut Vec<Diagnostic>| {
         if !ledger.contacts.contains_key(&id.value) {
             out.push(
                 Diagnostic::new(Code::UnknownContact, id.span, format!("contact `{}` is not declared", id.value))
-                    .with_help(did_you_mean(&id.value, ledger.contacts.keys().map(|k| k.as_str())).unwrap_or_else(|| {
+                    .with_help(contacts.did_you_mean(&id.value).unwrap_or_else(|| {
                         format!("declare it: `contact {} \"Full Name\"` (strict mode wants every contact declared)", id.value)
                     })),
             );

@@ -128,6 +128,41 @@ fn diff_prints_a_unified_diff() {
     );
 }
 
+/// GNU diff's details: a one-line range is written without its length, a
+/// last line without a line ending is marked so that `patch` keeps it so,
+/// and removed blank lines are a hunk of their own.
+#[test]
+fn diff_writes_ranges_and_line_endings_as_gnu_diff_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&[u8], &str); 3] = [
+        (
+            b"2026-01-03   lead acme via referral\n",
+            "@@ -1 +1 @@\n-2026-01-03   lead acme via referral\n+2026-01-03 lead acme via referral\n",
+        ),
+        (
+            b"; keep me\n2026-01-05   talked   acme",
+            "@@ -1,2 +1,2 @@\n ; keep me\n-2026-01-05   talked   acme\n\\ No newline at end of file\n+2026-01-05 talked acme\n",
+        ),
+        (
+            b"2026-01-03 lead acme via referral\n\n\n\n2026-01-04 talked acme\n",
+            "@@ -1,5 +1,3 @@\n 2026-01-03 lead acme via referral\n \n-\n-\n 2026-01-04 talked acme\n",
+        ),
+    ];
+    for (text, hunks) in cases {
+        write(dir.path(), "p.funnel", text);
+        let output = funnel()
+            .current_dir(dir.path())
+            .args(["fmt", "--diff", "p.funnel"])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0));
+        assert_eq!(
+            stdout(&output),
+            format!("--- p.funnel\n+++ p.funnel\n{hunks}")
+        );
+    }
+}
+
 #[test]
 fn broken_files_stay_untouched_byte_for_byte() {
     let dir = tempfile::tempdir().unwrap();

@@ -50,12 +50,48 @@ pub enum What {
     Contacts,
 }
 
+impl What {
+    /// The names of the table's columns, in order.
+    pub fn columns(self) -> &'static [&'static str] {
+        match self {
+            What::Deals => DEAL_COLUMNS,
+            What::Entries => ENTRY_COLUMNS,
+            What::Channels => CHANNEL_COLUMNS,
+            What::Contacts => CONTACT_COLUMNS,
+        }
+    }
+}
+
+/// The whole table.
 pub fn export(ledger: &Ledger, ctx: &Context, what: What) -> Table {
+    let mut rows = Vec::new();
+    let done: Result<(), std::convert::Infallible> = export_each(ledger, ctx, what, |row| {
+        rows.push(row);
+        Ok(())
+    });
+    match done {
+        Ok(()) => Table {
+            columns: what.columns(),
+            rows,
+        },
+    }
+}
+
+/// The table's rows one at a time, in order, each given to `emit` as soon
+/// as it is made: a writer need not hold the table (a million entries' rows
+/// took 20 times the ledger's size in memory). Stops at `emit`'s first
+/// error and returns it.
+pub fn export_each<E>(
+    ledger: &Ledger,
+    ctx: &Context,
+    what: What,
+    emit: impl FnMut(Vec<Value>) -> Result<(), E>,
+) -> Result<(), E> {
     match what {
-        What::Deals => deals_table(ledger, ctx),
-        What::Entries => entries_table(ledger, ctx),
-        What::Channels => channels_table(ledger, ctx),
-        What::Contacts => contacts_table(ledger, ctx),
+        What::Deals => deals_table(ledger, ctx, emit),
+        What::Entries => entries_table(ledger, ctx, emit),
+        What::Channels => channels_table(ledger, ctx, emit),
+        What::Contacts => contacts_table(ledger, ctx, emit),
     }
 }
 
@@ -90,16 +126,16 @@ pub const DEAL_COLUMNS: &[&str] = &[
     "line",
 ];
 
-fn deals_table(ledger: &Ledger, ctx: &Context) -> Table {
+fn deals_table<E>(
+    ledger: &Ledger,
+    ctx: &Context,
+    mut emit: impl FnMut(Vec<Value>) -> Result<(), E>,
+) -> Result<(), E> {
     let facts = ctx.facts(ledger);
-    let mut rows = Vec::new();
     for fact in deals::cohort(&facts, ctx) {
-        rows.push(deal_row(ledger, ctx, fact));
+        emit(deal_row(ledger, ctx, fact))?;
     }
-    Table {
-        columns: DEAL_COLUMNS,
-        rows,
-    }
+    Ok(())
 }
 
 fn deal_row(ledger: &Ledger, ctx: &Context, fact: &DealFacts) -> Vec<Value> {
@@ -215,8 +251,11 @@ pub const ENTRY_COLUMNS: &[&str] = &[
     "line",
 ];
 
-fn entries_table(ledger: &Ledger, ctx: &Context) -> Table {
-    let mut rows = Vec::new();
+fn entries_table<E>(
+    ledger: &Ledger,
+    ctx: &Context,
+    mut emit: impl FnMut(Vec<Value>) -> Result<(), E>,
+) -> Result<(), E> {
     for (index, entry) in ledger
         .entries
         .iter()
@@ -277,12 +316,9 @@ fn entries_table(ledger: &Ledger, ctx: &Context) -> Table {
             metadata(ledger, &ledger.metadata(entry)),
         ];
         push_location(&mut row, ledger, entry.span);
-        rows.push(row);
+        emit(row)?;
     }
-    Table {
-        columns: ENTRY_COLUMNS,
-        rows,
-    }
+    Ok(())
 }
 
 /// The amount, rate and effort an entry carries (prices carry their rate
@@ -342,7 +378,11 @@ pub const CHANNEL_COLUMNS: &[&str] = &[
     "line",
 ];
 
-fn channels_table(ledger: &Ledger, ctx: &Context) -> Table {
+fn channels_table<E>(
+    ledger: &Ledger,
+    ctx: &Context,
+    mut emit: impl FnMut(Vec<Value>) -> Result<(), E>,
+) -> Result<(), E> {
     // Declared channels first (declaration order), then channels used
     // without a declaration (sorted), so every channel a row may name is here.
     let mut names: Vec<&str> = ledger.channels.keys().map(|k| k.as_str()).collect();
@@ -387,7 +427,6 @@ fn channels_table(ledger: &Ledger, ctx: &Context) -> Table {
             counts.entry(spend.channel).or_default().spent += 1;
         }
     }
-    let mut rows = Vec::new();
     for name in names.into_iter().filter(|n| ctx.keeps_channel(n)) {
         let declared = ledger.channels.get(name);
         let kind = match ledger.channel_meta(name, "kind").map(|v| &v.value) {
@@ -410,12 +449,9 @@ fn channels_table(ledger: &Ledger, ctx: &Context) -> Table {
             Some(channel) => push_location(&mut row, ledger, channel.span),
             None => row.extend([Value::Empty, Value::Empty]),
         }
-        rows.push(row);
+        emit(row)?;
     }
-    Table {
-        columns: CHANNEL_COLUMNS,
-        rows,
-    }
+    Ok(())
 }
 
 pub const CONTACT_COLUMNS: &[&str] = &[
@@ -432,7 +468,11 @@ pub const CONTACT_COLUMNS: &[&str] = &[
     "line",
 ];
 
-fn contacts_table(ledger: &Ledger, ctx: &Context) -> Table {
+fn contacts_table<E>(
+    ledger: &Ledger,
+    ctx: &Context,
+    mut emit: impl FnMut(Vec<Value>) -> Result<(), E>,
+) -> Result<(), E> {
     let mut ids: Vec<&str> = ledger.contacts.keys().map(|k| k.as_str()).collect();
     let mut used: Vec<&str> = ledger
         .entries
@@ -477,7 +517,6 @@ fn contacts_table(ledger: &Ledger, ctx: &Context) -> Table {
         counts.last_contact = counts.last_contact.max(Some(touch.date));
         counts.touches += i64::from(ctx.in_period(touch.date));
     }
-    let mut rows = Vec::new();
     for id in ids {
         let declared = ledger.contacts.get(id);
         let here = counts.get(id);
@@ -504,12 +543,9 @@ fn contacts_table(ledger: &Ledger, ctx: &Context) -> Table {
             Some(contact) => push_location(&mut row, ledger, contact.span),
             None => row.extend([Value::Empty, Value::Empty]),
         }
-        rows.push(row);
+        emit(row)?;
     }
-    Table {
-        columns: CONTACT_COLUMNS,
-        rows,
-    }
+    Ok(())
 }
 
 fn text(s: &str) -> Value {

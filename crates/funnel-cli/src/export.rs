@@ -5,8 +5,9 @@ use std::io::Write;
 
 use anyhow::{Context as _, Result};
 use funnel_analysis::document::document;
-use funnel_analysis::export::{self, Table, Value, What};
+use funnel_analysis::export::{self, Value, What};
 use funnel_analysis::Context;
+use funnel_ledger::Ledger;
 
 use crate::cli::{ExportArgs, ExportFormat, ExportWhat};
 use crate::{diagnostics, exit, fmt, render};
@@ -37,39 +38,60 @@ pub fn run(args: &ExportArgs) -> Result<u8> {
         // Not a table: the one document plugins read on standard input.
         ExportWhat::Ledger => None,
     };
-    let mut bytes = Vec::new();
-    match what {
-        None => bytes = document(ledger, &ctx).to_json().into_bytes(),
-        Some(what) => {
-            let table = export::export(ledger, &ctx, what);
-            match args.format() {
-                ExportFormat::Csv => write_csv(&mut bytes, &table)?,
-                ExportFormat::Json => write_json(&mut bytes, &table)?,
-            }
+    let format = args.format();
+    // Rows are written as they are made, never held as a whole table.
+    let write = |out: &mut dyn Write| -> Result<()> {
+        match what {
+            None => out.write_all(document(ledger, &ctx).to_json().as_bytes())?,
+            Some(what) => match format {
+                ExportFormat::Csv => write_csv(out, ledger, &ctx, what)?,
+                ExportFormat::Json => write_json(out, ledger, &ctx, what)?,
+            },
         }
-    }
+        Ok(())
+    };
     match &args.output {
-        Some(path) => fmt::write_atomically(path, &bytes)
+        Some(path) => fmt::write_atomically_with(path, write)
             .with_context(|| format!("cannot write `{}`", path.display()))?,
         None => {
-            let mut out = std::io::stdout().lock();
-            match out.write_all(&bytes).and_then(|()| out.flush()) {
-                Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => {}
-                other => other?,
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let written = write(&mut out).and_then(|()| Ok(out.flush()?));
+            match written {
+                // A reader that stops early (`| head`) is not an error.
+                Err(err) if !is_broken_pipe(&err) => return Err(err),
+                _ => {}
             }
         }
     }
     Ok(exit::OK)
 }
 
+/// Whether writing failed because the reader went away, whichever writer
+/// (csv, serde_json, the buffer) met it.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    let io = err
+        .downcast_ref::<std::io::Error>()
+        .map(std::io::Error::kind);
+    let csv = err
+        .downcast_ref::<csv::Error>()
+        .and_then(|e| match e.kind() {
+            csv::ErrorKind::Io(io) => Some(io.kind()),
+            _ => None,
+        });
+    let json = err
+        .downcast_ref::<serde_json::Error>()
+        .and_then(serde_json::Error::io_error_kind);
+    [io, csv, json].contains(&Some(std::io::ErrorKind::BrokenPipe))
+}
+
 /// RFC 4180 through the csv crate: a header row, plain numbers, ISO dates,
 /// empty cells for empty, formula protection on text cells only.
-pub fn write_csv(out: &mut impl Write, table: &Table) -> Result<()> {
+pub fn write_csv(out: &mut dyn Write, ledger: &Ledger, ctx: &Context, what: What) -> Result<()> {
     let mut writer = csv::Writer::from_writer(out);
-    writer.write_record(table.columns)?;
-    for row in &table.rows {
-        writer.write_record(row.iter().map(csv_field))?;
-    }
+    writer.write_record(what.columns())?;
+    export::export_each(ledger, ctx, what, |row| {
+        writer.write_record(row.iter().map(csv_field))
+    })?;
     writer.flush()?;
     Ok(())
 }
@@ -88,16 +110,17 @@ fn csv_field(value: &Value) -> String {
 }
 
 /// An array of objects, keys in column order; decimals as exact numbers.
-pub fn write_json(out: &mut impl Write, table: &Table) -> Result<()> {
-    let rows: Vec<JsonRow<'_>> = table
-        .rows
-        .iter()
-        .map(|row| JsonRow {
-            columns: table.columns,
-            row,
-        })
-        .collect();
-    serde_json::to_writer_pretty(&mut *out, &rows)?;
+/// Written an element at a time, as `serde_json::to_writer_pretty` writes
+/// a whole array.
+pub fn write_json(out: &mut dyn Write, ledger: &Ledger, ctx: &Context, what: What) -> Result<()> {
+    use serde::ser::{SerializeSeq, Serializer as _};
+    let columns = what.columns();
+    let mut serializer = serde_json::Serializer::pretty(&mut *out);
+    let mut array = serializer.serialize_seq(None)?;
+    export::export_each(ledger, ctx, what, |row| {
+        array.serialize_element(&JsonRow { columns, row: &row })
+    })?;
+    array.end()?;
     writeln!(out)?;
     Ok(())
 }

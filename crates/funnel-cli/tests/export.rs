@@ -330,3 +330,41 @@ fn channel_and_contact_counts_are_those_counted_by_hand() {
         ]
     );
 }
+
+/// Rows are written as they are made: a reader that stops early (`| head`)
+/// ends the export quietly, in CSV and in JSON.
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("option currency EUR\n");
+    for i in 0..5_000 {
+        text.push_str(&format!(
+            "2026-01-05 lead d{i} \"a deal with a title long enough to fill pipes\" via referral\n"
+        ));
+    }
+    let ledger = dir.path().join("big.funnel");
+    std::fs::write(&ledger, text).unwrap();
+    for format in ["csv", "json"] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("funnel"))
+            .args([
+                "export", "entries", "--as-of", AS_OF, "--format", format, "-f",
+            ])
+            .arg(&ledger)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 16];
+        child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+        // The pipe's reading end is closed here, with most rows unread.
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{format}: {}",
+            transcript(&output)
+        );
+        assert_eq!(String::from_utf8_lossy(&output.stderr), "", "{format}");
+    }
+}

@@ -26,7 +26,7 @@
 use std::collections::HashMap;
 
 use chrono::{Months, NaiveDate};
-use funnel_ledger::Ledger;
+use funnel_ledger::{Ledger, Name};
 use rust_decimal::Decimal;
 
 use crate::context::Context;
@@ -59,51 +59,47 @@ impl Analysis for Contacts {
         ];
         let mut report = Report::new(self.name(), "Contacts: whom to call first", ctx, columns);
         let facts = ctx.facts(ledger);
-        let touches = deals::touches(ledger, ctx.as_of);
 
         // Keyed by each name's identity: a big ledger looks contacts up
         // hundreds of thousands of times, and comparing their texts (a
-        // B-tree by name) was a sixth of this analysis's time. The rows
-        // are sorted below, ties broken by id.
+        // B-tree by name) was a sixth of this analysis's time. One pass
+        // over the deals and one over the touches; a person met only
+        // outside the period (or, with a channel filter, only by a touch)
+        // is counted for the latest contact but makes no row.
         let mut people: HashMap<usize, Person<'_>, foldhash::fast::RandomState> =
             HashMap::default();
-        for deal in deals::cohort(&facts, ctx) {
+        for deal in facts.iter() {
             let Some(contact) = deal.contact else {
                 continue;
             };
             let person = people
                 .entry(contact.key())
-                .or_insert_with(|| Person::new(contact.as_str()));
-            person.referred += 1;
-            if deal.is_won() {
-                person.won += 1;
-                person.won_value += deal.value;
+                .or_insert_with(|| Person::new(ledger, contact));
+            // The latest contact is the latest touch or referred lead, in
+            // the period or before it.
+            person.last_contact = person.last_contact.max(Some(deal.lead_date));
+            if deals::in_cohort(deal, ctx) {
+                person.shown = true;
+                person.referred += 1;
+                if deal.is_won() {
+                    person.won += 1;
+                    person.won_value += deal.value;
+                }
             }
         }
-        // A touch has no channel: with a channel filter, only referrals of
-        // that channel make a row.
-        if ctx.channel.is_none() {
-            for touch in touches.iter().filter(|t| ctx.in_period(t.date)) {
-                people
-                    .entry(touch.contact.key())
-                    .or_insert_with(|| Person::new(touch.contact.as_str()));
-            }
-        }
-        // The latest contact is the latest touch or referred lead, in the
-        // period or before it.
-        let contacted = touches.iter().map(|t| (t.contact, t.date)).chain(
-            facts
-                .iter()
-                .filter_map(|d| d.contact.map(|c| (c, d.lead_date))),
-        );
-        for (contact, date) in contacted {
-            if let Some(person) = people.get_mut(&contact.key()) {
-                person.last_contact = person.last_contact.max(Some(date));
-            }
+        for touch in deals::touches(ledger, ctx.as_of) {
+            let person = people
+                .entry(touch.contact.key())
+                .or_insert_with(|| Person::new(ledger, touch.contact));
+            person.last_contact = person.last_contact.max(Some(touch.date));
+            // A touch has no channel: with a channel filter, only
+            // referrals of that channel make a row.
+            person.shown |= ctx.channel.is_none() && ctx.in_period(touch.date);
         }
 
-        let mut ranked: Vec<Person<'_>> = people.into_values().collect();
-        ranked.sort_by(|a, b| {
+        let mut ranked: Vec<Person<'_>> = people.into_values().filter(|p| p.shown).collect();
+        // Ids are unique, so the order is total and a sort need not be stable.
+        ranked.sort_unstable_by(|a, b| {
             b.won_value
                 .cmp(&a.won_value)
                 .then(b.won.cmp(&a.won))
@@ -115,7 +111,7 @@ impl Analysis for Contacts {
             report.rows.push(vec![
                 Cell::Count(rank as u64 + 1),
                 Cell::text(person.id),
-                name(ledger, person.id).map_or(Cell::Empty, Cell::text),
+                person.name.map_or(Cell::Empty, Cell::text),
                 Cell::Count(person.referred as u64),
                 Cell::Count(person.won as u64),
                 Cell::money(person.won_value),
@@ -125,7 +121,7 @@ impl Analysis for Contacts {
                     .map_or(Cell::Empty, |d| Cell::Days(d as f64)),
             ]);
         }
-        findings(&mut report, ledger, ctx, &ranked);
+        findings(&mut report, ctx, &ranked);
         report
     }
 }
@@ -133,6 +129,11 @@ impl Analysis for Contacts {
 /// One contact's row.
 struct Person<'l> {
     id: &'l str,
+    /// The declared name.
+    name: Option<&'l str>,
+    /// Whether the person makes a row: referred a cohort deal, or was
+    /// touched in the period.
+    shown: bool,
     referred: usize,
     won: usize,
     won_value: Decimal,
@@ -140,9 +141,11 @@ struct Person<'l> {
 }
 
 impl<'l> Person<'l> {
-    fn new(id: &'l str) -> Person<'l> {
+    fn new(ledger: &'l Ledger, id: Name) -> Person<'l> {
         Person {
-            id,
+            id: id.as_str(),
+            name: ledger.contacts.get(&id).and_then(|c| c.name.as_deref()),
+            shown: false,
             referred: 0,
             won: 0,
             won_value: Decimal::ZERO,
@@ -155,20 +158,15 @@ impl<'l> Person<'l> {
     }
 
     /// "Anna Schmidt (`anna`)", or "`anna`" for an undeclared contact.
-    fn called(&self, ledger: &Ledger) -> String {
-        match name(ledger, self.id) {
+    fn called(&self) -> String {
+        match self.name {
             Some(name) => format!("{name} (`{}`)", self.id),
             None => format!("`{}`", self.id),
         }
     }
 }
 
-/// The declared name of a contact.
-fn name<'l>(ledger: &'l Ledger, id: &str) -> Option<&'l str> {
-    ledger.contacts.get(id).and_then(|c| c.name.as_deref())
-}
-
-fn findings(report: &mut Report, ledger: &Ledger, ctx: &Context, ranked: &[Person<'_>]) {
+fn findings(report: &mut Report, ctx: &Context, ranked: &[Person<'_>]) {
     let currency = ctx.currency.map(|c| c.to_string());
     let currency = currency.as_deref();
     if ranked.is_empty() {
@@ -197,7 +195,7 @@ fn findings(report: &mut Report, ledger: &Ledger, ctx: &Context, ranked: &[Perso
         };
         report.info(format!(
             "{place}: {}, who {referrals} ({}).",
-            person.called(ledger),
+            person.called(),
             last(person)
         ));
     }
@@ -217,7 +215,7 @@ fn findings(report: &mut Report, ledger: &Ledger, ctx: &Context, ranked: &[Perso
                 1 => "1 contact".to_owned(),
                 n => format!("{n} contacts"),
             },
-            list(cold.iter().map(|p| match name(ledger, p.id) {
+            list(cold.iter().map(|p| match p.name {
                 Some(name) => format!("{name} (`{}`, {})", p.id, last(p)),
                 None => format!("`{}` ({})", p.id, last(p)),
             })),

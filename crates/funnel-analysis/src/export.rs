@@ -473,25 +473,37 @@ fn contacts_table<E>(
     ctx: &Context,
     mut emit: impl FnMut(Vec<Value>) -> Result<(), E>,
 ) -> Result<(), E> {
-    let mut ids: Vec<&str> = ledger.contacts.keys().map(|k| k.as_str()).collect();
-    let mut used: Vec<&str> = ledger
-        .entries
-        .iter()
-        .filter_map(|e| match &e.kind {
-            EntryKind::Lead {
-                contact: Some(c), ..
-            }
-            | EntryKind::Touch { contact: c, .. } => Some(c.value.as_str()),
-            _ => None,
-        })
-        .filter(|c| !ledger.contacts.contains_key(*c))
-        .collect();
-    used.sort_unstable();
-    used.dedup();
+    // Declared contacts first (declaration order), then those used in a
+    // `lead … from` or a `touch` without a declaration (sorted), found
+    // from the deals' leads and the touches rather than every entry.
+    let mut ids: Vec<Name> = ledger.contacts.keys().copied().collect();
+    let mut used: HashMap<usize, Name, foldhash::fast::RandomState> = HashMap::default();
+    let lead_contacts =
+        ledger
+            .deals
+            .values()
+            .filter_map(|deal| match &ledger.entries[deal.lead].kind {
+                EntryKind::Lead { contact, .. } => contact.as_ref(),
+                _ => None,
+            });
+    let touch_contacts =
+        ledger
+            .entries_of(Sparse::Touch)
+            .filter_map(|(_, entry)| match &entry.kind {
+                EntryKind::Touch { contact, .. } => Some(contact),
+                _ => None,
+            });
+    for contact in lead_contacts.chain(touch_contacts) {
+        if !ledger.contacts.contains_key(&contact.value) {
+            used.insert(contact.value.key(), contact.value);
+        }
+    }
+    let mut used: Vec<Name> = used.into_values().collect();
+    used.sort_unstable_by(|a, b| a.as_str().cmp(b.as_str()));
     ids.extend(used);
     // Each contact's counts, from one pass over the deal facts and one over
     // the touches (a filter of both per contact grew with contacts × deals:
-    // 28 s at a million entries).
+    // 28 s at a million entries), keyed by the identity of its name.
     #[derive(Default)]
     struct Counts {
         referred: i64,
@@ -499,13 +511,13 @@ fn contacts_table<E>(
         touches: i64,
         last_contact: Option<NaiveDate>,
     }
-    let mut counts: HashMap<&str, Counts> = HashMap::new();
+    let mut counts: HashMap<usize, Counts, foldhash::fast::RandomState> = HashMap::default();
     let facts = ctx.facts(ledger);
     for deal in facts.iter() {
         let Some(contact) = deal.contact else {
             continue;
         };
-        let counts = counts.entry(contact.as_str()).or_default();
+        let counts = counts.entry(contact.key()).or_default();
         counts.last_contact = counts.last_contact.max(Some(deal.lead_date));
         if deals::in_cohort(deal, ctx) {
             counts.referred += 1;
@@ -513,13 +525,14 @@ fn contacts_table<E>(
         }
     }
     for touch in deals::touches(ledger, ctx.as_of) {
-        let counts = counts.entry(touch.contact.as_str()).or_default();
+        let counts = counts.entry(touch.contact.key()).or_default();
         counts.last_contact = counts.last_contact.max(Some(touch.date));
         counts.touches += i64::from(ctx.in_period(touch.date));
     }
     for id in ids {
-        let declared = ledger.contacts.get(id);
-        let here = counts.get(id);
+        let declared = ledger.contacts.get(&id);
+        let here = counts.get(&id.key());
+        let id = id.as_str();
         let org = match declared.and_then(|c| c.extras.get("org")).map(|v| &v.value) {
             Some(MetaValue::String(org)) => text(org),
             _ => Value::Empty,

@@ -296,13 +296,15 @@ fn channel_and_contact_counts_are_those_counted_by_hand() {
         ["referral 3 1 2", "platform:upwork 1 0 2"]
     );
     // The latest contact counts every lead and touch, in the period or
-    // before it: anna's is her 2026-02-01 referral, ben's his touch.
+    // before it: anna's is her 2026-02-01 referral, ben's his touch. dora
+    // is touched after the as-of date only: a row, with nothing counted.
     assert_eq!(
         counts("contacts", &contacts, &[]),
         [
             "anna 3 1 1 2026-02-01",
             "ben 1 0 1 2026-04-01",
-            "carl 0 0 1 2026-04-02"
+            "carl 0 0 1 2026-04-02",
+            "dora 0 0 0 "
         ]
     );
     assert_eq!(
@@ -314,7 +316,8 @@ fn channel_and_contact_counts_are_those_counted_by_hand() {
         [
             "anna 2 1 0 2026-02-01",
             "ben 1 0 1 2026-04-01",
-            "carl 0 0 1 2026-04-02"
+            "carl 0 0 1 2026-04-02",
+            "dora 0 0 0 "
         ]
     );
     assert_eq!(
@@ -326,7 +329,8 @@ fn channel_and_contact_counts_are_those_counted_by_hand() {
         [
             "anna 0 0 1 2026-02-01",
             "ben 1 0 1 2026-04-01",
-            "carl 0 0 1 2026-04-02"
+            "carl 0 0 1 2026-04-02",
+            "dora 0 0 0 "
         ]
     );
 }

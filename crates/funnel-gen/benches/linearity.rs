@@ -53,8 +53,12 @@ fn main() {
         "{:<16} {:>12} {:>12} {:>8}  target ≤ {LIMIT}×",
         "", "small ms", "big ms", "ratio"
     );
+    // (name, whether issue 8's target covers it, times): the target is
+    // "check and every analysis"; the rest are watched for regressions (a
+    // step that grows with the square of the ledger shows as 100×).
     let mut rows = vec![(
         "load + check",
+        true,
         alternate(rounds, |i| {
             std::hint::black_box(load(&texts[i]));
         }),
@@ -62,6 +66,7 @@ fn main() {
     for analysis in ANALYSES {
         rows.push((
             analysis.name(),
+            true,
             alternate(rounds, |i| {
                 let ledger = &ledgers[i];
                 let ctx = Context::new(ledger, as_of());
@@ -78,6 +83,7 @@ fn main() {
     ] {
         rows.push((
             name,
+            false,
             alternate(rounds, |i| {
                 let ledger = &ledgers[i];
                 let ctx = Context::new(ledger, as_of());
@@ -87,6 +93,7 @@ fn main() {
     }
     rows.push((
         "all analyses",
+        false,
         alternate(rounds, |i| {
             let ledger = &ledgers[i];
             let ctx = Context::new(ledger, as_of());
@@ -95,14 +102,18 @@ fn main() {
             }
         }),
     ));
-    for (name, [small, big]) in rows {
+    for (name, target, [small, big]) in rows {
         let ratio = big.as_secs_f64() / small.as_secs_f64();
         println!(
             "{name:<16} {:>12.2} {:>12.2} {:>7.1}×  {}",
             small.as_secs_f64() * 1e3,
             big.as_secs_f64() * 1e3,
             ratio,
-            if ratio <= LIMIT { "met" } else { "NOT MET" }
+            match (target, ratio <= LIMIT) {
+                (true, true) => "met",
+                (true, false) => "NOT MET",
+                (false, _) => "(not a target)",
+            }
         );
     }
 }

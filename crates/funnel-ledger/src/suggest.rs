@@ -12,23 +12,22 @@ pub fn did_you_mean<'a>(
 }
 
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let (limit, _) = limit(word)?;
+    let limit = limit(word)?;
     let mut best = Best::default();
     for candidate in candidates {
-        best.consider(word, limit, candidate, || true);
+        best.consider(word, limit, candidate);
     }
     best.0.map(|(_, c)| c)
 }
 
-/// How many edits away a candidate may be, and the characters of `word`;
-/// `None` for a word too long to be a typo of a short name (the distance
-/// computation would be wasted on a megabyte-long token).
-fn limit(word: &str) -> Option<(usize, u64)> {
+/// How many edits away a candidate may be; `None` for a word too long to
+/// be a typo of a short name (the distance computation would be wasted on
+/// a megabyte-long token).
+fn limit(word: &str) -> Option<usize> {
     if word.len() > 64 {
         return None;
     }
-    let limit = if word.chars().count() <= 3 { 1 } else { 2 };
-    Some((limit, characters(word)))
+    Some(if word.chars().count() <= 3 { 1 } else { 2 })
 }
 
 /// The closest candidate so far: the fewest edits, then the first by text.
@@ -36,18 +35,9 @@ fn limit(word: &str) -> Option<(usize, u64)> {
 struct Best<'a>(Option<(usize, &'a str)>);
 
 impl<'a> Best<'a> {
-    /// Considers `candidate`; `near` tells cheaply whether it may be within
-    /// `limit` edits. Returns whether the distance was computed.
-    fn consider(
-        &mut self,
-        word: &str,
-        limit: usize,
-        candidate: &'a str,
-        near: impl FnOnce() -> bool,
-    ) -> bool {
-        // Cheapest first: the text comparison reads the candidate's text,
-        // which in a big ledger lies anywhere in memory.
-        if candidate.len().abs_diff(word.len()) > limit || !near() || candidate == word {
+    /// Considers `candidate`. Returns whether the distance was computed.
+    fn consider(&mut self, word: &str, limit: usize, candidate: &'a str) -> bool {
+        if candidate.len().abs_diff(word.len()) > limit || candidate == word {
             return false;
         }
         let distance = strsim::damerau_levenshtein(word, candidate);
@@ -151,7 +141,8 @@ impl<'a> Suggester<'a> {
         if self.work == 0 {
             return None;
         }
-        let (limit, chars) = limit(word)?;
+        let limit = limit(word)?;
+        let chars = characters(word);
         let from = self.texts.partition_point(|c| c.len() + limit < word.len());
         let to = self
             .texts
@@ -159,7 +150,9 @@ impl<'a> Suggester<'a> {
         let mut best = Best::default();
         let mut distances = 0;
         for (i, &bits) in (from..to).zip(&self.characters[from..to]) {
-            if near(chars, bits, limit) && best.consider(word, limit, self.texts[i], || true) {
+            // The characters first: the candidate's text, which the
+            // comparisons read, lies anywhere in a big ledger's memory.
+            if near(chars, bits, limit) && best.consider(word, limit, self.texts[i]) {
                 distances += 1;
             }
         }

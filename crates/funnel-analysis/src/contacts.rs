@@ -23,14 +23,12 @@
 //! (the review quotes them); then, as warnings, contacts who referred work
 //! but have had no contact for more than six months.
 
-use std::collections::HashMap;
-
 use chrono::{Months, NaiveDate};
 use funnel_ledger::{Ledger, Name};
 use rust_decimal::Decimal;
 
 use crate::context::Context;
-use crate::deals;
+use crate::deals::{self, ContactTally};
 use crate::report::{Cell, Column, Kind, Report};
 use crate::words::{count, list, money};
 use crate::Analysis;
@@ -60,44 +58,14 @@ impl Analysis for Contacts {
         let mut report = Report::new(self.name(), "Contacts: whom to call first", ctx, columns);
         let facts = ctx.facts(ledger);
 
-        // Keyed by each name's identity: a big ledger looks contacts up
-        // hundreds of thousands of times, and comparing their texts (a
-        // B-tree by name) was a sixth of this analysis's time. One pass
-        // over the deals and one over the touches; a person met only
-        // outside the period (or, with a channel filter, only by a touch)
-        // is counted for the latest contact but makes no row.
-        let mut people: HashMap<usize, Person<'_>, foldhash::fast::RandomState> =
-            HashMap::default();
-        for deal in facts.iter() {
-            let Some(contact) = deal.contact else {
-                continue;
-            };
-            let person = people
-                .entry(contact.key())
-                .or_insert_with(|| Person::new(ledger, contact));
-            // The latest contact is the latest touch or referred lead, in
-            // the period or before it.
-            person.last_contact = person.last_contact.max(Some(deal.lead_date));
-            if deals::in_cohort(deal, ctx) {
-                person.shown = true;
-                person.referred += 1;
-                if deal.is_won() {
-                    person.won += 1;
-                    person.won_value += deal.value;
-                }
-            }
-        }
-        for touch in deals::touches(ledger, ctx.as_of) {
-            let person = people
-                .entry(touch.contact.key())
-                .or_insert_with(|| Person::new(ledger, touch.contact));
-            person.last_contact = person.last_contact.max(Some(touch.date));
-            // A touch has no channel: with a channel filter, only
-            // referrals of that channel make a row.
-            person.shown |= ctx.channel.is_none() && ctx.in_period(touch.date);
-        }
-
-        let mut ranked: Vec<Person<'_>> = people.into_values().filter(|p| p.shown).collect();
+        // A person makes a row who referred a cohort deal, or was touched
+        // in the period; a touch has no channel, so with a channel filter
+        // only referrals of that channel make a row.
+        let mut ranked: Vec<Person<'_>> = deals::contact_tallies(ledger, &facts, ctx)
+            .into_values()
+            .filter(|(_, t)| t.referred > 0 || (ctx.channel.is_none() && t.touches > 0))
+            .map(|(id, tally)| Person::new(ledger, id, tally))
+            .collect();
         // Ids are unique, so the order is total and a sort need not be stable.
         ranked.sort_unstable_by(|a, b| {
             b.won_value
@@ -131,9 +99,6 @@ struct Person<'l> {
     id: &'l str,
     /// The declared name.
     name: Option<&'l str>,
-    /// Whether the person makes a row: referred a cohort deal, or was
-    /// touched in the period.
-    shown: bool,
     referred: usize,
     won: usize,
     won_value: Decimal,
@@ -141,15 +106,14 @@ struct Person<'l> {
 }
 
 impl<'l> Person<'l> {
-    fn new(ledger: &'l Ledger, id: Name) -> Person<'l> {
+    fn new(ledger: &'l Ledger, id: Name, tally: ContactTally) -> Person<'l> {
         Person {
             id: id.as_str(),
             name: ledger.contacts.get(&id).and_then(|c| c.name.as_deref()),
-            shown: false,
-            referred: 0,
-            won: 0,
-            won_value: Decimal::ZERO,
-            last_contact: None,
+            referred: tally.referred,
+            won: tally.won,
+            won_value: tally.won_value,
+            last_contact: tally.last_contact,
         }
     }
 

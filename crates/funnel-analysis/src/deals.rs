@@ -9,6 +9,8 @@
 //! cannot disagree about a win rate. Entries dated after the as-of date are
 //! ignored: a deal whose `lead` is later does not exist yet.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use funnel_ledger::model::{Deal, Entry, EntryKind, MetaValue, Offer, Quantity, Sparse, SpentOn};
 use funnel_ledger::value::RateUnit;
@@ -506,6 +508,58 @@ pub fn touches(ledger: &Ledger, as_of: NaiveDate) -> Vec<Touch> {
             _ => None,
         })
         .collect()
+}
+
+/// What one contact did, as `contacts` and `export contacts` count it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ContactTally {
+    /// Cohort deals they referred (`lead … from` them), how many of those
+    /// were won and for how much in all.
+    pub referred: usize,
+    pub won: usize,
+    pub won_value: Decimal,
+    /// Their `touch` entries in the period.
+    pub touches: usize,
+    /// Their latest touch or referred lead on or before the as-of date, in
+    /// the period or before it.
+    pub last_contact: Option<NaiveDate>,
+}
+
+/// The tally of every contact who referred a deal of `deals` or was
+/// touched on or before the as-of date, keyed by the identity of the name
+/// ([`Name::key`]): one pass over the deals and one over the touches (a
+/// filter of every deal per contact grew with contacts × deals).
+pub fn contact_tallies(
+    ledger: &Ledger,
+    deals: &[DealFacts],
+    ctx: &Context,
+) -> HashMap<usize, (Name, ContactTally), foldhash::fast::RandomState> {
+    let mut tallies: HashMap<usize, (Name, ContactTally), foldhash::fast::RandomState> =
+        HashMap::default();
+    for deal in deals {
+        let Some(contact) = deal.contact else {
+            continue;
+        };
+        let (_, tally) = tallies
+            .entry(contact.key())
+            .or_insert_with(|| (contact, ContactTally::default()));
+        tally.last_contact = tally.last_contact.max(Some(deal.lead_date));
+        if in_cohort(deal, ctx) {
+            tally.referred += 1;
+            if deal.is_won() {
+                tally.won += 1;
+                tally.won_value += deal.value;
+            }
+        }
+    }
+    for touch in touches(ledger, ctx.as_of) {
+        let (_, tally) = tallies
+            .entry(touch.contact.key())
+            .or_insert_with(|| (touch.contact, ContactTally::default()));
+        tally.last_contact = tally.last_contact.max(Some(touch.date));
+        tally.touches += usize::from(ctx.in_period(touch.date));
+    }
+    tallies
 }
 
 /// What was asked before a deal closed (analyses §3 `negotiation`): the

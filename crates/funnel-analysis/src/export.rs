@@ -501,37 +501,11 @@ fn contacts_table<E>(
     let mut used: Vec<Name> = used.into_values().collect();
     used.sort_unstable_by(|a, b| a.as_str().cmp(b.as_str()));
     ids.extend(used);
-    // Each contact's counts, from one pass over the deal facts and one over
-    // the touches (a filter of both per contact grew with contacts × deals:
-    // 28 s at a million entries), keyed by the identity of its name.
-    #[derive(Default)]
-    struct Counts {
-        referred: i64,
-        won: i64,
-        touches: i64,
-        last_contact: Option<NaiveDate>,
-    }
-    let mut counts: HashMap<usize, Counts, foldhash::fast::RandomState> = HashMap::default();
     let facts = ctx.facts(ledger);
-    for deal in facts.iter() {
-        let Some(contact) = deal.contact else {
-            continue;
-        };
-        let counts = counts.entry(contact.key()).or_default();
-        counts.last_contact = counts.last_contact.max(Some(deal.lead_date));
-        if deals::in_cohort(deal, ctx) {
-            counts.referred += 1;
-            counts.won += i64::from(deal.is_won());
-        }
-    }
-    for touch in deals::touches(ledger, ctx.as_of) {
-        let counts = counts.entry(touch.contact.key()).or_default();
-        counts.last_contact = counts.last_contact.max(Some(touch.date));
-        counts.touches += i64::from(ctx.in_period(touch.date));
-    }
+    let tallies = deals::contact_tallies(ledger, &facts, ctx);
     for id in ids {
         let declared = ledger.contacts.get(&id);
-        let here = counts.get(&id.key());
+        let here = tallies.get(&id.key()).map(|(_, tally)| tally);
         let id = id.as_str();
         let org = match declared.and_then(|c| c.extras.get("org")).map(|v| &v.value) {
             Some(MetaValue::String(org)) => text(org),
@@ -546,10 +520,10 @@ fn contacts_table<E>(
                 Value::Json(serde_json::Value::Object(Default::default())),
                 |c| metadata(ledger, &c.extras.meta),
             ),
-            Value::Int(here.map_or(0, |c| c.referred)),
-            Value::Int(here.map_or(0, |c| c.won)),
-            Value::Int(here.map_or(0, |c| c.touches)),
-            here.and_then(|c| c.last_contact)
+            Value::Int(here.map_or(0, |t| t.referred as i64)),
+            Value::Int(here.map_or(0, |t| t.won as i64)),
+            Value::Int(here.map_or(0, |t| t.touches as i64)),
+            here.and_then(|t| t.last_contact)
                 .map_or(Value::Empty, Value::Date),
         ];
         match declared {

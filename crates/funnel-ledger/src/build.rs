@@ -391,7 +391,14 @@ fn same_day_rank(kind: &EntryKind) -> u8 {
         EntryKind::Lead { .. } => 0,
         EntryKind::Won { .. } | EntryKind::Lost { .. } | EntryKind::Declined { .. } => 2,
         EntryKind::Ended { .. } => 3,
-        _ => 1,
+        EntryKind::Stage { .. }
+        | EntryKind::Note { .. }
+        | EntryKind::Spent { .. }
+        | EntryKind::Touch { .. }
+        | EntryKind::Assume(_)
+        | EntryKind::Price { .. }
+        | EntryKind::Balance { .. }
+        | EntryKind::Costs { .. } => 1,
     }
 }
 
@@ -477,9 +484,20 @@ pub(crate) fn amounts(kind: &EntryKind) -> impl Iterator<Item = Spanned<crate::v
         EntryKind::Costs { rate: r } => [Some(rate(r)), None],
         EntryKind::Assume(assumption) => match &assumption.metric {
             Metric::Value { amount } => [Some(amount.clone()), None],
-            _ => [None, None],
+            Metric::Conversion { .. }
+            | Metric::Cycle { .. }
+            | Metric::Volume { .. }
+            | Metric::Share { .. } => [None, None],
         },
-        _ => [None, None],
+        EntryKind::Stage { offer: None, .. }
+        | EntryKind::Won { offer: None, .. }
+        | EntryKind::Lead { .. }
+        | EntryKind::Lost { .. }
+        | EntryKind::Declined { .. }
+        | EntryKind::Ended { .. }
+        | EntryKind::Touch { .. }
+        | EntryKind::Note { .. }
+        | EntryKind::Price { .. } => [None, None],
     };
     pair.into_iter().flatten()
 }

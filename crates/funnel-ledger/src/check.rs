@@ -154,7 +154,15 @@ fn check_deal(ledger: &Ledger, deal: &Deal, options: &CheckOptions, out: &mut Ve
                 );
                 }
             }
-            _ => {}
+            // No rule between a deal's entries: notes and time spent may
+            // come at any time after the lead (the lead itself opened the
+            // deal); the rest are not about one deal.
+            EntryKind::Lead { .. } | EntryKind::Note { .. } | EntryKind::Spent { .. } => {}
+            EntryKind::Touch { .. }
+            | EntryKind::Assume(_)
+            | EntryKind::Price { .. }
+            | EntryKind::Balance { .. }
+            | EntryKind::Costs { .. } => {}
         }
     }
     check_stale(ledger, deal, options, out);
@@ -255,7 +263,20 @@ fn check_declared(ledger: &Ledger, out: &mut Vec<Diagnostic>) {
                 }
             }
             EntryKind::Touch { contact: p, .. } => contact(p, out),
-            _ => {}
+            // Entries that name no channel or contact.
+            EntryKind::Stage { .. }
+            | EntryKind::Won { .. }
+            | EntryKind::Lost { .. }
+            | EntryKind::Declined { .. }
+            | EntryKind::Ended { .. }
+            | EntryKind::Spent {
+                on: SpentOn::Deal(_),
+                ..
+            }
+            | EntryKind::Note { .. }
+            | EntryKind::Price { .. }
+            | EntryKind::Balance { .. }
+            | EntryKind::Costs { .. } => {}
         }
     }
 }

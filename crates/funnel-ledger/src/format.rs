@@ -21,10 +21,11 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::lexer::{self, Tok, Token};
-use crate::parse::{self, VERBS};
+use crate::parse;
 use crate::source::SourceFile;
 use crate::span::FileId;
 use crate::value;
+use crate::verb::Verb;
 
 /// Formats one file. Fails with the file's syntax diagnostics when it does
 /// not parse: a broken file is never rewritten.
@@ -32,15 +33,7 @@ pub fn format(file: &SourceFile) -> Result<String, Vec<Diagnostic>> {
     let id = FileId(0);
     // Only the errors are kept: the parsed entries are freed before the
     // file is formatted.
-    let (diagnostics, unresolved) = {
-        let parsed = parse::parse(id, &file.text, &[]);
-        (parsed.diagnostics, parsed.unresolved)
-    };
-    let mut errors: Vec<Diagnostic> = diagnostics
-        .into_iter()
-        .filter(|d| !d.message.is_empty())
-        .collect();
-    errors.extend(unresolved.into_iter().map(|(_, d)| d));
+    let errors = parse::parse(id, &file.text, &[]).errors();
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -172,11 +165,8 @@ fn row(tokens: &[Token<'_>], comment: Option<String>) -> Row {
         Some(Tok::Word(w)) => *w,
         _ => "",
     };
-    let names_deal = !VERBS.contains(&verb)
-        || matches!(
-            verb,
-            "lead" | "won" | "lost" | "declined" | "ended" | "note" | "touch"
-        );
+    // A verb that is not built in is a stage, which names a deal.
+    let names_deal = Verb::parse(verb).is_none_or(Verb::names_deal_or_contact);
     for (i, token) in tokens.iter().enumerate() {
         match &token.tok {
             Tok::Tag(name) => tags.push(format!("#{name}")),
@@ -196,7 +186,7 @@ fn row(tokens: &[Token<'_>], comment: Option<String>) -> Row {
                 words.push(if is_name {
                     (*w).to_owned()
                 } else {
-                    normalize_number(w)
+                    value::normalize_number(w)
                 });
             }
         }
@@ -231,44 +221,6 @@ fn row(tokens: &[Token<'_>], comment: Option<String>) -> Row {
         tags,
         comment,
     }
-}
-
-/// The canonical spelling of a number-like word; other words unchanged.
-pub fn normalize_number(word: &str) -> String {
-    let Some(Ok(_)) = value::parse_number_word(word) else {
-        return word.to_owned();
-    };
-    let end = word
-        .find(|c: char| !(c.is_ascii_digit() || matches!(c, '-' | '_' | ',' | '.')))
-        .unwrap_or(word.len());
-    let (number, suffix) = word.split_at(end);
-    let (sign, unsigned) = match number.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", number),
-    };
-    let (int, frac) = match unsigned.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (unsigned, None),
-    };
-    let digits: String = int.chars().filter(char::is_ascii_digit).collect();
-    let mut out = String::with_capacity(word.len() + 4);
-    out.push_str(sign);
-    if digits.len() >= 5 {
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i).is_multiple_of(3) {
-                out.push(',');
-            }
-            out.push(c);
-        }
-    } else {
-        out.push_str(&digits);
-    }
-    if let Some(frac) = frac {
-        out.push('.');
-        out.extend(frac.chars().filter(char::is_ascii_digit));
-    }
-    out.push_str(suffix);
-    out
 }
 
 /// A string token in canonical form: `"…"` with `\"`, `\\`, `\n` and
@@ -473,18 +425,5 @@ mod tests {
              2026-01-08 note acme     \"x\"\n\
              2026-01-09 note acmecorp \"y\"\n"
         );
-    }
-
-    #[test]
-    fn numbers() {
-        assert_eq!(normalize_number("12000"), "12,000");
-        assert_eq!(normalize_number("12_000"), "12,000");
-        assert_eq!(normalize_number("1,500"), "1500");
-        assert_eq!(normalize_number("1234567.50"), "1,234,567.50");
-        assert_eq!(normalize_number("-12000.5"), "-12,000.5");
-        assert_eq!(normalize_number("1_0.2_5h"), "10.25h");
-        assert_eq!(normalize_number("12,000/mo"), "12,000/mo");
-        assert_eq!(normalize_number("acme"), "acme");
-        assert_eq!(normalize_number("2026-01-01"), "2026-01-01");
     }
 }

@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod format;
 mod lexer;
 mod load;
+pub mod meta;
 pub mod model;
 pub mod name;
 pub mod parallel;
@@ -19,6 +20,7 @@ pub mod source;
 pub mod span;
 pub mod suggest;
 pub mod value;
+pub mod verb;
 
 pub use check::CheckOptions;
 pub use diagnostic::{Code, Diagnostic, Label, Severity};

@@ -157,8 +157,7 @@ impl Read {
             unresolved,
             failed_leads,
         } = parse::parse(id, text, &bad_lines);
-        self.diagnostics
-            .extend(diagnostics.into_iter().filter(|d| !d.message.is_empty()));
+        self.diagnostics.extend(diagnostics);
         self.unresolved.extend(unresolved);
         self.failed_leads.extend(failed_leads);
         stack.push(canonical);

@@ -5,33 +5,12 @@ use chrono::NaiveDate;
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
 
+pub use crate::meta::{Meta, MetaLines, MetaValue};
 use crate::name::Name;
 use crate::source::SourceMap;
 use crate::span::{Span, Spanned};
 use crate::value::{Amount, Currency, Duration, Effort, Frequency, Rate};
-
-/// A metadata value (format §5). Anything that is none of the typed forms is
-/// kept as `Text`, up to a trailing comment.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum MetaValue {
-    String(String),
-    Date(NaiveDate),
-    Amount(Amount),
-    Rate(Rate),
-    Percent(Decimal),
-    Number(Decimal),
-    Duration(Duration),
-    Effort(Effort),
-    Ident(Name),
-    Text(String),
-}
-
-/// One indented `key: value` line.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Meta {
-    pub key: Spanned<Name>,
-    pub value: Spanned<MetaValue>,
-}
+use crate::verb::Verb;
 
 /// What a directive carries besides its arguments. Boxed slices, sized
 /// exactly. (An entry's tags and metadata stay in the text: [`MetaLines`].)
@@ -184,22 +163,32 @@ pub enum EntryKind {
 }
 
 impl EntryKind {
+    /// The built-in verb of the entry; `None` for a stage entry, whose verb
+    /// is the stage's name.
+    pub fn builtin_verb(&self) -> Option<Verb> {
+        Some(match self {
+            EntryKind::Lead { .. } => Verb::Lead,
+            EntryKind::Stage { .. } => return None,
+            EntryKind::Won { .. } => Verb::Won,
+            EntryKind::Lost { .. } => Verb::Lost,
+            EntryKind::Declined { .. } => Verb::Declined,
+            EntryKind::Ended { .. } => Verb::Ended,
+            EntryKind::Spent { .. } => Verb::Spent,
+            EntryKind::Touch { .. } => Verb::Touch,
+            EntryKind::Note { .. } => Verb::Note,
+            EntryKind::Assume(_) => Verb::Assume,
+            EntryKind::Price { .. } => Verb::Price,
+            EntryKind::Balance { .. } => Verb::Balance,
+            EntryKind::Costs { .. } => Verb::Costs,
+        })
+    }
+
     /// The verb as written in the ledger.
     pub fn verb(&self) -> &str {
-        match self {
-            EntryKind::Lead { .. } => "lead",
-            EntryKind::Stage { stage, .. } => &stage.value,
-            EntryKind::Won { .. } => "won",
-            EntryKind::Lost { .. } => "lost",
-            EntryKind::Declined { .. } => "declined",
-            EntryKind::Ended { .. } => "ended",
-            EntryKind::Spent { .. } => "spent",
-            EntryKind::Touch { .. } => "touch",
-            EntryKind::Note { .. } => "note",
-            EntryKind::Assume(_) => "assume",
-            EntryKind::Price { .. } => "price",
-            EntryKind::Balance { .. } => "balance",
-            EntryKind::Costs { .. } => "costs",
+        match (self, self.builtin_verb()) {
+            (_, Some(verb)) => verb.as_str(),
+            (EntryKind::Stage { stage, .. }, None) => &stage.value,
+            (_, None) => unreachable!("only a stage entry has no built-in verb"),
         }
     }
 
@@ -217,7 +206,15 @@ impl EntryKind {
                 on: SpentOn::Deal(deal),
                 ..
             } => Some(deal),
-            _ => None,
+            EntryKind::Spent {
+                on: SpentOn::Channel(_),
+                ..
+            }
+            | EntryKind::Touch { .. }
+            | EntryKind::Assume(_)
+            | EntryKind::Price { .. }
+            | EntryKind::Balance { .. }
+            | EntryKind::Costs { .. } => None,
         }
     }
 
@@ -225,42 +222,25 @@ impl EntryKind {
     pub fn offer(&self) -> Option<&Offer> {
         match self {
             EntryKind::Stage { offer, .. } | EntryKind::Won { offer, .. } => offer.as_deref(),
-            _ => None,
+            EntryKind::Lead { .. }
+            | EntryKind::Lost { .. }
+            | EntryKind::Declined { .. }
+            | EntryKind::Ended { .. }
+            | EntryKind::Spent { .. }
+            | EntryKind::Touch { .. }
+            | EntryKind::Note { .. }
+            | EntryKind::Assume(_)
+            | EntryKind::Price { .. }
+            | EntryKind::Balance { .. }
+            | EntryKind::Costs { .. } => None,
         }
-    }
-}
-
-/// Where an entry's metadata lines are: a byte range of the entry's file,
-/// from the first metadata line to the end of the last one (indented
-/// comments between them included). Empty when the entry has none.
-///
-/// Entries keep their metadata as text and read it on demand
-/// ([`Ledger::metadata`], [`Ledger::entry_meta`]): metadata lines are most
-/// of a big ledger's lines, and the analyses read a few keys of a few
-/// entries (`start:` of a `won`, `rating:` of an `ended`). Every line is
-/// still parsed and checked once when the file is read, so a ledger that
-/// loads without errors reads back exactly what the parser accepted.
-/// (Directives are few and keep their metadata parsed, in [`Extras`].)
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct MetaLines {
-    pub start: u32,
-    pub end: u32,
-}
-
-impl MetaLines {
-    pub fn is_empty(self) -> bool {
-        self.start == self.end
-    }
-
-    pub fn range(self) -> std::ops::Range<usize> {
-        self.start as usize..self.end as usize
     }
 }
 
 /// A dated entry. Equality ignores where it was written, and so also its
 /// tags and metadata, which are read from the text on demand
 /// ([`MetaLines`]): compare [`Ledger::tags`] and [`Ledger::metadata`] (or
-/// [`crate::parse::read_tags`] and [`crate::parse::read_metadata`]).
+/// [`crate::meta::read_tags`] and [`crate::meta::read_metadata`]).
 #[derive(Clone, Debug)]
 pub struct Entry {
     pub date: NaiveDate,
@@ -518,7 +498,15 @@ impl Sparse {
             EntryKind::Touch { .. } => Some(Sparse::Touch),
             EntryKind::Balance { .. } => Some(Sparse::Balance),
             EntryKind::Costs { .. } => Some(Sparse::Costs),
-            _ => None,
+            EntryKind::Lead { .. }
+            | EntryKind::Stage { .. }
+            | EntryKind::Won { .. }
+            | EntryKind::Lost { .. }
+            | EntryKind::Declined { .. }
+            | EntryKind::Ended { .. }
+            | EntryKind::Note { .. }
+            | EntryKind::Assume(_)
+            | EntryKind::Price { .. } => None,
         }
     }
 }
@@ -603,17 +591,17 @@ impl Ledger {
     /// An entry's metadata lines, read from its file (see [`MetaLines`]).
     pub fn metadata(&self, entry: &Entry) -> Vec<Meta> {
         let file = entry.span.file;
-        crate::parse::read_metadata(file, &self.sources.get(file).text, entry.meta)
+        crate::meta::read_metadata(file, &self.sources.get(file).text, entry.meta)
     }
 
     /// An entry's tags, read from its line.
     pub fn tags(&self, entry: &Entry) -> Vec<Spanned<Name>> {
-        crate::parse::read_tags(entry, self.sources.text(entry.span))
+        crate::meta::read_tags(entry.span, self.sources.text(entry.span))
     }
 
     /// Where an entry's verb is written, read from its line.
     pub fn verb_span(&self, entry: &Entry) -> Span {
-        crate::parse::read_verb_span(entry, self.sources.text(entry.span))
+        crate::meta::read_verb_span(entry.span, self.sources.text(entry.span))
     }
 
     /// The value of one metadata key of an entry, read from its file.
@@ -622,7 +610,7 @@ impl Ledger {
             return None;
         }
         let file = entry.span.file;
-        crate::parse::read_metadata_key(file, &self.sources.get(file).text, entry.meta, key)
+        crate::meta::read_metadata_key(file, &self.sources.get(file).text, entry.meta, key)
             .map(|m| m.value)
     }
 

@@ -520,6 +520,44 @@ pub fn metadata_key(line: &str) -> Option<(&str, &str)> {
     Some((key, rest))
 }
 
+/// The canonical spelling of a number-like word; other words unchanged.
+pub fn normalize_number(word: &str) -> String {
+    let Some(Ok(_)) = parse_number_word(word) else {
+        return word.to_owned();
+    };
+    let end = word
+        .find(|c: char| !(c.is_ascii_digit() || matches!(c, '-' | '_' | ',' | '.')))
+        .unwrap_or(word.len());
+    let (number, suffix) = word.split_at(end);
+    let (sign, unsigned) = match number.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", number),
+    };
+    let (int, frac) = match unsigned.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (unsigned, None),
+    };
+    let digits: String = int.chars().filter(char::is_ascii_digit).collect();
+    let mut out = String::with_capacity(word.len() + 4);
+    out.push_str(sign);
+    if digits.len() >= 5 {
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(',');
+            }
+            out.push(c);
+        }
+    } else {
+        out.push_str(&digits);
+    }
+    if let Some(frac) = frac {
+        out.push('.');
+        out.extend(frac.chars().filter(char::is_ascii_digit));
+    }
+    out.push_str(suffix);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -634,5 +672,18 @@ mod tests {
         assert!(Currency::parse("EU").is_none());
         assert_eq!(metadata_key("rating: 4"), Some(("rating", " 4")));
         assert_eq!(metadata_key("rating:4"), None);
+    }
+
+    #[test]
+    fn normalized_numbers() {
+        assert_eq!(normalize_number("12000"), "12,000");
+        assert_eq!(normalize_number("12_000"), "12,000");
+        assert_eq!(normalize_number("1,500"), "1500");
+        assert_eq!(normalize_number("1234567.50"), "1,234,567.50");
+        assert_eq!(normalize_number("-12000.5"), "-12,000.5");
+        assert_eq!(normalize_number("1_0.2_5h"), "10.25h");
+        assert_eq!(normalize_number("12,000/mo"), "12,000/mo");
+        assert_eq!(normalize_number("acme"), "acme");
+        assert_eq!(normalize_number("2026-01-01"), "2026-01-01");
     }
 }

@@ -3,8 +3,9 @@
 //! preserving (the multiset of comment texts is unchanged).
 
 use funnel_ledger::format::format;
+use funnel_ledger::meta::{read_metadata, read_tags};
 use funnel_ledger::model::{Item, Meta};
-use funnel_ledger::parse::{parse, read_metadata, read_tags};
+use funnel_ledger::parse::parse;
 use funnel_ledger::{FileId, Name, SourceFile, Spanned};
 use proptest::prelude::*;
 
@@ -249,7 +250,7 @@ fn items(text: &str) -> Vec<(Item, Vec<Spanned<Name>>, Vec<Meta>)> {
         .map(|item| {
             let (tags, meta) = match &item {
                 Item::Entry(entry) => (
-                    read_tags(entry, &text[entry.span.range()]),
+                    read_tags(entry.span, &text[entry.span.range()]),
                     read_metadata(FileId(0), text, entry.meta),
                 ),
                 Item::Directive(_) => (Vec::new(), Vec::new()),

@@ -374,6 +374,28 @@ impl Builder<'_> {
                     ("note", opt_str(note.as_deref())),
                 ],
             ),
+            EntryKind::Extended {
+                deal,
+                offer,
+                until,
+                note,
+            } => {
+                let mut fields = vec![("deal", Json::str(deal.value))];
+                fields.extend(self.offer(offer.as_deref(), date));
+                fields.push((
+                    "until",
+                    until.as_ref().map_or(Json::Null, |u| Json::Date(u.value)),
+                ));
+                fields.push(("note", opt_str(note.as_deref())));
+                ("extended", fields)
+            }
+            EntryKind::Reopened { deal, note } => (
+                "reopened",
+                vec![
+                    ("deal", Json::str(deal.value)),
+                    ("note", opt_str(note.as_deref())),
+                ],
+            ),
             EntryKind::Spent { quantity, on, note } => {
                 let (deal, channel) = match on {
                     SpentOn::Channel(channel) => (None, Some(channel.value.as_str())),

@@ -56,6 +56,9 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
                     OptionValue::Currency(c) => ledger.options.currency = Some(c),
                     OptionValue::StaleAfter(d) => ledger.options.stale_after_days = d.days(),
                     OptionValue::Strict(b) => ledger.options.strict = b,
+                    OptionValue::TaxReserve(p) => {
+                        ledger.options.tax_reserve = p / rust_decimal::Decimal::ONE_HUNDRED;
+                    }
                 }
             }
             DirectiveKind::Stages { names } => {
@@ -99,6 +102,23 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
                     extras: std::mem::take(&mut directive.extras),
                 };
                 ledger.contacts.insert(id.value, contact);
+            }
+            DirectiveKind::Client { id, name } => {
+                if let Some(first) = ledger.clients.get(&id.value) {
+                    diagnostics.push(duplicate(
+                        id.span,
+                        first.span,
+                        &format!("client `{}`", id.value),
+                    ));
+                    continue;
+                }
+                let client = Client {
+                    id: id.value,
+                    name: name.take(),
+                    span: id.span,
+                    extras: std::mem::take(&mut directive.extras),
+                };
+                ledger.clients.insert(id.value, client);
             }
         }
     }
@@ -384,13 +404,14 @@ struct Lead {
 }
 
 /// The order of a deal's entries on one day, so that line order never
-/// matters: the lead first, then stages and notes, then the close, then
-/// `ended`.
+/// matters: the lead first, then stages and notes, then the close, then a
+/// `reopened` or `extended` (which follow a close), then `ended`.
 fn same_day_rank(kind: &EntryKind) -> u8 {
     match kind {
         EntryKind::Lead { .. } => 0,
         EntryKind::Won { .. } | EntryKind::Lost { .. } | EntryKind::Declined { .. } => 2,
-        EntryKind::Ended { .. } => 3,
+        EntryKind::Reopened { .. } | EntryKind::Extended { .. } => 3,
+        EntryKind::Ended { .. } => 4,
         EntryKind::Stage { .. }
         | EntryKind::Note { .. }
         | EntryKind::Spent { .. }
@@ -473,7 +494,9 @@ fn check_assumption_stages(stages: &Stages, metric: &Metric) -> Result<(), Diagn
 pub(crate) fn amounts(kind: &EntryKind) -> impl Iterator<Item = Spanned<crate::value::Amount>> {
     let rate = |r: &Spanned<crate::value::Rate>| Spanned::new(r.amount, r.span);
     let pair = match kind {
-        EntryKind::Stage { offer: Some(o), .. } | EntryKind::Won { offer: Some(o), .. } => {
+        EntryKind::Stage { offer: Some(o), .. }
+        | EntryKind::Won { offer: Some(o), .. }
+        | EntryKind::Extended { offer: Some(o), .. } => {
             [o.amount.clone(), o.rate.as_ref().map(rate)]
         }
         EntryKind::Spent { quantity, .. } => match quantity.value {
@@ -491,6 +514,8 @@ pub(crate) fn amounts(kind: &EntryKind) -> impl Iterator<Item = Spanned<crate::v
         },
         EntryKind::Stage { offer: None, .. }
         | EntryKind::Won { offer: None, .. }
+        | EntryKind::Extended { offer: None, .. }
+        | EntryKind::Reopened { .. }
         | EntryKind::Lead { .. }
         | EntryKind::Lost { .. }
         | EntryKind::Declined { .. }

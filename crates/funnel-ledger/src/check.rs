@@ -53,11 +53,16 @@ pub(crate) fn check(
 
 fn check_deal(ledger: &Ledger, deal: &Deal, options: &CheckOptions, out: &mut Vec<Diagnostic>) {
     let lead = &ledger.entries[deal.lead];
-    // The close is the earliest `won`, `lost` or `declined` (in date order,
-    // then reading order, which is how `deal.entries` is sorted).
+    // The close in force: the `won`, `lost` or `declined` since the latest
+    // `reopened` (in date order, then the order of one day, which is how
+    // `deal.entries` is sorted).
     let mut close: Option<&Entry> = None;
     let mut won: Option<&Entry> = None;
     let mut ended: Option<&Entry> = None;
+    // The latest `reopened`, and the entry that set the contract's current
+    // end (`won … until` or `extended … until`).
+    let mut reopened: Option<&Entry> = None;
+    let mut end: Option<(&Entry, NaiveDate)> = None;
     for entry in ledger.deal_entries(deal) {
         let deal_span = entry.kind.deal().map_or(entry.span, |d| d.span);
         if entry.date < lead.date {
@@ -94,8 +99,9 @@ fn check_deal(ledger: &Ledger, deal: &Deal, options: &CheckOptions, out: &mut Ve
                     continue;
                 }
                 close = Some(entry);
-                if let EntryKind::Won { offer, .. } = &entry.kind {
+                if let EntryKind::Won { offer, until, .. } = &entry.kind {
                     won = Some(entry);
+                    end = until.as_ref().map(|u| (entry, u.value));
                     if offer.as_ref().is_none_or(|o| o.amount.is_none()) {
                         out.push(
                             Diagnostic::new(
@@ -154,6 +160,104 @@ fn check_deal(ledger: &Ledger, deal: &Deal, options: &CheckOptions, out: &mut Ve
                 );
                 }
             }
+            EntryKind::Reopened { .. } => match close {
+                Some(c) if matches!(c.kind, EntryKind::Lost { .. } | EntryKind::Declined { .. }) => {
+                    close = None;
+                    reopened = Some(entry);
+                }
+                Some(c) => out.push(
+                    Diagnostic::new(
+                        Code::ReopenedWithoutClose,
+                        ledger.verb_span(entry),
+                        format!("`reopened` on `{}`, which was won on {}", deal.id, c.date),
+                    )
+                    .with_label("a won deal is not reopened")
+                    .with_related(ledger.verb_span(c), "won here")
+                    .with_help(format!(
+                        "a contract that runs on is `extended`: `{} extended {} until …`; new work for the same client is a new deal with the same `client:`",
+                        entry.date, deal.id
+                    )),
+                ),
+                None => {
+                    let mut err = Diagnostic::new(
+                        Code::ReopenedWithoutClose,
+                        ledger.verb_span(entry),
+                        format!("`reopened` on `{}`, which is not lost or declined on {}", deal.id, entry.date),
+                    )
+                    .with_label("nothing to reopen");
+                    err = match reopened {
+                        Some(r) => err
+                            .with_related(ledger.verb_span(r), "already reopened here")
+                            .with_help("a deal is reopened once after each `lost` or `declined`: remove one of the two"),
+                        None => err
+                            .with_related(deal_span, "this deal is open")
+                            .with_help("`reopened` follows a `lost` or `declined`; an open deal needs no reopening"),
+                    };
+                    out.push(err);
+                }
+            },
+            EntryKind::Extended { until, .. } => {
+                // A won deal is never reopened and closes once, so a `won`
+                // seen is the close in force.
+                if won.is_none() {
+                    let mut err = Diagnostic::new(
+                        Code::ExtendedWithoutWon,
+                        ledger.verb_span(entry),
+                        match close {
+                            Some(c) => format!("`extended` on `{}`, which was {} on {}, not won", deal.id, c.kind.verb(), c.date),
+                            None => format!("`extended` on `{}`, which is not won on {}", deal.id, entry.date),
+                        },
+                    )
+                    .with_label("no running contract to extend");
+                    err = match close {
+                        Some(c) => err
+                            .with_related(ledger.verb_span(c), format!("{} here", c.kind.verb()))
+                            .with_help(format!(
+                                "if the client came back, reopen it first: `{} reopened {}`, then `won`",
+                                entry.date, deal.id
+                            )),
+                        None => err.with_related(deal_span, "this deal").with_help(
+                            "only a won contract runs on: write its `won` first (or fix the deal id)",
+                        ),
+                    };
+                    out.push(err);
+                    continue;
+                }
+                if let Some(e) = ended {
+                    out.push(
+                        Diagnostic::new(
+                            Code::ExtendedWithoutWon,
+                            ledger.verb_span(entry),
+                            format!("`extended` on `{}` comes after its contract ended on {}", deal.id, e.date),
+                        )
+                        .with_label("after the contract ended")
+                        .with_related(ledger.verb_span(e), "ended here")
+                        .with_help("an ended contract does not run on: date the `extended` before the `ended`, or open a new deal with the same `client:`"),
+                    );
+                    continue;
+                }
+                if let (Some(until), Some((set_by, current))) = (until, end) {
+                    if until.value <= current {
+                        out.push(
+                            Diagnostic::new(
+                                Code::InvalidExtension,
+                                until.span,
+                                format!(
+                                    "`extended … until {}` on `{}` is not after the contract's current end, {current}",
+                                    until.value, deal.id
+                                ),
+                            )
+                            .with_label(format!("not after {current}"))
+                            .with_related(ledger.verb_span(set_by), format!("the contract runs until {current} from here"))
+                            .with_help("an extension moves the end later; to end a contract early, write `ended` (with `cancelled` if the client ended it)"),
+                        );
+                        continue;
+                    }
+                }
+                if let Some(until) = until {
+                    end = Some((entry, until.value));
+                }
+            }
             // No rule between a deal's entries: notes and time spent may
             // come at any time after the lead (the lead itself opened the
             // deal); the rest are not about one deal.
@@ -181,24 +285,33 @@ fn after_close(ledger: &Ledger, entry: &Entry, close: &Entry, deal: &str) -> Dia
     Diagnostic::new(Code::AfterClose, ledger.verb_span(entry), format!("`{}` on `{deal}` comes after the deal was {how} on {}", entry.kind.verb(), close.date))
         .with_label(format!("after the deal was {how}"))
         .with_related(ledger.verb_span(close), format!("{how} here"))
-        .with_help(format!("a deal closes once; if the client came back, open a new deal, like `{} lead {deal}-2 via …`", entry.date))
+        .with_help(match close.kind {
+            EntryKind::Won { .. } => format!("a won deal closes once: a contract that runs on is `extended`, like `{} extended {deal} until …`; new work for the same client is a new deal with the same `client:`", entry.date),
+            _ => format!("if the client came back, reopen the deal first: `{} reopened {deal}`", entry.date),
+        })
 }
 
 /// `stale-deal`: an open deal whose latest entry (on or before the as-of
 /// date) is more than `stale-after` days old.
 fn check_stale(ledger: &Ledger, deal: &Deal, options: &CheckOptions, out: &mut Vec<Diagnostic>) {
     let mut latest: Option<&Entry> = None;
+    // Whether the latest close is in force (a `reopened` opens the deal
+    // again; a won deal is never reopened).
+    let mut closed = false;
     for entry in ledger
         .deal_entries(deal)
         .filter(|e| e.date <= options.as_of)
     {
-        if matches!(
-            entry.kind,
-            EntryKind::Won { .. } | EntryKind::Lost { .. } | EntryKind::Declined { .. }
-        ) {
-            return;
+        match entry.kind {
+            EntryKind::Won { .. } => return,
+            EntryKind::Lost { .. } | EntryKind::Declined { .. } => closed = true,
+            EntryKind::Reopened { .. } => closed = false,
+            _ => {}
         }
         latest = Some(entry);
+    }
+    if closed {
+        return;
     }
     let Some(latest) = latest else { return };
     let idle = (options.as_of - latest.date).num_days();
@@ -216,7 +329,8 @@ fn check_stale(ledger: &Ledger, deal: &Deal, options: &CheckOptions, out: &mut V
     }
 }
 
-/// Strict mode: channels and contacts must be declared by their exact name.
+/// Strict mode: channels, contacts (`from`, `buyer:`, `touch`) and clients
+/// (`client:`) must be declared by their exact name.
 fn check_declared(ledger: &Ledger, out: &mut Vec<Diagnostic>) {
     let channel = |name: &Spanned<Name>, out: &mut Vec<Diagnostic>| {
         if !ledger.channels.contains_key(&name.value) {
@@ -241,6 +355,25 @@ fn check_declared(ledger: &Ledger, out: &mut Vec<Diagnostic>) {
             );
         }
     };
+    let mut clients = Suggester::new(ledger.clients.keys().map(|k| k.as_str()));
+    let mut client = |id: &Spanned<Name>, out: &mut Vec<Diagnostic>| {
+        if !ledger.clients.contains_key(&id.value) {
+            out.push(
+                Diagnostic::new(Code::UnknownClient, id.span, format!("client `{}` is not declared", id.value))
+                    .with_help(clients.did_you_mean(&id.value).unwrap_or_else(|| {
+                        format!("declare it: `client {} \"Company name\"` (strict mode wants every client declared)", id.value)
+                    })),
+            );
+        }
+    };
+    // `client:` and `buyer:` of a lead, when they are names.
+    let named = |entry: &Entry, key: &str| match ledger.entry_meta(entry, key) {
+        Some(Spanned {
+            value: MetaValue::Ident(name),
+            span,
+        }) => Some(Spanned::new(name, span)),
+        _ => None,
+    };
     for entry in &ledger.entries {
         match &entry.kind {
             EntryKind::Lead {
@@ -251,6 +384,14 @@ fn check_declared(ledger: &Ledger, out: &mut Vec<Diagnostic>) {
                 channel(c, out);
                 if let Some(p) = person {
                     contact(p, out);
+                }
+                if !entry.meta.is_empty() {
+                    if let Some(buyer) = named(entry, "buyer") {
+                        contact(&buyer, out);
+                    }
+                    if let Some(id) = named(entry, "client") {
+                        client(&id, out);
+                    }
                 }
             }
             EntryKind::Spent {
@@ -269,6 +410,8 @@ fn check_declared(ledger: &Ledger, out: &mut Vec<Diagnostic>) {
             | EntryKind::Lost { .. }
             | EntryKind::Declined { .. }
             | EntryKind::Ended { .. }
+            | EntryKind::Extended { .. }
+            | EntryKind::Reopened { .. }
             | EntryKind::Spent {
                 on: SpentOn::Deal(_),
                 ..

@@ -445,9 +445,13 @@ fn check_known_key(key: &str, value: &MetaValue, span: Span) -> Result<(), Diagn
         "fee" => {
             matches!(value, MetaValue::Percent(p) if (Decimal::ZERO..=Decimal::ONE_HUNDRED).contains(p))
         }
-        "kind" => matches!(value, MetaValue::Ident(_)),
+        "kind" | "client" | "buyer" => matches!(value, MetaValue::Ident(_)),
         "start" => matches!(value, MetaValue::Date(_)),
-        "org" => matches!(value, MetaValue::String(_)),
+        "org" | "lesson" => matches!(value, MetaValue::String(_)),
+        "notice" => matches!(value, MetaValue::Duration(d) if d.value >= Decimal::ZERO),
+        "days-per-week" => {
+            matches!(value, MetaValue::Number(n) if *n > Decimal::ZERO && *n <= Decimal::from(7))
+        }
         _ => true,
     };
     if ok {
@@ -457,7 +461,12 @@ fn check_known_key(key: &str, value: &MetaValue, span: Span) -> Result<(), Diagn
         "rating" => "a whole number from 1 to 5",
         "fee" => "a percent from 0% to 100%, like `10%`",
         "kind" => "a name, like `platform`",
+        "client" => "a client id, like `acme`",
+        "buyer" => "a contact id, like `anna`",
         "start" => "a date, like `2026-03-01`",
+        "notice" => "a duration, like `30d`, `4w` or `3mo`",
+        "days-per-week" => "a number of days from more than 0 to 7, like `4` or `2.5`",
+        "lesson" => "a quoted string, like `\"anchor with the full scope\"`",
         _ => "a quoted string, like `\"Acme GmbH\"`",
     };
     Err(Diagnostic::new(

@@ -134,6 +134,20 @@ pub enum EntryKind {
         cancelled: bool,
         note: Option<Box<str>>,
     },
+    /// The running contract goes on: `until` its new planned end, the
+    /// offer's amount the value it adds, its rate the rate from this date.
+    /// At least one of the offer and `until` (the parser makes sure).
+    Extended {
+        deal: Spanned<Name>,
+        offer: Option<Box<Offer>>,
+        until: Option<Spanned<NaiveDate>>,
+        note: Option<Box<str>>,
+    },
+    /// A deal that was lost or declined is open again.
+    Reopened {
+        deal: Spanned<Name>,
+        note: Option<Box<str>>,
+    },
     Spent {
         quantity: Spanned<Quantity>,
         on: SpentOn,
@@ -173,6 +187,8 @@ impl EntryKind {
             EntryKind::Lost { .. } => Verb::Lost,
             EntryKind::Declined { .. } => Verb::Declined,
             EntryKind::Ended { .. } => Verb::Ended,
+            EntryKind::Extended { .. } => Verb::Extended,
+            EntryKind::Reopened { .. } => Verb::Reopened,
             EntryKind::Spent { .. } => Verb::Spent,
             EntryKind::Touch { .. } => Verb::Touch,
             EntryKind::Note { .. } => Verb::Note,
@@ -201,6 +217,8 @@ impl EntryKind {
             | EntryKind::Lost { deal, .. }
             | EntryKind::Declined { deal, .. }
             | EntryKind::Ended { deal, .. }
+            | EntryKind::Extended { deal, .. }
+            | EntryKind::Reopened { deal, .. }
             | EntryKind::Note { deal, .. } => Some(deal),
             EntryKind::Spent {
                 on: SpentOn::Deal(deal),
@@ -218,11 +236,14 @@ impl EntryKind {
         }
     }
 
-    /// The offer on a stage or `won` entry, if it has one.
+    /// The offer on a stage, `won` or `extended` entry, if it has one.
     pub fn offer(&self) -> Option<&Offer> {
         match self {
-            EntryKind::Stage { offer, .. } | EntryKind::Won { offer, .. } => offer.as_deref(),
+            EntryKind::Stage { offer, .. }
+            | EntryKind::Won { offer, .. }
+            | EntryKind::Extended { offer, .. } => offer.as_deref(),
             EntryKind::Lead { .. }
+            | EntryKind::Reopened { .. }
             | EntryKind::Lost { .. }
             | EntryKind::Declined { .. }
             | EntryKind::Ended { .. }
@@ -281,6 +302,11 @@ pub enum DirectiveKind {
         id: Spanned<Name>,
         name: Option<String>,
     },
+    /// `client ID ["Name"]`: the organisation behind deals (`client:`).
+    Client {
+        id: Spanned<Name>,
+        name: Option<String>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -288,6 +314,8 @@ pub enum OptionValue {
     Currency(Currency),
     StaleAfter(Duration),
     Strict(bool),
+    /// `tax-reserve`: a percent from 0% to 100%.
+    TaxReserve(Decimal),
 }
 
 /// Equality ignores where it was written.
@@ -330,6 +358,9 @@ pub struct Contact {
     pub extras: Extras,
 }
 
+/// A declared client (`client ID "Name"`): the same shape as a contact.
+pub type Client = Contact;
+
 /// One opportunity, opened by its `lead`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Deal {
@@ -341,7 +372,7 @@ pub struct Deal {
     /// Indices of every entry on this deal (including the lead and
     /// `spent … on`), sorted by date; on one day the lead comes first, then
     /// stages and other entries, then `won`/`lost`/`declined`, then
-    /// `ended`, and otherwise reading order.
+    /// `reopened`/`extended`, then `ended`, and otherwise reading order.
     pub entries: Box<[u32]>,
 }
 
@@ -351,6 +382,9 @@ pub struct Options {
     /// `option stale-after`, in days (default 90).
     pub stale_after_days: Decimal,
     pub strict: bool,
+    /// `option tax-reserve` as a fraction (`30%` → 0.3; default 0): the
+    /// share of income set aside for taxes.
+    pub tax_reserve: Decimal,
 }
 
 impl Default for Options {
@@ -359,6 +393,7 @@ impl Default for Options {
             currency: None,
             stale_after_days: Decimal::from(90),
             strict: false,
+            tax_reserve: Decimal::ZERO,
         }
     }
 }
@@ -504,6 +539,8 @@ impl Sparse {
             | EntryKind::Lost { .. }
             | EntryKind::Declined { .. }
             | EntryKind::Ended { .. }
+            | EntryKind::Extended { .. }
+            | EntryKind::Reopened { .. }
             | EntryKind::Note { .. }
             | EntryKind::Assume(_)
             | EntryKind::Price { .. } => None,
@@ -520,6 +557,8 @@ pub struct Ledger {
     /// Declared channels by name, in declaration order.
     pub channels: IndexMap<Name, Channel, foldhash::fast::RandomState>,
     pub contacts: IndexMap<Name, Contact, foldhash::fast::RandomState>,
+    /// Declared clients by id, in declaration order.
+    pub clients: IndexMap<Name, Client, foldhash::fast::RandomState>,
     /// Every dated entry, in reading order.
     pub entries: Vec<Entry>,
     /// Deals by id, in the reading order of their `lead`. Hashed with

@@ -16,6 +16,8 @@ pub enum Verb {
     Lost,
     Declined,
     Ended,
+    Extended,
+    Reopened,
     Spent,
     Touch,
     Note,
@@ -27,12 +29,14 @@ pub enum Verb {
 
 impl Verb {
     /// Every built-in verb, in the order the docs and help list them.
-    pub const ALL: [Verb; 12] = [
+    pub const ALL: [Verb; 14] = [
         Verb::Lead,
         Verb::Won,
         Verb::Lost,
         Verb::Declined,
         Verb::Ended,
+        Verb::Extended,
+        Verb::Reopened,
         Verb::Spent,
         Verb::Touch,
         Verb::Note,
@@ -50,6 +54,8 @@ impl Verb {
             Verb::Lost => "lost",
             Verb::Declined => "declined",
             Verb::Ended => "ended",
+            Verb::Extended => "extended",
+            Verb::Reopened => "reopened",
             Verb::Spent => "spent",
             Verb::Touch => "touch",
             Verb::Note => "note",
@@ -75,6 +81,8 @@ impl Verb {
             | Verb::Lost
             | Verb::Declined
             | Verb::Ended
+            | Verb::Extended
+            | Verb::Reopened
             | Verb::Note
             | Verb::Touch => true,
             Verb::Spent | Verb::Assume | Verb::Price | Verb::Balance | Verb::Costs => false,
@@ -96,15 +104,17 @@ pub enum Keyword {
     Stages,
     Channel,
     Contact,
+    Client,
 }
 
 impl Keyword {
-    pub const ALL: [Keyword; 5] = [
+    pub const ALL: [Keyword; 6] = [
         Keyword::Include,
         Keyword::Option,
         Keyword::Stages,
         Keyword::Channel,
         Keyword::Contact,
+        Keyword::Client,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -114,6 +124,7 @@ impl Keyword {
             Keyword::Stages => "stages",
             Keyword::Channel => "channel",
             Keyword::Contact => "contact",
+            Keyword::Client => "client",
         }
     }
 
@@ -141,7 +152,7 @@ pub fn reserved() -> impl Iterator<Item = &'static str> {
 }
 
 /// The options of `option NAME VALUE` (format §3).
-pub const OPTIONS: &[&str] = &["currency", "stale-after", "strict"];
+pub const OPTIONS: &[&str] = &["currency", "stale-after", "strict", "tax-reserve"];
 
 #[cfg(test)]
 mod tests {
@@ -161,8 +172,9 @@ mod tests {
     /// The reserved words of format §7, as listed there.
     #[test]
     fn reserved_words_are_those_of_the_format() {
-        let listed = "include option stages channel contact lead won lost declined ended \
-                      spent touch note assume price balance costs via from at until on cancelled";
+        let listed = "include option stages channel contact client lead won lost declined ended \
+                      extended reopened spent touch note assume price balance costs via from at \
+                      until on cancelled";
         assert_eq!(reserved().collect::<Vec<_>>().join(" "), listed);
         assert!(listed.split(' ').all(is_reserved));
         assert!(!is_reserved("contacted"));

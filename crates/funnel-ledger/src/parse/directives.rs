@@ -61,6 +61,12 @@ pub(super) fn directive(
             cur.expect_end("a title string or the end of the `channel` line")?;
             DirectiveKind::Channel { name, title }
         }
+        Keyword::Client => {
+            let id = cur.expect_ident("a client id after `client`, like `acme`")?;
+            let name = cur.opt_string();
+            cur.expect_end("a name string or the end of the `client` line")?;
+            DirectiveKind::Client { id, name }
+        }
         Keyword::Contact => {
             let id = cur.expect_ident("a contact id after `contact`, like `anna`")?;
             let name = cur.opt_string();
@@ -73,8 +79,10 @@ pub(super) fn directive(
 
 /// `option := "option" ident value`
 fn option(cur: &mut Cursor<'_, '_>) -> Result<DirectiveKind, Diagnostic> {
-    let name =
-        cur.expect_word("an option name after `option` (`currency`, `stale-after` or `strict`)")?;
+    let name = cur.expect_word(&format!(
+        "an option name after `option` ({})",
+        option_list(" or ")
+    ))?;
     if !OPTIONS.contains(&name.value) {
         return Err(Diagnostic::new(
             Code::UnknownOption,
@@ -82,9 +90,8 @@ fn option(cur: &mut Cursor<'_, '_>) -> Result<DirectiveKind, Diagnostic> {
             format!("unknown option `{}`", shorten(name.value)),
         )
         .with_help(
-            did_you_mean(name.value, OPTIONS.iter().copied()).unwrap_or_else(|| {
-                "the options are `currency`, `stale-after` and `strict`".to_owned()
-            }),
+            did_you_mean(name.value, OPTIONS.iter().copied())
+                .unwrap_or_else(|| format!("the options are {}", option_list(" and "))),
         ));
     }
     let Some(tok) = cur.next() else {
@@ -121,6 +128,12 @@ fn option(cur: &mut Cursor<'_, '_>) -> Result<DirectiveKind, Diagnostic> {
             "false" => OptionValue::Strict(false),
             _ => return Err(invalid("`true` or `false`")),
         },
+        "tax-reserve" => match value::parse_number_word(word) {
+            Some(Ok(NumberWord::Percent(p))) if (Decimal::ZERO..=Decimal::ONE_HUNDRED).contains(&p) => {
+                OptionValue::TaxReserve(p)
+            }
+            _ => return Err(invalid("a percent from 0% to 100%, like `30%`")),
+        },
         _ => unreachable!("checked against OPTIONS"),
     };
     cur.expect_end("the end of the `option` line")?;
@@ -128,4 +141,14 @@ fn option(cur: &mut Cursor<'_, '_>) -> Result<DirectiveKind, Diagnostic> {
         name: Spanned::new(name.value.to_owned(), name.span),
         value: Spanned::new(value, tok.span),
     })
+}
+
+/// The options as a list in prose: "`currency`, `stale-after` or `strict`".
+fn option_list(last: &str) -> String {
+    let quoted: Vec<String> = OPTIONS.iter().map(|o| format!("`{o}`")).collect();
+    match quoted.split_last() {
+        Some((final_one, [])) => final_one.clone(),
+        Some((final_one, rest)) => format!("{}{last}{final_one}", rest.join(", ")),
+        None => String::new(),
+    }
 }

@@ -31,6 +31,13 @@ pub(super) fn entry(verb: Spanned<&str>, cur: &mut Cursor<'_, '_>) -> Result<Ent
             EntryKind::Declined { deal, reason }
         }
         Verb::Ended => ended(cur)?,
+        Verb::Extended => extended(verb.span, cur)?,
+        Verb::Reopened => {
+            let deal = cur.expect_deal()?;
+            let note = cur.opt_string().map(String::into_boxed_str);
+            cur.expect_end("a note string or the end of the entry")?;
+            EntryKind::Reopened { deal, note }
+        }
         Verb::Spent => spent(cur)?,
         Verb::Touch => touch(cur)?,
         Verb::Note => note(cur)?,
@@ -58,6 +65,46 @@ fn stage(verb: Spanned<&str>, cur: &mut Cursor<'_, '_>) -> Result<EntryKind, Lin
         return Err(unknown_verb(&verb, &[]).into());
     }
     parsed.map_err(|error| LineError::NotAStage(Box::new((verb, error))))
+}
+
+/// `extended DEAL [OFFER] [until DATE] ["note"]`, with an offer or `until`
+/// or both.
+fn extended(verb: Span, cur: &mut Cursor<'_, '_>) -> Result<EntryKind, Diagnostic> {
+    let deal = cur.expect_deal()?;
+    let offer = cur.offer()?;
+    let until = if cur.eat_keyword("until") {
+        Some(cur.expect_date("a date after `until`")?)
+    } else {
+        None
+    };
+    let note = cur.opt_string().map(String::into_boxed_str);
+    cur.expect_end(match (&offer, &until, &note) {
+        (_, _, Some(_)) => "tags or the end of the entry",
+        (_, Some(_), None) => "a note string or the end of the entry",
+        (Some(_), None, None) => "`until DATE`, a note string or the end of the entry",
+        (None, None, None) => "an amount, `at RATE`, `until DATE` or a note string",
+    })?;
+    if offer.is_none() && until.is_none() {
+        return Err(Diagnostic::new(
+            Code::InvalidExtension,
+            verb,
+            format!(
+                "`extended` on `{}` says neither what the extension adds nor until when",
+                deal.value
+            ),
+        )
+        .with_label("no offer and no `until`")
+        .with_help(format!(
+            "give the new end, the value added, or both: `extended {} 24000 EUR until 2026-12-31`",
+            deal.value
+        )));
+    }
+    Ok(EntryKind::Extended {
+        deal,
+        offer,
+        until,
+        note,
+    })
 }
 
 /// `(lost | declined) DEAL ["reason"]`

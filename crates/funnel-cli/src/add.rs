@@ -27,7 +27,16 @@ pub fn run(args: &AddArgs) -> Result<u8> {
         );
     }
     let (date, words) = split_date(&args.words, args.date)?;
+    refuse_directive(words)?;
+    let (words, mut meta) = split_metadata(words)?;
+    meta.extend(
+        args.meta
+            .iter()
+            .map(|pair| parse_meta_flag(pair))
+            .collect::<Result<Vec<_>>>()?,
+    );
     let line = entry_line(date, words)?;
+    let line = with_metadata(&line, &meta)?;
 
     let target = args.to.clone().unwrap_or_else(|| roots[0].clone());
     let bytes = std::fs::read(&target).map_err(|err| {
@@ -205,6 +214,113 @@ fn expected_keywords(message: &str) -> Vec<&str> {
         .collect()
 }
 
+/// Declarations are undated and belong at the top of a file, among the
+/// others; `add` writes dated entries at its end, so it refuses them.
+fn refuse_directive(words: &[String]) -> Result<()> {
+    let Some(first) = words.first() else {
+        return Ok(());
+    };
+    if let Some(keyword) = funnel_ledger::verb::Keyword::parse(first) {
+        bail!(
+            "`{}` is a declaration, not a dated entry: declarations are written by hand, without a date, \
+             at the top of the ledger file (`funnel add` only appends dated entries at its end)",
+            keyword.as_str()
+        );
+    }
+    Ok(())
+}
+
+/// One metadata line to write under the entry: a key and its value as typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct MetaPair {
+    key: String,
+    value: String,
+}
+
+/// Splits `KEY: VALUE…` words off the end of an entry's words: from the
+/// first word that is a key followed by a colon (`rating:`), each key takes
+/// the words up to the next key as its value. `funnel add ended acme
+/// rating: 4 lesson: "ask for notice"` writes two metadata lines.
+fn split_metadata(words: &[String]) -> Result<(&[String], Vec<MetaPair>)> {
+    let is_key = |w: &str| {
+        w.strip_suffix(':')
+            .is_some_and(|k| !k.is_empty() && funnel_ledger::value::is_ident(k))
+    };
+    // The verb is never a key.
+    let Some(first) = words.iter().skip(1).position(|w| is_key(w)).map(|i| i + 1) else {
+        return Ok((words, Vec::new()));
+    };
+    let mut pairs: Vec<MetaPair> = Vec::new();
+    for word in &words[first..] {
+        if is_key(word) {
+            pairs.push(MetaPair {
+                key: word.trim_end_matches(':').to_owned(),
+                value: String::new(),
+            });
+        } else if let Some(pair) = pairs.last_mut() {
+            if !pair.value.is_empty() {
+                pair.value.push(' ');
+            }
+            pair.value.push_str(word);
+        }
+    }
+    if let Some(empty) = pairs.iter().find(|p| p.value.is_empty()) {
+        bail!(
+            "metadata `{}:` has no value: write `{}: VALUE`",
+            empty.key,
+            empty.key
+        );
+    }
+    Ok((&words[..first], pairs))
+}
+
+/// `--meta KEY=VALUE`.
+fn parse_meta_flag(pair: &str) -> Result<MetaPair> {
+    match pair.split_once('=') {
+        Some((key, value)) if funnel_ledger::value::is_ident(key) && !value.trim().is_empty() => {
+            Ok(MetaPair {
+                key: key.to_owned(),
+                value: value.trim().to_owned(),
+            })
+        }
+        _ => bail!("`--meta {pair}`: expected KEY=VALUE, like `--meta rating=4` or `--meta lesson=\"ask for a notice period\"`"),
+    }
+}
+
+/// The entry's line with its metadata lines under it (two spaces of
+/// indentation, as `funnel fmt` writes them). A value is written as typed
+/// when it reads as a typed value (a number, date, amount, duration, name,
+/// or a quoted string); otherwise it is quoted, so free text stays one
+/// string and a `;` in it is not a comment.
+fn with_metadata(line: &str, meta: &[MetaPair]) -> Result<String> {
+    let mut text = line.to_owned();
+    for pair in meta {
+        if pair.value.contains(['\n', '\r', '\0']) {
+            bail!(
+                "the value of `{}` holds a line break or a NUL, which no metadata line can",
+                pair.key
+            );
+        }
+        let bare = format!("{line}\n  {}: {}\n", pair.key, pair.value);
+        let parsed = funnel_ledger::parse::parse(FileId(0), &bare, &[]);
+        let typed = parsed.diagnostics.is_empty()
+            && parsed.entries.first().is_some_and(|entry| {
+                funnel_ledger::meta::read_metadata(FileId(0), &bare, entry.meta)
+                    .first()
+                    .is_some_and(|m| {
+                        !matches!(m.value.value, funnel_ledger::model::MetaValue::Text(_))
+                    })
+            });
+        let value = if typed {
+            pair.value.clone()
+        } else {
+            funnel_ledger::format::quote(pair.value.trim_matches('"'))
+        };
+        text.push_str(&format!("\n  {}: {value}", pair.key));
+    }
+    Ok(text)
+}
+
 /// The name under which the ledger read `target`, if it is one of its files.
 fn find_source(checked: &Checked, target: &Path) -> Option<String> {
     let wanted = std::fs::canonicalize(target).ok()?;
@@ -239,20 +355,35 @@ pub fn appended(bytes: &[u8], line: &str) -> Vec<u8> {
     if !body.is_empty() && !body.ends_with(b"\n") {
         out.extend_from_slice(newline);
     }
-    out.extend_from_slice(line.as_bytes());
+    // An entry with metadata is several lines: each ends in the file's style.
+    for (i, part) in line.split('\n').enumerate() {
+        if i > 0 {
+            out.extend_from_slice(newline);
+        }
+        out.extend_from_slice(part.as_bytes());
+    }
     out.extend_from_slice(newline);
     out
 }
 
 /// Diagnostics of `after` that `before` does not have. Files read before
 /// the stand-in keep their ids and spans, so code and span identify one.
+/// A `stale-deal` warning is the deal's, wherever its latest entry is: a
+/// backfilled entry on a deal that was already stale does not make it new.
 fn new_diagnostics<'a>(before: &Checked, after: &'a Checked) -> Vec<&'a Diagnostic> {
     let key = |d: &Diagnostic| (d.code, d.span.file, d.span.start, d.span.end);
     let old: HashSet<_> = before.diagnostics.iter().map(key).collect();
+    let stale_deal = |d: &Diagnostic| {
+        (d.code == funnel_ledger::Code::StaleDeal)
+            .then(|| d.message.split('`').nth(1).map(str::to_owned))
+            .flatten()
+    };
+    let old_stale: HashSet<String> = before.diagnostics.iter().filter_map(stale_deal).collect();
     after
         .diagnostics
         .iter()
         .filter(|d| !old.contains(&key(d)))
+        .filter(|d| stale_deal(d).is_none_or(|deal| !old_stale.contains(&deal)))
         .collect()
 }
 

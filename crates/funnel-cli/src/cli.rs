@@ -444,6 +444,12 @@ pub struct AddArgs {
     #[arg(long, value_name = "FILE")]
     pub to: Option<PathBuf>,
 
+    /// A metadata line under the entry (repeatable), like `--meta rating=4`
+    /// or `--meta lesson="ask for a notice period"`; `KEY: VALUE` words
+    /// after the entry do the same
+    #[arg(long = "meta", value_name = "KEY=VALUE")]
+    pub meta: Vec<String>,
+
     /// The ledger file (repeatable; the entry goes to the first). Default:
     /// $FUNNEL_FILE, else ./pipeline.funnel
     #[arg(short = 'f', long = "file", value_name = "FILE")]

@@ -1,6 +1,7 @@
 //! Integration tests of the `funnel` binary, run as a user runs it. One test
 //! binary (fewer link steps); one module per area.
 
+mod add_v2;
 mod check_cli;
 mod corpus;
 mod everyday;

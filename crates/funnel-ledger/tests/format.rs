@@ -78,7 +78,7 @@ fn render(spec: Spec) -> Vec<String> {
     } else {
         String::new()
     };
-    let line = match kind % 20 {
+    let line = match kind % 24 {
         0 => format!(
             "{date}{}lead{}{id}{}\"{text}\"{}via{}{}{}from{}anna",
             s(0),
@@ -200,6 +200,44 @@ fn render(spec: Spec) -> Vec<String> {
             "contact{}anna{}\"Anna\"\n  org: \"Acme ; GmbH\"",
             s(0),
             s(1)
+        ),
+        19 => format!(
+            "{date}{}extended{}{id}{}{n}{}EUR{}at{}900{}EUR/day{}until{}2027-06-30{}\"{text}\"\n{}notice:{}30d\n{}days-per-week:{}2.5",
+            s(0),
+            s(1),
+            s(2),
+            s(3),
+            s(4),
+            s(0),
+            s(1),
+            s(2),
+            s(3),
+            s(4),
+            s(0),
+            s(1),
+            s(2),
+            s(3)
+        ),
+        20 => format!("{date}{}reopened{}{id}{}\"{text}\"", s(0), s(1), s(2)),
+        21 => format!(
+            "client{}{}{}\"{text}\"\n{}org:{}\"Acme\"",
+            s(0),
+            pick(IDS, a),
+            s(1),
+            s(2),
+            s(3)
+        ),
+        22 => format!(
+            "{date}{}lost{}{id}{}#price\n{}lesson:{}\"{text}\"\n{}client:{}acme\n{}buyer:{}anna",
+            s(0),
+            s(1),
+            s(2),
+            s(3),
+            s(4),
+            s(0),
+            s(1),
+            s(2),
+            s(3)
         ),
         18 => {
             return vec![format!(

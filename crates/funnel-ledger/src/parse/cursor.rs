@@ -220,7 +220,7 @@ impl<'t, 'a> Cursor<'t, 'a> {
         };
         match value::parse_number_word(word) {
             None => Err(self.unexpected(expected)),
-            Some(Err(err)) => Err(Diagnostic::new(Code::InvalidNumber, *span, err.0)),
+            Some(Err(err)) => Err(invalid_number(word, *span, err.0)),
             Some(Ok(number)) => {
                 let positive = match number {
                     NumberWord::Plain(n) | NumberWord::Percent(n) => n > Decimal::ZERO,
@@ -395,8 +395,25 @@ impl<'t, 'a> Cursor<'t, 'a> {
                 let amount = self.expect_amount(expected, true)?;
                 Ok(Spanned::new(Quantity::Money(amount.value), amount.span))
             }
-            Some(Err(err)) => Err(Diagnostic::new(Code::InvalidNumber, *span, err.0)),
+            Some(Err(err)) => Err(invalid_number(word, *span, err.0)),
             _ => Err(self.unexpected(expected)),
         }
     }
+}
+
+/// An `invalid-number` diagnostic for a word that starts like a number;
+/// when a currency follows the digits without a space (`1000EUR/day`), the
+/// help says to put one in.
+fn invalid_number(word: &str, span: Span, message: String) -> Diagnostic {
+    let err = Diagnostic::new(Code::InvalidNumber, span, message);
+    let digits =
+        word.trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '-' | '.' | ',' | '_'));
+    let unit = digits.split('/').next().unwrap_or(digits);
+    if digits.len() < word.len() && Currency::parse(unit).is_some() {
+        let number = &word[..word.len() - digits.len()];
+        return err.with_help(format!(
+            "put a space between the number and the currency: `{number} {digits}`"
+        ));
+    }
+    err
 }

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use funnel_ledger::model::{Deal, Entry, EntryKind, MetaValue, Offer, Quantity, Sparse, SpentOn};
+use funnel_ledger::rules;
 use funnel_ledger::value::RateUnit;
 use funnel_ledger::{Ledger, Name};
 use rust_decimal::Decimal;
@@ -30,7 +31,8 @@ pub enum Status {
     Lost,
     /// I said no.
     Declined,
-    /// Open, but its latest entry is more than `stale-after` days old.
+    /// Open, but its latest entry is more than `stale-after` days old
+    /// ([`rules::is_stale`], as `funnel check`'s `stale-deal` counts it).
     Stale,
     Open,
 }
@@ -303,7 +305,9 @@ fn deal_facts(
         (Some(_), Some(_), _) => Status::Ended,
         (Some(_), None, _) => Status::Won,
         (None, _, Some(status)) => status,
-        (None, _, None) if is_stale(ledger, last_entry, as_of) => Status::Stale,
+        (None, _, None) if rules::is_stale(last_entry, as_of, ledger.options.stale_after_days) => {
+            Status::Stale
+        }
         (None, _, None) => Status::Open,
     };
     let value = won_entry.map_or(Decimal::ZERO, |won| won_value(ledger, won, ended));
@@ -321,12 +325,6 @@ fn deal_facts(
         rating,
         last_entry,
     })
-}
-
-/// "More than `stale-after` days" between the latest entry and the as-of
-/// date, exactly as `funnel check`'s `stale-deal` warning counts it.
-fn is_stale(ledger: &Ledger, last_entry: NaiveDate, as_of: NaiveDate) -> bool {
-    Decimal::from((as_of - last_entry).num_days()) > ledger.options.stale_after_days
 }
 
 /// The value of a won deal in the base currency (analyses §1): the `won`

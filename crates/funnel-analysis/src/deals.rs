@@ -61,7 +61,8 @@ pub type Reached = smallvec::SmallVec<[Option<NaiveDate>; 8]>;
 
 /// What the analyses need to know about one deal. Owns nothing of the
 /// ledger (names are interned, entries are indices), so the facts of a
-/// ledger are computed once per [`Context`] and shared by every analysis.
+/// ledger are computed once per [`Run`](crate::Run) and shared by every
+/// analysis of it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DealFacts {
     pub id: Name,

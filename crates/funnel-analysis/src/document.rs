@@ -27,8 +27,9 @@ use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 
 use crate::context::Context;
-use crate::deals::DealFacts;
+use crate::deals::{self, DealFacts};
 use crate::report::{exact_number, round_money};
+use crate::run::Run;
 
 /// The `schema` of the document. A change that can break a plugin (a field
 /// removed, renamed or retyped) makes a new version; new fields may be
@@ -56,8 +57,8 @@ impl Document {
 }
 
 /// Builds the document of a ledger for one run.
-pub fn document(ledger: &Ledger, ctx: &Context) -> Document {
-    let facts = ctx.facts(ledger);
+pub fn document(run: &Run<'_>) -> Document {
+    let (ledger, ctx, facts) = (run.ledger(), run.ctx(), run.facts());
     let entries: Vec<&Entry> = ledger
         .entries
         .iter()
@@ -284,7 +285,7 @@ impl Builder<'_> {
             .filter(|e| e.date <= self.ctx.as_of)
             .map(|e| self.entry(e))
             .collect();
-        let cohort = self.ctx.in_period(facts.lead_date) && self.ctx.keeps_channel(&facts.channel);
+        let cohort = deals::in_cohort(facts, self.ctx);
         let mut fields = vec![
             ("id", Json::str(facts.id)),
             ("title", opt_str(facts.title(ledger))),
@@ -653,8 +654,7 @@ mod tests {
 
     fn doc(text: &str, as_of: &str) -> (Value, String) {
         let l = ledger(text);
-        let ctx = Context::new(&l, date(as_of));
-        let json = document(&l, &ctx).to_json();
+        let json = document(&Run::new(&l, Context::new(&l, date(as_of)))).to_json();
         (serde_json::from_str(&json).unwrap(), json)
     }
 
@@ -764,7 +764,7 @@ mod tests {
         let mut ctx =
             Context::new(&l, date("2026-06-30")).with_period(Some(date("2026-02-01")), None);
         ctx.channel = Some("platform".into());
-        let doc: Value = serde_json::from_str(&document(&l, &ctx).to_json()).unwrap();
+        let doc: Value = serde_json::from_str(&document(&Run::new(&l, ctx)).to_json()).unwrap();
         assert_eq!(doc["context"]["from"], "2026-02-01");
         assert_eq!(doc["context"]["channel"], "platform");
         assert_eq!(doc["deals"][0]["cohort"], false);

@@ -63,6 +63,11 @@ impl What {
 }
 
 /// The whole table.
+///
+/// The deals, channels and contacts tables compute the deal facts
+/// ([`crate::deals::facts`]) once for the table; `funnel export` makes one
+/// table a run, and the entries table needs none, so there is no
+/// [`crate::Run`] to share them with.
 pub fn export(ledger: &Ledger, ctx: &Context, what: What) -> Table {
     let mut rows = Vec::new();
     let done: Result<(), std::convert::Infallible> = export_each(ledger, ctx, what, |row| {
@@ -131,7 +136,7 @@ fn deals_table<E>(
     ctx: &Context,
     mut emit: impl FnMut(Vec<Value>) -> Result<(), E>,
 ) -> Result<(), E> {
-    let facts = ctx.facts(ledger);
+    let facts = deals::facts(ledger, ctx.as_of);
     for fact in deals::cohort(&facts, ctx) {
         emit(deal_row(ledger, ctx, fact))?;
     }
@@ -416,7 +421,7 @@ fn channels_table<E>(
         spent: i64,
     }
     let mut counts: HashMap<&str, Counts> = HashMap::new();
-    let facts = ctx.facts(ledger);
+    let facts = deals::facts(ledger, ctx.as_of);
     for deal in deals::cohort(&facts, ctx) {
         let counts = counts.entry(deal.channel.as_str()).or_default();
         counts.deals += 1;
@@ -501,7 +506,7 @@ fn contacts_table<E>(
     let mut used: Vec<Name> = used.into_values().collect();
     used.sort_unstable_by(|a, b| a.as_str().cmp(b.as_str()));
     ids.extend(used);
-    let facts = ctx.facts(ledger);
+    let facts = deals::facts(ledger, ctx.as_of);
     let tallies = deals::contact_tallies(ledger, &facts, ctx);
     for id in ids {
         let declared = ledger.contacts.get(&id);

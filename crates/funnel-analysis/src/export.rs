@@ -160,17 +160,10 @@ fn deal_row(ledger: &Ledger, ctx: &Context, fact: &DealFacts) -> Vec<Value> {
     let ended = entries
         .iter()
         .find(|e| matches!(e.kind, EntryKind::Ended { .. }));
-    // The ask: the latest offer on a stage entry on or before the close.
-    let asked = entries
-        .iter()
-        .filter(|e| close.is_none_or(|c| e.date <= c.date))
-        .filter_map(|e| match &e.kind {
-            EntryKind::Stage {
-                offer: Some(offer), ..
-            } => Some(&**offer),
-            _ => None,
-        })
-        .next_back();
+    // The ask: the latest offer on a stage entry on or before the close
+    // (or the as-of date, for a deal not closed).
+    let asked = deals::latest_ask(ledger, fact, close.map_or(ctx.as_of, |c| c.date))
+        .map(|(_, offer)| offer);
     let status_date = match fact.status {
         deals::Status::Ended => ended.map(|e| e.date),
         deals::Status::Won | deals::Status::Lost | deals::Status::Declined => close.map(|e| e.date),
@@ -605,4 +598,32 @@ fn push_location(row: &mut Vec<Value>, ledger: &Ledger, span: Span) {
     let (file, line, _) = ledger.sources.location(span);
     row.push(text(file));
     row.push(Value::Int(line as i64));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{date, ledger};
+
+    /// `asked_value` is [`deals::latest_ask`], the ask `negotiation` reads:
+    /// the latest offer on or before the close, or before the as-of date
+    /// for a deal still open.
+    #[test]
+    fn the_ask_is_the_latest_offer_on_or_before_the_close() {
+        let l = ledger(
+            "2026-01-01 lead a via x\n2026-01-05 proposed a 100 EUR\n\
+             2026-01-09 proposed a 120 EUR\n2026-01-09 won a 110 EUR\n\
+             2026-01-01 lead b via x\n2026-01-05 proposed b 200 EUR\n\
+             2026-03-01 proposed b 300 EUR\n",
+        );
+        let asked = |as_of: &str| -> Vec<Value> {
+            let table = export(&l, &Context::new(&l, date(as_of)), What::Deals);
+            let column = DEAL_COLUMNS.iter().position(|c| *c == "asked_value");
+            let column = column.expect("an asked_value column");
+            table.rows.iter().map(|r| r[column].clone()).collect()
+        };
+        let d = |n: i64| Value::Decimal(Decimal::from(n));
+        assert_eq!(asked("2026-02-01"), [d(120), d(200)]);
+        assert_eq!(asked("2026-03-01"), [d(120), d(300)]);
+    }
 }

@@ -214,7 +214,15 @@ fn mark(ledger: &Ledger, entry: &Entry) -> Mark {
         EntryKind::Ended { .. } => Close::Ended,
         EntryKind::Lost { .. } => Close::Lost,
         EntryKind::Declined { .. } => Close::Declined,
-        _ => Close::Not,
+        EntryKind::Lead { .. }
+        | EntryKind::Stage { .. }
+        | EntryKind::Spent { .. }
+        | EntryKind::Touch { .. }
+        | EntryKind::Note { .. }
+        | EntryKind::Assume(_)
+        | EntryKind::Price { .. }
+        | EntryKind::Balance { .. }
+        | EntryKind::Costs { .. } => Close::Not,
     };
     Mark {
         date: entry.date,
@@ -584,7 +592,20 @@ pub fn latest_ask<'l>(
             EntryKind::Stage {
                 offer: Some(offer), ..
             } => Some((entry, &**offer)),
-            _ => None,
+            // The agreed offer of `won` is what was got, not asked.
+            EntryKind::Stage { offer: None, .. }
+            | EntryKind::Won { .. }
+            | EntryKind::Lead { .. }
+            | EntryKind::Lost { .. }
+            | EntryKind::Declined { .. }
+            | EntryKind::Ended { .. }
+            | EntryKind::Spent { .. }
+            | EntryKind::Touch { .. }
+            | EntryKind::Note { .. }
+            | EntryKind::Assume(_)
+            | EntryKind::Price { .. }
+            | EntryKind::Balance { .. }
+            | EntryKind::Costs { .. } => None,
         })
 }
 

@@ -145,7 +145,20 @@ impl Builder<'_> {
                     ..
                 } => Some(channel),
                 EntryKind::Assume(a) => a.channel.as_ref(),
-                _ => None,
+                EntryKind::Stage { .. }
+                | EntryKind::Won { .. }
+                | EntryKind::Lost { .. }
+                | EntryKind::Declined { .. }
+                | EntryKind::Ended { .. }
+                | EntryKind::Spent {
+                    on: SpentOn::Deal(_),
+                    ..
+                }
+                | EntryKind::Touch { .. }
+                | EntryKind::Note { .. }
+                | EntryKind::Price { .. }
+                | EntryKind::Balance { .. }
+                | EntryKind::Costs { .. } => None,
             };
             if let Some(channel) = channel {
                 first_use
@@ -229,7 +242,18 @@ impl Builder<'_> {
                     ..
                 }
                 | EntryKind::Touch { contact, .. } => Some(contact),
-                _ => None,
+                EntryKind::Lead { contact: None, .. }
+                | EntryKind::Stage { .. }
+                | EntryKind::Won { .. }
+                | EntryKind::Lost { .. }
+                | EntryKind::Declined { .. }
+                | EntryKind::Ended { .. }
+                | EntryKind::Spent { .. }
+                | EntryKind::Note { .. }
+                | EntryKind::Assume(_)
+                | EntryKind::Price { .. }
+                | EntryKind::Balance { .. }
+                | EntryKind::Costs { .. } => None,
             };
             if let Some(contact) = contact {
                 first_use
@@ -441,7 +465,7 @@ impl Builder<'_> {
                             RateUnit::Month => Some(v),
                             RateUnit::Year => Some(v / Decimal::from(12)),
                             // `costs` takes `/month` or `/year` only.
-                            _ => None,
+                            RateUnit::Hour | RateUnit::Day | RateUnit::Week => None,
                         });
                 (
                     "costs",

@@ -10,7 +10,9 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use funnel_ledger::model::{Entry, EntryKind, Meta, MetaValue, Offer, Quantity, Sparse, SpentOn};
+use funnel_ledger::model::{
+    Entry, EntryKind, Meta, MetaValue, Metric, Offer, Quantity, Sparse, SpentOn,
+};
 use funnel_ledger::{Ledger, Name, Span, Spanned};
 use rust_decimal::Decimal;
 
@@ -268,7 +270,20 @@ fn entries_table<E>(
                 ..
             } => Some(&channel.value),
             EntryKind::Assume(a) => a.channel.as_ref().map(|c| c.value.as_str()),
-            _ => deal.map(|d| d.channel.as_str()),
+            EntryKind::Stage { .. }
+            | EntryKind::Won { .. }
+            | EntryKind::Lost { .. }
+            | EntryKind::Declined { .. }
+            | EntryKind::Ended { .. }
+            | EntryKind::Spent {
+                on: SpentOn::Deal(_),
+                ..
+            }
+            | EntryKind::Touch { .. }
+            | EntryKind::Note { .. }
+            | EntryKind::Price { .. }
+            | EntryKind::Balance { .. }
+            | EntryKind::Costs { .. } => deal.map(|d| d.channel.as_str()),
         };
         if let Some(filter) = &ctx.channel {
             if !channel.is_some_and(|c| within(c, filter)) {
@@ -278,7 +293,17 @@ fn entries_table<E>(
         let contact: Option<&str> = match &entry.kind {
             EntryKind::Lead { contact, .. } => contact.as_ref().map(|c| c.value.as_str()),
             EntryKind::Touch { contact, .. } => Some(&contact.value),
-            _ => None,
+            EntryKind::Stage { .. }
+            | EntryKind::Won { .. }
+            | EntryKind::Lost { .. }
+            | EntryKind::Declined { .. }
+            | EntryKind::Ended { .. }
+            | EntryKind::Spent { .. }
+            | EntryKind::Note { .. }
+            | EntryKind::Assume(_)
+            | EntryKind::Price { .. }
+            | EntryKind::Balance { .. }
+            | EntryKind::Costs { .. } => None,
         };
         let (amount, rate, hours) = quantities(&entry.kind);
         let note: Option<&str> = match &entry.kind {
@@ -291,7 +316,11 @@ fn entries_table<E>(
             | EntryKind::Touch { note, .. } => note.as_deref(),
             EntryKind::Note { text, .. } => Some(text),
             EntryKind::Assume(a) => a.note.as_deref(),
-            _ => None,
+            EntryKind::Stage { .. }
+            | EntryKind::Won { .. }
+            | EntryKind::Price { .. }
+            | EntryKind::Balance { .. }
+            | EntryKind::Costs { .. } => None,
         };
         let deal_id = entry.kind.deal().map(|d| d.value.as_str());
         let mut row = vec![
@@ -347,8 +376,11 @@ fn quantities(
         EntryKind::Balance { amount } => (Some(amount.value), None, None),
         EntryKind::Costs { rate } => (None, Some(rate.value), None),
         EntryKind::Assume(assumption) => match &assumption.metric {
-            funnel_ledger::model::Metric::Value { amount } => (Some(amount.value), None, None),
-            _ => (None, None, None),
+            Metric::Value { amount } => (Some(amount.value), None, None),
+            Metric::Conversion { .. }
+            | Metric::Cycle { .. }
+            | Metric::Volume { .. }
+            | Metric::Share { .. } => (None, None, None),
         },
         EntryKind::Price { rate, to, .. } => (
             Some(funnel_ledger::value::Amount {
@@ -358,7 +390,12 @@ fn quantities(
             None,
             None,
         ),
-        _ => (None, None, None),
+        EntryKind::Lead { .. }
+        | EntryKind::Lost { .. }
+        | EntryKind::Declined { .. }
+        | EntryKind::Ended { .. }
+        | EntryKind::Touch { .. }
+        | EntryKind::Note { .. } => (None, None, None),
     }
 }
 

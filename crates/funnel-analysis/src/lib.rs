@@ -13,22 +13,22 @@
 
 mod channels;
 mod contacts;
-pub mod context;
-pub mod deals;
+mod context;
+mod deals;
 pub mod document;
 pub mod export;
 pub mod external;
 mod funnel;
 mod negotiation;
-pub mod report;
+mod report;
 mod run;
 mod runway;
-pub mod stats;
+mod stats;
 mod surprises;
 mod trends;
 pub mod words;
 
-pub use context::{Context, Interval, PeriodError, PeriodSpec};
+pub use context::{within, Context, Interval, LastUnit, PeriodError, PeriodSpec};
 pub use report::{Cell, Column, Finding, Kind, Report, Severity};
 pub use run::Run;
 

@@ -202,10 +202,7 @@ fn warn_unknown_channel(ledger: &Ledger, channel: &str) {
             known.push(&c.value);
         }
     }
-    if known
-        .iter()
-        .any(|k| funnel_analysis::context::within(k, channel))
-    {
+    if known.iter().any(|k| funnel_analysis::within(k, channel)) {
         return;
     }
     let hint = closest(channel, known.iter().copied())

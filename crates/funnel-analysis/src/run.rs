@@ -27,11 +27,7 @@ impl<'l> Run<'l> {
     /// `ctx` ([`deals::facts`]; on all cores for a big ledger).
     pub fn new(ledger: &'l Ledger, ctx: Context) -> Run<'l> {
         let facts = deals::facts(ledger, ctx.as_of);
-        Run {
-            ledger,
-            ctx,
-            facts,
-        }
+        Run { ledger, ctx, facts }
     }
 
     pub fn ledger(&self) -> &'l Ledger {
@@ -57,7 +53,8 @@ mod tests {
     /// The facts are those of the run's ledger on the run's as-of date.
     #[test]
     fn facts_are_the_ledgers_on_the_as_of_date() {
-        let l = ledger("2026-01-01 lead a via x\n2026-01-05 won a 100 EUR\n2026-02-01 lead b via y\n");
+        let l =
+            ledger("2026-01-01 lead a via x\n2026-01-05 won a 100 EUR\n2026-02-01 lead b via y\n");
         let run = Run::new(&l, Context::new(&l, date("2026-06-30")));
         assert_eq!(run.facts(), &deals::facts(&l, date("2026-06-30"))[..]);
         let ids: Vec<&str> = run.facts().iter().map(|f| f.id.as_str()).collect();

@@ -42,7 +42,10 @@ pub fn run(args: &ExportArgs) -> Result<u8> {
     // Rows are written as they are made, never held as a whole table.
     let write = |out: &mut dyn Write| -> Result<()> {
         match what {
-            None => out.write_all(document(&Run::new(ledger, ctx.clone())).to_json().as_bytes())?,
+            None => {
+                let run = Run::new(ledger, ctx.clone());
+                out.write_all(document(&run).to_json().as_bytes())?;
+            }
             Some(what) => match format {
                 ExportFormat::Csv => write_csv(out, ledger, &ctx, what)?,
                 ExportFormat::Json => write_json(out, ledger, &ctx, what)?,

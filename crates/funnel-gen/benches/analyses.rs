@@ -104,7 +104,5 @@ fn deal_facts(bencher: Bencher, entries: usize) {
     let ledger = ledger(entries);
     bencher
         .counter(ItemsCount::new(ledger.entries.len()))
-        .bench(|| {
-            Run::new(divan::black_box(ledger), Context::new(ledger, as_of()))
-        });
+        .bench(|| Run::new(divan::black_box(ledger), Context::new(ledger, as_of())));
 }

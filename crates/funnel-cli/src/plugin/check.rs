@@ -66,15 +66,14 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
             Context::new(&checked.ledger, args.ledger.as_of()),
         );
         for plugin in &plugins {
-            let located =
-                super::run(plugin, &run, args.plugin_timeout).and_then(|output| {
-                    output
-                        .diagnostics
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, d)| locate(&checked.ledger.sources, plugin, i, d))
-                        .collect::<Result<Vec<_>, _>>()
-                });
+            let located = super::run(plugin, &run, args.plugin_timeout).and_then(|output| {
+                output
+                    .diagnostics
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, d)| locate(&checked.ledger.sources, plugin, i, d))
+                    .collect::<Result<Vec<_>, _>>()
+            });
             match located {
                 Ok(located) => found.extend(located),
                 Err(err) => {

@@ -23,14 +23,13 @@
 
 use std::collections::HashMap;
 
-use funnel_ledger::Ledger;
 use rust_decimal::Decimal;
 
 use crate::context::Context;
 use crate::deals::{self, Conversion, DealFacts, Status};
 use crate::report::{Cell, Column, Kind, Report};
 use crate::words::{hours_words, money, percent};
-use crate::Analysis;
+use crate::{Analysis, Run};
 
 pub struct Channels;
 
@@ -43,7 +42,8 @@ impl Analysis for Channels {
         "channel ROI: win rate, revenue, fees, time and money spent, net per hour invested"
     }
 
-    fn run(&self, ledger: &Ledger, ctx: &Context) -> Report {
+    fn run(&self, run: &Run<'_>) -> Report {
+        let (ledger, ctx) = (run.ledger(), run.ctx());
         let columns = vec![
             Column::new("channel", "channel", Kind::Text),
             Column::new("leads", "leads", Kind::Count),
@@ -65,8 +65,8 @@ impl Analysis for Channels {
             ctx,
             columns,
         );
-        let facts = ctx.facts(ledger);
-        let cohort = deals::cohort(&facts, ctx);
+        let facts = run.facts();
+        let cohort = deals::cohort(facts, ctx);
 
         // A row per channel group, found by the group's name; sorted by
         // name below.
@@ -359,7 +359,7 @@ mod tests {
     fn depth_adds_up_fees_of_sub_channels_with_different_rates() {
         let l = ledger(TEXT);
         let mut ctx = Context::new(&l, date("2026-02-01"));
-        let report = Channels.run(&l, &ctx);
+        let report = Channels.run(&Run::new(&l, ctx.clone()));
         assert_eq!(
             row(&report, "platform:upwork", "fees"),
             [Cell::money(Decimal::from(100))]
@@ -369,7 +369,7 @@ mod tests {
             [Cell::money(Decimal::from(80))]
         );
         ctx.depth = Some(1);
-        let report = Channels.run(&l, &ctx);
+        let report = Channels.run(&Run::new(&l, ctx));
         assert_eq!(report.rows.len(), 2, "`platform` and `*`");
         assert_eq!(
             row(&report, "platform", "fees"),
@@ -385,7 +385,7 @@ mod tests {
     #[test]
     fn no_hours_means_no_net_per_hour() {
         let l = ledger("2026-01-01 lead a via x\n2026-01-02 won a 500 EUR\n");
-        let report = Channels.run(&l, &Context::new(&l, date("2026-02-01")));
+        let report = Channels.run(&Run::new(&l, Context::new(&l, date("2026-02-01"))));
         assert_eq!(row(&report, "x", "net_per_hour"), [Cell::Empty]);
         assert!(
             report.findings[0]

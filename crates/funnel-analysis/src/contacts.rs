@@ -31,7 +31,7 @@ use crate::context::Context;
 use crate::deals::{self, ContactTally};
 use crate::report::{Cell, Column, Kind, Report};
 use crate::words::{count, list, money};
-use crate::Analysis;
+use crate::{Analysis, Run};
 
 pub struct Contacts;
 
@@ -44,7 +44,8 @@ impl Analysis for Contacts {
         "whom to call first: contacts ranked by the won value of the deals they referred"
     }
 
-    fn run(&self, ledger: &Ledger, ctx: &Context) -> Report {
+    fn run(&self, run: &Run<'_>) -> Report {
+        let (ledger, ctx) = (run.ledger(), run.ctx());
         let columns = vec![
             Column::new("rank", "rank", Kind::Count),
             Column::new("contact", "contact", Kind::Text),
@@ -56,12 +57,12 @@ impl Analysis for Contacts {
             Column::new("days_since", "ago", Kind::Days),
         ];
         let mut report = Report::new(self.name(), "Contacts: whom to call first", ctx, columns);
-        let facts = ctx.facts(ledger);
+        let facts = run.facts();
 
         // A person makes a row who referred a cohort deal, or was touched
         // in the period; a touch has no channel, so with a channel filter
         // only referrals of that channel make a row.
-        let mut ranked: Vec<Person<'_>> = deals::contact_tallies(ledger, &facts, ctx)
+        let mut ranked: Vec<Person<'_>> = deals::contact_tallies(ledger, facts, ctx)
             .into_values()
             .filter(|(_, t)| t.referred > 0 || (ctx.channel.is_none() && t.touches > 0))
             .map(|(id, tally)| Person::new(ledger, id, tally))
@@ -198,7 +199,7 @@ mod tests {
             "2026-01-01 lead a via x from bea\n2026-01-01 lead b via x from al\n\
              2026-02-01 touch cy\n2026-01-15 touch bea\n2026-01-15 touch al\n2026-02-01 touch dan\n",
         );
-        let report = Contacts.run(&l, &Context::new(&l, date("2026-03-01")));
+        let report = Contacts.run(&Run::new(&l, Context::new(&l, date("2026-03-01"))));
         let ids: Vec<Cell> = report.rows.iter().map(|r| r[1].clone()).collect();
         // al and bea referred one each, last contact 01-15: by id. Then the
         // touch-only contacts, cy and dan, both last touched 02-01: by id.
@@ -214,7 +215,7 @@ mod tests {
         );
         let mut ctx = Context::new(&l, date("2026-03-01"));
         ctx.channel = Some("x".to_owned());
-        let report = Contacts.run(&l, &ctx);
+        let report = Contacts.run(&Run::new(&l, ctx));
         assert_eq!(report.rows.len(), 1);
         assert_eq!(report.rows[0][1], Cell::text("al"));
     }
@@ -224,12 +225,12 @@ mod tests {
         let text = "2026-01-01 lead a via x from al\n2026-01-02 won a 100 EUR\n";
         let l = ledger(text);
         // 2026-07-01 - 6 months = 2026-01-01: not before it, not cold yet.
-        let report = Contacts.run(&l, &Context::new(&l, date("2026-07-01")));
+        let report = Contacts.run(&Run::new(&l, Context::new(&l, date("2026-07-01"))));
         assert!(report
             .findings
             .iter()
             .all(|f| !f.message.contains("six months")));
-        let report = Contacts.run(&l, &Context::new(&l, date("2026-07-02")));
+        let report = Contacts.run(&Run::new(&l, Context::new(&l, date("2026-07-02"))));
         assert!(report.findings[1].message.contains("over six months"));
     }
 }

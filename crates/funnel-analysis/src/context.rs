@@ -2,16 +2,15 @@
 //! period, the channel filter, the grouping depth, the base currency
 //! (analyses §1) and the interval of `trends`, and the parser for
 //! `--period`.
+//!
+//! Settings only: plain data, equal when every setting is. What is computed
+//! from them and the ledger (the deal facts) is in [`crate::Run`].
 
-use std::borrow::Cow;
 use std::fmt;
-use std::sync::{Arc, OnceLock};
 
 use chrono::{Datelike, Days, Months, NaiveDate};
 use funnel_ledger::value::Currency;
 use funnel_ledger::Ledger;
-
-use crate::deals::{self, DealFacts};
 
 /// The shared settings of one `funnel report` run.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,38 +31,6 @@ pub struct Context {
     pub currency: Option<Currency>,
     /// `--interval`: the length of one row of `trends`.
     pub interval: Interval,
-    /// The deal facts, computed by the first analysis that asks and shared
-    /// by the rest (see [`Context::facts`]).
-    facts: FactsCache,
-}
-
-/// Deal facts of one ledger on one as-of date. Cloning a context shares
-/// it; two contexts compare equal whatever they have cached.
-#[derive(Clone, Debug, Default)]
-struct FactsCache(Arc<OnceLock<CachedFacts>>);
-
-#[derive(Debug)]
-struct CachedFacts {
-    /// Which ledger: its stamp, and the address and length of its entries.
-    ledger: (u64, usize, usize),
-    as_of: NaiveDate,
-    facts: Vec<DealFacts>,
-}
-
-impl PartialEq for FactsCache {
-    fn eq(&self, _: &FactsCache) -> bool {
-        true
-    }
-}
-
-impl Eq for FactsCache {}
-
-fn ledger_key(ledger: &Ledger) -> (u64, usize, usize) {
-    (
-        ledger.stamp(),
-        ledger.entries.as_ptr() as usize,
-        ledger.entries.len(),
-    )
 }
 
 impl Context {
@@ -78,24 +45,6 @@ impl Context {
             depth: None,
             currency: ledger.base_currency,
             interval: Interval::Month,
-            facts: FactsCache::default(),
-        }
-    }
-
-    /// The facts of every deal of `ledger` on the as-of date
-    /// ([`deals::facts`]), computed once and shared by every analysis run
-    /// with this context (and its clones) on the same ledger.
-    pub fn facts(&self, ledger: &Ledger) -> Cow<'_, [DealFacts]> {
-        let key = ledger_key(ledger);
-        let cached = self.facts.0.get_or_init(|| CachedFacts {
-            ledger: key,
-            as_of: self.as_of,
-            facts: deals::facts(ledger, self.as_of),
-        });
-        if cached.ledger == key && cached.as_of == self.as_of {
-            Cow::Borrowed(&cached.facts)
-        } else {
-            Cow::Owned(deals::facts(ledger, self.as_of))
         }
     }
 
@@ -361,31 +310,6 @@ mod tests {
 
     fn date(text: &str) -> NaiveDate {
         NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
-    }
-
-    /// The shared facts are those of the ledger asked about, for the
-    /// context's as-of date, whichever ledger or date came first.
-    #[test]
-    fn facts_are_cached_per_ledger_and_date() {
-        let one = crate::testing::ledger("2026-01-01 lead a via x\n2026-01-05 won a 100 EUR\n");
-        let two = crate::testing::ledger("2026-01-01 lead b via y\n2026-01-02 lead c via y\n");
-        let mut ctx = Context::new(&one, date("2026-06-30"));
-        assert!(matches!(ctx.facts(&one), Cow::Borrowed(_)));
-        assert_eq!(*ctx.facts(&one), deals::facts(&one, ctx.as_of)[..]);
-        assert_eq!(ctx.facts(&one)[0].value, rust_decimal::Decimal::from(100));
-        // Another ledger, or the same ledger on another day: computed anew.
-        let ids: Vec<&str> = ctx.facts(&two).iter().map(|f| f.id.as_str()).collect();
-        assert_eq!(ids, ["b", "c"]);
-        ctx.as_of = date("2026-01-03");
-        assert_eq!(ctx.facts(&one)[0].value, rust_decimal::Decimal::ZERO);
-        // A clone shares what was computed.
-        let ctx = Context::new(&one, date("2026-06-30"));
-        let _ = ctx.facts(&one);
-        let copy = ctx.clone();
-        assert!(std::ptr::eq(
-            ctx.facts(&one).as_ptr(),
-            copy.facts(&one).as_ptr()
-        ));
     }
 
     fn resolved(text: &str, as_of: &str) -> (String, String) {

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use funnel_ledger::model::{Deal, Entry, EntryKind, MetaValue, Offer, Quantity, Sparse, SpentOn};
+use funnel_ledger::rules;
 use funnel_ledger::value::RateUnit;
 use funnel_ledger::{Ledger, Name};
 use rust_decimal::Decimal;
@@ -30,7 +31,8 @@ pub enum Status {
     Lost,
     /// I said no.
     Declined,
-    /// Open, but its latest entry is more than `stale-after` days old.
+    /// Open, but its latest entry is more than `stale-after` days old
+    /// ([`rules::is_stale`], as `funnel check`'s `stale-deal` counts it).
     Stale,
     Open,
 }
@@ -59,7 +61,8 @@ pub type Reached = smallvec::SmallVec<[Option<NaiveDate>; 8]>;
 
 /// What the analyses need to know about one deal. Owns nothing of the
 /// ledger (names are interned, entries are indices), so the facts of a
-/// ledger are computed once per [`Context`] and shared by every analysis.
+/// ledger are computed once per [`Run`](crate::Run) and shared by every
+/// analysis of it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DealFacts {
     pub id: Name,
@@ -211,7 +214,15 @@ fn mark(ledger: &Ledger, entry: &Entry) -> Mark {
         EntryKind::Ended { .. } => Close::Ended,
         EntryKind::Lost { .. } => Close::Lost,
         EntryKind::Declined { .. } => Close::Declined,
-        _ => Close::Not,
+        EntryKind::Lead { .. }
+        | EntryKind::Stage { .. }
+        | EntryKind::Spent { .. }
+        | EntryKind::Touch { .. }
+        | EntryKind::Note { .. }
+        | EntryKind::Assume(_)
+        | EntryKind::Price { .. }
+        | EntryKind::Balance { .. }
+        | EntryKind::Costs { .. } => Close::Not,
     };
     Mark {
         date: entry.date,
@@ -303,7 +314,9 @@ fn deal_facts(
         (Some(_), Some(_), _) => Status::Ended,
         (Some(_), None, _) => Status::Won,
         (None, _, Some(status)) => status,
-        (None, _, None) if is_stale(ledger, last_entry, as_of) => Status::Stale,
+        (None, _, None) if rules::is_stale(last_entry, as_of, ledger.options.stale_after_days) => {
+            Status::Stale
+        }
         (None, _, None) => Status::Open,
     };
     let value = won_entry.map_or(Decimal::ZERO, |won| won_value(ledger, won, ended));
@@ -321,12 +334,6 @@ fn deal_facts(
         rating,
         last_entry,
     })
-}
-
-/// "More than `stale-after` days" between the latest entry and the as-of
-/// date, exactly as `funnel check`'s `stale-deal` warning counts it.
-fn is_stale(ledger: &Ledger, last_entry: NaiveDate, as_of: NaiveDate) -> bool {
-    Decimal::from((as_of - last_entry).num_days()) > ledger.options.stale_after_days
 }
 
 /// The value of a won deal in the base currency (analyses §1): the `won`
@@ -421,7 +428,11 @@ impl Conversion {
     }
 }
 
-/// How many deals reached a stage.
+/// How many deals reached a stage. With [`conversion`], the definition by
+/// the letter of analyses §1: the analyses count in one pass instead
+/// (`funnel`'s tallies, `surprises`' keys), and their unit tests hold those
+/// equal to these, so these two live in tests only.
+#[cfg(test)]
 pub fn reached(deals: &[&DealFacts], stage: usize) -> usize {
     deals.iter().filter(|d| d.reached(stage)).count()
 }
@@ -429,6 +440,7 @@ pub fn reached(deals: &[&DealFacts], stage: usize) -> usize {
 /// Conversion `from`→`to` (analyses §1): of the deals that reached `from`,
 /// those still `open` without reaching `to` are undecided and left out;
 /// k = reached(`to`), n = the decided rest.
+#[cfg(test)]
 pub fn conversion(deals: &[&DealFacts], from: usize, to: usize) -> Conversion {
     let mut c = Conversion::default();
     for deal in deals {
@@ -585,7 +597,20 @@ pub fn latest_ask<'l>(
             EntryKind::Stage {
                 offer: Some(offer), ..
             } => Some((entry, &**offer)),
-            _ => None,
+            // The agreed offer of `won` is what was got, not asked.
+            EntryKind::Stage { offer: None, .. }
+            | EntryKind::Won { .. }
+            | EntryKind::Lead { .. }
+            | EntryKind::Lost { .. }
+            | EntryKind::Declined { .. }
+            | EntryKind::Ended { .. }
+            | EntryKind::Spent { .. }
+            | EntryKind::Touch { .. }
+            | EntryKind::Note { .. }
+            | EntryKind::Assume(_)
+            | EntryKind::Price { .. }
+            | EntryKind::Balance { .. }
+            | EntryKind::Costs { .. } => None,
         })
 }
 

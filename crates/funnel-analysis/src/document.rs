@@ -27,8 +27,9 @@ use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 
 use crate::context::Context;
-use crate::deals::DealFacts;
+use crate::deals::{self, DealFacts};
 use crate::report::{exact_number, round_money};
+use crate::run::Run;
 
 /// The `schema` of the document. A change that can break a plugin (a field
 /// removed, renamed or retyped) makes a new version; new fields may be
@@ -56,8 +57,8 @@ impl Document {
 }
 
 /// Builds the document of a ledger for one run.
-pub fn document(ledger: &Ledger, ctx: &Context) -> Document {
-    let facts = ctx.facts(ledger);
+pub fn document(run: &Run<'_>) -> Document {
+    let (ledger, ctx, facts) = (run.ledger(), run.ctx(), run.facts());
     let entries: Vec<&Entry> = ledger
         .entries
         .iter()
@@ -144,7 +145,20 @@ impl Builder<'_> {
                     ..
                 } => Some(channel),
                 EntryKind::Assume(a) => a.channel.as_ref(),
-                _ => None,
+                EntryKind::Stage { .. }
+                | EntryKind::Won { .. }
+                | EntryKind::Lost { .. }
+                | EntryKind::Declined { .. }
+                | EntryKind::Ended { .. }
+                | EntryKind::Spent {
+                    on: SpentOn::Deal(_),
+                    ..
+                }
+                | EntryKind::Touch { .. }
+                | EntryKind::Note { .. }
+                | EntryKind::Price { .. }
+                | EntryKind::Balance { .. }
+                | EntryKind::Costs { .. } => None,
             };
             if let Some(channel) = channel {
                 first_use
@@ -228,7 +242,18 @@ impl Builder<'_> {
                     ..
                 }
                 | EntryKind::Touch { contact, .. } => Some(contact),
-                _ => None,
+                EntryKind::Lead { contact: None, .. }
+                | EntryKind::Stage { .. }
+                | EntryKind::Won { .. }
+                | EntryKind::Lost { .. }
+                | EntryKind::Declined { .. }
+                | EntryKind::Ended { .. }
+                | EntryKind::Spent { .. }
+                | EntryKind::Note { .. }
+                | EntryKind::Assume(_)
+                | EntryKind::Price { .. }
+                | EntryKind::Balance { .. }
+                | EntryKind::Costs { .. } => None,
             };
             if let Some(contact) = contact {
                 first_use
@@ -284,7 +309,7 @@ impl Builder<'_> {
             .filter(|e| e.date <= self.ctx.as_of)
             .map(|e| self.entry(e))
             .collect();
-        let cohort = self.ctx.in_period(facts.lead_date) && self.ctx.keeps_channel(&facts.channel);
+        let cohort = deals::in_cohort(facts, self.ctx);
         let mut fields = vec![
             ("id", Json::str(facts.id)),
             ("title", opt_str(facts.title(ledger))),
@@ -462,7 +487,7 @@ impl Builder<'_> {
                             RateUnit::Month => Some(v),
                             RateUnit::Year => Some(v / Decimal::from(12)),
                             // `costs` takes `/month` or `/year` only.
-                            _ => None,
+                            RateUnit::Hour | RateUnit::Day | RateUnit::Week => None,
                         });
                 (
                     "costs",
@@ -675,8 +700,7 @@ mod tests {
 
     fn doc(text: &str, as_of: &str) -> (Value, String) {
         let l = ledger(text);
-        let ctx = Context::new(&l, date(as_of));
-        let json = document(&l, &ctx).to_json();
+        let json = document(&Run::new(&l, Context::new(&l, date(as_of)))).to_json();
         (serde_json::from_str(&json).unwrap(), json)
     }
 
@@ -786,7 +810,7 @@ mod tests {
         let mut ctx =
             Context::new(&l, date("2026-06-30")).with_period(Some(date("2026-02-01")), None);
         ctx.channel = Some("platform".into());
-        let doc: Value = serde_json::from_str(&document(&l, &ctx).to_json()).unwrap();
+        let doc: Value = serde_json::from_str(&document(&Run::new(&l, ctx)).to_json()).unwrap();
         assert_eq!(doc["context"]["from"], "2026-02-01");
         assert_eq!(doc["context"]["channel"], "platform");
         assert_eq!(doc["deals"][0]["cohort"], false);

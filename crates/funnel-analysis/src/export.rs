@@ -10,7 +10,9 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use funnel_ledger::model::{Entry, EntryKind, Meta, MetaValue, Offer, Quantity, Sparse, SpentOn};
+use funnel_ledger::model::{
+    Entry, EntryKind, Meta, MetaValue, Metric, Offer, Quantity, Sparse, SpentOn,
+};
 use funnel_ledger::{Ledger, Name, Span, Spanned};
 use rust_decimal::Decimal;
 
@@ -63,6 +65,11 @@ impl What {
 }
 
 /// The whole table.
+///
+/// The deals, channels and contacts tables compute the deal facts
+/// ([`crate::deals::facts`]) once for the table; `funnel export` makes one
+/// table a run, and the entries table needs none, so there is no
+/// [`crate::Run`] to share them with.
 pub fn export(ledger: &Ledger, ctx: &Context, what: What) -> Table {
     let mut rows = Vec::new();
     let done: Result<(), std::convert::Infallible> = export_each(ledger, ctx, what, |row| {
@@ -131,7 +138,7 @@ fn deals_table<E>(
     ctx: &Context,
     mut emit: impl FnMut(Vec<Value>) -> Result<(), E>,
 ) -> Result<(), E> {
-    let facts = ctx.facts(ledger);
+    let facts = deals::facts(ledger, ctx.as_of);
     for fact in deals::cohort(&facts, ctx) {
         emit(deal_row(ledger, ctx, fact))?;
     }
@@ -155,17 +162,10 @@ fn deal_row(ledger: &Ledger, ctx: &Context, fact: &DealFacts) -> Vec<Value> {
     let ended = entries
         .iter()
         .find(|e| matches!(e.kind, EntryKind::Ended { .. }));
-    // The ask: the latest offer on a stage entry on or before the close.
-    let asked = entries
-        .iter()
-        .filter(|e| close.is_none_or(|c| e.date <= c.date))
-        .filter_map(|e| match &e.kind {
-            EntryKind::Stage {
-                offer: Some(offer), ..
-            } => Some(&**offer),
-            _ => None,
-        })
-        .next_back();
+    // The ask: the latest offer on a stage entry on or before the close
+    // (or the as-of date, for a deal not closed).
+    let asked = deals::latest_ask(ledger, fact, close.map_or(ctx.as_of, |c| c.date))
+        .map(|(_, offer)| offer);
     let status_date = match fact.status {
         deals::Status::Ended => ended.map(|e| e.date),
         deals::Status::Won | deals::Status::Lost | deals::Status::Declined => close.map(|e| e.date),
@@ -270,7 +270,20 @@ fn entries_table<E>(
                 ..
             } => Some(&channel.value),
             EntryKind::Assume(a) => a.channel.as_ref().map(|c| c.value.as_str()),
-            _ => deal.map(|d| d.channel.as_str()),
+            EntryKind::Stage { .. }
+            | EntryKind::Won { .. }
+            | EntryKind::Lost { .. }
+            | EntryKind::Declined { .. }
+            | EntryKind::Ended { .. }
+            | EntryKind::Spent {
+                on: SpentOn::Deal(_),
+                ..
+            }
+            | EntryKind::Touch { .. }
+            | EntryKind::Note { .. }
+            | EntryKind::Price { .. }
+            | EntryKind::Balance { .. }
+            | EntryKind::Costs { .. } => deal.map(|d| d.channel.as_str()),
         };
         if let Some(filter) = &ctx.channel {
             if !channel.is_some_and(|c| within(c, filter)) {
@@ -280,7 +293,17 @@ fn entries_table<E>(
         let contact: Option<&str> = match &entry.kind {
             EntryKind::Lead { contact, .. } => contact.as_ref().map(|c| c.value.as_str()),
             EntryKind::Touch { contact, .. } => Some(&contact.value),
-            _ => None,
+            EntryKind::Stage { .. }
+            | EntryKind::Won { .. }
+            | EntryKind::Lost { .. }
+            | EntryKind::Declined { .. }
+            | EntryKind::Ended { .. }
+            | EntryKind::Spent { .. }
+            | EntryKind::Note { .. }
+            | EntryKind::Assume(_)
+            | EntryKind::Price { .. }
+            | EntryKind::Balance { .. }
+            | EntryKind::Costs { .. } => None,
         };
         let (amount, rate, hours) = quantities(&entry.kind);
         let note: Option<&str> = match &entry.kind {
@@ -293,7 +316,11 @@ fn entries_table<E>(
             | EntryKind::Touch { note, .. } => note.as_deref(),
             EntryKind::Note { text, .. } => Some(text),
             EntryKind::Assume(a) => a.note.as_deref(),
-            _ => None,
+            EntryKind::Stage { .. }
+            | EntryKind::Won { .. }
+            | EntryKind::Price { .. }
+            | EntryKind::Balance { .. }
+            | EntryKind::Costs { .. } => None,
         };
         let deal_id = entry.kind.deal().map(|d| d.value.as_str());
         let mut row = vec![
@@ -349,8 +376,11 @@ fn quantities(
         EntryKind::Balance { amount } => (Some(amount.value), None, None),
         EntryKind::Costs { rate } => (None, Some(rate.value), None),
         EntryKind::Assume(assumption) => match &assumption.metric {
-            funnel_ledger::model::Metric::Value { amount } => (Some(amount.value), None, None),
-            _ => (None, None, None),
+            Metric::Value { amount } => (Some(amount.value), None, None),
+            Metric::Conversion { .. }
+            | Metric::Cycle { .. }
+            | Metric::Volume { .. }
+            | Metric::Share { .. } => (None, None, None),
         },
         EntryKind::Price { rate, to, .. } => (
             Some(funnel_ledger::value::Amount {
@@ -360,7 +390,12 @@ fn quantities(
             None,
             None,
         ),
-        _ => (None, None, None),
+        EntryKind::Lead { .. }
+        | EntryKind::Lost { .. }
+        | EntryKind::Declined { .. }
+        | EntryKind::Ended { .. }
+        | EntryKind::Touch { .. }
+        | EntryKind::Note { .. } => (None, None, None),
     }
 }
 
@@ -416,7 +451,7 @@ fn channels_table<E>(
         spent: i64,
     }
     let mut counts: HashMap<&str, Counts> = HashMap::new();
-    let facts = ctx.facts(ledger);
+    let facts = deals::facts(ledger, ctx.as_of);
     for deal in deals::cohort(&facts, ctx) {
         let counts = counts.entry(deal.channel.as_str()).or_default();
         counts.deals += 1;
@@ -501,7 +536,7 @@ fn contacts_table<E>(
     let mut used: Vec<Name> = used.into_values().collect();
     used.sort_unstable_by(|a, b| a.as_str().cmp(b.as_str()));
     ids.extend(used);
-    let facts = ctx.facts(ledger);
+    let facts = deals::facts(ledger, ctx.as_of);
     let tallies = deals::contact_tallies(ledger, &facts, ctx);
     for id in ids {
         let declared = ledger.contacts.get(&id);
@@ -600,4 +635,32 @@ fn push_location(row: &mut Vec<Value>, ledger: &Ledger, span: Span) {
     let (file, line, _) = ledger.sources.location(span);
     row.push(text(file));
     row.push(Value::Int(line as i64));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{date, ledger};
+
+    /// `asked_value` is [`deals::latest_ask`], the ask `negotiation` reads:
+    /// the latest offer on or before the close, or before the as-of date
+    /// for a deal still open.
+    #[test]
+    fn the_ask_is_the_latest_offer_on_or_before_the_close() {
+        let l = ledger(
+            "2026-01-01 lead a via x\n2026-01-05 proposed a 100 EUR\n\
+             2026-01-09 proposed a 120 EUR\n2026-01-09 won a 110 EUR\n\
+             2026-01-01 lead b via x\n2026-01-05 proposed b 200 EUR\n\
+             2026-03-01 proposed b 300 EUR\n",
+        );
+        let asked = |as_of: &str| -> Vec<Value> {
+            let table = export(&l, &Context::new(&l, date(as_of)), What::Deals);
+            let column = DEAL_COLUMNS.iter().position(|c| *c == "asked_value");
+            let column = column.expect("an asked_value column");
+            table.rows.iter().map(|r| r[column].clone()).collect()
+        };
+        let d = |n: i64| Value::Decimal(Decimal::from(n));
+        assert_eq!(asked("2026-02-01"), [d(120), d(200)]);
+        assert_eq!(asked("2026-03-01"), [d(120), d(300)]);
+    }
 }

@@ -21,11 +21,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use funnel_ledger::Ledger;
 
-use crate::context::Context;
 use crate::deals::{self, Conversion, DealFacts, Status};
 use crate::report::{Cell, Column, Kind, Report};
 use crate::words::{self, about, count, list};
-use crate::Analysis;
+use crate::{Analysis, Run};
 
 pub struct Funnel;
 
@@ -38,7 +37,8 @@ impl Analysis for Funnel {
         "how deals move through the stages: reached, where they stop and why, conversions"
     }
 
-    fn run(&self, ledger: &Ledger, ctx: &Context) -> Report {
+    fn run(&self, run: &Run<'_>) -> Report {
+        let (ledger, ctx) = (run.ledger(), run.ctx());
         let columns = vec![
             Column::new("channel", "channel", Kind::Text).grouping(),
             Column::new("stage", "stage", Kind::Text),
@@ -60,8 +60,8 @@ impl Analysis for Funnel {
             ctx,
             columns,
         );
-        let facts = ctx.facts(ledger);
-        let cohort = deals::cohort(&facts, ctx);
+        let facts = run.facts();
+        let cohort = deals::cohort(facts, ctx);
 
         // What the counts need of a deal is its furthest stage and its
         // status (it reached every stage up to the furthest): taken from
@@ -267,7 +267,7 @@ fn findings(report: &mut Report, ledger: &Ledger, cohort: &[&DealFacts], total: 
 mod tests {
     use super::*;
     use crate::testing::{date, ledger, row};
-    use crate::Cell;
+    use crate::{Cell, Context};
 
     #[test]
     fn custom_stages_set_the_rows() {
@@ -276,7 +276,7 @@ mod tests {
              2026-01-01 lead a via x\n2026-01-02 qualified a\n2026-01-03 won a 10 EUR\n\
              2026-01-01 lead b via x\n2026-01-02 proposed b\n2026-01-03 lost b\n",
         );
-        let report = Funnel.run(&l, &Context::new(&l, date("2026-02-01")));
+        let report = Funnel.run(&Run::new(&l, Context::new(&l, date("2026-02-01"))));
         assert_eq!(report.rows.len(), 2 * 4, "`*` and `x`, four stages each");
         let stages: Vec<Cell> = report.rows.iter().take(4).map(|r| r[1].clone()).collect();
         assert_eq!(
@@ -304,8 +304,7 @@ mod tests {
              2025-01-01 lead e via y\n2025-01-05 contacted e\n\
              2026-01-01 lead f via x\n2026-01-02 won f 2 EUR\n2026-01-09 ended f\n",
         );
-        let ctx = Context::new(&l, date("2026-02-01"));
-        let facts = ctx.facts(&l);
+        let facts = deals::facts(&l, date("2026-02-01"));
         let group: Vec<&DealFacts> = facts.iter().collect();
         let stages = l.stages.len();
         let stops: Vec<Stop> = group.iter().map(|d| Stop::of(d)).collect();
@@ -356,7 +355,7 @@ mod tests {
              2026-01-01 lead b via x\n2026-01-02 contacted b\n2026-01-03 lost b\n\
              2026-01-01 lead c via x\n2026-01-02 contacted c\n2026-01-03 won c 1 EUR\n",
         );
-        let report = Funnel.run(&l, &Context::new(&l, date("2026-02-01")));
+        let report = Funnel.run(&Run::new(&l, Context::new(&l, date("2026-02-01"))));
         assert!(
             report.findings[0]
                 .message

@@ -2,7 +2,8 @@
 //! trait, the registry of built-in analyses, and the shared vocabulary and
 //! statistics they compute with.
 //!
-//! An analysis is a plain function of a [`Ledger`] and a [`Context`] that
+//! An analysis is a plain function of a [`Run`] (a ledger, the settings of
+//! a [`Context`] and the facts of its deals, computed once per run) that
 //! returns a [`Report`]: data, never text on a terminal. This crate does no
 //! IO and never prints; the CLI renders reports as tables, CSV or JSON.
 //!
@@ -12,24 +13,24 @@
 
 mod channels;
 mod contacts;
-pub mod context;
-pub mod deals;
+mod context;
+mod deals;
 pub mod document;
 pub mod export;
 pub mod external;
 mod funnel;
 mod negotiation;
-pub mod report;
+mod report;
+mod run;
 mod runway;
-pub mod stats;
+mod stats;
 mod surprises;
 mod trends;
 pub mod words;
 
-use funnel_ledger::Ledger;
-
-pub use context::{Context, Interval, PeriodError, PeriodSpec};
+pub use context::{within, Context, Interval, LastUnit, PeriodError, PeriodSpec};
 pub use report::{Cell, Column, Finding, Kind, Report, Severity};
+pub use run::Run;
 
 /// One analysis: a name for `funnel report NAME`, a line for `funnel
 /// analyses`, and the computation.
@@ -41,7 +42,7 @@ pub trait Analysis: Sync {
     /// Computes the report. Never fails: a ledger that reaches an analysis
     /// has passed `check` without errors, and missing data makes empty
     /// cells and findings, not errors.
-    fn run(&self, ledger: &Ledger, ctx: &Context) -> Report;
+    fn run(&self, run: &Run<'_>) -> Report;
 }
 
 /// The built-in analyses, in the order `funnel report` runs them.

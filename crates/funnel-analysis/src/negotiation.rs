@@ -41,7 +41,7 @@ use crate::context::Context;
 use crate::deals::{self, DealFacts, Status};
 use crate::report::{Cell, Column, Kind, Report};
 use crate::words::{self, f64_of, money, percent, SortKey};
-use crate::Analysis;
+use crate::{Analysis, Run};
 
 pub struct Negotiation;
 
@@ -54,7 +54,8 @@ impl Analysis for Negotiation {
         "asked against agreed, for deals won or lost after an offer: value gap, rate discount"
     }
 
-    fn run(&self, ledger: &Ledger, ctx: &Context) -> Report {
+    fn run(&self, run: &Run<'_>) -> Report {
+        let (ledger, ctx) = (run.ledger(), run.ctx());
         let columns = vec![
             Column::new("deal", "deal", Kind::Text),
             Column::new("channel", "channel", Kind::Text).optional(2),
@@ -73,7 +74,7 @@ impl Analysis for Negotiation {
             ctx,
             columns,
         );
-        let facts = ctx.facts(ledger);
+        let facts = run.facts();
         let mut rows: Vec<Row<'_, '_>> = facts
             .iter()
             .filter(|d| ctx.keeps_channel(&d.channel))
@@ -395,7 +396,7 @@ mod tests {
             "2026-01-01 lead a via x\n2026-01-05 proposed a 900 EUR\n2026-01-03 talked a 1000 EUR at 10 EUR/h\n\
              2026-01-10 won a 800 EUR\n",
         );
-        let report = Negotiation.run(&l, &Context::new(&l, date("2026-02-01")));
+        let report = Negotiation.run(&Run::new(&l, Context::new(&l, date("2026-02-01"))));
         assert_eq!(
             row(&report, "a", "asked_value"),
             [Cell::money(Decimal::from(900))]
@@ -413,7 +414,7 @@ mod tests {
         let l = ledger(
             "2026-01-01 lead a via x\n2026-01-05 proposed a at 800 EUR/day\n2026-01-10 won a at 100 EUR/h\n",
         );
-        let report = Negotiation.run(&l, &Context::new(&l, date("2026-02-01")));
+        let report = Negotiation.run(&Run::new(&l, Context::new(&l, date("2026-02-01"))));
         assert_eq!(
             row(&report, "a", "rate_unit"),
             [Cell::text("EUR/day → EUR/h")]
@@ -428,7 +429,7 @@ mod tests {
             "2026-01-01 lead a via x\n2026-01-05 proposed a 900 EUR\n2026-01-10 declined a\n\
              2026-01-01 lead b via x\n2026-01-05 proposed b 900 EUR\n",
         );
-        let report = Negotiation.run(&l, &Context::new(&l, date("2026-02-01")));
+        let report = Negotiation.run(&Run::new(&l, Context::new(&l, date("2026-02-01"))));
         assert!(report.rows.is_empty());
         assert!(report.findings[0]
             .message

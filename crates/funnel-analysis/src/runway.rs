@@ -35,14 +35,13 @@
 //! their `until` without an `ended`.
 
 use chrono::NaiveDate;
-use funnel_ledger::Ledger;
 use rust_decimal::Decimal;
 
 use crate::context::{Context, Interval};
 use crate::deals::{self, Contract};
 use crate::report::{Cell, Column, Kind, Report};
 use crate::words::{self, f64_of, list, money};
-use crate::Analysis;
+use crate::{Analysis, Run};
 
 pub struct Runway;
 
@@ -58,7 +57,8 @@ impl Analysis for Runway {
         "the buffer: running contracts, costs and balance over the next 12 months"
     }
 
-    fn run(&self, ledger: &Ledger, ctx: &Context) -> Report {
+    fn run(&self, run: &Run<'_>) -> Report {
+        let (ledger, ctx) = (run.ledger(), run.ctx());
         let columns = vec![
             Column::new("month", "month", Kind::Text),
             Column::new("income", "income", Kind::Money),
@@ -76,8 +76,8 @@ impl Analysis for Runway {
         report.from = None;
         report.to = ctx.as_of;
 
-        let facts = ctx.facts(ledger);
-        let contracts = deals::running_contracts(ledger, &facts);
+        let facts = run.facts();
+        let contracts = deals::running_contracts(ledger, facts);
         let plan = Plan {
             months: months_after(ctx.as_of),
             balance: deals::latest_balance(ledger, ctx.as_of),
@@ -383,7 +383,7 @@ mod tests {
     #[test]
     fn missing_balance_and_costs_say_what_to_add() {
         let l = ledger("option currency EUR\n2026-01-01 lead a via x\n2026-01-02 won a 3100 EUR until 2026-12-31\n");
-        let report = Runway.run(&l, &Context::new(&l, date("2026-11-15")));
+        let report = Runway.run(&Run::new(&l, Context::new(&l, date("2026-11-15"))));
         assert_eq!(report.rows.len(), 12);
         // The contract runs 364 days, 2026-01-02 to 2026-12-31 both counted;
         // 31 of them are in December, none later.

@@ -42,7 +42,7 @@ use crate::deals::{self, Conversion, DealFacts, Status};
 use crate::report::{Cell, Column, Kind, Report};
 use crate::stats::{self, Verdict};
 use crate::words::{self, about, chance, f64_of, in_words, list, money};
-use crate::Analysis;
+use crate::{Analysis, Run};
 
 pub struct Surprises;
 
@@ -55,7 +55,8 @@ impl Analysis for Surprises {
         "assumptions against reality: exact tests, surprise in bits, most surprising first"
     }
 
-    fn run(&self, ledger: &Ledger, ctx: &Context) -> Report {
+    fn run(&self, run: &Run<'_>) -> Report {
+        let (ledger, ctx) = (run.ledger(), run.ctx());
         let columns = vec![
             Column::new("assumption", "assumption", Kind::Text),
             Column::new("source", "source", Kind::Text).optional(4),
@@ -80,8 +81,8 @@ impl Analysis for Surprises {
         // date; the period does not narrow it, so the report says so.
         report.from = None;
         report.to = ctx.as_of;
-        let facts = ctx.facts(ledger);
-        let keys = Keys::of(&facts);
+        let facts = run.facts();
+        let keys = Keys::of(facts);
         // One buffer for every assumption's evidence (a fresh one each time
         // was a megabyte of new pages per assumption on a big ledger).
         let mut evidence = Vec::new();
@@ -99,7 +100,7 @@ impl Analysis for Surprises {
                 (Some(_), None) => false,
             })
             .map(|(entry, assumption)| {
-                evaluate(ledger, ctx, &facts, &keys, &mut evidence, entry, assumption)
+                evaluate(ledger, ctx, facts, &keys, &mut evidence, entry, assumption)
             })
             .collect();
         // Most surprising first; a stable sort keeps file order for ties.
@@ -629,7 +630,7 @@ mod tests {
              2026-01-01 assume cycle lead->won 6w\n2026-01-01 assume value 100 USD\n\
              2026-01-01 assume volume lead 2/w\n2026-01-08 lead a via x\n",
         );
-        let report = Surprises.run(&l, &Context::new(&l, date("2026-01-15")));
+        let report = Surprises.run(&Run::new(&l, Context::new(&l, date("2026-01-15"))));
         let assumed = column(&report, "assumed");
         let texts = column(&report, "assumption");
         let of = |text: &str| {
@@ -654,7 +655,7 @@ mod tests {
     #[test]
     fn no_time_elapsed_is_no_evidence_for_a_volume() {
         let l = ledger("2026-01-01 assume volume lead 8/mo\n2026-01-01 lead a via x\n");
-        let report = Surprises.run(&l, &Context::new(&l, date("2026-01-01")));
+        let report = Surprises.run(&Run::new(&l, Context::new(&l, date("2026-01-01"))));
         assert_eq!(column(&report, "verdict"), [Cell::text("no evidence")]);
         assert_eq!(column(&report, "p_value"), [Cell::Empty]);
         assert_eq!(column(&report, "n"), [Cell::Count(1)]);
@@ -663,7 +664,7 @@ mod tests {
     #[test]
     fn medians_all_equal_to_the_claim_hold() {
         let l = ledger("2026-01-01 assume cycle lead->won 10d\n2026-01-01 lead a via x\n2026-01-11 won a 1 EUR\n");
-        let report = Surprises.run(&l, &Context::new(&l, date("2026-02-01")));
+        let report = Surprises.run(&Run::new(&l, Context::new(&l, date("2026-02-01"))));
         assert_eq!(column(&report, "n"), [Cell::Count(0)]);
         assert_eq!(column(&report, "p_value"), [Cell::Number(1.0)]);
         assert_eq!(column(&report, "verdict"), [Cell::text("holds")]);
@@ -672,7 +673,7 @@ mod tests {
     #[test]
     fn no_assumptions_says_how_to_write_one() {
         let l = ledger("2026-01-01 lead a via x\n");
-        let report = Surprises.run(&l, &Context::new(&l, date("2026-02-01")));
+        let report = Surprises.run(&Run::new(&l, Context::new(&l, date("2026-02-01"))));
         assert!(report.rows.is_empty());
         assert!(report.findings[0]
             .message

@@ -32,7 +32,7 @@ use crate::context::{Context, Interval};
 use crate::deals;
 use crate::report::{Cell, Column, Kind, Report};
 use crate::words::{self, money};
-use crate::Analysis;
+use crate::{Analysis, Run};
 
 pub struct Trends;
 
@@ -45,7 +45,8 @@ impl Analysis for Trends {
         "per month, week or quarter: deals reaching each stage, won value, hours, money spent"
     }
 
-    fn run(&self, ledger: &Ledger, ctx: &Context) -> Report {
+    fn run(&self, run: &Run<'_>) -> Report {
+        let (ledger, ctx) = (run.ledger(), run.ctx());
         let interval = ctx.interval;
         let stages = ledger.stages.names();
         let mut columns = vec![Column::new(interval.name(), interval.name(), Kind::Text)];
@@ -67,7 +68,7 @@ impl Analysis for Trends {
         );
 
         let mut buckets: BTreeMap<NaiveDate, Bucket> = BTreeMap::new();
-        let facts = ctx.facts(ledger);
+        let facts = run.facts();
         for deal in facts.iter().filter(|d| ctx.keeps_channel(&d.channel)) {
             for (stage, date) in deal.reached_on.iter().enumerate() {
                 let Some(date) = date.filter(|d| ctx.in_period(*d)) else {
@@ -273,7 +274,7 @@ mod tests {
         // January, every later stage in March (it reached them on its won
         // date).
         let l = ledger("2026-01-10 lead a via x\n2026-03-05 won a 500 EUR\n");
-        let report = Trends.run(&l, &Context::new(&l, date("2026-03-31")));
+        let report = Trends.run(&Run::new(&l, Context::new(&l, date("2026-03-31"))));
         let rows: Vec<Vec<Cell>> = report.rows.iter().map(|r| r[..6].to_vec()).collect();
         let c = Cell::Count;
         assert_eq!(
@@ -292,13 +293,13 @@ mod tests {
         let l = ledger("2026-01-10 lead a via x\n2026-05-05 spent 2h via x\n");
         let mut ctx = Context::new(&l, date("2026-06-30"));
         ctx.interval = Interval::Quarter;
-        let report = Trends.run(&l, &ctx);
+        let report = Trends.run(&Run::new(&l, ctx.clone()));
         assert_eq!(report.columns[0].name, "quarter");
         let labels: Vec<Cell> = report.rows.iter().map(|r| r[0].clone()).collect();
         assert_eq!(labels, [Cell::text("2026-Q1"), Cell::text("2026-Q2")]);
         assert_eq!(report.rows[1][7], Cell::Hours(Decimal::from(2)));
         ctx.interval = Interval::Week;
-        let report = Trends.run(&l, &ctx);
+        let report = Trends.run(&Run::new(&l, ctx));
         assert_eq!(report.rows[0][0], Cell::text("2026-W02"));
         // 2026-01-05 (the Monday of W02) to 2026-06-29 (the Monday of W27).
         assert_eq!(report.rows.len(), 26);
@@ -307,7 +308,7 @@ mod tests {
     #[test]
     fn nothing_in_the_period() {
         let l = ledger("option currency EUR\n");
-        let report = Trends.run(&l, &Context::new(&l, date("2026-06-30")));
+        let report = Trends.run(&Run::new(&l, Context::new(&l, date("2026-06-30"))));
         assert!(report.rows.is_empty());
         assert!(report.findings[0].message.starts_with("Nothing happened"));
     }

@@ -6,7 +6,7 @@ use std::io::Write;
 use anyhow::{Context as _, Result};
 use funnel_analysis::document::document;
 use funnel_analysis::export::{self, Value, What};
-use funnel_analysis::Context;
+use funnel_analysis::{Context, Run};
 use funnel_ledger::Ledger;
 
 use crate::cli::{ExportArgs, ExportFormat, ExportWhat};
@@ -42,7 +42,10 @@ pub fn run(args: &ExportArgs) -> Result<u8> {
     // Rows are written as they are made, never held as a whole table.
     let write = |out: &mut dyn Write| -> Result<()> {
         match what {
-            None => out.write_all(document(ledger, &ctx).to_json().as_bytes())?,
+            None => {
+                let run = Run::new(ledger, ctx.clone());
+                out.write_all(document(&run).to_json().as_bytes())?;
+            }
             Some(what) => match format {
                 ExportFormat::Csv => write_csv(out, ledger, &ctx, what)?,
                 ExportFormat::Json => write_json(out, ledger, &ctx, what)?,

@@ -1,11 +1,12 @@
 //! `funnel report` and `funnel analyses`: pick the analyses, read and check
 //! the ledger (a ledger with errors is not analysed), run them over one
-//! shared context, and render the reports as a table, CSV or JSON.
+//! shared [`Run`] (the settings and the deal facts, computed once), and
+//! render the reports as a table, CSV or JSON.
 
 use std::io::{IsTerminal, Write};
 
 use anyhow::Result;
-use funnel_analysis::{Context, ANALYSES};
+use funnel_analysis::{Context, Run, ANALYSES};
 use funnel_ledger::suggest::closest;
 use funnel_ledger::Ledger;
 
@@ -58,8 +59,9 @@ pub fn run(args: &ReportArgs) -> Result<u8> {
         warn_unknown_channel(ledger, channel);
     }
 
+    let run = Run::new(ledger, ctx);
     let mut reports = Vec::with_capacity(analyses.len());
-    for result in run_all(&analyses, ledger, &ctx, args.plugin_timeout) {
+    for result in run_all(&analyses, &run, args.plugin_timeout) {
         match result {
             Ok(report) => reports.push(report),
             Err(err) => {
@@ -72,7 +74,7 @@ pub fn run(args: &ReportArgs) -> Result<u8> {
     let written = match args.format {
         ReportFormat::Table => {
             let style = render::table::Style::detect(std::io::stdout().is_terminal());
-            render::table::write(&mut out, &reports, &ctx, &style)
+            render::table::write(&mut out, &reports, run.ctx(), &style)
         }
         ReportFormat::Csv => render::csv::write(&mut out, &reports[0]),
         ReportFormat::Json => render::json::write(&mut out, &reports),
@@ -87,16 +89,16 @@ pub fn run(args: &ReportArgs) -> Result<u8> {
 }
 
 /// Runs the analyses, on as many threads as there are cores (they only read
-/// the ledger), and returns their results in the order asked for.
+/// the run: the ledger and the deal facts they share), and returns their
+/// results in the order asked for.
 fn run_all(
     analyses: &[Selected],
-    ledger: &Ledger,
-    ctx: &Context,
+    run: &Run<'_>,
     timeout: std::time::Duration,
 ) -> Vec<Result<funnel_analysis::Report, plugin::PluginError>> {
     funnel_ledger::parallel::map_ordered(analyses.len(), funnel_ledger::parallel::cores(), |i| {
         let mut timer = funnel_ledger::Timings::from_env();
-        let report = analyses[i].run(ledger, ctx, timeout);
+        let report = analyses[i].run(run, timeout);
         timer.lap(&format!("analysis {}", analyses[i].name()));
         report
     })
@@ -200,10 +202,7 @@ fn warn_unknown_channel(ledger: &Ledger, channel: &str) {
             known.push(&c.value);
         }
     }
-    if known
-        .iter()
-        .any(|k| funnel_analysis::context::within(k, channel))
-    {
+    if known.iter().any(|k| funnel_analysis::within(k, channel)) {
         return;
     }
     let hint = closest(channel, known.iter().copied())

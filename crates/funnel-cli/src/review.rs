@@ -15,7 +15,7 @@ use std::io::{IsTerminal, Write};
 
 use anyhow::Result;
 use funnel_analysis::words::{self, money};
-use funnel_analysis::{Cell, Context, Finding, Kind, Report, Severity};
+use funnel_analysis::{Cell, Context, Finding, Kind, Report, Run, Severity};
 
 use crate::cli::{ReviewArgs, ReviewFormat};
 use crate::diagnostics;
@@ -38,8 +38,12 @@ pub fn run(args: &ReviewArgs) -> Result<u8> {
         return Ok(exit::FAILED);
     }
     let ledger = &checked.ledger;
-    let ctx = Context::new(ledger, as_of).with_period(Some(from), Some(to));
-    let report = |name: &str| funnel_analysis::find(name).map(|a| a.run(ledger, &ctx));
+    // One run: the deal facts are computed once for the seven analyses.
+    let run = Run::new(
+        ledger,
+        Context::new(ledger, as_of).with_period(Some(from), Some(to)),
+    );
+    let report = |name: &str| funnel_analysis::find(name).map(|a| a.run(&run));
     let reports = Reports {
         funnel: report("funnel"),
         channels: report("channels"),
@@ -49,7 +53,7 @@ pub fn run(args: &ReviewArgs) -> Result<u8> {
         runway: report("runway"),
         trends: report("trends"),
     };
-    let review = Review::new(&reports, &ctx, &args.period.to_string());
+    let review = Review::new(&reports, run.ctx(), &args.period.to_string());
 
     let mut out = std::io::stdout().lock();
     let written = match args.format {

@@ -8,4 +8,5 @@ mod everyday;
 mod export;
 mod fmt_cli;
 mod plugins;
+mod report;
 mod support;

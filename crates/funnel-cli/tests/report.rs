@@ -8,11 +8,13 @@
 //! crate and JSON with serde_json, and their values asserted one by one.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Output;
 
 use assert_cmd::Command;
 use serde_json::Value;
+
+use crate::support::{self, stderr, stdout};
 
 /// Every built-in analysis, in registry order.
 const ALL: [&str; 7] = [
@@ -26,24 +28,19 @@ const ALL: [&str; 7] = [
 ];
 
 // ---------------------------------------------------------------------------
-// Helpers (copied from the check tests' support module, not shared, so the
-// two test binaries stay independent).
+// Helpers of the report tests, on top of `support`.
 
+/// `tests/data/analyses`, the hand-computed ledgers.
 fn data_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/data/analyses")
-        .canonicalize()
-        .expect("tests/data/analyses")
+    support::data("analyses")
 }
 
 /// The binary, run in `tests/data/analyses` (so `source` columns read
-/// `funnel.funnel:12`), without colour, at the default width.
+/// `funnel.funnel:12`), without colour, at the default width (where
+/// `support::funnel` fixes 80 columns).
 fn funnel() -> Command {
-    let mut cmd = Command::cargo_bin("funnel").expect("the funnel binary is built");
-    cmd.current_dir(data_dir())
-        .env("NO_COLOR", "1")
-        .env_remove("COLUMNS")
-        .env_remove("FUNNEL_FILE");
+    let mut cmd = support::funnel();
+    cmd.current_dir(data_dir()).env_remove("COLUMNS");
     cmd
 }
 
@@ -56,14 +53,6 @@ fn run<S: AsRef<str>>(args: &[S]) -> Output {
 
 fn strings<S: AsRef<str>>(args: &[S]) -> Vec<String> {
     args.iter().map(|s| s.as_ref().to_owned()).collect()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 /// Runs and expects exit code 0.
@@ -1317,7 +1306,11 @@ fn tables_fit_100_columns_on_the_shipped_example() {
     assert_eq!(reports.len(), ALL.len());
 }
 
-// The analyses of issue 6 and `funnel review`, in their own files. They
-// come last so that the helpers and `assert_num!` above are in scope.
+// The analyses of issue 6 and `funnel review`, in their own files beside
+// this one (not under `report/`, so every test file stays in `tests/`, as
+// their snapshots' `source:` lines say). They come last so that the helpers
+// and `assert_num!` above are in scope.
+#[path = "questions.rs"]
 mod questions;
+#[path = "review_cli.rs"]
 mod review_cli;

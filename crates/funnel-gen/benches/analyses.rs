@@ -12,7 +12,7 @@ use std::sync::Mutex;
 
 use divan::counter::ItemsCount;
 use divan::Bencher;
-use funnel_analysis::{Analysis, Context, ANALYSES};
+use funnel_analysis::{Analysis, Context, Run, ANALYSES};
 use funnel_gen::{as_of, generate, Config, Size};
 use funnel_ledger::{load_text, CheckOptions, Ledger};
 
@@ -50,7 +50,7 @@ fn ledger(entries: usize) -> &'static Ledger {
         })
 }
 
-/// Runs `analyses` one after the other over a fresh context, as `funnel
+/// Runs `analyses` one after the other over a fresh run, as `funnel
 /// report` does: the deal facts they share are computed once per
 /// iteration, inside the timed code. (The CLI runs them on all cores; here
 /// they run on one, so each analysis's cost shows.)
@@ -59,11 +59,8 @@ fn run(bencher: Bencher, entries: usize, analyses: &[&'static dyn Analysis]) {
     bencher
         .counter(ItemsCount::new(ledger.entries.len()))
         .bench(|| {
-            let ctx = Context::new(ledger, as_of());
-            analyses
-                .iter()
-                .map(|a| a.run(divan::black_box(ledger), &ctx))
-                .collect::<Vec<_>>()
+            let run = Run::new(divan::black_box(ledger), Context::new(ledger, as_of()));
+            analyses.iter().map(|a| a.run(&run)).collect::<Vec<_>>()
         });
 }
 
@@ -100,16 +97,12 @@ fn all_analyses(bencher: Bencher, entries: usize) {
     run(bencher, entries, ANALYSES);
 }
 
-/// The deal facts alone (`Context::facts`), which every analysis above
-/// computes first and `funnel report` computes once for all of them.
+/// The deal facts alone (`Run::new`), which every analysis above needs
+/// first and `funnel report` computes once for all of them.
 #[divan::bench(args = ENTRIES, max_time = 5)]
 fn deal_facts(bencher: Bencher, entries: usize) {
     let ledger = ledger(entries);
     bencher
         .counter(ItemsCount::new(ledger.entries.len()))
-        .bench(|| {
-            Context::new(ledger, as_of())
-                .facts(divan::black_box(ledger))
-                .len()
-        });
+        .bench(|| Run::new(divan::black_box(ledger), Context::new(ledger, as_of())));
 }

@@ -19,7 +19,7 @@
 use std::time::{Duration, Instant};
 
 use funnel_analysis::export::{export, What};
-use funnel_analysis::{Context, ANALYSES};
+use funnel_analysis::{Context, Run, ANALYSES};
 use funnel_gen::{as_of, generate, Config, Size};
 use funnel_ledger::{load_text, CheckOptions, Ledger};
 
@@ -69,8 +69,8 @@ fn main() {
             true,
             alternate(rounds, |i| {
                 let ledger = &ledgers[i];
-                let ctx = Context::new(ledger, as_of());
-                std::hint::black_box(analysis.run(ledger, &ctx));
+                let run = Run::new(ledger, Context::new(ledger, as_of()));
+                std::hint::black_box(analysis.run(&run));
             }),
         ));
     }
@@ -96,9 +96,9 @@ fn main() {
         false,
         alternate(rounds, |i| {
             let ledger = &ledgers[i];
-            let ctx = Context::new(ledger, as_of());
+            let run = Run::new(ledger, Context::new(ledger, as_of()));
             for analysis in ANALYSES {
-                std::hint::black_box(analysis.run(ledger, &ctx));
+                std::hint::black_box(analysis.run(&run));
             }
         }),
     ));

@@ -5,7 +5,6 @@
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
-use rust_decimal::Decimal;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::*;
@@ -314,8 +313,8 @@ fn check_stale(ledger: &Ledger, deal: &Deal, options: &CheckOptions, out: &mut V
         return;
     }
     let Some(latest) = latest else { return };
-    let idle = (options.as_of - latest.date).num_days();
-    if Decimal::from(idle) > ledger.options.stale_after_days {
+    if crate::rules::is_stale(latest.date, options.as_of, ledger.options.stale_after_days) {
+        let idle = (options.as_of - latest.date).num_days();
         out.push(
             Diagnostic::new(Code::StaleDeal, latest.span, format!("deal `{}` has had no entry for {idle} days", deal.id))
                 .with_label("latest entry")

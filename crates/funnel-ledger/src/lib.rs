@@ -16,6 +16,7 @@ pub mod model;
 pub mod name;
 pub mod parallel;
 pub mod parse;
+pub mod rules;
 pub mod source;
 pub mod span;
 pub mod suggest;

@@ -13,7 +13,7 @@ use std::io::{IsTerminal, Write};
 
 use anyhow::Result;
 use funnel_analysis::external::PluginDiagnostic;
-use funnel_analysis::Context;
+use funnel_analysis::{Context, Run};
 use funnel_ledger::{Checked, Diagnostic, Severity, SourceMap, Span};
 use serde::Serialize;
 
@@ -61,17 +61,19 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
             names.join(", ")
         );
     } else {
-        let ctx = Context::new(&checked.ledger, args.ledger.as_of());
+        let run = Run::new(
+            &checked.ledger,
+            Context::new(&checked.ledger, args.ledger.as_of()),
+        );
         for plugin in &plugins {
-            let located =
-                super::run(plugin, &checked.ledger, &ctx, args.plugin_timeout).and_then(|output| {
-                    output
-                        .diagnostics
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, d)| locate(&checked.ledger.sources, plugin, i, d))
-                        .collect::<Result<Vec<_>, _>>()
-                });
+            let located = super::run(plugin, &run, args.plugin_timeout).and_then(|output| {
+                output
+                    .diagnostics
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, d)| locate(&checked.ledger.sources, plugin, i, d))
+                    .collect::<Result<Vec<_>, _>>()
+            });
             match located {
                 Ok(located) => found.extend(located),
                 Err(err) => {

@@ -25,10 +25,9 @@ use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use funnel_analysis::external::{self, Output, OutputError};
-use funnel_analysis::{document, Analysis, Context, Report, ANALYSES};
+use funnel_analysis::{document, Analysis, Report, Run, ANALYSES};
 use funnel_ledger::suggest::closest;
 use funnel_ledger::value::is_ident;
-use funnel_ledger::Ledger;
 
 /// The prefix of every plugin's file name.
 pub const PREFIX: &str = "funnel-";
@@ -67,28 +66,18 @@ impl Selected {
     }
 
     /// Runs the analysis. Only a plugin can fail.
-    pub fn run(
-        &self,
-        ledger: &Ledger,
-        ctx: &Context,
-        timeout: Duration,
-    ) -> Result<Report, PluginError> {
+    pub fn run(&self, run: &Run<'_>, timeout: Duration) -> Result<Report, PluginError> {
         match self {
-            Selected::Builtin(analysis) => Ok(analysis.run(ledger, ctx)),
-            Selected::Plugin(plugin) => report(plugin, ledger, ctx, timeout),
+            Selected::Builtin(analysis) => Ok(analysis.run(run)),
+            Selected::Plugin(plugin) => report(plugin, run, timeout),
         }
     }
 }
 
 /// Runs a plugin for `funnel report` and returns its report. Diagnostics
 /// it also returns are not shown here, only counted in a note.
-pub fn report(
-    plugin: &Plugin,
-    ledger: &Ledger,
-    ctx: &Context,
-    timeout: Duration,
-) -> Result<Report, PluginError> {
-    let output = run(plugin, ledger, ctx, timeout)?;
+pub fn report(plugin: &Plugin, run: &Run<'_>, timeout: Duration) -> Result<Report, PluginError> {
+    let output = self::run(plugin, run, timeout)?;
     if output.report.is_some() && !output.diagnostics.is_empty() {
         let n = output.diagnostics.len();
         eprintln!(
@@ -108,20 +97,15 @@ pub fn report(
 /// Runs a plugin with the ledger document on its standard input and reads
 /// its answer. What it prints on standard error is passed on, each line
 /// prefixed with its name.
-pub fn run(
-    plugin: &Plugin,
-    ledger: &Ledger,
-    ctx: &Context,
-    timeout: Duration,
-) -> Result<Output, PluginError> {
-    let input = document::document(ledger, ctx).to_json();
+pub fn run(plugin: &Plugin, run: &Run<'_>, timeout: Duration) -> Result<Output, PluginError> {
+    let input = document::document(run).to_json();
     let finished = execute(plugin, input.into_bytes(), timeout)?;
     let stderr = String::from_utf8_lossy(&finished.stderr);
     for line in stderr.lines() {
         eprintln!("{}: {line}", plugin.program());
     }
     let stdout = String::from_utf8_lossy(&finished.stdout);
-    external::parse(&plugin.name, &stdout, ctx).map_err(|error| PluginError::Output {
+    external::parse(&plugin.name, &stdout, run.ctx()).map_err(|error| PluginError::Output {
         program: plugin.program(),
         beginning: beginning(&stdout),
         error,

@@ -26,7 +26,7 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 
 use crate::context::Context;
-use crate::deals::{self, Conversion, DealFacts, Status};
+use crate::deals::{self, Conversion, DealFacts};
 use crate::report::{Cell, Column, Kind, Report};
 use crate::words::{hours_words, money, percent};
 use crate::{Analysis, Run};
@@ -154,11 +154,8 @@ impl Group {
     fn add_deal(&mut self, deal: &DealFacts, fee: Decimal, won_stage: usize) {
         self.fees += deal.value * fee;
         self.leads += 1;
-        self.win.count(
-            deal.reached(0),
-            deal.reached(won_stage),
-            deal.status == Status::Open,
-        );
+        self.win
+            .count(deal.reached(0), deal.reached(won_stage), deal.undecided());
         if deal.is_won() {
             self.values.push(deal.value);
             self.ratings.extend(deal.rating);

@@ -19,6 +19,7 @@ use funnel_ledger::{Ledger, Name};
 use rust_decimal::Decimal;
 
 use crate::context::Context;
+use crate::contract::Contract;
 
 /// A deal's status on the as-of date (analyses §1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -72,19 +73,35 @@ pub struct DealFacts {
     pub channel: Name,
     /// The contact who referred it (`from CONTACT` on its `lead`).
     pub contact: Option<Name>,
+    /// The client it is for: `client:` on its `lead`, else the deal itself.
+    pub client: Name,
+    /// The person who decides at the client (`buyer:` on its `lead`).
+    pub buyer: Option<Name>,
     pub lead_date: NaiveDate,
     /// For each stage index (`lead` = 0 … `won`): the date the deal reached
     /// it, i.e. its earliest entry at that stage or a later one.
     pub reached_on: Reached,
     pub status: Status,
-    /// The date it was won, lost or declined.
+    /// The date of the close that decides its status: its `won`, or its
+    /// latest `lost` or `declined` when not reopened since.
     pub closed_on: Option<NaiveDate>,
+    /// The date of its latest `reopened`, and how many it has.
+    pub reopened_on: Option<NaiveDate>,
+    pub reopenings: u32,
     /// The index in [`Ledger::entries`] of its `won` entry (the agreed
     /// offer, `until` and `start:`); see [`DealFacts::won_entry`].
     pub won: Option<usize>,
-    /// The deal's value in the base currency: the `won` amount converted on
-    /// the `won` date, pro-rated for a cancelled contract; 0 unless won.
+    /// Its `extended` entries, in date order (indices in
+    /// [`Ledger::entries`]).
+    pub extensions: Box<[u32]>,
+    /// Its `ended` entry.
+    pub ended: Option<usize>,
+    /// The deal's value in the base currency: the sum of its contract's
+    /// tranches, each converted on its entry's date, pro-rated for a
+    /// cancelled contract ([`Contract::value`]); 0 unless won.
     pub value: Decimal,
+    /// Won, and its client has a won deal with an earlier `won` date.
+    pub repeat: bool,
     /// `rating:` of the deal (on its `ended` entry).
     pub rating: Option<Decimal>,
     /// The date of its latest entry of any kind.
@@ -123,6 +140,23 @@ impl DealFacts {
         self.status.is_won()
     }
 
+    /// Its contract, when it is won.
+    pub fn contract(&self, ledger: &Ledger) -> Option<Contract> {
+        Some(Contract::of(
+            ledger,
+            self.won?,
+            &self.extensions,
+            self.ended,
+        ))
+    }
+
+    /// Whether a decided conversion leaves it out (analyses §1): an open
+    /// deal is undecided, and a deal you declined is your choice, not a
+    /// failure.
+    pub fn undecided(&self) -> bool {
+        matches!(self.status, Status::Open | Status::Declined)
+    }
+
     /// Days from reaching `from` to reaching `to`, when it reached both.
     pub fn days_between(&self, from: usize, to: usize) -> Option<i64> {
         let (a, b) = (
@@ -139,14 +173,41 @@ pub fn facts(ledger: &Ledger, as_of: NaiveDate) -> Vec<DealFacts> {
     let marks = marks(ledger, MARKS_RUN);
     // Every report waits for the facts: a big ledger's are computed in
     // runs of deals on all cores.
-    in_runs(ledger.deals.len(), 2048, |range| {
+    let mut facts = in_runs(ledger.deals.len(), 2048, |range| {
         range
             .filter_map(|position| {
                 let deal = &ledger.deals[position];
                 deal_facts(ledger, &marks, position, deal, as_of)
             })
             .collect()
-    })
+    });
+    mark_repeats(ledger, &mut facts);
+    facts
+}
+
+/// Marks the repeat deals (analyses §1): won deals whose client has a won
+/// deal with an earlier `won` date. Deals without `client:` are their own
+/// client, so only ledgers that name clients pay for more than one pass.
+fn mark_repeats(ledger: &Ledger, facts: &mut [DealFacts]) {
+    let won_on = |d: &DealFacts| d.won.map(|i| ledger.entries[i].date);
+    let mut first: HashMap<Name, NaiveDate> = HashMap::new();
+    for deal in facts.iter().filter(|d| d.client != d.id) {
+        if let Some(date) = won_on(deal) {
+            first
+                .entry(deal.client)
+                .and_modify(|d| *d = (*d).min(date))
+                .or_insert(date);
+        }
+    }
+    if first.is_empty() {
+        return;
+    }
+    for deal in facts.iter_mut() {
+        let Some(date) = won_on(deal) else { continue };
+        deal.repeat = first
+            .get(&deal.client)
+            .is_some_and(|&earliest| earliest < date);
+    }
 }
 
 /// `f` over `0..n` cut into runs of `run`, joined in order: on all cores
@@ -196,6 +257,8 @@ enum Close {
     Ended,
     Lost,
     Declined,
+    Reopened,
+    Extended,
     /// Any other entry.
     Not,
 }
@@ -214,6 +277,8 @@ fn mark(ledger: &Ledger, entry: &Entry) -> Mark {
         EntryKind::Ended { .. } => Close::Ended,
         EntryKind::Lost { .. } => Close::Lost,
         EntryKind::Declined { .. } => Close::Declined,
+        EntryKind::Reopened { .. } => Close::Reopened,
+        EntryKind::Extended { .. } => Close::Extended,
         EntryKind::Lead { .. }
         | EntryKind::Stage { .. }
         | EntryKind::Spent { .. }
@@ -257,8 +322,12 @@ fn deal_facts(
     let mut earliest = Reached::from_elem(None, ledger.stages.len());
     let mut won: Option<usize> = None;
     let mut ended: Option<&Entry> = None;
+    let mut ended_index: Option<usize> = None;
     let mut closed: Option<Status> = None;
     let mut closed_on: Option<NaiveDate> = None;
+    let mut reopened_on: Option<NaiveDate> = None;
+    let mut reopenings = 0;
+    let mut extensions: Vec<u32> = Vec::new();
     let mut rating = None;
     let mut last_entry = lead_date;
     // `deal.entries` is sorted by date, so the first entry of each kind is
@@ -275,12 +344,18 @@ fn deal_facts(
         }
         match mark.close {
             Close::Won => {
-                won.get_or_insert(index);
-                closed_on.get_or_insert(mark.date);
+                if won.is_none() {
+                    won = Some(index);
+                    closed = None;
+                    closed_on = Some(mark.date);
+                }
             }
             Close::Ended => {
                 let entry = &ledger.entries[index];
-                ended.get_or_insert(entry);
+                if ended.is_none() {
+                    ended = Some(entry);
+                    ended_index = Some(index);
+                }
                 // `rating:` belongs on `ended` (format §5); other entries'
                 // metadata is never read here, which keeps this loop from
                 // touching every entry's metadata.
@@ -290,14 +365,27 @@ fn deal_facts(
                     rating = Some(n);
                 }
             }
-            Close::Lost => {
-                closed.get_or_insert(Status::Lost);
-                closed_on.get_or_insert(mark.date);
+            // The latest close decides (format §4): a `reopened` opens the
+            // deal again, and a later close closes it again. A won deal
+            // is never reopened or closed again (`funnel check`).
+            Close::Lost | Close::Declined if won.is_none() && closed.is_none() => {
+                closed = Some(if mark.close == Close::Lost {
+                    Status::Lost
+                } else {
+                    Status::Declined
+                });
+                closed_on = Some(mark.date);
             }
-            Close::Declined => {
-                closed.get_or_insert(Status::Declined);
-                closed_on.get_or_insert(mark.date);
+            Close::Lost | Close::Declined => {}
+            Close::Reopened => {
+                if won.is_none() && closed.is_some() {
+                    closed = None;
+                    closed_on = None;
+                }
+                reopened_on = Some(mark.date);
+                reopenings += 1;
             }
+            Close::Extended => extensions.push(index as u32),
             Close::Not => {}
         }
     }
@@ -319,64 +407,40 @@ fn deal_facts(
         }
         (None, _, None) => Status::Open,
     };
-    let value = won_entry.map_or(Decimal::ZERO, |won| won_value(ledger, won, ended));
+    let value = won.map_or(Decimal::ZERO, |won| {
+        Contract::of(ledger, won, &extensions, ended_index).value()
+    });
+    let lead = &ledger.entries[deal.lead];
+    let (client, buyer) = if lead.meta.is_empty() {
+        (deal.id, None)
+    } else {
+        let name = |key: &str| match ledger.entry_meta(lead, key).map(|v| v.value) {
+            Some(MetaValue::Ident(name)) => Some(name),
+            _ => None,
+        };
+        (name("client").unwrap_or(deal.id), name("buyer"))
+    };
     Some(DealFacts {
         id: deal.id,
         position,
         channel: deal.channel,
         contact: deal.contact,
+        client,
+        buyer,
         lead_date,
         reached_on,
         status,
         closed_on,
+        reopened_on,
+        reopenings,
         won,
+        extensions: extensions.into_boxed_slice(),
+        ended: ended_index,
         value,
+        repeat: false,
         rating,
         last_entry,
     })
-}
-
-/// The value of a won deal in the base currency (analyses §1): the `won`
-/// amount converted on the `won` date; a contract that `ended … cancelled`
-/// before its `until` earns value × (ended − start) / (until − start), with
-/// start = `start:` or the `won` date, never below 0. A `won` without an
-/// amount is worth 0.
-pub fn won_value(ledger: &Ledger, won: &Entry, ended: Option<&Entry>) -> Decimal {
-    let EntryKind::Won { offer, until, .. } = &won.kind else {
-        return Decimal::ZERO;
-    };
-    let Some(amount) = offer.as_ref().and_then(|o| o.amount.as_ref()) else {
-        return Decimal::ZERO;
-    };
-    // A ledger that reaches the analyses has no `missing-price` error, so
-    // every amount converts; 0 is only a guard.
-    let value = ledger
-        .to_base(amount.value, won.date)
-        .unwrap_or(Decimal::ZERO);
-    let cancelled_on = match ended.map(|e| (&e.kind, e.date)) {
-        Some((
-            EntryKind::Ended {
-                cancelled: true, ..
-            },
-            date,
-        )) => date,
-        _ => return value,
-    };
-    let Some(until) = until.as_ref().map(|u| u.value) else {
-        return value;
-    };
-    if cancelled_on >= until {
-        return value;
-    }
-    let start = start_date(ledger, won);
-    let planned = (until - start).num_days();
-    if planned <= 0 {
-        // A contract planned to end before it starts cannot be pro-rated;
-        // cancelled before `until`, nothing of it was worked.
-        return Decimal::ZERO;
-    }
-    let worked = (cancelled_on - start).num_days().max(0);
-    value * Decimal::from(worked) / Decimal::from(planned)
 }
 
 /// The day a contract's work starts: `start:` on its `won` entry, else the
@@ -416,8 +480,8 @@ impl Conversion {
     }
 
     /// Counts one deal: whether it reached the earlier stage and the later
-    /// one, and whether it is still open (an open deal that has not reached
-    /// the later stage is undecided and left out).
+    /// one, and whether it is undecided ([`DealFacts::undecided`]: open or
+    /// declined; one that has not reached the later stage is left out).
     pub fn count(&mut self, from: bool, to: bool, open: bool) {
         if from && to {
             self.k += 1;
@@ -444,11 +508,7 @@ pub fn reached(deals: &[&DealFacts], stage: usize) -> usize {
 pub fn conversion(deals: &[&DealFacts], from: usize, to: usize) -> Conversion {
     let mut c = Conversion::default();
     for deal in deals {
-        c.count(
-            deal.reached(from),
-            deal.reached(to),
-            deal.status == Status::Open,
-        );
+        c.count(deal.reached(from), deal.reached(to), deal.undecided());
     }
     c
 }
@@ -600,6 +660,8 @@ pub fn latest_ask<'l>(
             // The agreed offer of `won` is what was got, not asked.
             EntryKind::Stage { offer: None, .. }
             | EntryKind::Won { .. }
+            | EntryKind::Extended { .. }
+            | EntryKind::Reopened { .. }
             | EntryKind::Lead { .. }
             | EntryKind::Lost { .. }
             | EntryKind::Declined { .. }
@@ -615,61 +677,45 @@ pub fn latest_ask<'l>(
 }
 
 /// A contract signed and not ended on the as-of date (analyses §3
-/// `runway`): its value is spread evenly over the days from `start` to
-/// `until`, both counted.
+/// `runway`), with the deal it belongs to.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Contract<'l> {
+pub struct Running<'l> {
     pub id: &'l str,
     pub channel: &'l str,
-    /// The deal's value in the base currency.
-    pub value: Decimal,
-    /// `start:` on the `won` entry, else the `won` date.
-    pub start: NaiveDate,
-    /// The planned end (`until` on the `won` entry).
-    pub until: Option<NaiveDate>,
+    pub contract: Contract,
 }
 
-impl Contract<'_> {
-    /// The days from `start` to `until`, both counted; `None` without
-    /// `until` or when `until` is before `start`: such a contract cannot be
+impl Running<'_> {
+    /// The planned end of its latest tranche (`None` without one).
+    pub fn until(&self) -> Option<NaiveDate> {
+        self.contract.end()
+    }
+
+    /// The days from its start to its end, both counted; `None` without an
+    /// end or when the end is before the start: such a contract cannot be
     /// spread over time.
     pub fn days(&self) -> Option<i64> {
-        let days = (self.until? - self.start).num_days() + 1;
+        let days = (self.until()? - self.contract.start()).num_days() + 1;
         (days > 0).then_some(days)
     }
 
-    /// The part of the value that falls on the days from `first` to `last`
-    /// (both counted): value × days of the contract in that span / all its
-    /// days. 0 when the contract cannot be spread.
+    /// The income (gross) it earns on the days from `first` to `last`.
     pub fn income(&self, first: NaiveDate, last: NaiveDate) -> Decimal {
-        let (Some(days), Some(until)) = (self.days(), self.until) else {
-            return Decimal::ZERO;
-        };
-        let overlap = (last.min(until) - first.max(self.start)).num_days() + 1;
-        if overlap <= 0 {
-            return Decimal::ZERO;
-        }
-        self.value * Decimal::from(overlap) / Decimal::from(days)
+        self.contract.income(first, last)
     }
 }
 
 /// The contracts still running on the as-of date of `deals`: won and not
 /// ended, in the order of `deals`.
-pub fn running_contracts<'l>(ledger: &'l Ledger, deals: &[DealFacts]) -> Vec<Contract<'l>> {
+pub fn running_contracts<'l>(ledger: &'l Ledger, deals: &[DealFacts]) -> Vec<Running<'l>> {
     deals
         .iter()
         .filter(|d| d.status == Status::Won)
         .filter_map(|deal| {
-            let won = deal.won_entry(ledger)?;
-            let EntryKind::Won { until, .. } = &won.kind else {
-                return None;
-            };
-            Some(Contract {
+            Some(Running {
                 id: deal.id.as_str(),
                 channel: deal.channel.as_str(),
-                value: deal.value,
-                start: start_date(ledger, won),
-                until: until.as_ref().map(|u| u.value),
+                contract: deal.contract(ledger)?,
             })
         })
         .collect()

@@ -150,6 +150,8 @@ impl Builder<'_> {
                 | EntryKind::Lost { .. }
                 | EntryKind::Declined { .. }
                 | EntryKind::Ended { .. }
+                | EntryKind::Extended { .. }
+                | EntryKind::Reopened { .. }
                 | EntryKind::Spent {
                     on: SpentOn::Deal(_),
                     ..
@@ -248,6 +250,8 @@ impl Builder<'_> {
                 | EntryKind::Lost { .. }
                 | EntryKind::Declined { .. }
                 | EntryKind::Ended { .. }
+                | EntryKind::Extended { .. }
+                | EntryKind::Reopened { .. }
                 | EntryKind::Spent { .. }
                 | EntryKind::Note { .. }
                 | EntryKind::Assume(_)

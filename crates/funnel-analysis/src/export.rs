@@ -275,6 +275,8 @@ fn entries_table<E>(
             | EntryKind::Lost { .. }
             | EntryKind::Declined { .. }
             | EntryKind::Ended { .. }
+            | EntryKind::Extended { .. }
+            | EntryKind::Reopened { .. }
             | EntryKind::Spent {
                 on: SpentOn::Deal(_),
                 ..
@@ -298,6 +300,8 @@ fn entries_table<E>(
             | EntryKind::Lost { .. }
             | EntryKind::Declined { .. }
             | EntryKind::Ended { .. }
+            | EntryKind::Extended { .. }
+            | EntryKind::Reopened { .. }
             | EntryKind::Spent { .. }
             | EntryKind::Note { .. }
             | EntryKind::Assume(_)
@@ -312,6 +316,8 @@ fn entries_table<E>(
                 reason.as_deref()
             }
             EntryKind::Ended { note, .. }
+            | EntryKind::Extended { note, .. }
+            | EntryKind::Reopened { note, .. }
             | EntryKind::Spent { note, .. }
             | EntryKind::Touch { note, .. } => note.as_deref(),
             EntryKind::Note { text, .. } => Some(text),
@@ -358,7 +364,9 @@ fn quantities(
     Option<Decimal>,
 ) {
     match kind {
-        EntryKind::Stage { offer, .. } | EntryKind::Won { offer, .. } => (
+        EntryKind::Stage { offer, .. }
+        | EntryKind::Won { offer, .. }
+        | EntryKind::Extended { offer, .. } => (
             offer
                 .as_ref()
                 .and_then(|o| o.amount.as_ref())
@@ -375,6 +383,7 @@ fn quantities(
         },
         EntryKind::Balance { amount } => (Some(amount.value), None, None),
         EntryKind::Costs { rate } => (None, Some(rate.value), None),
+        EntryKind::Reopened { .. } => (None, None, None),
         EntryKind::Assume(assumption) => match &assumption.metric {
             Metric::Value { amount } => (Some(amount.value), None, None),
             Metric::Conversion { .. }

@@ -155,7 +155,8 @@ impl Tally {
             from_lead: vec![Conversion::default(); stages],
         };
         for deal in group {
-            let open = deal.status == Status::Open;
+            // Undecided (analyses §1): open, or declined (your own no).
+            let open = matches!(deal.status, Status::Open | Status::Declined);
             let furthest = deal.furthest;
             let stopped = match deal.status {
                 Status::Open => Some(0),

@@ -14,6 +14,7 @@
 mod channels;
 mod contacts;
 mod context;
+mod contract;
 mod deals;
 pub mod document;
 pub mod export;

@@ -38,7 +38,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::context::{Context, Interval};
-use crate::deals::{self, Contract};
+use crate::deals::{self, Running};
 use crate::report::{Cell, Column, Kind, Report};
 use crate::words::{self, f64_of, list, money};
 use crate::{Analysis, Run};
@@ -130,7 +130,7 @@ struct Month {
 impl Plan {
     /// The months ahead with the income of `contracts`, leaving out the
     /// contract `without` (cancelled today).
-    fn project(&self, contracts: &[Contract<'_>], without: Option<&str>) -> Vec<Month> {
+    fn project(&self, contracts: &[Running<'_>], without: Option<&str>) -> Vec<Month> {
         let mut balance = self
             .balance
             .zip(self.costs)
@@ -156,7 +156,7 @@ impl Plan {
     }
 
     /// The income of a contract over the months ahead.
-    fn income_of(&self, contract: &Contract<'_>) -> Decimal {
+    fn income_of(&self, contract: &Running<'_>) -> Decimal {
         self.months
             .iter()
             .map(|&(first, last)| contract.income(first, last))
@@ -191,7 +191,7 @@ fn findings(
     report: &mut Report,
     ctx: &Context,
     plan: &Plan,
-    contracts: &[Contract<'_>],
+    contracts: &[Running<'_>],
     projection: &[Month],
 ) {
     let currency = ctx.currency.map(|c| c.to_string());
@@ -239,7 +239,7 @@ fn findings(
     let unspread: Vec<String> = contracts
         .iter()
         .filter(|c| c.days().is_none())
-        .map(|c| match c.until {
+        .map(|c| match c.until() {
             None => format!("`{}` (no `until`)", c.id),
             Some(_) => format!("`{}` (`until` before its start)", c.id),
         })
@@ -253,7 +253,7 @@ fn findings(
     }
     let overdue: Vec<String> = contracts
         .iter()
-        .filter_map(|c| c.until.filter(|u| *u < as_of).map(|u| (c, u)))
+        .filter_map(|c| c.until().filter(|u| *u < as_of).map(|u| (c, u)))
         .map(|(c, until)| format!("`{}` (until {until})", c.id))
         .collect();
     if !overdue.is_empty() {
@@ -321,7 +321,7 @@ fn buffer(
 fn cancelled(
     report: &mut Report,
     plan: &Plan,
-    contracts: &[Contract<'_>],
+    contracts: &[Running<'_>],
     baseline: Option<&Month>,
     currency: Option<&str>,
 ) {
@@ -329,7 +329,11 @@ fn cancelled(
         .iter()
         .map(|c| (c, plan.income_of(c)))
         .filter(|(_, income)| *income > Decimal::ZERO)
-        .max_by(|(a, x), (b, y)| x.cmp(y).then(a.value.cmp(&b.value)).then(b.id.cmp(a.id)));
+        .max_by(|(a, x), (b, y)| {
+            x.cmp(y)
+                .then(a.contract.value().cmp(&b.contract.value()))
+                .then(b.id.cmp(a.id))
+        });
     let Some((contract, income)) = largest else {
         report.info("No running contract brings income in the next 12 months: the projection has costs only.");
         return;

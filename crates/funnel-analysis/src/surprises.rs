@@ -38,7 +38,7 @@ use funnel_ledger::{Ledger, Name};
 use rust_decimal::Decimal;
 
 use crate::context::{within, Context};
-use crate::deals::{self, Conversion, DealFacts, Status};
+use crate::deals::{self, Conversion, DealFacts};
 use crate::report::{Cell, Column, Kind, Report};
 use crate::stats::{self, Verdict};
 use crate::words::{self, about, chance, f64_of, in_words, list, money};
@@ -201,7 +201,7 @@ impl Keys {
                     channel,
                     furthest: deal.furthest(),
                     won: deal.is_won(),
-                    open: deal.status == Status::Open,
+                    open: deal.undecided(),
                 }
             })
             .collect();
@@ -594,7 +594,7 @@ mod tests {
         let refs: Vec<&DealFacts> = facts.iter().collect();
         for (i, (fact, key)) in facts.iter().zip(&keys.deals).enumerate() {
             assert_eq!(key.won, fact.is_won());
-            assert_eq!(key.open, fact.status == Status::Open);
+            assert_eq!(key.open, fact.undecided());
             assert_eq!(key.first, fact.reached_on[0]);
             for stage in 0..=l.stages.won() {
                 assert_eq!(

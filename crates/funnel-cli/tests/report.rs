@@ -569,7 +569,8 @@ fn channels_json_matches_the_hand_computation() {
             "referral",
             2,
             1,
-            Some(0.5),
+            // r2 was declined: not decided (analyses v2 §1).
+            Some(1.),
             5000.,
             0.,
             0.,
@@ -584,7 +585,7 @@ fn channels_json_matches_the_hand_computation() {
             "*",
             7,
             4,
-            Some(4. / 6.),
+            Some(4. / 5.),
             8500.,
             330.,
             140.,

@@ -94,18 +94,24 @@ pub fn starter(today: NaiveDate) -> String {
     funnel_ledger::format::format(&file).unwrap_or(text)
 }
 
-/// Replaces each `{-N}` with the date N days before `today`.
+/// Replaces each `{-N}` with the date N days before `today`, and each
+/// `{+N}` with the date N days after it.
 fn fill_dates(template: &str, today: NaiveDate) -> String {
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
-    while let Some(at) = rest.find("{-") {
+    while let Some(at) = rest.find('{') {
         out.push_str(&rest[..at]);
-        let after = &rest[at + 2..];
+        let after = &rest[at + 1..];
         let end = after
             .find('}')
-            .expect("every `{-` in the template is closed");
-        let days: u64 = after[..end].parse().expect("`{-N}` holds a number of days");
-        let date = today - chrono::Days::new(days);
+            .expect("every `{` in the template is closed");
+        let (sign, digits) = after[..end].split_at(1);
+        let days = chrono::Days::new(digits.parse().expect("`{±N}` holds a number of days"));
+        let date = match sign {
+            "-" => today - days,
+            "+" => today + days,
+            _ => panic!("a `{{` in the template starts `{{-N}}` or `{{+N}}`"),
+        };
         out.push_str(&date.format("%Y-%m-%d").to_string());
         rest = &after[end + 1..];
     }
@@ -113,7 +119,8 @@ fn fill_dates(template: &str, today: NaiveDate) -> String {
     out
 }
 
-/// The starter ledger; `{-N}` stands for the date N days before today.
+/// The starter ledger; `{-N}` stands for the date N days before today,
+/// `{+N}` for the date N days after it.
 const TEMPLATE: &str = r#"; pipeline.funnel: a plain-text ledger of a freelancer's sales funnel.
 ;
 ; A line that starts with a date is an entry: something that happened to a
@@ -133,20 +140,22 @@ const TEMPLATE: &str = r#"; pipeline.funnel: a plain-text ledger of a freelancer
 ; Settings. Each option may be given once.
 option currency EUR    ; the currency reports are in; convert others with `price`
 option stale-after 90d ; an open deal untouched this long has gone silent
+option tax-reserve 30% ; the share of income set aside for taxes
 
 ; The stages a deal passes between `lead` and `won`. This is the default;
 ; rename them or add some to fit the way you sell.
 stages contacted talked proposed
 
 ; Channels are where work comes from (`:` makes sub-channels), contacts are
-; people. Declaring them is optional; `funnel check --strict` requires it,
-; which catches typos in names.
+; people, clients are the organisations that pay. Declaring them is
+; optional; `funnel check --strict` requires it, which catches typos in names.
 channel platform:upwork "Upwork"
   fee: 10% ; the platform's cut of revenue
   kind: platform
 channel referral "Referrals"
 contact anna "Anna Schmidt"
   org: "Acme GmbH"
+client acme "Acme GmbH"
 
 ; Money: the savings buffer, living and business costs, exchange rates.
 {-90} balance 20,000 EUR
@@ -162,18 +171,34 @@ contact anna "Anna Schmidt"
 {-90} assume volume lead 4/mo
 {-90} assume share 40% via referral
 
-; A deal from lead to won to ended. `spent … on DEAL` counts toward the
-; deal's channel; `until` is the contract's planned end; `ended acme
-; cancelled` would say the client stopped the work early.
+; A deal from lead to won to ended. `client:` names the organisation behind
+; the deal and `buyer:` the person there who decides. `spent … on DEAL`
+; counts toward the deal's channel; `until` is the contract's planned end,
+; `notice:` the notice the client must give to end it, `days-per-week:` how
+; much of a week it takes (default 5). The contract ran on: `extended` adds
+; value, a new rate and a new end. `ended acme cancelled` would say the
+; client stopped the work early.
 {-80} lead      acme "Rust backend, 2 months" via platform:upwork #rust
+  client: acme
+  buyer: anna
 {-80} spent     1.5h on acme "proposal"
 {-78} contacted acme
 {-75} talked    acme
 {-72} proposed  acme 18,000 EUR at 850 EUR/day
-{-70} won       acme 16,000 EUR at 800 EUR/day until {-10}
+{-70} won       acme 16,000 EUR at 800 EUR/day until {-30}
   start: {-63}
+  notice: 2w
+  days-per-week: 4
+{-35} extended  acme   9350 EUR at 850 EUR/day until {-10} "phase 2"
 {-10} ended     acme
   rating: 4
+
+; Repeat business: a new piece of work for the same client is a new deal
+; with the same `client:`.
+{-6} lead     acme-api "Acme: public API" via referral from anna
+  client: acme
+  buyer: anna
+{-2} proposed acme-api 9000 EUR
 
 ; An open deal, referred by a contact, with an offer in another currency.
 {-20} lead     globex "Data pipeline audit" via referral from anna
@@ -182,14 +207,48 @@ contact anna "Anna Schmidt"
 {-3} note     globex "asked for a second call next week"
 
 ; Deals that closed without work: the client said no (`lost`), or I did
-; (`declined`).
-{-40} lead     initech via platform:upwork
-{-38} lost     initech "chose a cheaper offer"
-{-30} lead     hooli   "WordPress theme" via referral
-{-29} declined hooli   "not my stack"
+; (`declined`). The first tag of a close is its reason, which reports group
+; deals by.
+{-40} lead     umbrella "Mobile app" via platform:upwork
+{-38} lost     umbrella "no answer after the first call" #silence
+{-30} lead     hooli    "WordPress theme" via referral
+{-29} declined hooli    "not my stack"                   #fit
+
+; A comeback: the client said no (`lesson:` is what I would do differently),
+; then came back. `reopened` opens the deal again; the latest close counts,
+; so initech is won. `notice: 0d`: either side may stop at any time.
+{-60} lead     initech "Shop backend" via platform:upwork
+{-58} proposed initech 9000 EUR
+{-54} lost     initech "chose a cheaper offer" #price
+  lesson: "show the cost of a rewrite next to the price"
+{-25} reopened initech "the cheaper offer fell through"
+{-21} won      initech 8500 EUR until {+40}
+  notice: 0d
 
 ; Time and money put into a channel, and keeping in touch with people.
 {-30} spent 2h via platform:upwork "reading job posts"
 {-30} spent 15 EUR via platform:upwork "connects"
 {-5} touch anna "coffee"
 "#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fill_dates_counts_back_and_forward_from_today() {
+        let today = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        assert_eq!(
+            fill_dates("{-1} won x until {+31} ; {-0}", today),
+            "2026-02-28 won x until 2026-04-01 ; 2026-03-01"
+        );
+    }
+
+    #[test]
+    fn the_template_is_canonical() {
+        // `starter` formats the filled template; the template itself is
+        // kept in the canonical layout, so that formatting changes nothing.
+        let today = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        assert_eq!(starter(today), fill_dates(TEMPLATE, today));
+    }
+}

@@ -63,6 +63,8 @@ fn init_then_check_is_clean_and_formatted() {
         " price ",
         " balance ",
         " costs ",
+        " extended ",
+        " reopened ",
     ] {
         assert!(
             text.contains(verb),
@@ -70,13 +72,40 @@ fn init_then_check_is_clean_and_formatted() {
             verb.trim()
         );
     }
-    for directive in ["\noption ", "\nstages ", "\nchannel ", "\ncontact "] {
+    for directive in [
+        "\noption ",
+        "\noption tax-reserve ",
+        "\nstages ",
+        "\nchannel ",
+        "\ncontact ",
+        "\nclient ",
+    ] {
         assert!(
             text.contains(directive),
             "the starter has no `{}`",
             directive.trim()
         );
     }
+    // Format version 2: the known keys, a reason tag on a close, and
+    // repeat business (two deals with one `client:`).
+    for key in [
+        "\n  client: ",
+        "\n  buyer: ",
+        "\n  notice: ",
+        "\n  days-per-week: ",
+        "\n  lesson: ",
+    ] {
+        assert!(text.contains(key), "the starter has no `{}`", key.trim());
+    }
+    assert!(
+        text.lines()
+            .any(|line| line.contains(" lost ") && line.contains(" #")),
+        "the starter has no `lost` with a reason tag"
+    );
+    assert!(
+        text.matches("\n  client: acme\n").count() >= 2,
+        "the starter has no repeat business"
+    );
 
     // As of today (the default), strict, with warnings denied.
     let output = funnel()

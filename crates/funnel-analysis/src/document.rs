@@ -85,6 +85,7 @@ pub fn document(run: &Run<'_>) -> Document {
         ),
         ("channels", builder.channels(&entries)),
         ("contacts", builder.contacts(&entries)),
+        ("clients", builder.clients(facts)),
         (
             "deals",
             Json::Arr(facts.iter().map(|f| builder.deal(f)).collect()),
@@ -128,6 +129,7 @@ impl Builder<'_> {
                 opt_str(options.currency.as_ref().map(|c| c.as_str())),
             ),
             ("stale_after_days", Json::Exact(options.stale_after_days)),
+            ("tax_reserve", Json::Exact(options.tax_reserve)),
             ("strict", Json::Bool(options.strict)),
         ])
     }
@@ -333,8 +335,121 @@ impl Builder<'_> {
             ("tags", tags(&ledger.tags(lead))),
         ];
         fields.extend(self.location(lead.span));
+        fields.extend(self.deal_v2(facts));
         fields.push(("entries", Json::Arr(entries)));
         obj(fields)
+    }
+
+    /// The fields format v2 adds to a deal (additive within
+    /// `funnel.ledger/1`): its client and buyer, whether it is repeat
+    /// business, its reopenings, what its close says, and its contract.
+    fn deal_v2(&self, facts: &DealFacts) -> Vec<(&'static str, Json)> {
+        let ledger = self.ledger;
+        let close = crate::close::deciding_close(ledger, facts);
+        let said = match facts.status {
+            deals::Status::Ended => facts.ended.map(|i| &ledger.entries[i]),
+            _ => close,
+        };
+        let why = said
+            .map(|e| crate::close::why(ledger, e))
+            .unwrap_or_default();
+        let contract = facts
+            .contract(ledger)
+            .map_or(Json::Null, |c| self.contract(&c));
+        vec![
+            ("client", Json::str(facts.client)),
+            ("buyer", opt_str(facts.buyer.as_deref())),
+            ("repeat", Json::Bool(facts.repeat)),
+            ("reopenings", Json::Int(i64::from(facts.reopenings))),
+            (
+                "reason",
+                opt_str(said.and_then(|e| why.reason(ledger, e)).as_deref()),
+            ),
+            ("reason_category", opt_str(why.category.as_deref())),
+            ("lesson", opt_str(why.lesson.as_deref())),
+            ("contract", contract),
+        ]
+    }
+
+    /// A won deal's contract: its span, value, income so far and tranches.
+    fn contract(&self, contract: &crate::contract::Contract) -> Json {
+        let as_of = self.ctx.as_of;
+        let tranches = contract
+            .tranches
+            .iter()
+            .map(|t| {
+                let date = self.ledger.entries[t.entry].date;
+                obj([
+                    ("date", Json::Date(date)),
+                    ("start", Json::Date(t.start)),
+                    ("end", t.end.map_or(Json::Null, Json::Date)),
+                    ("amount", money(t.amount)),
+                    ("counted", money(contract.counted(t))),
+                    (
+                        "rate",
+                        t.rate
+                            .map_or(Json::Null, |(rate, date)| self.rate(rate, date)),
+                    ),
+                    ("days_per_week", Json::Exact(t.days_per_week)),
+                    ("notice_days", t.notice_days.map_or(Json::Null, Json::Exact)),
+                ])
+            })
+            .collect();
+        obj([
+            ("start", Json::Date(contract.start())),
+            ("end", contract.end().map_or(Json::Null, Json::Date)),
+            ("value", money(contract.value())),
+            ("value_full", money(contract.full_value())),
+            (
+                "income_to_date",
+                money(contract.income(contract.start(), as_of)),
+            ),
+            (
+                "cancelled_on",
+                contract.cancelled_on.map_or(Json::Null, Json::Date),
+            ),
+            ("tranches", Json::Arr(tranches)),
+        ])
+    }
+
+    /// Declared clients in declaration order, then the clients deals name
+    /// (`client:`) without a declaration, sorted by id. A deal without
+    /// `client:` is its own client and is not listed.
+    fn clients(&self, facts: &[DealFacts]) -> Json {
+        let ledger = self.ledger;
+        let mut list = Vec::new();
+        for client in ledger.clients.values() {
+            let mut fields = vec![
+                ("id", Json::str(client.id)),
+                ("name", opt_str(client.name.as_deref())),
+                ("declared", Json::Bool(true)),
+                ("metadata", self.metadata(&client.extras.meta)),
+                ("tags", tags(&client.extras.tags)),
+            ];
+            fields.extend(self.location(client.span));
+            list.push(obj(fields));
+        }
+        // Each undeclared client where a lead first names it.
+        let mut undeclared: IndexMap<&str, Span> = IndexMap::new();
+        for fact in facts {
+            if fact.client != fact.id && !ledger.clients.contains_key(&fact.client) {
+                let lead = &ledger.entries[fact.deal(ledger).lead];
+                undeclared.entry(fact.client.as_str()).or_insert(lead.span);
+            }
+        }
+        undeclared.sort_unstable_keys();
+        for (id, span) in undeclared {
+            let mut fields = vec![
+                ("id", Json::str(id)),
+                ("name", Json::Null),
+                ("declared", Json::Bool(false)),
+                ("metadata", Json::Obj(Vec::new())),
+                ("tags", Json::Arr(Vec::new())),
+            ];
+            fields.extend(self.location(span));
+            list.push(obj(fields));
+        }
+        Json::Arr(list)
     }
 
     fn entry(&self, entry: &Entry) -> Json {

@@ -131,6 +131,22 @@ pub const DEAL_COLUMNS: &[&str] = &[
     "tags",
     "file",
     "line",
+    // Format v2, added at the end so that v1 columns keep their places.
+    "client",
+    "buyer",
+    "repeat",
+    "reason",
+    "reason_category",
+    "lesson",
+    "reopenings",
+    "extensions",
+    "contract_start",
+    "contract_end",
+    "contract_value_full",
+    "income_to_date",
+    "day_rate",
+    "days_per_week",
+    "notice_days",
 ];
 
 fn deals_table<E>(
@@ -152,13 +168,9 @@ fn deal_row(ledger: &Ledger, ctx: &Context, fact: &DealFacts) -> Vec<Value> {
         .deal_entries(deal)
         .filter(|e| e.date <= ctx.as_of)
         .collect();
-    let close = entries.iter().find(|e| {
-        matches!(
-            e.kind,
-            EntryKind::Won { .. } | EntryKind::Lost { .. } | EntryKind::Declined { .. }
-        )
-    });
-    let won = close.filter(|e| matches!(e.kind, EntryKind::Won { .. }));
+    // The close that decides the status (after a `reopened`, the latest).
+    let close = crate::close::deciding_close(ledger, fact);
+    let won = fact.won.map(|i| &ledger.entries[i]);
     let ended = entries
         .iter()
         .find(|e| matches!(e.kind, EntryKind::Ended { .. }));
@@ -171,7 +183,9 @@ fn deal_row(ledger: &Ledger, ctx: &Context, fact: &DealFacts) -> Vec<Value> {
         deals::Status::Won | deals::Status::Lost | deals::Status::Declined => close.map(|e| e.date),
         deals::Status::Stale | deals::Status::Open => Some(fact.last_entry),
     };
+    let contract = fact.contract(ledger);
     let won_offer = won.and_then(|w| w.kind.offer());
+    // `until` is the `won` entry's; `contract_end` the end after extensions.
     let (until, start) = match won.map(|w| (&w.kind, w)) {
         Some((EntryKind::Won { until, .. }, w)) => {
             let start = Some(deals::start_date(ledger, w));
@@ -214,6 +228,57 @@ fn deal_row(ledger: &Ledger, ctx: &Context, fact: &DealFacts) -> Vec<Value> {
         tags(&ledger.tags(lead)),
     ]);
     push_location(&mut row, ledger, lead.span);
+    // What the close says: for a won deal that ended, its `ended`.
+    let said = match fact.status {
+        deals::Status::Ended => ended.copied(),
+        _ => close,
+    };
+    let why = said
+        .map(|e| crate::close::why(ledger, e))
+        .unwrap_or_default();
+    let reason = said.and_then(|e| why.reason(ledger, e));
+    let last = contract.as_ref().and_then(|c| c.tranches.last());
+    let day_rate = contract
+        .as_ref()
+        .and_then(|c| c.last_rate())
+        .and_then(|(rate, date)| {
+            let per_day = funnel_ledger::value::Amount {
+                value: crate::contract::per_day(&rate),
+                currency: rate.amount.currency,
+            };
+            ledger.to_base(per_day, date)
+        });
+    row.extend([
+        text(&fact.client),
+        opt_text(fact.buyer.as_deref()),
+        if fact.is_won() {
+            Value::Bool(fact.repeat)
+        } else {
+            Value::Empty
+        },
+        opt_text(reason.as_deref()),
+        opt_text(why.category.as_deref()),
+        opt_text(why.lesson.as_deref()),
+        Value::Int(i64::from(fact.reopenings)),
+        Value::Int(fact.extensions.len() as i64),
+        contract
+            .as_ref()
+            .map_or(Value::Empty, |c| Value::Date(c.start())),
+        contract
+            .as_ref()
+            .and_then(|c| c.end())
+            .map_or(Value::Empty, Value::Date),
+        contract.as_ref().map_or(Value::Empty, |c| {
+            Value::Decimal(round_money(c.full_value()))
+        }),
+        contract.as_ref().map_or(Value::Empty, |c| {
+            Value::Decimal(round_money(c.income(c.start(), ctx.as_of)))
+        }),
+        day_rate.map_or(Value::Empty, |r| Value::Decimal(round_money(r))),
+        last.map_or(Value::Empty, |t| Value::Decimal(t.days_per_week)),
+        last.and_then(|t| t.notice_days)
+            .map_or(Value::Empty, Value::Decimal),
+    ]);
     debug_assert_eq!(row.len(), DEAL_COLUMNS.len());
     row
 }

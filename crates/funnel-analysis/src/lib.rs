@@ -12,6 +12,7 @@
 //! [`ANALYSES`].
 
 mod channels;
+mod close;
 mod contacts;
 mod context;
 mod contract;

@@ -416,6 +416,8 @@ fn export_ledger_matches_the_json_schema() {
         "funnel",
     ));
     ledgers.push(workspace().join("examples/multi/main.funnel"));
+    // Every form of format v2: tranches, clients, buyers, reopenings.
+    ledgers.push(workspace().join("tests/data/ok/v2-forms.funnel"));
     for path in ledgers {
         let path = path.display().to_string();
         let text = ok(run(&[

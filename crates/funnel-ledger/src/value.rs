@@ -284,12 +284,41 @@ fn parse_number_word_inner(digits: &str, suffix: &str) -> Result<NumberWord, Num
             )))
         }
     };
+    if let NumberWord::Duration(duration) = word {
+        if duration.days().abs() > MAX_DURATION_DAYS {
+            return Err(NumberError(format!(
+                "`{digits}{suffix}` is too long: a duration is at most 100 years \
+                 (`100y`, `1200mo`, `5218w` or `36525d`)"
+            )));
+        }
+    }
     Ok(word)
 }
 
 /// `number := "-"? digits ("." digits)?` where digits may be grouped by `_`
 /// between digits or by `,` followed by exactly three digits.
 pub fn parse_number(text: &str) -> Result<Decimal, NumberError> {
+    let value = parse_number_unbounded(text)?;
+    if value.abs() > MAX_NUMBER {
+        return Err(NumberError(format!(
+            "`{text}` is too large: a number in a ledger is at most 1,000,000,000,000 (10^12) \
+             either way, which keeps every sum the reports make exact"
+        )));
+    }
+    Ok(value)
+}
+
+/// The largest number a ledger may hold, either way (`docs/format.md`,
+/// "Bounds"): amounts up to a trillion with cents. Every product and sum the
+/// analyses make of such numbers (a rate times days, a million entries
+/// added up) stays far inside `Decimal`'s range (about 7.9 × 10^28), so no
+/// report can overflow.
+pub const MAX_NUMBER: Decimal = Decimal::from_parts(0xD4A5_1000, 0xE8, 0, false, 0);
+
+/// The longest duration a ledger may hold: 100 years, in days.
+pub const MAX_DURATION_DAYS: Decimal = Decimal::from_parts(36_525, 0, 0, false, 0);
+
+fn parse_number_unbounded(text: &str) -> Result<Decimal, NumberError> {
     if let Some(value) = plain_number(text) {
         return Ok(value);
     }
@@ -620,7 +649,13 @@ mod tests {
         ] {
             assert_eq!(plain_number(text), None, "{text}");
         }
-        assert_eq!(num("1234567890123456789"), Ok("1234567890123456789".into()));
+        // Past the fast path's 18 digits the slow path reads it, and the
+        // bound then refuses it.
+        assert_eq!(
+            parse_number_unbounded("1234567890123456789").map(|d| d.to_string()),
+            Ok("1234567890123456789".into())
+        );
+        assert!(num("1234567890123456789").is_err());
     }
 
     #[test]
@@ -685,5 +720,21 @@ mod tests {
         assert_eq!(normalize_number("12,000/mo"), "12,000/mo");
         assert_eq!(normalize_number("acme"), "acme");
         assert_eq!(normalize_number("2026-01-01"), "2026-01-01");
+    }
+
+    /// Numbers are bounded so that no sum or product of the reports can
+    /// overflow: 10^12 either way, durations 100 years.
+    #[test]
+    fn numbers_have_bounds() {
+        assert_eq!(MAX_NUMBER, Decimal::from(1_000_000_000_000_i64));
+        assert!(parse_number("1000000000000").is_ok());
+        assert!(parse_number("-1,000,000,000,000.99").is_err());
+        assert!(parse_number("1000000000000.01").is_err());
+        assert!(parse_number("79228162514264337593543950335").is_err());
+        assert!(parse_number_word("36525d").is_some_and(|r| r.is_ok()));
+        assert!(parse_number_word("100y").is_some_and(|r| r.is_ok()));
+        let too_long = parse_number_word("101y").unwrap().unwrap_err();
+        assert!(too_long.0.contains("100 years"), "{}", too_long.0);
+        assert!(parse_number_word("5000000000000h").unwrap().is_err());
     }
 }

@@ -2,7 +2,7 @@
 //! the ledger (a ledger with errors is not analysed), run them over one
 //! shared context, and render the reports as a table, CSV or JSON.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 use anyhow::Result;
 use funnel_analysis::{Context, ANALYSES};
@@ -16,11 +16,15 @@ use crate::plugin::{self, Selected};
 use crate::render;
 
 pub fn run(args: &ReportArgs) -> Result<u8> {
+    let format = match args.format() {
+        Ok(format) => format,
+        Err(message) => return usage(&message),
+    };
     let analyses = match select(&args.analyses) {
         Ok(analyses) => analyses,
         Err(message) => return usage(&message),
     };
-    if args.format == ReportFormat::Csv && analyses.len() != 1 {
+    if format == ReportFormat::Csv && analyses.len() != 1 {
         return usage(&format!(
             "CSV holds one table, so `--format csv` takes exactly one analysis, like `funnel report channels --format csv` \
              ({} selected: {})",
@@ -68,22 +72,16 @@ pub fn run(args: &ReportArgs) -> Result<u8> {
             }
         }
     }
-    let mut out = std::io::stdout().lock();
-    let written = match args.format {
+    let output = args.output.as_deref();
+    crate::output::write_to(output, |mut out| match format {
         ReportFormat::Table => {
-            let style = render::table::Style::detect(std::io::stdout().is_terminal());
+            let style = render::table::Style::for_output(output);
             render::table::write(&mut out, &reports, &ctx, &style)
         }
         ReportFormat::Csv => render::csv::write(&mut out, &reports[0]),
         ReportFormat::Json => render::json::write(&mut out, &reports),
-    }
-    .and_then(|()| Ok(out.flush()?));
-    match written {
-        // `funnel report | head` closes the pipe early: not an error.
-        Err(err) if is_broken_pipe(&err) => Ok(exit::OK),
-        Err(err) => Err(err),
-        Ok(()) => Ok(exit::OK),
-    }
+    })?;
+    Ok(exit::OK)
 }
 
 /// Runs the analyses, on as many threads as there are cores (they only read
@@ -99,26 +97,6 @@ fn run_all(
         let report = analyses[i].run(ledger, ctx, timeout);
         timer.lap(&format!("analysis {}", analyses[i].name()));
         report
-    })
-}
-
-/// Whether writing failed because the reader went away, through whichever
-/// writer (plain IO, serde_json, csv) reported it.
-fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(|cause| {
-        let kind = if let Some(io) = cause.downcast_ref::<std::io::Error>() {
-            Some(io.kind())
-        } else if let Some(json) = cause.downcast_ref::<serde_json::Error>() {
-            json.io_error_kind()
-        } else if let Some(csv) = cause.downcast_ref::<csv::Error>() {
-            match csv.kind() {
-                csv::ErrorKind::Io(io) => Some(io.kind()),
-                _ => None,
-            }
-        } else {
-            None
-        };
-        kind == Some(std::io::ErrorKind::BrokenPipe)
     })
 }
 
@@ -159,6 +137,9 @@ fn select(names: &[String]) -> Result<Vec<Selected>, String> {
     }
     let mut selected = Vec::new();
     for name in names {
+        if let Some(message) = ledger_not_analysis(name) {
+            return Err(message);
+        }
         match funnel_analysis::find(name) {
             Some(analysis) => selected.push(Selected::Builtin(analysis)),
             None => {
@@ -171,6 +152,20 @@ fn select(names: &[String]) -> Result<Vec<Selected>, String> {
         }
     }
     Ok(selected)
+}
+
+/// A word where an analysis name goes that is `-` or an existing file is a
+/// ledger given without `-f`: say how to name one. (Built-in names come
+/// first, so a file that happens to be called `channels` does not stop
+/// `funnel report channels`.)
+pub fn ledger_not_analysis(word: &str) -> Option<String> {
+    let is_ledger = word == "-"
+        || (funnel_analysis::find(word).is_none() && std::path::Path::new(word).is_file());
+    is_ledger.then(|| {
+        format!(
+            "`{word}` is not an analysis: to read a ledger, use `-f FILE` (or `-f -` for standard input)"
+        )
+    })
 }
 
 fn names(analyses: &[Selected]) -> String {

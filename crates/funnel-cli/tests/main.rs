@@ -6,5 +6,8 @@ mod corpus;
 mod everyday;
 mod export;
 mod fmt_cli;
+mod output_cli;
+mod pipes;
 mod plugins;
 mod support;
+mod terminal_cli;

@@ -137,17 +137,16 @@ fn select(names: &[String]) -> Result<Vec<Selected>, String> {
     }
     let mut selected = Vec::new();
     for name in names {
-        if let Some(message) = ledger_not_analysis(name) {
-            return Err(message);
-        }
         match funnel_analysis::find(name) {
             Some(analysis) => selected.push(Selected::Builtin(analysis)),
             None => {
-                if let Some(plugin) = plugin::find(name) {
+                if let Some(plugin) = plugin::find(name).filter(|_| name != "-") {
                     selected.push(Selected::Plugin(plugin));
                     continue;
                 }
-                return Err(plugin::unknown_analysis(name));
+                return Err(
+                    ledger_not_analysis(name).unwrap_or_else(|| plugin::unknown_analysis(name))
+                );
             }
         }
     }
@@ -155,12 +154,11 @@ fn select(names: &[String]) -> Result<Vec<Selected>, String> {
 }
 
 /// A word where an analysis name goes that is `-` or an existing file is a
-/// ledger given without `-f`: say how to name one. (Built-in names come
-/// first, so a file that happens to be called `channels` does not stop
-/// `funnel report channels`.)
+/// ledger given without `-f`: say how to name one. (`select` asks only
+/// about a word that names no analysis or plugin, so a file that happens to
+/// be called `channels` does not stop `funnel report channels`.)
 pub fn ledger_not_analysis(word: &str) -> Option<String> {
-    let is_ledger = word == "-"
-        || (funnel_analysis::find(word).is_none() && std::path::Path::new(word).is_file());
+    let is_ledger = word == "-" || std::path::Path::new(word).is_file();
     is_ledger.then(|| {
         format!(
             "`{word}` is not an analysis: to read a ledger, use `-f FILE` (or `-f -` for standard input)"

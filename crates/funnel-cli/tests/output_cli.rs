@@ -176,6 +176,14 @@ fn a_ledger_where_an_analysis_goes_gets_a_hint() {
         );
         assert!(!stderr.contains("did you mean"), "{stderr}");
     }
+    // A file named like an analysis does not hide the analysis.
+    std::fs::write(dir.path().join("channels"), "").unwrap();
+    let output = funnel()
+        .current_dir(dir.path())
+        .args(["report", "channels", "--as-of", AS_OF, "-f", "s.funnel"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
     // A word that is neither keeps the usual message.
     let output = funnel()
         .current_dir(dir.path())
@@ -186,7 +194,7 @@ fn a_ledger_where_an_analysis_goes_gets_a_hint() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("did you mean `channels`?"));
     let output = funnel()
         .current_dir(dir.path())
-        .args(["review", "channels", "-f", "s.funnel"])
+        .args(["review", "trends", "-f", "s.funnel"])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));

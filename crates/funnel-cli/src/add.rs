@@ -6,7 +6,7 @@
 //! the file: the bytes before it stay as they are, line endings included.
 
 use std::collections::HashSet;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
@@ -96,7 +96,7 @@ pub fn run(args: &AddArgs) -> Result<u8> {
     let write_path = std::fs::canonicalize(&target).unwrap_or_else(|_| target.clone());
     crate::fmt::write_atomically(&write_path, &appended(&bytes, &line))
         .with_context(|| format!("cannot write `{}`", target.display()))?;
-    println!("{target_name}:{line_number}: {line}");
+    writeln!(std::io::stdout(), "{target_name}:{line_number}: {line}")?;
     Ok(exit::OK)
 }
 
@@ -389,7 +389,7 @@ fn new_diagnostics<'a>(before: &Checked, after: &'a Checked) -> Vec<&'a Diagnost
 
 /// Renders some of a check's diagnostics to standard error, for people.
 fn print(checked: &Checked, selected: &[&Diagnostic]) -> Result<()> {
-    let handler = diagnostics::human_handler(std::io::stderr().is_terminal());
+    let handler = diagnostics::human_handler(crate::terminal::colour_stderr());
     let mut err = std::io::stderr().lock();
     for diagnostic in selected {
         let mut text = String::new();

@@ -12,7 +12,12 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
     }
     let checked = args.ledger.load(args.strict)?;
     let mut out = std::io::stdout().lock();
-    diagnostics::print(&mut out, &checked, args.format)?;
+    diagnostics::print(
+        &mut out,
+        &checked,
+        args.format,
+        crate::terminal::colour_stdout(),
+    )?;
     let failed = checked.errors() > 0 || (args.deny_warnings && checked.warnings() > 0);
     // The process exits right after this: freeing a million small
     // allocations one by one would be pure waste (10 % of a big check).

@@ -3,8 +3,10 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 use funnel_analysis::PeriodSpec;
+
+use crate::output::FileKind;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -23,6 +25,22 @@ use funnel_analysis::PeriodSpec;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+
+    /// When to colour the output: `auto` colours a terminal unless
+    /// NO_COLOR is set (CLICOLOR_FORCE colours a pipe too; TERM=dumb never)
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// `--color`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColorChoice {
+    /// Colour a terminal, following NO_COLOR, CLICOLOR_FORCE and TERM
+    Auto,
+    /// Always colour, even into a pipe or a file
+    Always,
+    /// Never colour
+    Never,
 }
 
 #[derive(Subcommand, Debug)]
@@ -213,7 +231,7 @@ pub struct ReportArgs {
     pub period: Option<PeriodSpec>,
 
     /// Keep only this channel and its sub-channels
-    #[arg(long, value_name = "CHANNEL")]
+    #[arg(long, value_name = "CHANNEL", value_hint = ValueHint::Other)]
     pub channel: Option<String>,
 
     /// Group channels by their first N segments (`platform:upwork` at depth 1 is `platform`)
@@ -224,9 +242,15 @@ pub struct ReportArgs {
     #[arg(long, value_enum, default_value_t = TrendInterval::Month)]
     pub interval: TrendInterval,
 
-    /// How to print the reports (`csv` takes exactly one analysis)
-    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
-    pub format: ReportFormat,
+    /// How to print the reports (`csv` takes exactly one analysis).
+    /// Default: from the extension of `-o FILE` (`.csv`, `.json`, `.txt`),
+    /// else `table`
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
+
+    /// Write to this file (atomically) instead of standard output
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
 
     /// Run the analyses again whenever a file of the ledger changes (Ctrl-C to stop)
     #[arg(long)]
@@ -238,6 +262,23 @@ pub struct ReportArgs {
 }
 
 impl ReportArgs {
+    /// `--format`, else the one `-o FILE`'s extension names, else a table;
+    /// `Err` says why `--format` and the extension cannot both hold.
+    pub fn format(&self) -> Result<ReportFormat, String> {
+        crate::output::pick_format(
+            "funnel report",
+            self.format,
+            self.output.as_deref(),
+            ReportFormat::Table,
+            |kind| match kind {
+                FileKind::Csv => Some(ReportFormat::Csv),
+                FileKind::Json => Some(ReportFormat::Json),
+                FileKind::Text => Some(ReportFormat::Table),
+                FileKind::Markdown => None,
+            },
+        )
+    }
+
     /// The ledger to read, as the shared [`LedgerArgs`].
     pub fn ledger(&self) -> LedgerArgs {
         LedgerArgs {
@@ -296,12 +337,38 @@ pub struct ReviewArgs {
     #[arg(long, value_name = "PERIOD", value_parser = parse_period, default_value = "last 12 months")]
     pub period: PeriodSpec,
 
-    /// How to print the review
-    #[arg(long, value_enum, default_value_t = ReviewFormat::Table)]
-    pub format: ReviewFormat,
+    /// How to print the review. Default: from the extension of `-o FILE`
+    /// (`.md`, `.txt`), else `table`
+    #[arg(long, value_enum)]
+    pub format: Option<ReviewFormat>,
+
+    /// Write to this file (atomically) instead of standard output
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Words after `review` (it takes none): caught to say how to name a
+    /// ledger when one is a file or `-`
+    #[arg(value_name = "WORD", hide = true)]
+    pub stray: Vec<String>,
 }
 
 impl ReviewArgs {
+    /// `--format`, else the one `-o FILE`'s extension names, else text;
+    /// `Err` says why `--format` and the extension cannot both hold.
+    pub fn format(&self) -> Result<ReviewFormat, String> {
+        crate::output::pick_format(
+            "funnel review",
+            self.format,
+            self.output.as_deref(),
+            ReviewFormat::Table,
+            |kind| match kind {
+                FileKind::Markdown => Some(ReviewFormat::Markdown),
+                FileKind::Text => Some(ReviewFormat::Table),
+                FileKind::Csv | FileKind::Json => None,
+            },
+        )
+    }
+
     /// The ledger to read, as the shared [`LedgerArgs`].
     pub fn ledger(&self) -> LedgerArgs {
         LedgerArgs {
@@ -361,11 +428,12 @@ pub struct ExportArgs {
     pub period: Option<PeriodSpec>,
 
     /// Keep only this channel and its sub-channels
-    #[arg(long, value_name = "CHANNEL")]
+    #[arg(long, value_name = "CHANNEL", value_hint = ValueHint::Other)]
     pub channel: Option<String>,
 
     /// CSV (RFC 4180) or JSON (an array of objects with the same keys).
-    /// Default: CSV for the tables, JSON for `ledger`
+    /// Default: from the extension of `-o FILE` (`.csv`, `.json`), else CSV
+    /// for the tables and JSON for `ledger`
     #[arg(long, value_enum)]
     pub format: Option<ExportFormat>,
 
@@ -375,13 +443,26 @@ pub struct ExportArgs {
 }
 
 impl ExportArgs {
-    /// The format asked for, else the natural one for what is exported.
-    pub fn format(&self) -> ExportFormat {
-        self.format.unwrap_or(if self.what == ExportWhat::Ledger {
+    /// The format asked for, else the one `-o FILE`'s extension names, else
+    /// the natural one for what is exported; `Err` says why `--format` and
+    /// the extension cannot both hold.
+    pub fn format(&self) -> Result<ExportFormat, String> {
+        let natural = if self.what == ExportWhat::Ledger {
             ExportFormat::Json
         } else {
             ExportFormat::Csv
-        })
+        };
+        crate::output::pick_format(
+            "funnel export",
+            self.format,
+            self.output.as_deref(),
+            natural,
+            |kind| match kind {
+                FileKind::Csv => Some(ExportFormat::Csv),
+                FileKind::Json => Some(ExportFormat::Json),
+                FileKind::Markdown | FileKind::Text => None,
+            },
+        )
     }
 
     /// The ledger to read, as the shared [`LedgerArgs`].

@@ -1,7 +1,7 @@
 //! Diagnostics in four views: miette's graphical report for people, one
 //! line each for editors, JSON for scripts, workflow commands for GitHub.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 use anyhow::Result;
 use funnel_ledger::{Checked, Diagnostic, SourceMap, Span};
@@ -10,11 +10,18 @@ use serde::Serialize;
 
 use crate::cli::DiagnosticFormat;
 
-pub fn print(out: &mut impl Write, checked: &Checked, format: DiagnosticFormat) -> Result<()> {
+/// Writes the diagnostics in `format`; `colour` is for the human format,
+/// decided by the caller for the stream `out` is.
+pub fn print(
+    out: &mut impl Write,
+    checked: &Checked,
+    format: DiagnosticFormat,
+    colour: bool,
+) -> Result<()> {
     let sources = &checked.ledger.sources;
     match format {
         DiagnosticFormat::Human => {
-            let handler = human_handler(std::io::stdout().is_terminal());
+            let handler = human_handler(colour);
             for diagnostic in &checked.diagnostics {
                 let mut text = String::new();
                 handler.render_report(&mut text, &diagnostic.with_sources(sources))?;
@@ -61,9 +68,17 @@ pub fn print(out: &mut impl Write, checked: &Checked, format: DiagnosticFormat) 
                     escape_data(&message),
                 )?;
             }
+            writeln!(out, "{}", github_notice(&summary(checked)))?;
         }
     }
     Ok(())
+}
+
+/// The last line of `--format github`: the counts as a `::notice`, since
+/// GitHub shows only the first 10 annotations of each level on a pull
+/// request and the rest are easy to miss.
+pub(crate) fn github_notice(summary: &str) -> String {
+    format!("::notice::funnel check: {}", escape_data(summary))
 }
 
 /// Commands that read a ledger to compute from it (report, review, export)
@@ -74,26 +89,23 @@ pub fn refuse_errors(checked: &Checked, not_done: &str) -> Result<bool> {
         return Ok(false);
     }
     let mut err = std::io::stderr().lock();
-    print(&mut err, checked, DiagnosticFormat::Human)?;
+    let colour = crate::terminal::colour_stderr();
+    print(&mut err, checked, DiagnosticFormat::Human, colour)?;
     writeln!(err, "the ledger has errors, so it is {not_done}: fix them first (`funnel check` shows them too)")?;
     Ok(true)
 }
 
-/// The graphical handler: colour only on a terminal and never with
-/// `NO_COLOR`; width from `COLUMNS` (tests fix it), else 100.
-pub fn human_handler(terminal: bool) -> GraphicalReportHandler {
-    let colour = terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+/// The graphical handler, coloured or not as the caller decided for its
+/// stream (`terminal::colour_stdout`, `colour_stderr`); as wide as
+/// [`terminal::width`](crate::terminal::width).
+pub fn human_handler(colour: bool) -> GraphicalReportHandler {
     let theme = if colour {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let width = std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(100);
     GraphicalReportHandler::new_themed(theme)
-        .with_width(width)
+        .with_width(crate::terminal::width())
         .with_links(false)
 }
 

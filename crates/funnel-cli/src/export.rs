@@ -3,17 +3,24 @@
 
 use std::io::Write;
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use funnel_analysis::document::document;
 use funnel_analysis::export::{self, Value, What};
 use funnel_analysis::{Context, Run};
 use funnel_ledger::Ledger;
 
 use crate::cli::{ExportArgs, ExportFormat, ExportWhat};
-use crate::{diagnostics, exit, fmt, render};
+use crate::{diagnostics, exit, render};
 
 pub fn run(args: &ExportArgs) -> Result<u8> {
-    if args.what == ExportWhat::Ledger && args.format() == ExportFormat::Csv {
+    let format = match args.format() {
+        Ok(format) => format,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Ok(exit::USAGE);
+        }
+    };
+    if args.what == ExportWhat::Ledger && format == ExportFormat::Csv {
         eprintln!(
             "error: `funnel export ledger` writes one JSON document (the input of plugins, docs/plugins.md), \
              not a table: use `funnel export ledger --format json`"
@@ -38,7 +45,6 @@ pub fn run(args: &ExportArgs) -> Result<u8> {
         // Not a table: the one document plugins read on standard input.
         ExportWhat::Ledger => None,
     };
-    let format = args.format();
     // Rows are written as they are made, never held as a whole table.
     let write = |out: &mut dyn Write| -> Result<()> {
         match what {
@@ -53,38 +59,8 @@ pub fn run(args: &ExportArgs) -> Result<u8> {
         }
         Ok(())
     };
-    match &args.output {
-        Some(path) => fmt::write_atomically_with(path, write)
-            .with_context(|| format!("cannot write `{}`", path.display()))?,
-        None => {
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            let written = write(&mut out).and_then(|()| Ok(out.flush()?));
-            match written {
-                // A reader that stops early (`| head`) is not an error.
-                Err(err) if !is_broken_pipe(&err) => return Err(err),
-                _ => {}
-            }
-        }
-    }
+    crate::output::write_to(args.output.as_deref(), write)?;
     Ok(exit::OK)
-}
-
-/// Whether writing failed because the reader went away, whichever writer
-/// (csv, serde_json, the buffer) met it.
-fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    let io = err
-        .downcast_ref::<std::io::Error>()
-        .map(std::io::Error::kind);
-    let csv = err
-        .downcast_ref::<csv::Error>()
-        .and_then(|e| match e.kind() {
-            csv::ErrorKind::Io(io) => Some(io.kind()),
-            _ => None,
-        });
-    let json = err
-        .downcast_ref::<serde_json::Error>()
-        .and_then(serde_json::Error::io_error_kind);
-    [io, csv, json].contains(&Some(std::io::ErrorKind::BrokenPipe))
 }
 
 /// RFC 4180 through the csv crate: a header row, plain numbers, ISO dates,

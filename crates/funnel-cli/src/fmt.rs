@@ -42,10 +42,10 @@ pub fn run(args: &FmtArgs) -> Result<u8> {
                     }
                     changed.push(file.name.clone());
                     if args.diff {
-                        print!(
-                            "{}",
-                            diff(&String::from_utf8_lossy(&old), &text, &file.name)
-                        );
+                        let mut out = std::io::stdout().lock();
+                        out.write_all(
+                            diff(&String::from_utf8_lossy(&old), &text, &file.name).as_bytes(),
+                        )?;
                     }
                     if !args.check && !args.diff {
                         write_atomically(&file.path, text.as_bytes())
@@ -60,9 +60,11 @@ pub fn run(args: &FmtArgs) -> Result<u8> {
         }
     }
     if args.check {
+        let mut out = std::io::stdout().lock();
         for name in &changed {
-            println!("would reformat {name}");
+            writeln!(out, "would reformat {name}")?;
         }
+        out.flush()?;
     } else if !args.diff {
         for name in &changed {
             eprintln!("formatted {name}");
@@ -86,14 +88,13 @@ fn stdin(args: &FmtArgs) -> Result<u8> {
     match format_file(&file) {
         Ok(text) => {
             let changed = text.as_bytes() != bytes.as_slice();
+            let mut out = std::io::stdout().lock();
             if args.diff {
-                print!(
-                    "{}",
-                    diff(&String::from_utf8_lossy(&bytes), &text, "<stdin>")
-                );
+                out.write_all(diff(&String::from_utf8_lossy(&bytes), &text, "<stdin>").as_bytes())?;
             } else if !args.check {
-                std::io::stdout().write_all(text.as_bytes())?;
+                out.write_all(text.as_bytes())?;
             }
+            out.flush()?;
             Ok(if args.check && changed {
                 exit::FAILED
             } else {
@@ -132,7 +133,8 @@ fn print_errors(file: &SourceFile, errors: Vec<funnel_ledger::Diagnostic>) -> Re
         diagnostics: errors,
     };
     let mut err = std::io::stderr().lock();
-    crate::diagnostics::print(&mut err, &checked, DiagnosticFormat::Human)?;
+    let colour = crate::terminal::colour_stderr();
+    crate::diagnostics::print(&mut err, &checked, DiagnosticFormat::Human, colour)?;
     writeln!(err, "{} was not formatted: fix the errors first", file.name)?;
     Ok(())
 }

@@ -44,11 +44,13 @@ pub fn run(args: &InitArgs) -> Result<u8> {
     } else {
         String::new()
     };
-    println!(
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
         "created {}: a starter ledger with an example of every kind of entry",
         path.display()
-    );
-    println!("next: read it, run `funnel{flag} check`, and append entries with `funnel{flag} add talked acme`");
+    )?;
+    writeln!(out, "next: read it, run `funnel{flag} check`, and append entries with `funnel{flag} add talked acme`")?;
     Ok(exit::OK)
 }
 

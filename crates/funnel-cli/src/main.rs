@@ -10,12 +10,15 @@ mod export;
 mod fmt;
 mod init;
 mod ledger_args;
+mod output;
 mod plugin;
 mod render;
 mod report;
 mod review;
+mod terminal;
 mod watch;
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -42,7 +45,15 @@ pub mod exit {
 }
 
 fn main() -> ExitCode {
+    install_panic_hook();
+    // Test-only: makes the binary panic at start, so that the tests can see
+    // the crash report of the hook above as a user would. Not documented
+    // for users.
+    if std::env::var_os("FUNNEL_TEST_PANIC").is_some_and(|v| v == "1") {
+        panic!("FUNNEL_TEST_PANIC is set");
+    }
     let cli = Cli::parse();
+    terminal::set_choice(cli.color);
     let result = match cli.command {
         Command::Check(args) if args.watch => watch::run(&args.ledger, || check::run(&args)),
         Command::Check(args) => check::run(&args),
@@ -59,9 +70,53 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => ExitCode::from(code),
+        // A reader that stops early (`| head`) is a normal end, for every
+        // command (see `output`).
+        Err(err) if output::is_broken_pipe(&err) => ExitCode::from(exit::OK),
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitCode::from(exit::USAGE)
         }
     }
+}
+
+/// A panic is a bug in funnel, never the user's mistake: say so, with what
+/// is needed to report it, instead of Rust's message, and exit 101 (as an
+/// unhandled panic does). Runs on whichever thread panicked; the exit ends
+/// every thread.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| info.payload().downcast_ref::<String>().map(String::as_str))
+            .unwrap_or("(no message)");
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let command: Vec<String> = std::env::args_os()
+            .map(|arg| {
+                let arg = arg.to_string_lossy().into_owned();
+                if arg.is_empty() || arg.contains(char::is_whitespace) {
+                    format!("{arg:?}")
+                } else {
+                    arg
+                }
+            })
+            .collect();
+        // Nothing more can be done if standard error is gone too.
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "funnel crashed: this is a bug\n  \
+             version: funnel {}\n  \
+             command: {}\n  \
+             panic: {what}{place}\n\
+             please report it on the project's issue tracker, with the ledger that caused it",
+            env!("CARGO_PKG_VERSION"),
+            command.join(" "),
+        );
+        std::process::exit(101);
+    }));
 }

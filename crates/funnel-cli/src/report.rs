@@ -3,7 +3,7 @@
 //! shared [`Run`] (the settings and the deal facts, computed once), and
 //! render the reports as a table, CSV or JSON.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 use anyhow::Result;
 use funnel_analysis::{Context, Run, ANALYSES};
@@ -17,11 +17,15 @@ use crate::plugin::{self, Selected};
 use crate::render;
 
 pub fn run(args: &ReportArgs) -> Result<u8> {
+    let format = match args.format() {
+        Ok(format) => format,
+        Err(message) => return usage(&message),
+    };
     let analyses = match select(&args.analyses) {
         Ok(analyses) => analyses,
         Err(message) => return usage(&message),
     };
-    if args.format == ReportFormat::Csv && analyses.len() != 1 {
+    if format == ReportFormat::Csv && analyses.len() != 1 {
         return usage(&format!(
             "CSV holds one table, so `--format csv` takes exactly one analysis, like `funnel report channels --format csv` \
              ({} selected: {})",
@@ -70,22 +74,16 @@ pub fn run(args: &ReportArgs) -> Result<u8> {
             }
         }
     }
-    let mut out = std::io::stdout().lock();
-    let written = match args.format {
+    let output = args.output.as_deref();
+    crate::output::write_to(output, |mut out| match format {
         ReportFormat::Table => {
-            let style = render::table::Style::detect(std::io::stdout().is_terminal());
+            let style = render::table::Style::for_output(output);
             render::table::write(&mut out, &reports, run.ctx(), &style)
         }
         ReportFormat::Csv => render::csv::write(&mut out, &reports[0]),
         ReportFormat::Json => render::json::write(&mut out, &reports),
-    }
-    .and_then(|()| Ok(out.flush()?));
-    match written {
-        // `funnel report | head` closes the pipe early: not an error.
-        Err(err) if is_broken_pipe(&err) => Ok(exit::OK),
-        Err(err) => Err(err),
-        Ok(()) => Ok(exit::OK),
-    }
+    })?;
+    Ok(exit::OK)
 }
 
 /// Runs the analyses, on as many threads as there are cores (they only read
@@ -101,26 +99,6 @@ fn run_all(
         let report = analyses[i].run(run, timeout);
         timer.lap(&format!("analysis {}", analyses[i].name()));
         report
-    })
-}
-
-/// Whether writing failed because the reader went away, through whichever
-/// writer (plain IO, serde_json, csv) reported it.
-fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(|cause| {
-        let kind = if let Some(io) = cause.downcast_ref::<std::io::Error>() {
-            Some(io.kind())
-        } else if let Some(json) = cause.downcast_ref::<serde_json::Error>() {
-            json.io_error_kind()
-        } else if let Some(csv) = cause.downcast_ref::<csv::Error>() {
-            match csv.kind() {
-                csv::ErrorKind::Io(io) => Some(io.kind()),
-                _ => None,
-            }
-        } else {
-            None
-        };
-        kind == Some(std::io::ErrorKind::BrokenPipe)
     })
 }
 
@@ -164,15 +142,30 @@ fn select(names: &[String]) -> Result<Vec<Selected>, String> {
         match funnel_analysis::find(name) {
             Some(analysis) => selected.push(Selected::Builtin(analysis)),
             None => {
-                if let Some(plugin) = plugin::find(name) {
+                if let Some(plugin) = plugin::find(name).filter(|_| name != "-") {
                     selected.push(Selected::Plugin(plugin));
                     continue;
                 }
-                return Err(plugin::unknown_analysis(name));
+                return Err(
+                    ledger_not_analysis(name).unwrap_or_else(|| plugin::unknown_analysis(name))
+                );
             }
         }
     }
     Ok(selected)
+}
+
+/// A word where an analysis name goes that is `-` or an existing file is a
+/// ledger given without `-f`: say how to name one. (`select` asks only
+/// about a word that names no analysis or plugin, so a file that happens to
+/// be called `channels` does not stop `funnel report channels`.)
+pub fn ledger_not_analysis(word: &str) -> Option<String> {
+    let is_ledger = word == "-" || std::path::Path::new(word).is_file();
+    is_ledger.then(|| {
+        format!(
+            "`{word}` is not an analysis: to read a ledger, use `-f FILE` (or `-f -` for standard input)"
+        )
+    })
 }
 
 fn names(analyses: &[Selected]) -> String {

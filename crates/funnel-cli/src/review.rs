@@ -11,7 +11,7 @@
 //! written as plain text (`--format table`) or Markdown, both from one
 //! [`Review`] value.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 use anyhow::Result;
 use funnel_analysis::words::{self, money};
@@ -23,6 +23,20 @@ use crate::exit;
 use crate::render::table::{display, trend, wrap, Style};
 
 pub fn run(args: &ReviewArgs) -> Result<u8> {
+    if let Some(word) = args.stray.first() {
+        let message = crate::report::ledger_not_analysis(word).unwrap_or_else(|| {
+            format!("unexpected argument `{word}`: `funnel review` takes no analysis names")
+        });
+        eprintln!("error: {message}");
+        return Ok(exit::USAGE);
+    }
+    let format = match args.format() {
+        Ok(format) => format,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Ok(exit::USAGE);
+        }
+    };
     let ledger_args = args.ledger();
     let as_of = ledger_args.as_of();
     let (from, to) = args.period.resolve(as_of);
@@ -55,21 +69,15 @@ pub fn run(args: &ReviewArgs) -> Result<u8> {
     };
     let review = Review::new(&reports, run.ctx(), &args.period.to_string());
 
-    let mut out = std::io::stdout().lock();
-    let written = match args.format {
-        ReviewFormat::Table => {
-            let style = Style::detect(std::io::stdout().is_terminal());
-            review.write_text(&mut out, &style)
-        }
-        ReviewFormat::Markdown => review.write_markdown(&mut out),
-    }
-    .and_then(|()| out.flush());
-    match written {
-        // `funnel review | head` closes the pipe early: not an error.
-        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(exit::OK),
-        Err(err) => Err(err.into()),
-        Ok(()) => Ok(exit::OK),
-    }
+    let output = args.output.as_deref();
+    crate::output::write_to(output, |mut out| {
+        match format {
+            ReviewFormat::Table => review.write_text(&mut out, &Style::for_output(output)),
+            ReviewFormat::Markdown => review.write_markdown(&mut out),
+        }?;
+        Ok(())
+    })?;
+    Ok(exit::OK)
 }
 
 /// The reports a review is built from.

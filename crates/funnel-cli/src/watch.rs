@@ -38,10 +38,13 @@ pub fn run(ledger: &LedgerArgs, mut once: impl FnMut() -> Result<u8>) -> Result<
     loop {
         if clear {
             // Clear the screen and the scrollback, cursor to the top left.
-            print!("\x1b[2J\x1b[3J\x1b[H");
+            write!(std::io::stdout(), "\x1b[2J\x1b[3J\x1b[H")?;
         }
-        if let Err(err) = once() {
-            eprintln!("error: {err:#}");
+        match once() {
+            // Nobody reads any more: stop watching (`main` ends quietly).
+            Err(err) if crate::output::is_broken_pipe(&err) => return Err(err),
+            Err(err) => eprintln!("error: {err:#}"),
+            Ok(_) => {}
         }
         std::io::stdout().flush()?;
 

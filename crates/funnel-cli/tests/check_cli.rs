@@ -297,7 +297,8 @@ fn github_format_prints_workflow_commands() {
     assert_eq!(
         stdout(&output),
         "::error file=<stdin>,line=2,col=19,endLine=2,endColumn=23,title=funnel%3A%3Aunknown-deal::unknown deal `acne`: no `lead` opens it%0Ahelp: did you mean `acme`?\n\
-         ::warning file=<stdin>,line=3,col=12,endLine=3,endColumn=15,title=funnel%3A%3Awon-without-value::`won` on `acme` has no amount: revenue counts it as 0%0Ahelp: write the contract's total value, like `won acme 12000 EUR`\n"
+         ::warning file=<stdin>,line=3,col=12,endLine=3,endColumn=15,title=funnel%3A%3Awon-without-value::`won` on `acme` has no amount: revenue counts it as 0%0Ahelp: write the contract's total value, like `won acme 12000 EUR`\n\
+         ::notice::funnel check: 1 error, 1 warning in 1 file\n"
     );
     assert_eq!(output.status.code(), Some(1));
 }

@@ -9,7 +9,7 @@
 //! are there), so the two can never be confused.
 
 use std::fmt;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 use anyhow::Result;
 use funnel_analysis::external::PluginDiagnostic;
@@ -177,7 +177,7 @@ pub fn print(
     format: DiagnosticFormat,
 ) -> Result<()> {
     if found.is_empty() {
-        return diagnostics::print(out, checked, format);
+        return diagnostics::print(out, checked, format, crate::terminal::colour_stdout());
     }
     let sources = &checked.ledger.sources;
     let mut all: Vec<Shown<'_>> = checked
@@ -193,7 +193,7 @@ pub fn print(
     });
     match format {
         DiagnosticFormat::Human => {
-            let handler = diagnostics::human_handler(std::io::stdout().is_terminal());
+            let handler = diagnostics::human_handler(crate::terminal::colour_stdout());
             for d in &all {
                 let mut text = String::new();
                 match d {
@@ -264,6 +264,11 @@ pub fn print(
                     escape_data(&message),
                 )?;
             }
+            writeln!(
+                out,
+                "{}",
+                diagnostics::github_notice(&summary(checked, found))
+            )?;
         }
     }
     Ok(())

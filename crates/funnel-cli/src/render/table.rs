@@ -30,16 +30,25 @@ pub struct Style {
 }
 
 impl Style {
-    /// Colour on a terminal unless `NO_COLOR` is set (to anything but the
-    /// empty string); width from `COLUMNS`, else 100.
-    pub fn detect(terminal: bool) -> Style {
-        let colour = terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-        let width = std::env::var("COLUMNS")
-            .ok()
-            .and_then(|c| c.trim().parse().ok())
-            .filter(|w| *w >= 40)
-            .unwrap_or(100);
+    /// Coloured or not as the caller decided for its stream
+    /// (`terminal::colour_stdout`); as wide as `terminal::width` (the
+    /// terminal, `COLUMNS`, else 100), and never narrower than
+    /// [`MIN_WIDTH`].
+    pub fn detect(colour: bool) -> Style {
+        let width = crate::terminal::width().max(MIN_WIDTH);
         Style { colour, width }
+    }
+
+    /// The style of standard output, or of a file written with `-o`
+    /// (coloured only when forced, `COLUMNS` else 100 wide).
+    pub fn for_output(file: Option<&std::path::Path>) -> Style {
+        match file {
+            None => Style::detect(crate::terminal::colour_stdout()),
+            Some(_) => Style {
+                colour: crate::terminal::colour(false),
+                width: crate::terminal::file_width().max(MIN_WIDTH),
+            },
+        }
     }
 
     /// `text` in an ANSI style (`1` bold, `2` dim, `33` yellow) when
@@ -54,6 +63,10 @@ impl Style {
 }
 
 const GAP: usize = 2;
+
+/// Narrower than this, tables are laid out as if this wide (and wrap in
+/// the terminal): a few columns of numbers need it.
+pub const MIN_WIDTH: usize = 40;
 
 pub fn write(out: &mut impl Write, reports: &[Report], ctx: &Context, style: &Style) -> Result<()> {
     // Each table is laid out into its own buffer, on all cores (a big
@@ -290,6 +303,9 @@ struct Layout<'a> {
     /// the top to the same height.
     headers: Vec<Vec<String>>,
     widths: Vec<usize>,
+    /// Each column's longest word: wrapping never cuts a word (a number,
+    /// an id), or the rows would lose their alignment.
+    longest_words: Vec<usize>,
     shown: Vec<bool>,
     wrap_column: Option<usize>,
 }
@@ -324,15 +340,20 @@ impl<'a> Layout<'a> {
             .iter()
             .map(|lines| lines.iter().map(|l| text_width(l)).max().unwrap_or(0))
             .collect();
+        let mut longest_words = vec![0; columns.len()];
         for row in cells {
-            for (w, text) in widths.iter_mut().zip(&row[first..]) {
+            for ((w, longest), text) in widths.iter_mut().zip(&mut longest_words).zip(&row[first..])
+            {
                 *w = (*w).max(text_width(text));
+                let word = text.split(' ').map(text_width).max().unwrap_or(0);
+                *longest = (*longest).max(word);
             }
         }
         let mut layout = Layout {
             columns,
             headers,
             widths,
+            longest_words,
             shown: vec![true; columns.len()],
             wrap_column: None,
         };
@@ -388,7 +409,8 @@ impl<'a> Layout<'a> {
             .map(|l| text_width(l))
             .max()
             .unwrap_or(0);
-        Some((i, MIN_WRAP.max(header).min(self.widths[i])))
+        let narrowest = MIN_WRAP.max(header).max(self.longest_words[i]);
+        Some((i, narrowest.min(self.widths[i])))
     }
 
     /// One line of the shown columns, numbers right-aligned.

@@ -1,6 +1,7 @@
 //! Diagnostics in four views: miette's graphical report for people, one
 //! line each for editors, JSON for scripts, workflow commands for GitHub.
 
+use std::collections::HashMap;
 use std::io::Write;
 
 use anyhow::Result;
@@ -9,6 +10,13 @@ use miette::{GraphicalReportHandler, GraphicalTheme};
 use serde::Serialize;
 
 use crate::cli::DiagnosticFormat;
+
+/// The human format shows at most this many warnings of one code with
+/// their snippets; the rest are counted in one line per code (a ledger
+/// with 30,000 stale deals would otherwise print 20 MB, and nobody reads
+/// past the first screens). Errors are always shown, every one; `short`,
+/// `json` and `github` list everything.
+pub const WARNINGS_PER_CODE: usize = 20;
 
 /// Writes the diagnostics in `format`; `colour` is for the human format,
 /// decided by the caller for the stream `out` is.
@@ -22,10 +30,32 @@ pub fn print(
     match format {
         DiagnosticFormat::Human => {
             let handler = human_handler(colour);
+            let mut shown: HashMap<funnel_ledger::Code, usize> = HashMap::new();
+            let mut elided: Vec<(funnel_ledger::Code, usize)> = Vec::new();
             for diagnostic in &checked.diagnostics {
+                let count = shown.entry(diagnostic.code).or_default();
+                *count += 1;
+                if !diagnostic.is_error() && *count > WARNINGS_PER_CODE {
+                    match elided.iter_mut().find(|(code, _)| *code == diagnostic.code) {
+                        Some((_, n)) => *n += 1,
+                        None => elided.push((diagnostic.code, 1)),
+                    }
+                    continue;
+                }
                 let mut text = String::new();
                 handler.render_report(&mut text, &diagnostic.with_sources(sources))?;
                 writeln!(out, "{text}")?;
+            }
+            for (code, n) in elided {
+                writeln!(
+                    out,
+                    "… and {} more `{code}` warning{} (`funnel check --format short` lists them all)",
+                    funnel_analysis::words::thousands(n as u64),
+                    plural(n, "s"),
+                )?;
+            }
+            if shown.values().any(|&n| n > WARNINGS_PER_CODE) {
+                writeln!(out)?;
             }
             writeln!(out, "{}", summary(checked))?;
         }

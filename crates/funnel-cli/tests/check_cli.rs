@@ -376,3 +376,55 @@ fn the_example_ledger_checks_from_the_readme() {
         .unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
 }
+
+/// The human format shows 20 warnings of a code with snippets and counts
+/// the rest in one line; errors are never left out; `short` lists all.
+#[test]
+fn many_warnings_are_counted_not_all_shown() {
+    let mut text = String::from("option currency EUR\n");
+    for i in 0..25 {
+        text.push_str(&format!(
+            "2026-01-{:02} lead d{i} via referral\n",
+            i % 28 + 1
+        ));
+    }
+    for i in 0..22 {
+        text.push_str(&format!("2026-02-01 talked nobody{i}\n"));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("many.funnel");
+    std::fs::write(&path, &text).unwrap();
+    let run = |format: &str| {
+        crate::support::funnel()
+            .args([
+                "check",
+                "--as-of",
+                "2026-11-26",
+                "--color",
+                "never",
+                "--format",
+                format,
+                "-f",
+            ])
+            .arg(&path)
+            .output()
+            .unwrap()
+    };
+    let human = crate::support::stdout(&run("human"));
+    assert_eq!(human.matches("funnel::stale-deal").count(), 20, "{human}");
+    assert_eq!(human.matches("funnel::unknown-deal").count(), 22, "{human}");
+    assert!(
+        human.contains(
+            "… and 5 more `stale-deal` warnings (`funnel check --format short` lists them all)"
+        ),
+        "{human}"
+    );
+    assert!(
+        human
+            .trim_end()
+            .ends_with("22 errors, 25 warnings in 1 file"),
+        "{human}"
+    );
+    let short = crate::support::stdout(&run("short"));
+    assert_eq!(short.matches("warning[stale-deal]").count(), 25);
+}

@@ -15,6 +15,7 @@
 #   SKIP_LINEARITY=1 scripts/bench.sh  # skip the in-process linearity bench (about 70 s)
 #   LINEARITY_ROUNDS=31 scripts/bench.sh  # rounds of that bench (default 15)
 #   LINEARITY_PAIRS=31 scripts/bench.sh   # alternating whole-process pairs (default 15)
+#   PROFILE=terse scripts/bench.sh  # terse hand-written entries (funnel-gen --terse): ~47 bytes, one line each
 #
 # Needs hyperfine and GNU time (`/usr/bin/time -v`); installs them with
 # apt-get when run as root and they are missing. Nothing here runs in CI.
@@ -25,6 +26,9 @@ AS_OF=2026-11-26
 SEED=1
 SIZES=${SIZES:-"1000 100000 1000000"}
 ROUNDS=${ROUNDS:-3}
+PROFILE=${PROFILE:-realistic}
+gen_flags=()
+[ "$PROFILE" = terse ] && gen_flags=(--terse)
 
 need() { # command, Debian package
     command -v "$1" >/dev/null 2>&1 && return
@@ -87,7 +91,7 @@ rows=()
 declare -A check_ms report_ms
 for n in $SIZES; do
     file="$work/$n.funnel"
-    "$bin/funnel-gen" --entries "$n" --seed "$SEED" -o "$file" 2>/dev/null
+    "$bin/funnel-gen" --entries "$n" --seed "$SEED" "${gen_flags[@]}" -o "$file" 2>/dev/null
     "$funnel" check --as-of "$AS_OF" "$file" >/dev/null || { echo "error: the generated ledger does not check" >&2; exit 1; }
     bytes=$(stat -c %s "$file")
     mb=$(awk -v b="$bytes" 'BEGIN { printf "%.2f", b / 1e6 }')

@@ -38,6 +38,7 @@ fn ledger(entries: usize) -> &'static Ledger {
             let text = generate(&Config {
                 size: Size::Entries(entries),
                 seed: 1,
+                profile: Default::default(),
             })
             .single_file();
             let options = CheckOptions {

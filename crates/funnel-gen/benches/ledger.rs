@@ -31,6 +31,7 @@ fn ledger(entries: usize) -> &'static str {
             let text = generate(&Config {
                 size: Size::Entries(entries),
                 seed: 1,
+                profile: Default::default(),
             })
             .single_file();
             Box::leak(text.into_boxed_str())

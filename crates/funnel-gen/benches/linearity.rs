@@ -122,6 +122,7 @@ fn text(entries: usize) -> String {
     generate(&Config {
         size: Size::Entries(entries),
         seed: 1,
+        profile: Default::default(),
     })
     .single_file()
 }

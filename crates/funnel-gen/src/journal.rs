@@ -345,6 +345,7 @@ mod tests {
         let generated = generate(&Config {
             size: Size::Deals(200),
             seed: 7,
+            profile: Default::default(),
         });
         let journal = journal(&generated);
         (generated, journal)

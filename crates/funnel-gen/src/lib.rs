@@ -44,6 +44,20 @@ pub enum Size {
 pub struct Config {
     pub size: Size,
     pub seed: u64,
+    pub profile: Profile,
+}
+
+/// The shape of the entries.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Profile {
+    /// As an organised freelancer or a mail rule writes them: titles, tags,
+    /// comments and metadata lines (about 119 bytes and 4 lines an entry).
+    #[default]
+    Realistic,
+    /// As people type them by hand: `2026-01-06 contacted acme-1x`, no
+    /// titles, tags, comments or metadata, short ids, and more deals left
+    /// to go silent (about 40 bytes and one line an entry).
+    Terse,
 }
 
 /// About how many dated entries one deal brings, counting the entries on
@@ -137,6 +151,7 @@ pub fn generate(config: &Config) -> Generated {
         Size::Entries(n) => n.div_ceil(ENTRIES_PER_DEAL),
     };
     let mut gen = Gen::new(config.seed, planned_deals);
+    gen.terse = config.profile == Profile::Terse;
     gen.ledger_entries();
     let mut deals = 0;
     loop {
@@ -200,6 +215,8 @@ struct Gen {
     /// The line being written (reused).
     line: String,
     entries: usize,
+    /// [`Profile::Terse`]: no metadata, titles, tags or comments.
+    terse: bool,
 }
 
 impl Gen {
@@ -251,6 +268,7 @@ impl Gen {
             events: Events::default(),
             line: String::new(),
             entries: 0,
+            terse: false,
         }
     }
 
@@ -300,17 +318,23 @@ impl Gen {
     }
 
     fn meta(&mut self, key: &str, value: &str) {
+        if self.terse {
+            return;
+        }
         let _ = write!(self.line, "\n  {key}: {value}");
     }
 
     fn trailing_comment(&mut self, p: f64) {
-        if self.rng.chance(p) {
+        if self.rng.chance(p) && !self.terse {
             let comment = *self.rng.pick(COMMENTS);
             let _ = write!(self.line, "  ; {comment}");
         }
     }
 
     fn tags(&mut self) {
+        if self.terse {
+            return;
+        }
         let count = self.rng.weighted([5u32, 4, 1].into_iter());
         let first = self.rng.below(TAGS.len() as u64) as usize;
         for i in 0..count {
@@ -399,7 +423,11 @@ impl Gen {
         let channel_index = self.rng.weighted(CHANNELS.iter().map(|c| c.leads));
         let channel = &CHANNELS[channel_index];
         let company = *self.rng.pick(COMPANIES);
-        let id = format!("{}{company}-{}", channel.prefix, base36(number));
+        let id = if self.terse {
+            format!("{}{}", &company[..company.len().min(4)], base36(number))
+        } else {
+            format!("{}{company}-{}", channel.prefix, base36(number))
+        };
         let usd = self.rng.below(100) < u64::from(channel.usd);
         let currency = if usd { "USD" } else { "EUR" };
         let lead_day = self.rng.range(self.first + 1, self.last);
@@ -407,12 +435,16 @@ impl Gen {
         // The lead.
         let title = *self.rng.pick(TITLES);
         self.begin(lead_day);
-        let _ = write!(
-            self.line,
-            "lead {id} \"{}\" via {}",
-            escape(title),
-            channel.name
-        );
+        if self.terse {
+            let _ = write!(self.line, "lead {id} via {}", channel.name);
+        } else {
+            let _ = write!(
+                self.line,
+                "lead {id} \"{}\" via {}",
+                escape(title),
+                channel.name
+            );
+        }
         if channel.referred {
             let contact = self.rng.pick(&self.contacts).clone();
             let _ = write!(self.line, " from {contact}");
@@ -430,7 +462,7 @@ impl Gen {
             );
             let imported = self.date(lead_day).to_owned();
             self.meta("imported", &imported);
-            if self.rng.chance(0.3) {
+            if self.rng.chance(0.3) && !self.terse {
                 self.line
                     .push_str("\n  ; imported by the mail rule, title as posted");
             }
@@ -528,10 +560,14 @@ impl Gen {
         let mut won_day = None;
         if !open {
             // 0 won, 1 lost, 2 declined, 3 went silent.
-            let outcome = match reached {
-                3 => self.rng.weighted([45u32, 40, 5, 10].into_iter()),
-                1 | 2 => self.rng.weighted([0u32, 35, 30, 35].into_iter()),
-                _ => self.rng.weighted([0u32, 0, 60, 40].into_iter()),
+            let outcome = match (reached, self.terse) {
+                (3, false) => self.rng.weighted([45u32, 40, 5, 10].into_iter()),
+                (1 | 2, false) => self.rng.weighted([0u32, 35, 30, 35].into_iter()),
+                (_, false) => self.rng.weighted([0u32, 0, 60, 40].into_iter()),
+                // By hand, more deals are never closed: they go silent.
+                (3, true) => self.rng.weighted([40u32, 25, 5, 30].into_iter()),
+                (1 | 2, true) => self.rng.weighted([0u32, 20, 20, 60].into_iter()),
+                (_, true) => self.rng.weighted([0u32, 0, 40, 60].into_iter()),
             };
             let day = latest
                 + if outcome == 3 {
@@ -539,7 +575,9 @@ impl Gen {
                 } else {
                     self.rng.range(1, 25)
                 };
-            if day <= self.last {
+            // By hand, a deal that went silent is often never closed: it
+            // stays open and goes stale.
+            if day <= self.last && !(self.terse && outcome == 3) {
                 self.begin(day);
                 match outcome {
                     0 => {
@@ -807,6 +845,7 @@ mod tests {
         let config = Config {
             size: Size::Deals(50),
             seed: 3,
+            profile: Default::default(),
         };
         assert_eq!(
             generate(&config).single_file(),
@@ -824,6 +863,7 @@ mod tests {
         let generated = generate(&Config {
             size: Size::Entries(5000),
             seed: 1,
+            profile: Default::default(),
         });
         assert!(
             (5000..5020).contains(&generated.entries),

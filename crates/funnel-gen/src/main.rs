@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{ArgGroup, Parser};
-use funnel_gen::{generate, Config, Size};
+use funnel_gen::{generate, Config, Profile, Size};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -48,6 +48,11 @@ struct Args {
     #[arg(long, conflicts_with = "split_years")]
     journal: bool,
 
+    /// Write terse entries, as people type them by hand: one line each, no
+    /// titles, tags, comments or metadata, short ids, more deals gone silent
+    #[arg(long, conflicts_with = "journal")]
+    terse: bool,
+
     /// Write the ledger to FILE instead of standard output
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -63,6 +68,11 @@ fn main() -> ExitCode {
     let generated = generate(&Config {
         size,
         seed: args.seed,
+        profile: if args.terse {
+            Profile::Terse
+        } else {
+            Profile::Realistic
+        },
     });
     if args.journal {
         let journal = funnel_gen::journal::journal(&generated);

@@ -47,6 +47,7 @@ fn small(seed: u64) -> Generated {
     generate(&Config {
         size: Size::Deals(300),
         seed,
+        profile: Default::default(),
     })
 }
 
@@ -167,6 +168,7 @@ fn size_and_shape_match_the_issue() {
     let generated = generate(&Config {
         size: Size::Entries(20_000),
         seed: 1,
+        profile: Default::default(),
     });
     assert!((20_000..20_020).contains(&generated.entries));
     let text = generated.single_file();
@@ -214,4 +216,42 @@ fn the_journal_reads_in_hledger_and_ledger() {
             String::from_utf8_lossy(&output.stderr)
         );
     }
+}
+
+/// The terse profile (issue 25): entries of one line each, about 40-50
+/// bytes, no metadata, and many deals gone silent — and still no error.
+#[test]
+fn terse_ledgers_are_short_lines_without_errors() {
+    let generated = generate(&Config {
+        size: Size::Entries(20_000),
+        seed: 1,
+        profile: funnel_gen::Profile::Terse,
+    });
+    let text = generated.single_file();
+    let checked = load_text("terse.funnel", text.as_bytes(), &options(false));
+    assert_no_errors(&checked);
+    let entry_lines: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with(|c: char| c.is_ascii_digit()))
+        .collect();
+    // Only the header's declarations have metadata lines.
+    let first_entry = text.find("\n2").expect("dated entries");
+    let indented = text[first_entry..]
+        .lines()
+        .filter(|l| l.starts_with(' '))
+        .count();
+    assert_eq!(entry_lines.len(), generated.entries);
+    let mean = entry_lines.iter().map(|l| l.len() + 1).sum::<usize>() / entry_lines.len();
+    assert!((35..=55).contains(&mean), "mean entry length {mean}");
+    assert_eq!(indented, 0);
+    let stale = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == funnel_ledger::Code::StaleDeal)
+        .count();
+    assert!(
+        stale * 10 > generated.deals,
+        "{stale} stale of {} deals",
+        generated.deals
+    );
 }

@@ -13,3 +13,4 @@ mod plugins;
 mod report;
 mod support;
 mod terminal_cli;
+mod writers;

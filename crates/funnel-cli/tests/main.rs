@@ -13,4 +13,5 @@ mod plugins;
 mod report;
 mod support;
 mod terminal_cli;
+mod watch;
 mod writers;

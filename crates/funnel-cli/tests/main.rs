@@ -9,6 +9,7 @@ mod export;
 mod fmt_cli;
 mod output_cli;
 mod pipes;
+mod plugin_limits;
 mod plugins;
 mod report;
 mod support;

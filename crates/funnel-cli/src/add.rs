@@ -4,6 +4,8 @@
 //! written; an entry that would bring a new error is refused and the file
 //! is left alone. The write is atomic and changes nothing but the end of
 //! the file: the bytes before it stay as they are, line endings included.
+//! The file's lock (`lock.rs`) is held from reading the file to the rename,
+//! so concurrent `add`s each keep their entry.
 
 use std::collections::HashSet;
 use std::io::Write;
@@ -39,14 +41,27 @@ pub fn run(args: &AddArgs) -> Result<u8> {
     let line = with_metadata(&line, &meta)?;
 
     let target = args.to.clone().unwrap_or_else(|| roots[0].clone());
-    let bytes = std::fs::read(&target).map_err(|err| {
-        let hint = if err.kind() == std::io::ErrorKind::NotFound && args.to.is_none() && target.as_os_str() == DEFAULT_FILE {
+    let cannot_read = |err: std::io::Error| {
+        let hint = if err.kind() == std::io::ErrorKind::NotFound
+            && args.to.is_none()
+            && target.as_os_str() == DEFAULT_FILE
+        {
             "\n  hint: run `funnel init` to start a ledger here, or name one with `-f FILE` or $FUNNEL_FILE"
         } else {
             ""
         };
         anyhow::anyhow!("cannot read `{}`: {err}{hint}", target.display())
-    })?;
+    };
+    // A file that cannot be opened gets no lock file beside it.
+    std::fs::File::open(&target).map_err(cannot_read)?;
+    // Held until the new text is renamed over the file: the file is read
+    // (and the ledger checked) only once no other writer is at work, so
+    // concurrent `add`s each append to what the one before wrote, and an
+    // editor's save before this point is what the entry is appended to.
+    let write_path = crate::fmt::resolve_links(&target);
+    let _lock = crate::lock::lock(&write_path)
+        .with_context(|| format!("cannot write `{}`", target.display()))?;
+    let bytes = std::fs::read(&target).map_err(cannot_read)?;
 
     let inputs: Vec<Input> = roots.iter().cloned().map(Input::Path).collect();
     let options = CheckOptions {
@@ -93,7 +108,6 @@ pub fn run(args: &AddArgs) -> Result<u8> {
     }
     print(&after, &warnings)?;
 
-    let write_path = std::fs::canonicalize(&target).unwrap_or_else(|_| target.clone());
     crate::fmt::write_atomically(&write_path, &appended(&bytes, &line))
         .with_context(|| format!("cannot write `{}`", target.display()))?;
     writeln!(std::io::stdout(), "{target_name}:{line_number}: {line}")?;

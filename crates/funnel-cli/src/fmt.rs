@@ -2,7 +2,7 @@
 //! canonical form, atomically, and only when it changes.
 
 use std::io::{Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use funnel_ledger::{format, CheckOptions, Checked, Input, SourceFile, SourceMap};
@@ -34,9 +34,22 @@ pub fn run(args: &FmtArgs) -> Result<u8> {
             if !seen.insert(file.path.clone()) {
                 continue;
             }
+            // A writer holds the file's lock from reading it to the rename,
+            // so an entry `funnel add` appends meanwhile is never lost. The
+            // file is formatted as read under the lock.
+            let path = resolve_links(&file.path);
+            let _lock = if args.check || args.diff {
+                None
+            } else {
+                Some(
+                    crate::lock::lock(&path)
+                        .with_context(|| format!("cannot write `{}`", file.name))?,
+                )
+            };
+            let old = original_bytes(file)?;
+            let file = &SourceFile::new(file.name.clone(), file.path.clone(), &old);
             match format_file(file) {
                 Ok(text) => {
-                    let old = original_bytes(file)?;
                     if text.as_bytes() == old.as_slice() {
                         continue;
                     }
@@ -48,7 +61,7 @@ pub fn run(args: &FmtArgs) -> Result<u8> {
                         )?;
                     }
                     if !args.check && !args.diff {
-                        write_atomically(&file.path, text.as_bytes())
+                        write_atomically(&path, text.as_bytes())
                             .with_context(|| format!("cannot write `{}`", file.name))?;
                     }
                 }
@@ -235,7 +248,13 @@ fn range(start: u32, len: u32) -> String {
 }
 
 /// Writes through a temporary file in the same folder, then renames it over
-/// the original, keeping its permissions: a crash never leaves half a file.
+/// the original: a crash, a full disk or a failed write never leaves half a
+/// file, and on any error the original is left byte for byte as it was (the
+/// message says so). A symbolic link is followed: its target is rewritten
+/// and the link stays a link. The new file keeps the original's permissions
+/// (and, where the process may, its owner and group). A read-only file
+/// (no write permission for anyone) is refused, even for root: the rename
+/// would replace it anyway, which is not what its read-only mode asks for.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     write_atomically_with(path, |out| Ok(out.write_all(bytes)?))
 }
@@ -246,20 +265,82 @@ pub fn write_atomically_with(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> Result<()>,
 ) -> Result<()> {
+    let path = resolve_links(path);
+    let existing = std::fs::metadata(&path).ok();
+    replace(&path, existing.as_ref(), write).map_err(|err| {
+        let left = if existing.is_some() {
+            "the file is as it was"
+        } else {
+            "nothing was written"
+        };
+        anyhow::anyhow!("{err:#}; {left}")
+    })
+}
+
+fn replace(
+    path: &Path,
+    existing: Option<&std::fs::Metadata>,
+    write: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
+    if existing.is_some_and(|meta| meta.permissions().readonly()) {
+        anyhow::bail!("it is read-only (make it writable first, e.g. `chmod u+w`)");
+    }
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
+    let mut temp = tempfile::Builder::new()
+        .prefix(".funnel-")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a temporary file in `{}`", dir.display()))?;
     {
         let mut out = std::io::BufWriter::new(temp.as_file_mut());
         write(&mut out)?;
         out.flush()?;
     }
     temp.as_file().sync_all()?;
-    if let Ok(meta) = std::fs::metadata(path) {
+    if let Some(meta) = existing {
         temp.as_file().set_permissions(meta.permissions())?;
+        #[cfg(unix)]
+        {
+            // Only root may give a file away; others keep the group where
+            // they belong to it. Neither is worth failing the write for.
+            use std::os::unix::fs::MetadataExt;
+            let file = temp.as_file();
+            if std::os::unix::fs::fchown(file, Some(meta.uid()), Some(meta.gid())).is_err() {
+                let _ = std::os::unix::fs::fchown(file, None, Some(meta.gid()));
+            }
+            // Ownership changes can clear set-id bits: set the mode again.
+            let _ = file.set_permissions(meta.permissions());
+        }
     }
-    temp.persist(path)?;
+    temp.persist(path).map_err(|err| err.error)?;
+    // The rename is on disk once the folder is (where a folder can be synced).
+    #[cfg(unix)]
+    if let Ok(folder) = std::fs::File::open(dir) {
+        let _ = folder.sync_all();
+    }
     Ok(())
+}
+
+/// The file a path finally names: symbolic links followed (also a link to a
+/// file not yet there), so a write replaces the target, never the link.
+pub fn resolve_links(path: &Path) -> PathBuf {
+    if let Ok(real) = std::fs::canonicalize(path) {
+        return real;
+    }
+    // A dangling link: follow it by hand (at most 40 links, as Linux does).
+    let mut path = path.to_path_buf();
+    for _ in 0..40 {
+        match std::fs::read_link(&path) {
+            Ok(target) => {
+                path = match path.parent() {
+                    Some(dir) => dir.join(target),
+                    None => target,
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    path
 }

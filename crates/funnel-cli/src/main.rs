@@ -10,6 +10,7 @@ mod export;
 mod fmt;
 mod init;
 mod ledger_args;
+mod lock;
 mod output;
 mod plugin;
 mod render;

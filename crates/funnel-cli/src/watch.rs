@@ -4,7 +4,12 @@
 //!
 //! Folders are watched rather than files: editors (and `funnel fmt`) save
 //! by writing a new file and renaming it over the old one, which a watch on
-//! the old file would miss.
+//! the old file would miss. A file of the ledger that is deleted (or an
+//! `include`d one that cannot be read any more) stays watched, so its
+//! return is seen: the ledger no longer names a file it cannot read, but
+//! the file may be back with the next save or `git checkout`. Whatever a
+//! run finds — a missing file, bytes that are not UTF-8 — is reported and
+//! the watch goes on.
 
 use std::collections::HashSet;
 use std::io::{IsTerminal, Write};
@@ -35,6 +40,7 @@ pub fn run(ledger: &LedgerArgs, mut once: impl FnMut() -> Result<u8>) -> Result<
     .context("cannot watch the ledger's files")?;
     let clear = std::io::stdout().is_terminal();
     let mut watched_dirs: HashSet<PathBuf> = HashSet::new();
+    let mut files: HashSet<PathBuf> = HashSet::new();
     loop {
         if clear {
             // Clear the screen and the scrollback, cursor to the top left.
@@ -48,7 +54,9 @@ pub fn run(ledger: &LedgerArgs, mut once: impl FnMut() -> Result<u8>) -> Result<
         }
         std::io::stdout().flush()?;
 
-        let files = ledger_files(ledger);
+        let mut now = ledger_files(ledger);
+        now.extend(files.into_iter().filter(|f| !f.exists()));
+        files = now;
         let dirs: HashSet<PathBuf> = files
             .iter()
             .filter_map(|f| f.parent().map(Path::to_path_buf))

@@ -660,7 +660,7 @@ fn no_arguments_prints_an_overview() {
 // ---------------------------------------------------------------- watch
 
 /// A child process that is killed when the test ends, however it ends.
-struct Killed(Child);
+pub(crate) struct Killed(pub(crate) Child);
 
 impl Drop for Killed {
     fn drop(&mut self) {
@@ -670,7 +670,7 @@ impl Drop for Killed {
 }
 
 /// Lines of a child's output, sent as they come.
-fn lines(stream: impl Read + Send + 'static) -> Receiver<String> {
+pub(crate) fn lines(stream: impl Read + Send + 'static) -> Receiver<String> {
     let (sender, receiver) = mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stream).lines().map_while(Result::ok) {
@@ -683,7 +683,7 @@ fn lines(stream: impl Read + Send + 'static) -> Receiver<String> {
 }
 
 /// Waits (at most 10 s) for a line containing `needle`; returns the lines seen.
-fn wait_for(receiver: &Receiver<String>, needle: &str, seen: &mut Vec<String>) {
+pub(crate) fn wait_for(receiver: &Receiver<String>, needle: &str, seen: &mut Vec<String>) {
     let deadline = Instant::now() + Duration::from_secs(10);
     while let Some(left) = deadline.checked_duration_since(Instant::now()) {
         match receiver.recv_timeout(left) {

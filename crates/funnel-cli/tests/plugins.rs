@@ -41,7 +41,7 @@ fn path_with(dirs: &[&Path]) -> OsString {
 }
 
 /// Runs funnel with `dirs` on `PATH`.
-fn run_with(dirs: &[&Path], args: &[&str]) -> Output {
+pub(crate) fn run_with(dirs: &[&Path], args: &[&str]) -> Output {
     funnel()
         .env("PATH", path_with(dirs))
         .args(args)
@@ -82,7 +82,7 @@ fn csv_records(text: &str) -> Vec<Vec<String>> {
 }
 
 /// A throw-away plugin `funnel-NAME` with this shell script as its body.
-fn plugin(dir: &Path, name: &str, body: &str) {
+pub(crate) fn plugin(dir: &Path, name: &str, body: &str) {
     let path = dir.join(format!("funnel-{name}"));
     std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).expect("write plugin");
     make_executable(&path);
@@ -107,7 +107,7 @@ fn answering(dir: &Path, name: &str, json: &str) {
 }
 
 /// Runs `funnel report NAME` on the test ledger with only `dir` added.
-fn report_with(dir: &Path, name: &str, extra: &[&str]) -> Output {
+pub(crate) fn report_with(dir: &Path, name: &str, extra: &[&str]) -> Output {
     let ledger = ledger();
     let mut args = vec!["report", name, "-f", &ledger, "--as-of", AS_OF];
     args.extend(extra);

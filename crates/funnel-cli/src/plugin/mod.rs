@@ -104,7 +104,16 @@ pub fn run(plugin: &Plugin, run: &Run<'_>, timeout: Duration) -> Result<Output, 
     for line in stderr.lines() {
         eprintln!("{}: {line}", plugin.program());
     }
-    let stdout = String::from_utf8_lossy(&finished.stdout);
+    // JSON is UTF-8 (RFC 8259): other bytes would become U+FFFD in the
+    // report's names without a word, so they are an error.
+    let stdout = String::from_utf8(finished.stdout).map_err(|err| {
+        let at = err.utf8_error().valid_up_to();
+        PluginError::NotUtf8 {
+            program: plugin.program(),
+            byte: err.as_bytes()[at],
+            offset: at,
+        }
+    })?;
     external::parse(&plugin.name, &stdout, run.ctx()).map_err(|error| PluginError::Output {
         program: plugin.program(),
         beginning: beginning(&stdout),
@@ -141,8 +150,14 @@ pub enum PluginError {
     },
     /// It answered with diagnostics only, where a report was needed.
     NoReport { program: String, name: String },
-    /// It printed more than a report can be.
+    /// It printed more than a report can be (it is stopped at once).
     TooLarge { program: String, limit: usize },
+    /// Its standard output is not UTF-8.
+    NotUtf8 {
+        program: String,
+        byte: u8,
+        offset: usize,
+    },
     /// A diagnostic names a place that is not in the ledger.
     Location { program: String, message: String },
 }
@@ -186,8 +201,14 @@ impl fmt::Display for PluginError {
             ),
             PluginError::TooLarge { program, limit } => write!(
                 f,
-                "plugin `{program}` printed more than {} MiB on standard output: not a report",
+                "plugin `{program}` printed more than {} MiB on standard output and was stopped: \
+                 a report is never that big",
                 limit >> 20
+            ),
+            PluginError::NotUtf8 { program, byte, offset } => write!(
+                f,
+                "plugin `{program}` printed output that is not UTF-8 (byte 0x{byte:02X} at offset {offset}): \
+                 a report is UTF-8 JSON"
             ),
             PluginError::Location { program, message } => write!(f, "plugin `{program}` {message}"),
         }
@@ -265,10 +286,17 @@ fn execute(plugin: &Plugin, input: Vec<u8>, timeout: Duration) -> Result<Finishe
         });
     }
     let (done_sender, done) = mpsc::channel();
-    let stdout = Collector::start(child.stdout.take(), MAX_STDOUT, done_sender.clone());
-    let stderr = Collector::start(child.stderr.take(), MAX_STDERR, done_sender);
+    let stdout = Collector::start(
+        child.stdout.take(),
+        MAX_STDOUT,
+        Past::Stop,
+        done_sender.clone(),
+    );
+    let stderr = Collector::start(child.stderr.take(), MAX_STDERR, Past::Drop, done_sender);
 
-    let status = wait_until(&mut child, deadline);
+    // A plugin that prints without end is stopped as soon as it passes the
+    // limit, not at the timeout.
+    let status = wait_until(&mut child, deadline, || stdout.overflowed());
     // The pipes reach their end when every process holding them is gone;
     // one the plugin left running in the background could hold them for
     // ever, so the deadline applies to them too.
@@ -277,6 +305,12 @@ fn execute(plugin: &Plugin, input: Vec<u8>, timeout: Duration) -> Result<Finishe
             done.recv_timeout(deadline.saturating_duration_since(Instant::now()))
                 .is_ok()
         });
+    if stdout.overflowed() {
+        return Err(PluginError::TooLarge {
+            program,
+            limit: MAX_STDOUT,
+        });
+    }
     let Some(status) = status.filter(|_| closed) else {
         // Whatever it printed so far helps to see where it hung.
         std::thread::sleep(Duration::from_millis(50));
@@ -293,29 +327,23 @@ fn execute(plugin: &Plugin, input: Vec<u8>, timeout: Duration) -> Result<Finishe
             stderr: String::from_utf8_lossy(&stderr.take()).into_owned(),
         });
     }
-    if stdout.overflowed() {
-        return Err(PluginError::TooLarge {
-            program,
-            limit: MAX_STDOUT,
-        });
-    }
     Ok(Finished {
         stdout: stdout.take(),
         stderr: stderr.take(),
     })
 }
 
-/// Waits for the child until the deadline; past it, kills it and returns
-/// `None`.
-fn wait_until(child: &mut Child, deadline: Instant) -> Option<ExitStatus> {
+/// Waits for the child until the deadline or until `stop` says so; then
+/// kills it and returns `None`.
+fn wait_until(child: &mut Child, deadline: Instant, stop: impl Fn() -> bool) -> Option<ExitStatus> {
     loop {
         match child.try_wait() {
             Ok(Some(status)) => return Some(status),
-            Ok(None) if Instant::now() < deadline => {
+            Ok(None) if Instant::now() < deadline && !stop() => {
                 let left = deadline.saturating_duration_since(Instant::now());
                 std::thread::sleep(left.min(Duration::from_millis(5)));
             }
-            // Past the deadline, or waiting failed: stop it.
+            // Past the deadline, told to stop, or waiting failed: stop it.
             _ => {
                 let _ = child.kill();
                 let _ = child.wait();
@@ -345,17 +373,29 @@ const MAX_STDOUT: usize = 64 << 20;
 const MAX_STDERR: usize = 1 << 20;
 
 /// Reads a pipe to its end on its own thread, keeping what arrived so far
-/// (up to a limit; the rest is read and dropped, so the plugin never blocks
-/// on a full pipe) readable at any time.
+/// readable at any time, up to a limit: memory stays bounded whatever the
+/// plugin prints.
 struct Collector {
     bytes: Arc<Mutex<Vec<u8>>>,
     overflowed: Arc<AtomicBool>,
+}
+
+/// What a [`Collector`] does past its limit.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Past {
+    /// Stop reading and close the pipe: the output is useless now (the
+    /// plugin's next write fails, and the runner kills it).
+    Stop,
+    /// Read on and drop the rest, so the plugin never blocks on a full
+    /// pipe (standard error: its messages are not worth a failure).
+    Drop,
 }
 
 impl Collector {
     fn start(
         pipe: Option<impl Read + Send + 'static>,
         limit: usize,
+        past: Past,
         done: mpsc::Sender<()>,
     ) -> Collector {
         let bytes = Arc::new(Mutex::new(Vec::new()));
@@ -373,6 +413,9 @@ impl Collector {
                                 kept.extend_from_slice(&chunk[..n.min(room)]);
                                 if n > room {
                                     overflow.store(true, Ordering::Relaxed);
+                                    if past == Past::Stop {
+                                        break;
+                                    }
                                 }
                             }
                         }
@@ -528,9 +571,9 @@ fn describe(plugin: &Plugin) -> Result<String, String> {
         .spawn()
         .map_err(|err| failed(format!("cannot run: {err}")))?;
     let (done_sender, done) = mpsc::channel();
-    let stdout = Collector::start(child.stdout.take(), MAX_STDERR, done_sender);
+    let stdout = Collector::start(child.stdout.take(), MAX_STDERR, Past::Stop, done_sender);
     let deadline = Instant::now() + DESCRIBE_TIMEOUT;
-    let status = wait_until(&mut child, deadline);
+    let status = wait_until(&mut child, deadline, || stdout.overflowed());
     let closed = status.is_some()
         && done
             .recv_timeout(deadline.saturating_duration_since(Instant::now()))

@@ -10,6 +10,7 @@ mod export;
 mod fmt;
 mod init;
 mod ledger_args;
+mod lsp;
 mod output;
 mod plugin;
 mod render;
@@ -67,6 +68,7 @@ fn main() -> ExitCode {
         Command::Add(args) => add::run(&args),
         Command::Completions(args) => completions::completions(&args),
         Command::Man(args) => completions::man(&args),
+        Command::Lsp(args) => lsp::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -40,9 +40,22 @@ for _, d in ipairs(vim.diagnostic.get(buf)) do
   })
 end
 table.sort(found, function(a, b) return a.lnum < b.lnum end)
+-- Hover and go to definition with the cursor on `referral`, after the
+-- non-ASCII title: Neovim turns its byte column into UTF-16 itself.
+local line = vim.api.nvim_buf_get_lines(buf, 1, 2, false)[1]
+vim.api.nvim_win_set_cursor(0, { 2, string.find(line, 'referral', 1, true) + 1 })
+local params = vim.lsp.util.make_position_params(0, 'utf-16')
+local function ask(method)
+  local answers = vim.lsp.buf_request_sync(buf, method, params, 10000) or {}
+  for _, answer in pairs(answers) do return answer.result end
+end
+local hover, definition = ask('textDocument/hover'), ask('textDocument/definition')
 local v = vim.version()
 local f = io.open(out, 'w')
-f:write(vim.fn.json_encode({ ok = ok, version = v.major .. '.' .. v.minor .. '.' .. v.patch, diagnostics = found }))
+f:write(vim.fn.json_encode({
+  ok = ok, version = v.major .. '.' .. v.minor .. '.' .. v.patch, diagnostics = found,
+  hover = hover and hover.contents.value or vim.NIL, definition = definition or vim.NIL,
+}))
 f:close()
 vim.lsp.stop_client(client_id)
 vim.cmd('qa!')
@@ -138,6 +151,20 @@ fn neovim_shows_the_diagnostics_as_published() {
             .unwrap()
             .ends_with("help: did you mean `acme`?"),
         "{acne}"
+    );
+    // Neovim's cursor, turned into a UTF-16 position by Neovim, finds the
+    // channel after the title; its definition is the declaration.
+    assert_eq!(
+        report["hover"],
+        "**channel** `referral` — Empfehlungen — Müller\n\n1 deal via this channel"
+    );
+    assert_eq!(
+        report["definition"]["range"]["start"],
+        serde_json::json!({ "line": 0, "character": 8 })
+    );
+    assert_eq!(
+        report["definition"]["range"]["end"],
+        serde_json::json!({ "line": 0, "character": 16 })
     );
     // The server said nothing on standard error (Neovim logs it) and left
     // with exit code 0, after the `shutdown` Neovim asks for on quitting.

@@ -11,8 +11,17 @@
 //! An LSP server must survive any input: a handler that panics (a bug)
 //! answers with an error and the session goes on.
 
+// `lsp_types::Uri` keys the maps of open documents and published files:
+// clippy sees a `Cell` inside it (fluent-uri caches where the parts of the
+// URI are), but `Uri` orders and hashes by its text, which never changes.
+#![allow(clippy::mutable_key_type)]
+
+mod at;
+mod complete;
 mod diagnostics;
 mod documents;
+mod format;
+mod navigate;
 mod position;
 mod uri;
 
@@ -26,7 +35,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use chrono::NaiveDate;
 use funnel_ledger::{CheckOptions, Checked, Input};
-use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
 use lsp_types::notification::Notification as _;
 use lsp_types::request::Request as _;
 use lsp_types::{notification as note, request as req, Uri};
@@ -77,6 +86,14 @@ fn capabilities() -> serde_json::Value {
                 ..Default::default()
             },
         )),
+        document_formatting_provider: Some(lsp_types::OneOf::Left(true)),
+        completion_provider: Some(lsp_types::CompletionOptions {
+            // A channel's segments and a metadata key's colon.
+            trigger_characters: Some(vec![":".to_owned()]),
+            ..Default::default()
+        }),
+        hover_provider: Some(lsp_types::HoverProviderCapability::Simple(true)),
+        definition_provider: Some(lsp_types::OneOf::Left(true)),
         ..Default::default()
     };
     serde_json::json!({
@@ -185,7 +202,7 @@ impl Server<'_> {
         match notification.method.as_str() {
             note::DidOpenTextDocument::METHOD => {
                 if let Ok(params) =
-                    from_value::<lsp_types::DidOpenTextDocumentParams>(notification.params)
+                    parse::<lsp_types::DidOpenTextDocumentParams>(notification.params)
                 {
                     let document = params.text_document;
                     self.dirty.insert(document.uri.clone());
@@ -195,7 +212,7 @@ impl Server<'_> {
             }
             note::DidChangeTextDocument::METHOD => {
                 if let Ok(params) =
-                    from_value::<lsp_types::DidChangeTextDocumentParams>(notification.params)
+                    parse::<lsp_types::DidChangeTextDocumentParams>(notification.params)
                 {
                     let document = params.text_document;
                     self.documents
@@ -205,14 +222,14 @@ impl Server<'_> {
             }
             note::DidSaveTextDocument::METHOD => {
                 if let Ok(params) =
-                    from_value::<lsp_types::DidSaveTextDocumentParams>(notification.params)
+                    parse::<lsp_types::DidSaveTextDocumentParams>(notification.params)
                 {
                     self.dirty.insert(params.text_document.uri);
                 }
             }
             note::DidCloseTextDocument::METHOD => {
                 if let Ok(params) =
-                    from_value::<lsp_types::DidCloseTextDocumentParams>(notification.params)
+                    parse::<lsp_types::DidCloseTextDocumentParams>(notification.params)
                 {
                     self.close(&params.text_document.uri);
                 }
@@ -222,14 +239,83 @@ impl Server<'_> {
     }
 
     fn request(&mut self, request: Request) -> Response {
-        let id = request.id.clone();
-        match request.method.as_str() {
-            _ => Response::new_err(
+        let Request { id, method, params } = request;
+        let result = match method.as_str() {
+            req::Formatting::METHOD => parse::<lsp_types::DocumentFormattingParams>(params)
+                .map(|p| {
+                    self.documents
+                        .get(&p.text_document.uri)
+                        .and_then(format::edits)
+                })
+                .map(to_json),
+            req::Completion::METHOD => parse::<lsp_types::CompletionParams>(params)
+                .map(|p| self.complete(&p.text_document_position))
+                .map(to_json),
+            req::HoverRequest::METHOD => parse::<lsp_types::HoverParams>(params)
+                .map(|p| self.hover(&p.text_document_position_params))
+                .map(to_json),
+            req::GotoDefinition::METHOD => parse::<lsp_types::GotoDefinitionParams>(params)
+                .map(|p| self.definition(&p.text_document_position_params))
+                .map(to_json),
+            _ => {
+                let message = format!("funnel lsp does not handle `{method}`");
+                return Response::new_err(id, ErrorCode::MethodNotFound as i32, message);
+            }
+        };
+        match result {
+            Ok(result) => Response::new_ok(id, result),
+            Err(err) => Response::new_err(
                 id,
-                ErrorCode::MethodNotFound as i32,
-                format!("funnel lsp does not handle `{}`", request.method),
+                ErrorCode::InvalidParams as i32,
+                format!("invalid parameters: {err}"),
             ),
         }
+    }
+
+    /// The last check of the ledger `uri` belongs to, and its root.
+    fn check_of(&self, uri: &Uri) -> Option<(Uri, &Check)> {
+        let root = self.root_of(uri);
+        let check = self.checks.get(&root)?;
+        Some((root, check))
+    }
+
+    fn complete(
+        &self,
+        at: &lsp_types::TextDocumentPositionParams,
+    ) -> Option<lsp_types::CompletionResponse> {
+        let document = self.documents.get(&at.text_document.uri)?;
+        let empty = funnel_ledger::Ledger::default();
+        let ledger = self
+            .check_of(&at.text_document.uri)
+            .map_or(&empty, |(_, check)| &check.checked.ledger);
+        let index = position::LineIndex::new(&document.text);
+        let items = complete::items(ledger, &index, at.position);
+        Some(lsp_types::CompletionResponse::Array(items))
+    }
+
+    fn hover(&self, at: &lsp_types::TextDocumentPositionParams) -> Option<lsp_types::Hover> {
+        let document = self.documents.get(&at.text_document.uri)?;
+        let (_, check) = self.check_of(&at.text_document.uri)?;
+        let index = position::LineIndex::new(&document.text);
+        navigate::hover(&check.checked.ledger, self.as_of(), &index, at.position)
+    }
+
+    fn definition(
+        &self,
+        at: &lsp_types::TextDocumentPositionParams,
+    ) -> Option<lsp_types::GotoDefinitionResponse> {
+        let document = self.documents.get(&at.text_document.uri)?;
+        let (root, check) = self.check_of(&at.text_document.uri)?;
+        let index = position::LineIndex::new(&document.text);
+        let views = self.documents.views(&check.checked, &root);
+        navigate::definition(&check.checked.ledger, &views, &index, at.position)
+            .map(lsp_types::GotoDefinitionResponse::Scalar)
+    }
+
+    fn as_of(&self) -> NaiveDate {
+        self.settings
+            .as_of
+            .unwrap_or_else(|| chrono::Local::now().date_naive())
     }
 
     /// A closed document no longer wins over the disk, and the diagnostics
@@ -299,10 +385,7 @@ impl Server<'_> {
             },
         };
         let options = CheckOptions {
-            as_of: self
-                .settings
-                .as_of
-                .unwrap_or_else(|| chrono::Local::now().date_naive()),
+            as_of: self.as_of(),
             strict: self.settings.strict,
         };
         let checked = match funnel_ledger::load_with(&[input], &options, &self.documents.overlay())
@@ -371,23 +454,12 @@ impl Server<'_> {
     }
 }
 
-fn from_value<T: serde::de::DeserializeOwned>(
-    value: serde_json::Value,
-) -> Result<T, serde_json::Error> {
+/// A message's parameters.
+fn parse<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, serde_json::Error> {
     serde_json::from_value(value)
 }
 
-/// Parses a request's parameters, or answers that they are invalid.
-#[allow(dead_code)]
-fn params<T: serde::de::DeserializeOwned>(
-    id: &RequestId,
-    value: serde_json::Value,
-) -> Result<T, Response> {
-    serde_json::from_value(value).map_err(|err| {
-        Response::new_err(
-            id.clone(),
-            ErrorCode::InvalidParams as i32,
-            format!("invalid parameters: {err}"),
-        )
-    })
+/// A result as JSON (`null` for `None`).
+fn to_json<T: serde::Serialize>(value: T) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
 }

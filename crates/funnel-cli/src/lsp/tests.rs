@@ -105,8 +105,7 @@ impl Client {
         self.request("$/barrier", Value::Null);
         let published = std::mem::take(&mut self.pending)
             .into_iter()
-            .filter(|n| n.method == "textDocument/publishDiagnostics" && n.params["uri"] == uri)
-            .last()
+            .rfind(|n| n.method == "textDocument/publishDiagnostics" && n.params["uri"] == uri)
             .expect("diagnostics were published");
         published.params["diagnostics"]
             .as_array()
@@ -349,4 +348,289 @@ fn uri_of_a_relative_file_is_absolute() {
     let uri = super::uri::from_path(Path::new("x.funnel")).unwrap();
     assert!(uri.as_str().starts_with("file:///"));
     assert!(lsp_types::Uri::from_str(uri.as_str()).is_ok());
+}
+
+const LEDGER: &str = "\
+channel platform \"Freelance platforms\"
+  fee: 10%
+contact anna \"Anna Schmidt\"
+  org: \"Acme GmbH\"
+client acme-gmbh \"Acme GmbH\"
+
+2026-01-02 lead   acme \"Müller — Café ☕\" via platform:upwork from anna
+  client: acme-gmbh
+2026-01-03 proposed acme 12000 EUR
+2026-01-04 won acme 10000 EUR until 2026-03-01
+2026-01-05 extended acme 2000 EUR until 2026-04-01
+2026-01-05 lead   hooli via referral
+";
+
+/// `line:character` of the first `needle` in `text` (ASCII before it on
+/// its line), plus `offset` characters.
+fn at(text: &str, needle: &str, offset: u32) -> Value {
+    let start = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not in the text"));
+    let line = text[..start].matches('\n').count();
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let character = text[line_start..start].encode_utf16().count() as u32 + offset;
+    json!({ "line": line, "character": character })
+}
+
+fn position(uri: &str, position: Value) -> Value {
+    json!({ "textDocument": { "uri": uri }, "position": position })
+}
+
+#[test]
+fn formatting_is_one_edit_of_the_whole_document() {
+    let mut client = Client::start();
+    let uri = "file:///nowhere/fmt.funnel";
+    client.open(uri, LEDGER);
+    let options = json!({ "textDocument": { "uri": uri }, "options": { "tabSize": 2, "insertSpaces": true } });
+    let edits = client.request("textDocument/formatting", options.clone());
+    let edits = edits.as_array().unwrap();
+    assert_eq!(edits.len(), 1);
+    assert_eq!(
+        edits[0]["range"],
+        json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 12, "character": 0 } })
+    );
+    let formatted = edits[0]["newText"].as_str().unwrap();
+    assert!(
+        formatted.contains(
+            "2026-01-02 lead     acme  \"Müller — Café ☕\" via platform:upwork from anna\n"
+        ),
+        "{formatted}"
+    );
+    assert!(
+        formatted.contains("2026-01-03 proposed acme  12,000 EUR\n"),
+        "{formatted}"
+    );
+
+    // Formatted already: no edit.
+    client.change(uri, 2, formatted);
+    assert_eq!(
+        client.request("textDocument/formatting", options.clone()),
+        json!([])
+    );
+    // A syntax error: not formatted.
+    client.change(uri, 3, "2026-01-02 lead\n");
+    assert_eq!(
+        client.request("textDocument/formatting", options),
+        Value::Null
+    );
+    client.stop();
+}
+
+/// The labels offered at `|` in a line appended to the ledger.
+fn completions(client: &mut Client, uri: &str, version: i32, line: &str) -> Vec<String> {
+    let column = line.find('|').unwrap();
+    let text = format!("{LEDGER}{}", line.replace('|', ""));
+    client.change(uri, version, &text);
+    let position = json!({ "line": 12, "character": line[..column].encode_utf16().count() });
+    let answer = client.request(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": uri }, "position": position }),
+    );
+    let mut labels: Vec<String> = answer
+        .as_array()
+        .unwrap_or_else(|| panic!("{answer}"))
+        .iter()
+        .map(|item| item["label"].as_str().unwrap().to_owned())
+        .collect();
+    labels.sort();
+    labels
+}
+
+#[test]
+fn completion_offers_the_names_the_grammar_expects() {
+    let mut client = Client::start();
+    let uri = "file:///nowhere/complete.funnel";
+    client.open(uri, LEDGER);
+    let mut version = 1;
+    let mut offered = |line: &str| {
+        version += 1;
+        completions(&mut client, uri, version, line)
+    };
+    assert_eq!(offered("2026-01-06 talked |"), ["acme", "hooli"]);
+    assert_eq!(offered("2026-01-06 spent 1h on ho|"), ["acme", "hooli"]);
+    assert_eq!(
+        offered("2026-01-06 lead new |"),
+        Vec::<String>::new(),
+        "after the new id: its title"
+    );
+    assert_eq!(
+        offered("2026-01-06 lead |"),
+        Vec::<String>::new(),
+        "a new id"
+    );
+    assert_eq!(
+        offered("2026-01-06 lead x \"Café ☕\" via |"),
+        ["platform", "platform:upwork", "referral"]
+    );
+    assert_eq!(offered("2026-01-06 lead x via referral from |"), ["anna"]);
+    assert_eq!(offered("2026-01-06 touch a|"), ["anna"]);
+    let verbs = offered("2026-01-06 |");
+    for verb in [
+        "lead",
+        "won",
+        "extended",
+        "spent",
+        "contacted",
+        "talked",
+        "proposed",
+    ] {
+        assert!(verbs.contains(&verb.to_owned()), "{verb} in {verbs:?}");
+    }
+    assert_eq!(offered("cli|")[..3], ["channel", "client", "contact"]);
+    let keys = offered("  |");
+    assert_eq!(keys.len(), 10);
+    assert!(keys.contains(&"days-per-week".to_owned()));
+    assert_eq!(
+        offered("option |"),
+        ["currency", "stale-after", "strict", "tax-reserve"]
+    );
+    assert_eq!(offered("2026-01-06 won acme ; |"), Vec::<String>::new());
+
+    // The edit replaces what was typed of the word, `:` segments included.
+    client.change(
+        uri,
+        99,
+        &format!("{LEDGER}2026-01-06 spent 1h via platform:up"),
+    );
+    let answer = client.request(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": 12, "character": 35 } }),
+    );
+    let item = answer
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "platform:upwork")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        item["textEdit"]["range"]["start"],
+        json!({ "line": 12, "character": 24 })
+    );
+    assert_eq!(item["textEdit"]["newText"], "platform:upwork");
+    client.stop();
+}
+
+#[test]
+fn hover_shows_where_a_deal_stands() {
+    let mut client = Client::start();
+    let uri = "file:///nowhere/hover.funnel";
+    client.open(uri, LEDGER);
+    let hover = client.request(
+        "textDocument/hover",
+        position(uri, at(LEDGER, "acme 12000", 1)),
+    );
+    let text = hover["contents"]["value"].as_str().unwrap();
+    assert_eq!(
+        text,
+        "**deal** `acme` — Müller — Café ☕\n\n\
+         - status: won on 2026-01-04\n\
+         - channel: `platform:upwork`, from `anna`\n\
+         - lead: 2026-01-02; furthest stage: `won`\n\
+         - value: 12000 EUR"
+    );
+    assert_eq!(hover["range"]["start"], at(LEDGER, "acme 12000", 0));
+
+    let hover = client.request("textDocument/hover", position(uri, at(LEDGER, "hooli", 2)));
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("- status: open\n"),
+        "{hover}"
+    );
+    let hover = client.request(
+        "textDocument/hover",
+        position(uri, at(LEDGER, "platform:upwork", 10)),
+    );
+    assert_eq!(
+        hover["contents"]["value"],
+        "**channel** `platform:upwork`\n\nfee: 10%\n\n1 deal via this channel"
+    );
+    let hover = client.request("textDocument/hover", position(uri, at(LEDGER, "anna\n", 1)));
+    assert_eq!(
+        hover["contents"]["value"],
+        "**contact** `anna` — Anna Schmidt\n\norg: Acme GmbH"
+    );
+    // Nothing to say on a date, a string, or past the end.
+    for place in [
+        at(LEDGER, "2026-01-03", 3),
+        at(LEDGER, "Café", 0),
+        json!({ "line": 99, "character": 99 }),
+    ] {
+        assert_eq!(
+            client.request("textDocument/hover", position(uri, place)),
+            Value::Null
+        );
+    }
+    client.stop();
+}
+
+#[test]
+fn definition_leads_to_the_lead_and_to_declarations() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("pipeline.funnel");
+    let other = dir.path().join("2026.funnel");
+    std::fs::write(&root, LEDGER).unwrap();
+    // An included file, not open: the definition is in the root.
+    std::fs::write(
+        &other,
+        "2026-02-01 talked acme\n2026-02-01 lead b via platform:fiverr\n",
+    )
+    .unwrap();
+    let (root_uri, other_uri) = (file_uri(&root), file_uri(&other));
+    let mut client = Client::start();
+    let text = format!("include \"2026.funnel\"\n{LEDGER}");
+    client.open(&root_uri, &text);
+    client.open(
+        &other_uri,
+        "2026-02-01 talked acme\n2026-02-01 lead b via platform:fiverr\n",
+    );
+    let definition = client.request(
+        "textDocument/definition",
+        position(&other_uri, json!({ "line": 0, "character": 19 })),
+    );
+    assert_eq!(definition["uri"], root_uri.as_str());
+    let lead = at(&text, "acme \"Müller", 0);
+    assert_eq!(definition["range"]["start"], lead);
+    assert_eq!(
+        definition["range"]["end"]["character"],
+        lead["character"].as_u64().unwrap() + 4
+    );
+    // An undeclared channel leads to its nearest declared parent.
+    let definition = client.request(
+        "textDocument/definition",
+        position(&other_uri, json!({ "line": 1, "character": 25 })),
+    );
+    assert_eq!(
+        definition["range"]["start"],
+        at(&text, "platform \"Freelance", 0)
+    );
+    // A contact and a client.
+    let definition = client.request(
+        "textDocument/definition",
+        position(&root_uri, at(&text, "anna\n", 0)),
+    );
+    assert_eq!(definition["range"]["start"], at(&text, "anna \"Anna", 0));
+    let definition = client.request(
+        "textDocument/definition",
+        position(&root_uri, at(&text, "acme-gmbh\n", 2)),
+    );
+    assert_eq!(
+        definition["range"]["start"],
+        at(&text, "acme-gmbh \"Acme", 0)
+    );
+    // An unknown name: nothing.
+    client.change(&other_uri, 2, "2026-02-01 talked acne\n");
+    let definition = client.request(
+        "textDocument/definition",
+        position(&other_uri, json!({ "line": 0, "character": 19 })),
+    );
+    assert_eq!(definition, Value::Null);
+    client.stop();
 }

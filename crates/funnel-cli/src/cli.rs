@@ -133,6 +133,15 @@ pub enum Command {
     #[command(after_help = "Examples:\n  funnel man | man -l -\n  \
                             funnel man --out ~/.local/share/man/man1    then `man funnel`, `man funnel-add`")]
     Man(ManArgs),
+
+    /// Serve the Language Server Protocol on standard input and output: diagnostics as you type in any editor
+    #[command(
+        after_help = "Editors start it themselves; docs/editors.md has the set-up for Neovim, \
+                            VS Code, Helix and Emacs.\n\n\
+                            Examples:\n  funnel lsp\n  \
+                            funnel lsp --strict"
+    )]
+    Lsp(LspArgs),
 }
 
 #[derive(Args, Debug)]
@@ -565,4 +574,16 @@ pub struct ManArgs {
     /// this folder instead of printing `funnel.1`
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct LspArgs {
+    /// Require every channel and contact to be declared (as `option strict true`)
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Judge the ledgers as of this date (YYYY-MM-DD). Default: today, at
+    /// each check
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<NaiveDate>,
 }

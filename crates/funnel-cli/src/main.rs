@@ -11,6 +11,7 @@ mod fmt;
 mod init;
 mod ledger_args;
 mod lock;
+mod lsp;
 mod output;
 mod plugin;
 mod render;
@@ -68,6 +69,7 @@ fn main() -> ExitCode {
         Command::Add(args) => add::run(&args),
         Command::Completions(args) => completions::completions(&args),
         Command::Man(args) => completions::man(&args),
+        Command::Lsp(args) => lsp::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

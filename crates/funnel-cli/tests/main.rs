@@ -7,6 +7,7 @@ mod corpus;
 mod everyday;
 mod export;
 mod fmt_cli;
+mod lsp;
 mod output_cli;
 mod pipes;
 mod plugin_limits;

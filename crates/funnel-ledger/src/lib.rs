@@ -25,7 +25,7 @@ pub mod verb;
 
 pub use check::CheckOptions;
 pub use diagnostic::{Code, Diagnostic, Label, Severity};
-pub use load::{Input, LoadError};
+pub use load::{Input, LoadError, Overlay};
 pub use model::Ledger;
 pub use name::Name;
 pub use source::{SourceFile, SourceMap};
@@ -51,8 +51,18 @@ impl Checked {
 /// Reads, parses and checks a ledger. Fails only when a root file cannot be
 /// read; every problem inside the ledger is a diagnostic.
 pub fn load(inputs: &[Input], options: &CheckOptions) -> Result<Checked, LoadError> {
+    load_with(inputs, options, &Overlay::default())
+}
+
+/// [`load`], taking the text of the files in `overlay` from it rather than
+/// from the disk (an editor's unsaved buffers).
+pub fn load_with(
+    inputs: &[Input],
+    options: &CheckOptions,
+    overlay: &Overlay,
+) -> Result<Checked, LoadError> {
     let mut timer = Timings::from_env();
-    let mut read = load::read(inputs)?;
+    let mut read = load::read(inputs, overlay)?;
     timer.lap("read and parse");
     let mut diagnostics = std::mem::take(&mut read.diagnostics);
     let (ledger, duplicated) = build::build(read, &mut diagnostics);

@@ -2,6 +2,7 @@
 //! depth first, in the order they stand), and the assembly of the items
 //! into a [`Ledger`]. The only IO of this crate is reading files here.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Code, Diagnostic};
@@ -19,6 +20,40 @@ pub enum Input {
     /// Text already read (standard input, a test): `name` is shown in
     /// diagnostics; `include`s resolve against the current directory.
     Text { name: String, bytes: Vec<u8> },
+}
+
+/// Texts that stand in for files on disk, by path: an editor's unsaved
+/// buffers (`funnel lsp`). A root or included file whose path is in the
+/// overlay is read from it instead of from the disk; every other file is
+/// read as usual. Paths are compared canonicalised, so `a/../b.funnel` and
+/// a symbolic link find the text of the file they name.
+#[derive(Clone, Debug, Default)]
+pub struct Overlay {
+    texts: HashMap<PathBuf, Vec<u8>>,
+}
+
+impl Overlay {
+    /// Makes `bytes` the content of the file at `path`.
+    pub fn insert(&mut self, path: &Path, bytes: Vec<u8>) {
+        self.texts.insert(canonical(path), bytes);
+    }
+
+    fn get(&self, canonical: &Path) -> Option<&[u8]> {
+        self.texts.get(canonical).map(Vec::as_slice)
+    }
+
+    /// Reads a file: its text in the overlay, else the disk.
+    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        match self.get(&canonical(path)) {
+            Some(bytes) => Ok(bytes.to_vec()),
+            None => read_file(path),
+        }
+    }
+}
+
+/// The path with symbolic links and `..` resolved, when the file exists.
+fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// A root file that cannot be read: a usage or IO problem, not a problem
@@ -51,14 +86,15 @@ pub(crate) struct Read {
     pub failed_leads: Vec<String>,
 }
 
-/// Reads the root inputs and everything they include.
-pub(crate) fn read(inputs: &[Input]) -> Result<Read, LoadError> {
+/// Reads the root inputs and everything they include, taking the text of
+/// the files in `overlay` from it.
+pub(crate) fn read(inputs: &[Input], overlay: &Overlay) -> Result<Read, LoadError> {
     let mut read = Read::default();
     let mut stack = Vec::new();
     for input in inputs {
         let (name, path, bytes) = match input {
             Input::Path(path) => {
-                let bytes = read_file(path).map_err(|error| LoadError {
+                let bytes = overlay.read(path).map_err(|error| LoadError {
                     path: path.clone(),
                     error,
                 })?;
@@ -66,7 +102,7 @@ pub(crate) fn read(inputs: &[Input]) -> Result<Read, LoadError> {
             }
             Input::Text { name, bytes } => (name.clone(), PathBuf::from(name), bytes.clone()),
         };
-        read.file(SourceFile::from_vec(name, path, bytes), &mut stack);
+        read.file(SourceFile::from_vec(name, path, bytes), &mut stack, overlay);
     }
     Ok(read)
 }
@@ -131,8 +167,8 @@ fn read_in_parts(_: &Path) -> std::io::Result<Option<Vec<u8>>> {
 impl Read {
     /// Parses one file and, depth first, the files it includes, so items
     /// come out in reading order. `stack` holds the files being read.
-    fn file(&mut self, source: SourceFile, stack: &mut Vec<PathBuf>) {
-        let canonical = std::fs::canonicalize(&source.path).unwrap_or_else(|_| source.path.clone());
+    fn file(&mut self, source: SourceFile, stack: &mut Vec<PathBuf>, overlay: &Overlay) {
+        let canonical = canonical(&source.path);
         let invalid = source.invalid_utf8.clone();
         let dir = source.dir().to_path_buf();
         let id = self.sources.add(source);
@@ -165,9 +201,9 @@ impl Read {
             // The first file (for a big ledger usually the only one): keep
             // the parser's vector rather than move every entry again.
             self.entries = entries;
-            self.read_directives(directives, None, &dir, stack);
+            self.read_directives(directives, None, &dir, stack, overlay);
         } else {
-            self.read_directives(directives, Some(entries), &dir, stack);
+            self.read_directives(directives, Some(entries), &dir, stack, overlay);
         }
         stack.pop();
     }
@@ -183,6 +219,7 @@ impl Read {
         entries: Option<Vec<Entry>>,
         dir: &Path,
         stack: &mut Vec<PathBuf>,
+        overlay: &Overlay,
     ) {
         let mut entries = match entries {
             Some(entries) => entries.into_iter(),
@@ -212,13 +249,19 @@ impl Read {
             };
             self.directives.push(directive);
             if let Some(path) = include {
-                self.include(dir, &path, stack);
+                self.include(dir, &path, stack, overlay);
             }
         }
         self.entries.extend(entries);
     }
 
-    fn include(&mut self, dir: &Path, pattern: &Spanned<String>, stack: &mut Vec<PathBuf>) {
+    fn include(
+        &mut self,
+        dir: &Path,
+        pattern: &Spanned<String>,
+        stack: &mut Vec<PathBuf>,
+        overlay: &Overlay,
+    ) {
         let full = dir.join(&pattern.value);
         let is_glob = pattern.value.contains(['*', '?', '[']);
         let paths: Vec<PathBuf> = if is_glob {
@@ -259,7 +302,7 @@ impl Read {
             return;
         }
         for path in paths {
-            let canonical = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+            let canonical = canonical(&path);
             if stack.contains(&canonical) {
                 self.diagnostics.push(
                     Diagnostic::new(Code::IncludeCycle, pattern.span, format!("`{}` is already being read: including it here would loop", path.display()))
@@ -267,10 +310,15 @@ impl Read {
                 );
                 continue;
             }
-            match read_file(&path) {
+            let bytes = match overlay.get(&canonical) {
+                Some(bytes) => Ok(bytes.to_vec()),
+                None => read_file(&path),
+            };
+            match bytes {
                 Ok(bytes) => self.file(
                     SourceFile::from_vec(path.display().to_string(), path, bytes),
                     stack,
+                    overlay,
                 ),
                 Err(err) => {
                     let message = if err.kind() == std::io::ErrorKind::NotFound {
@@ -286,5 +334,79 @@ impl Read {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::CheckOptions;
+
+    fn codes(checked: &crate::Checked) -> Vec<(String, &'static str)> {
+        checked
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let file = checked.ledger.sources.get(d.span.file);
+                let name = file.path.file_name().unwrap_or_default();
+                (name.to_string_lossy().into_owned(), d.code.as_str())
+            })
+            .collect()
+    }
+
+    /// The overlay's text wins over the disk for the root and for an
+    /// included file (directly and through a glob); other files come from
+    /// the disk.
+    #[test]
+    fn overlay_texts_win_over_the_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("pipeline.funnel");
+        let sub = dir.path().join("sub");
+        std::fs::create_dir(&sub).unwrap();
+        let deals = sub.join("deals.funnel");
+        std::fs::write(&root, "include \"sub/*.funnel\"\n2026-01-02 talked acme\n").unwrap();
+        std::fs::write(&deals, "2026-01-01 lead acme via referral\n").unwrap();
+        let options = CheckOptions {
+            as_of: chrono::NaiveDate::from_ymd_opt(2026, 1, 3).unwrap(),
+            strict: false,
+        };
+        let inputs = [Input::Path(root.clone())];
+        let on_disk = crate::load(&inputs, &options).unwrap();
+        assert_eq!(codes(&on_disk), []);
+
+        // An unsaved included file: the lead is misspelt there.
+        let mut overlay = Overlay::default();
+        overlay.insert(
+            &dir.path().join("sub/../sub/deals.funnel"),
+            b"2026-01-01 lead acne via referral\n".to_vec(),
+        );
+        let checked = crate::load_with(&inputs, &options, &overlay).unwrap();
+        assert_eq!(
+            codes(&checked),
+            [("pipeline.funnel".into(), "unknown-deal")]
+        );
+
+        // An unsaved root that no longer includes anything.
+        overlay.insert(&root, b"2026-01-02 talked acme\n".to_vec());
+        let checked = crate::load_with(&inputs, &options, &overlay).unwrap();
+        assert_eq!(checked.ledger.sources.len(), 1);
+        assert_eq!(
+            codes(&checked),
+            [("pipeline.funnel".into(), "unknown-deal")]
+        );
+
+        // A root that exists only in the overlay (a new, unsaved buffer).
+        let new = dir.path().join("new.funnel");
+        let mut overlay = Overlay::default();
+        overlay.insert(
+            &new,
+            b"include \"sub/deals.funnel\"\n2026-01-02 won acme\n".to_vec(),
+        );
+        let checked = crate::load_with(&[Input::Path(new)], &options, &overlay).unwrap();
+        assert_eq!(checked.ledger.sources.len(), 2);
+        assert_eq!(
+            codes(&checked),
+            [("new.funnel".into(), "won-without-value")]
+        );
     }
 }

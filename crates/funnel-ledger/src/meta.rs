@@ -436,6 +436,39 @@ fn single_token<'a>(text: &'a str, span: Span, tokens: &mut Vec<Token<'a>>) -> b
     true
 }
 
+/// The known metadata keys of format §6, which are type-checked wherever
+/// they stand.
+pub const KNOWN_KEYS: [&str; 10] = [
+    "rating",
+    "fee",
+    "kind",
+    "start",
+    "org",
+    "client",
+    "buyer",
+    "notice",
+    "days-per-week",
+    "lesson",
+];
+
+/// What the value of a known key must be, as the diagnostics say it;
+/// `None` for a free key.
+pub fn expected_value(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "rating" => "a whole number from 1 to 5",
+        "fee" => "a percent from 0% to 100%, like `10%`",
+        "kind" => "a name, like `platform`",
+        "client" => "a client id, like `acme`",
+        "buyer" => "a contact id, like `anna`",
+        "start" => "a date, like `2026-03-01`",
+        "notice" => "a duration, like `30d`, `4w` or `3mo`",
+        "days-per-week" => "a number of days from more than 0 to 7, like `4` or `2.5`",
+        "lesson" => "a quoted string, like `\"anchor with the full scope\"`",
+        "org" => "a quoted string, like `\"Acme GmbH\"`",
+        _ => return None,
+    })
+}
+
 /// Type-checks the known keys of format §5.
 fn check_known_key(key: &str, value: &MetaValue, span: Span) -> Result<(), Diagnostic> {
     let ok = match key {
@@ -457,18 +490,7 @@ fn check_known_key(key: &str, value: &MetaValue, span: Span) -> Result<(), Diagn
     if ok {
         return Ok(());
     }
-    let expected = match key {
-        "rating" => "a whole number from 1 to 5",
-        "fee" => "a percent from 0% to 100%, like `10%`",
-        "kind" => "a name, like `platform`",
-        "client" => "a client id, like `acme`",
-        "buyer" => "a contact id, like `anna`",
-        "start" => "a date, like `2026-03-01`",
-        "notice" => "a duration, like `30d`, `4w` or `3mo`",
-        "days-per-week" => "a number of days from more than 0 to 7, like `4` or `2.5`",
-        "lesson" => "a quoted string, like `\"anchor with the full scope\"`",
-        _ => "a quoted string, like `\"Acme GmbH\"`",
-    };
+    let expected = expected_value(key).unwrap_or("a quoted string");
     Err(Diagnostic::new(
         Code::InvalidMetadata,
         span,
@@ -492,6 +514,15 @@ pub(crate) fn invalid_date(word: &str, span: Span) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every known key says what its value must be, and no other key does.
+    #[test]
+    fn known_keys_are_one_list() {
+        for key in KNOWN_KEYS {
+            assert!(expected_value(key).is_some(), "{key}");
+        }
+        assert_eq!(expected_value("owner"), None);
+    }
 
     #[test]
     fn trim_agrees_with_str_trim() {

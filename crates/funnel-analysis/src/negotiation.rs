@@ -237,6 +237,10 @@ fn event<'a, 'l>(
 ) -> Option<Row<'a, 'l>> {
     if let Some(won) = deal.won_entry(ledger) {
         let won_in_period = ctx.in_period(won.date);
+        if !won_in_period && deal.ended.is_none() {
+            // Neither signed nor cancelled in the period.
+            return None;
+        }
         let got = won.kind.offer().filter(|o| !o.is_empty());
         let agreed_value = got
             .and_then(|o| o.amount.as_ref())

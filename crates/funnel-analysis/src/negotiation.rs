@@ -56,8 +56,7 @@ impl Analysis for Negotiation {
     }
 
     fn description(&self) -> &'static str {
-        "concessions below your opening ask, deals lost at your final ask, contracts cancelled \
-         early: the money at stake, the reason and the lesson"
+        "concessions, losses at your final ask, early cancellations: money at stake, reason, lesson"
     }
 
     fn run(&self, run: &Run<'_>) -> Report {

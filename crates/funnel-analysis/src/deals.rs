@@ -676,6 +676,30 @@ pub fn latest_ask<'l>(
         })
 }
 
+/// What was asked first (analyses §3 `negotiation`, the **opening ask**):
+/// the offer of a deal's earliest stage entry dated on or before `close`
+/// that carries one, with that entry. Amount and rate both come from this
+/// one entry; on one day, the entry written first counts. A deal lost,
+/// reopened and won keeps the opening ask it made before the loss.
+pub fn opening_ask<'l>(
+    ledger: &'l Ledger,
+    deal: &DealFacts,
+    close: NaiveDate,
+) -> Option<(&'l Entry, &'l Offer)> {
+    // `deal.entries` is in date order, so the first match is the earliest.
+    deal.deal(ledger)
+        .entries
+        .iter()
+        .map(|&i| &ledger.entries[i as usize])
+        .take_while(|e| e.date <= close)
+        .find_map(|entry| match &entry.kind {
+            EntryKind::Stage {
+                offer: Some(offer), ..
+            } => Some((entry, &**offer)),
+            _ => None,
+        })
+}
+
 /// A contract signed and not ended on the as-of date (analyses §3
 /// `runway`), with the deal it belongs to.
 #[derive(Clone, Debug, PartialEq)]
@@ -1031,6 +1055,36 @@ mod tests {
             running[1].income(date("2026-01-01"), date("2026-12-31")),
             d(0)
         );
+    }
+
+    /// The opening ask is the earliest stage offer on or before the
+    /// close, however the lines are ordered, and survives a loss and a
+    /// reopening; the latest ask is the last one.
+    #[test]
+    fn the_opening_ask_is_the_earliest_offer() {
+        let l = ledger(
+            "2026-01-01 lead a via x\n2026-01-05 contacted a\n\
+             2026-02-10 proposed a 22000 EUR\n2026-01-20 proposed a 25000 EUR at 100 EUR/h\n\
+             2026-03-01 lost a\n2026-04-01 reopened a\n2026-04-10 proposed a 21000 EUR\n\
+             2026-04-20 won a 20000 EUR\n\
+             2026-01-01 lead b via x\n2026-01-05 talked b\n2026-02-01 lost b\n",
+        );
+        let f = facts(&l, date("2026-12-31"));
+        let amount = |ask: Option<(&Entry, &Offer)>| {
+            ask.and_then(|(e, o)| Some((e.date, o.amount.as_ref()?.value.value)))
+        };
+        assert_eq!(
+            amount(opening_ask(&l, &f[0], date("2026-04-20"))),
+            Some((date("2026-01-20"), d(25000)))
+        );
+        assert_eq!(
+            amount(latest_ask(&l, &f[0], date("2026-04-20"))),
+            Some((date("2026-04-10"), d(21000)))
+        );
+        // Nothing was asked before 2026-01-20.
+        assert_eq!(amount(opening_ask(&l, &f[0], date("2026-01-19"))), None);
+        // A deal without an offer has no opening ask.
+        assert_eq!(amount(opening_ask(&l, &f[1], date("2026-12-31"))), None);
     }
 
     #[test]

@@ -1,43 +1,48 @@
 //! `negotiation`: where a better negotiation would have paid.
 //!
 //! ## What it does
-//! One row per deal closed in the period — won (or won and ended) or lost,
-//! by the date of its `won` or `lost` entry — that had an offer on a stage
-//! entry dated on or before the close. `asked` is the offer of the latest
-//! such entry (its amount and its rate, both from that one entry); `got`
-//! is the offer on `won`, as agreed (a contract cancelled later is not
-//! pro-rated here: the negotiation was about what was signed).
+//! One row per negotiation event of the period (analyses §3), one per deal:
+//! - `concession`: a deal won in the period whose agreed value (the amount
+//!   on `won`) is below its **opening ask**, the earliest offer on a stage
+//!   entry of the deal ([`deals::opening_ask`]);
+//! - `lost`: a deal whose status is lost, by a `lost` dated in the period,
+//!   that has an offer: its **final ask** ([`deals::latest_ask`] on or
+//!   before the loss) is the money at stake;
+//! - `cancelled`: a contract `ended … cancelled` in the period before its
+//!   planned end: the money at stake is its value before pro-rating minus
+//!   its value. A deal both conceded and cancelled in the period is one
+//!   `cancelled` row.
 //!
-//! Values are in the base currency, each converted on the date of its own
-//! entry; `value_gap` = asked − got, and for a lost deal the whole ask.
-//! Rates are compared when both have the same unit (`/h`, `/day`, …):
-//! `rate_discount` = 1 − got/asked, with both rates as written when their
-//! currencies match, else both converted to the base currency on the close
-//! date. `rate_unit` names the unit of the two rate columns (`EUR/day`);
-//! when the units differ it names both (`EUR/day → EUR/h`) and there is no
-//! discount. Rows are sorted by `value_gap`, largest first (rows without a
-//! gap last), then by `rate_discount`, then by deal.
+//! Declined deals are not events. Values are in the base currency, each
+//! converted on its own entry's date. A concession whose opening and
+//! agreed rates share a unit and a currency splits its gap into a rate
+//! part, (asked − got) × agreed / got, and a scope part, the rest. Rows
+//! are sorted by `value_gap`, largest first (rows without one last), then
+//! by the date of the event, then by deal.
 //!
 //! ## Why
-//! The gap between what you ask and what you sign is money you may be
-//! leaving on the table every time. The few largest gaps are the
-//! situations worth replaying.
+//! The gap between what you open with and what you sign, the deals lost at
+//! your last number and the contracts ended early are the money a better
+//! negotiation (or a better contract) would have kept. The few largest are
+//! the situations worth replaying, with the reason and the lesson you wrote.
 //!
 //! ## Findings
-//! One for each of the first three rows, the key situations to review: the
-//! deal, its channel, what was asked and what was agreed (the review quotes
-//! them). Then what all won deals with an ask gave away together, and what
-//! the lost ones had asked.
+//! One for each of the first three rows, with its reason and lesson; then
+//! one line per pattern that holds, each with a next step: concessions
+//! (two or more), cancellations (one or more), the most common reason for
+//! a loss (a category with two or more losses).
 
 use std::cmp::Ordering;
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use funnel_ledger::model::Offer;
-use funnel_ledger::value::{Amount, Currency, Rate};
-use funnel_ledger::Ledger;
+use funnel_ledger::model::{Entry, EntryKind, MetaValue, Offer};
+use funnel_ledger::value::{Currency, DurationUnit, Rate};
+use funnel_ledger::{Ledger, Name};
 use rust_decimal::Decimal;
 
 use crate::context::Context;
+use crate::contract::Contract;
 use crate::deals::{self, DealFacts, Status};
 use crate::report::{Cell, Column, Kind, Report};
 use crate::words::{self, f64_of, money, percent, SortKey};
@@ -51,61 +56,84 @@ impl Analysis for Negotiation {
     }
 
     fn description(&self) -> &'static str {
-        "asked against agreed, for deals won or lost after an offer: value gap, rate discount"
+        "concessions, losses at your final ask, early cancellations: money at stake, reason, lesson"
     }
 
     fn run(&self, run: &Run<'_>) -> Report {
         let (ledger, ctx) = (run.ledger(), run.ctx());
+        // The table shows the deal, the event, the money at stake and why
+        // first; the columns a narrow table leaves out go last (CSV and
+        // JSON carry every one, by name).
         let columns = vec![
             Column::new("deal", "deal", Kind::Text),
-            Column::new("channel", "channel", Kind::Text).optional(2),
-            Column::new("outcome", "outcome", Kind::Text),
-            Column::new("asked_value", "asked", Kind::Money),
-            Column::new("got_value", "got", Kind::Money),
-            Column::new("value_gap", "gap", Kind::Money),
-            Column::new("asked_rate", "asked\nrate", Kind::Number),
-            Column::new("got_rate", "got\nrate", Kind::Number),
-            Column::new("rate_unit", "rate\nunit", Kind::Text),
-            Column::new("rate_discount", "rate\ndiscount", Kind::Ratio),
+            Column::new("event", "event", Kind::Text),
+            Column::new("value_gap", "at\nstake", Kind::Money),
+            Column::new("reason", "reason", Kind::Text),
+            Column::new("channel", "channel", Kind::Text).optional(5),
+            Column::new("opening_value", "opening\nask", Kind::Money),
+            Column::new("final_value", "final\nask", Kind::Money).optional(4),
+            Column::new("agreed_value", "agreed", Kind::Money),
+            Column::new("rate_gap", "rate\npart", Kind::Money).optional(2),
+            Column::new("scope_gap", "scope\npart", Kind::Money).optional(3),
+            Column::new("asked_rate", "asked\nrate", Kind::Number).optional(5),
+            Column::new("got_rate", "got\nrate", Kind::Number).optional(5),
+            Column::new("rate_unit", "rate\nunit", Kind::Text).optional(5),
+            Column::new("rate_discount", "rate\ndiscount", Kind::Ratio).optional(1),
+            Column::new("notice", "notice", Kind::Text).optional(2),
+            Column::new("lesson", "lesson", Kind::Text).optional(6),
         ];
         let mut report = Report::new(
             self.name(),
-            "Negotiation: what you asked against what you agreed",
+            "Negotiation: concessions, losses at your final ask and early cancellations",
             ctx,
             columns,
         );
-        let facts = run.facts();
-        let mut rows: Vec<Row<'_, '_>> = facts
-            .iter()
-            .filter(|d| ctx.keeps_channel(&d.channel))
-            .filter_map(|deal| row(ledger, ctx, deal))
-            .collect();
+        let mut tally = Tally::default();
+        let mut rows: Vec<Row<'_, '_>> = Vec::new();
+        for deal in run.facts().iter().filter(|d| ctx.keeps_channel(&d.channel)) {
+            if let Some(row) = event(ledger, ctx, deal, &mut tally) {
+                rows.push(row);
+            }
+        }
         // Deal ids are unique, so the order is total and an unstable sort
-        // gives the same result as a stable one, faster.
+        // gives the same result as a stable one.
         rows.sort_unstable_by(|a, b| {
             descending(a.value_gap, b.value_gap)
-                .then(descending(a.rates.discount, b.rates.discount))
+                .then(a.date.cmp(&b.date))
                 .then_with(|| a.id.cmp(&b.id))
         });
         for r in &rows {
-            let money_cell = |v: Option<Decimal>| v.map_or(Cell::Empty, Cell::money);
-            report.rows.push(vec![
-                Cell::text(r.deal.id),
-                Cell::text(ctx.group(r.deal.channel.as_str())),
-                Cell::text(if r.won { "won" } else { "lost" }),
-                money_cell(r.asked_value),
-                money_cell(r.got_value),
-                money_cell(r.value_gap),
-                money_cell(r.rates.asked),
-                money_cell(r.rates.got),
-                r.rates.unit.clone().map_or(Cell::Empty, Cell::Text),
-                r.rates
-                    .discount
-                    .map_or(Cell::Empty, |d| Cell::Fraction(f64_of(d))),
-            ]);
+            report.rows.push(cells(ctx, r));
         }
-        findings(&mut report, ctx, &rows);
+        findings(&mut report, ctx, &rows, &tally);
         report
+    }
+}
+
+/// What kind of negotiation event a row is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Event {
+    Concession,
+    Lost,
+    Cancelled,
+}
+
+impl Event {
+    fn as_str(self) -> &'static str {
+        match self {
+            Event::Concession => "concession",
+            Event::Lost => "lost",
+            Event::Cancelled => "cancelled",
+        }
+    }
+
+    /// The verb of the entry whose `lesson:` the row shows.
+    fn close_verb(self) -> &'static str {
+        match self {
+            Event::Concession => "won",
+            Event::Lost => "lost",
+            Event::Cancelled => "ended",
+        }
     }
 }
 
@@ -119,70 +147,314 @@ fn descending<T: Ord>(a: Option<T>, b: Option<T>) -> Ordering {
     }
 }
 
-/// One closed deal with an ask.
-struct Row<'a, 'l> {
-    deal: &'a DealFacts,
-    /// The deal's id, the sort's last key (many rows tie on the others).
-    id: SortKey,
-    won: bool,
-    asked: &'l Offer,
-    /// The `won` offer.
-    got: Option<&'l Offer>,
-    asked_value: Option<Decimal>,
-    got_value: Option<Decimal>,
-    value_gap: Option<Decimal>,
-    rates: Rates,
+/// One ask: a stage entry with an offer, and its amount in the base
+/// currency, converted on the entry's date.
+#[derive(Clone, Copy)]
+struct Ask<'l> {
+    offer: &'l Offer,
+    value: Option<Decimal>,
 }
 
-fn row<'a, 'l>(ledger: &'l Ledger, ctx: &Context, deal: &'a DealFacts) -> Option<Row<'a, 'l>> {
-    let won = match deal.status {
-        Status::Won | Status::Ended => true,
-        Status::Lost => false,
-        Status::Declined | Status::Stale | Status::Open => return None,
-    };
-    let close = deal.closed_on.filter(|date| ctx.in_period(*date))?;
-    let (ask_entry, asked) = deals::latest_ask(ledger, deal, close)?;
-    let got = if won {
-        deal.won_entry(ledger).and_then(|e| e.kind.offer())
-    } else {
-        None
-    };
-    let value = |amount: Option<Amount>, date: NaiveDate| {
-        amount.and_then(|amount| ledger.to_base(amount, date))
-    };
-    let asked_value = value(asked.amount.as_ref().map(|a| a.value), ask_entry.date);
-    let got_value = value(got.and_then(|o| o.amount.as_ref()).map(|a| a.value), close);
-    let value_gap = if won {
-        asked_value.zip(got_value).map(|(asked, got)| asked - got)
-    } else {
-        asked_value
-    };
-    let rates = Rates::compare(
-        ledger,
-        asked.rate.as_ref().map(|r| r.value),
-        got.and_then(|o| o.rate.as_ref()).map(|r| r.value),
-        close,
-    );
+impl<'l> Ask<'l> {
+    fn of(ledger: &Ledger, (entry, offer): (&'l Entry, &'l Offer)) -> Ask<'l> {
+        Ask {
+            offer,
+            value: offer
+                .amount
+                .as_ref()
+                .and_then(|a| ledger.to_base(a.value, entry.date)),
+        }
+    }
+
+    fn rate(&self) -> Option<Rate> {
+        self.offer.rate.as_ref().map(|r| r.value)
+    }
+}
+
+/// A cancelled contract: what it would have brought and what it earned.
+struct Cancellation {
+    /// Its value before pro-rating (every tranche, extensions included).
+    full: Decimal,
+    /// Its value, pro-rated by the days worked.
+    earned: Decimal,
+    /// Its planned last day.
+    end: NaiveDate,
+    /// `notice:` as in force on its latest tranche, as written.
+    notice: Option<String>,
+    /// Whether it had a notice period of more than 0 days.
+    has_notice: bool,
+}
+
+/// One negotiation event.
+struct Row<'a, 'l> {
+    deal: &'a DealFacts,
+    /// The deal's id, the sort's last key.
+    id: SortKey,
+    event: Event,
+    /// The date of the event: the `won`, `lost` or `ended` entry.
+    date: NaiveDate,
+    opening: Option<Ask<'l>>,
+    /// The latest ask on or before the close.
+    last: Option<Ask<'l>>,
+    /// The `won` offer (none for a lost deal).
+    got: Option<&'l Offer>,
+    agreed_value: Option<Decimal>,
+    value_gap: Option<Decimal>,
+    rate_gap: Option<Decimal>,
+    rates: Rates,
+    reason: Option<String>,
+    lesson: Option<String>,
+    cancellation: Option<Cancellation>,
+}
+
+impl Row<'_, '_> {
+    fn scope_gap(&self) -> Option<Decimal> {
+        self.rate_gap.and_then(|rate| Some(self.value_gap? - rate))
+    }
+}
+
+/// What the patterns of the findings count over the whole period, rows or
+/// not.
+#[derive(Default)]
+struct Tally {
+    /// Deals won in the period.
+    won: usize,
+    /// Of those, the ones agreed below their opening ask: the gap, and
+    /// whether the rate was lower too.
+    concessions: Vec<(Decimal, bool)>,
+    /// Deals lost in the period (status lost): their reason category.
+    losses: Vec<Option<Name>>,
+}
+
+/// The event of one deal in the period, if it has one; counts the deal in
+/// `tally` on the way.
+fn event<'a, 'l>(
+    ledger: &'l Ledger,
+    ctx: &Context,
+    deal: &'a DealFacts,
+    tally: &mut Tally,
+) -> Option<Row<'a, 'l>> {
+    if let Some(won) = deal.won_entry(ledger) {
+        let won_in_period = ctx.in_period(won.date);
+        if !won_in_period && deal.ended.is_none() {
+            // Neither signed nor cancelled in the period.
+            return None;
+        }
+        let got = won.kind.offer().filter(|o| !o.is_empty());
+        let agreed_value = got
+            .and_then(|o| o.amount.as_ref())
+            .and_then(|a| ledger.to_base(a.value, won.date));
+        let opening = deals::opening_ask(ledger, deal, won.date).map(|a| Ask::of(ledger, a));
+        let last = deals::latest_ask(ledger, deal, won.date).map(|a| Ask::of(ledger, a));
+        let rates = Rates::compare(
+            ledger,
+            opening.and_then(|a| a.rate()),
+            got.and_then(|o| o.rate.as_ref()).map(|r| r.value),
+            won.date,
+        );
+        let conceded = opening
+            .and_then(|a| a.value)
+            .zip(agreed_value)
+            .map(|(opening, agreed)| opening - agreed)
+            .filter(|gap| *gap > Decimal::ZERO);
+        if won_in_period {
+            tally.won += 1;
+            if let Some(gap) = conceded {
+                let lower_rate = rates.discount.is_some_and(|d| d > Decimal::ZERO);
+                tally.concessions.push((gap, lower_rate));
+            }
+        }
+        let cancelled = deal
+            .ended
+            .and_then(|_| deal.contract(ledger))
+            .and_then(|c| cancellation(ledger, &c))
+            .filter(|(date, _)| ctx.in_period(*date));
+        let (event, date, value_gap, cancellation, close) = match cancelled {
+            Some((date, c)) => {
+                let ended = deal.ended.map(|i| &ledger.entries[i]);
+                (
+                    Event::Cancelled,
+                    date,
+                    Some(c.full - c.earned),
+                    Some(c),
+                    ended,
+                )
+            }
+            None if won_in_period && conceded.is_some() => {
+                (Event::Concession, won.date, conceded, None, Some(won))
+            }
+            None => return None,
+        };
+        let rate_gap = match (
+            event,
+            rates.as_written,
+            agreed_value,
+            rates.asked,
+            rates.got,
+        ) {
+            (Event::Concession, true, Some(agreed), Some(asked), Some(got)) if !got.is_zero() => {
+                Some((asked - got) * agreed / got)
+            }
+            _ => None,
+        };
+        return Some(Row {
+            deal,
+            id: SortKey::new(deal.id.as_str()),
+            event,
+            date,
+            opening,
+            last,
+            got,
+            agreed_value,
+            value_gap,
+            rate_gap,
+            rates,
+            reason: close.and_then(|e| reason(ledger, e)),
+            lesson: close.and_then(|e| lesson(ledger, e)),
+            cancellation,
+        });
+    }
+    if deal.status != Status::Lost {
+        return None;
+    }
+    let lost_on = deal.closed_on.filter(|date| ctx.in_period(*date))?;
+    let lost = deciding_loss(ledger, deal, lost_on);
+    tally
+        .losses
+        .push(lost.and_then(|e| ledger.tags(e).first().map(|t| t.value)));
+    let last = deals::latest_ask(ledger, deal, lost_on).map(|a| Ask::of(ledger, a))?;
+    let opening = deals::opening_ask(ledger, deal, lost_on).map(|a| Ask::of(ledger, a));
+    let rates = Rates::compare(ledger, opening.and_then(|a| a.rate()), None, lost_on);
     Some(Row {
         deal,
         id: SortKey::new(deal.id.as_str()),
-        won,
-        asked,
-        got,
-        asked_value,
-        got_value,
-        value_gap,
+        event: Event::Lost,
+        date: lost_on,
+        opening,
+        last: Some(last),
+        got: None,
+        agreed_value: None,
+        value_gap: last.value,
+        rate_gap: None,
         rates,
+        reason: lost.and_then(|e| reason(ledger, e)),
+        lesson: lost.and_then(|e| lesson(ledger, e)),
+        cancellation: None,
     })
 }
 
-/// The two rates of a row, in one unit where they can be compared.
+/// The `lost` entry that decides a lost deal's status: its latest, dated
+/// on the deal's close date.
+fn deciding_loss<'l>(
+    ledger: &'l Ledger,
+    deal: &DealFacts,
+    lost_on: NaiveDate,
+) -> Option<&'l Entry> {
+    deal.deal(ledger)
+        .entries
+        .iter()
+        .rev()
+        .map(|&i| &ledger.entries[i as usize])
+        .filter(|e| e.date == lost_on)
+        .find(|e| matches!(e.kind, EntryKind::Lost { .. }))
+}
+
+/// When a contract was cancelled before its planned end: the date and
+/// what that cost. `None` when it was not cancelled, or cancelled on or
+/// after the end of every tranche that has one (nothing was cut short).
+fn cancellation(ledger: &Ledger, contract: &Contract) -> Option<(NaiveDate, Cancellation)> {
+    let cancelled = contract.cancelled_on?;
+    let end = contract.tranches.iter().filter_map(|t| t.end).max()?;
+    if cancelled >= end {
+        return None;
+    }
+    let notice = contract.tranches.iter().rev().find_map(|t| {
+        match ledger.entry_meta(&ledger.entries[t.entry], "notice") {
+            Some(meta) => match meta.value {
+                MetaValue::Duration(d) => Some(d),
+                _ => None,
+            },
+            None => None,
+        }
+    });
+    Some((
+        cancelled,
+        Cancellation {
+            full: contract.full_value(),
+            earned: contract.value(),
+            end,
+            has_notice: notice.is_some_and(|d| d.days() > Decimal::ZERO),
+            notice: notice.map(|d| {
+                let unit = match d.unit {
+                    DurationUnit::Days => "d",
+                    DurationUnit::Weeks => "w",
+                    DurationUnit::Months => "mo",
+                    DurationUnit::Years => "y",
+                };
+                format!("{}{unit}", d.value.normalize())
+            }),
+        },
+    ))
+}
+
+/// A close's note and its tags, as written: `went with an agency #price`.
+fn reason(ledger: &Ledger, close: &Entry) -> Option<String> {
+    let note = match &close.kind {
+        EntryKind::Lost { reason, .. } => reason.as_deref(),
+        EntryKind::Ended { note, .. } => note.as_deref(),
+        // A concession's close is its `won`, which has no note.
+        _ => None,
+    };
+    let mut parts: Vec<String> = note.map(str::to_owned).into_iter().collect();
+    parts.extend(ledger.tags(close).iter().map(|t| format!("#{}", t.value)));
+    (!parts.is_empty()).then(|| parts.join(" "))
+}
+
+/// The `lesson:` of a close.
+fn lesson(ledger: &Ledger, close: &Entry) -> Option<String> {
+    match ledger.entry_meta(close, "lesson")?.value {
+        MetaValue::String(text) | MetaValue::Text(text) => Some(text),
+        _ => None,
+    }
+}
+
+fn cells(ctx: &Context, r: &Row<'_, '_>) -> Vec<Cell> {
+    let money_cell = |v: Option<Decimal>| v.map_or(Cell::Empty, Cell::money);
+    let text_cell = |t: Option<&str>| t.map_or(Cell::Empty, Cell::text);
+    vec![
+        Cell::text(r.deal.id),
+        Cell::text(r.event.as_str()),
+        money_cell(r.value_gap),
+        text_cell(r.reason.as_deref()),
+        Cell::text(ctx.group(r.deal.channel.as_str())),
+        money_cell(r.opening.and_then(|a| a.value)),
+        money_cell(r.last.and_then(|a| a.value)),
+        money_cell(r.agreed_value),
+        money_cell(r.rate_gap),
+        money_cell(r.scope_gap()),
+        money_cell(r.rates.asked),
+        money_cell(r.rates.got),
+        text_cell(r.rates.unit.as_deref()),
+        r.rates
+            .discount
+            .map_or(Cell::Empty, |d| Cell::Fraction(f64_of(d))),
+        text_cell(r.cancellation.as_ref().and_then(|c| c.notice.as_deref())),
+        text_cell(r.lesson.as_deref()),
+    ]
+}
+
+/// The opening and the agreed rate of a row, in one unit where they can be
+/// compared.
 struct Rates {
     asked: Option<Decimal>,
     got: Option<Decimal>,
     /// `EUR/day`; `EUR/day → EUR/h` when the units differ.
     unit: Option<String>,
+    /// 1 − got / asked, when both have the same unit.
     discount: Option<Decimal>,
+    /// Both rates written in the same unit and currency: the rate part of
+    /// a concession can be told apart.
+    as_written: bool,
 }
 
 impl Rates {
@@ -194,6 +466,7 @@ impl Rates {
                 got: None,
                 unit: None,
                 discount: None,
+                as_written: false,
             },
             (Some(one), None) | (None, Some(one)) => {
                 let (value, currency, unit) = written(one);
@@ -202,13 +475,15 @@ impl Rates {
                     got: got.map(|_| value),
                     unit: Some(format!("{currency}/{}", unit.as_str())),
                     discount: None,
+                    as_written: false,
                 }
             }
             (Some(a), Some(g)) => {
                 // Compared as written in one currency; across currencies,
                 // both converted to the base currency on the close date.
+                let same_currency = a.amount.currency == g.amount.currency;
                 let (asked, got, currency): (Option<Decimal>, Option<Decimal>, Option<Currency>) =
-                    if a.amount.currency == g.amount.currency {
+                    if same_currency {
                         (
                             Some(a.amount.value),
                             Some(g.amount.value),
@@ -243,30 +518,29 @@ impl Rates {
                     got,
                     unit: Some(unit),
                     discount,
+                    as_written: same_unit && same_currency,
                 }
             }
         }
     }
 }
 
-/// An offer as written, with its value in the base currency: "104,000 EUR
-/// at 850 EUR/day", "25,500 EUR (30,000 USD) at 110 USD/h", "95 USD/h".
-fn offer_words(offer: &Offer, value: Option<Decimal>, currency: Option<&str>) -> String {
-    let mut parts = Vec::new();
-    if let (Some(amount), Some(value)) = (&offer.amount, value) {
-        let mut text = money(value, currency);
+/// An amount in the base currency, with the amount as written when that
+/// is in another currency: "9,000 EUR (10,000 USD)".
+fn amount_words(offer: Option<&Offer>, value: Option<Decimal>, currency: Option<&str>) -> String {
+    let Some(value) = value else {
+        return "no amount".to_owned();
+    };
+    let mut text = money(value, currency);
+    if let Some(amount) = offer.and_then(|o| o.amount.as_ref()) {
         if currency != Some(amount.value.currency.as_str()) {
             text.push_str(&format!(
                 " ({})",
                 money(amount.value.value, Some(amount.value.currency.as_str()))
             ));
         }
-        parts.push(text);
     }
-    if let Some(rate) = &offer.rate {
-        parts.push(rate_words(&rate.value));
-    }
-    parts.join(" at ")
+    text
 }
 
 /// A rate as written: "850 EUR/day", "82.5 USD/h".
@@ -279,108 +553,200 @@ fn rate_words(rate: &Rate) -> String {
     )
 }
 
-fn findings(report: &mut Report, ctx: &Context, rows: &[Row<'_, '_>]) {
+/// An ask in words: "25,000 EUR at 100 EUR/h", "90 EUR/h".
+fn ask_words(ask: &Ask<'_>, currency: Option<&str>) -> String {
+    let rate = ask.rate().map(|r| rate_words(&r));
+    match (ask.value, rate) {
+        (Some(_), Some(rate)) => format!(
+            "{} at {rate}",
+            amount_words(Some(ask.offer), ask.value, currency)
+        ),
+        (Some(_), None) => amount_words(Some(ask.offer), ask.value, currency),
+        (None, Some(rate)) => rate,
+        (None, None) => "no amount".to_owned(),
+    }
+}
+
+/// A sentence's end: text without its own final period.
+fn trimmed(text: &str) -> &str {
+    text.trim_end().trim_end_matches('.')
+}
+
+fn findings(report: &mut Report, ctx: &Context, rows: &[Row<'_, '_>], tally: &Tally) {
     let currency = ctx.currency.map(|c| c.to_string());
     let currency = currency.as_deref();
     if rows.is_empty() {
         report.info(
-            "No deal won or lost in this period had an offer on a stage before it. Write what you ask \
-             on the stage where you ask it, like `proposed acme 12000 EUR at 800 EUR/day`, to see what \
-             each negotiation won or cost you.",
+            "No deal in this period was won below your opening ask, lost after an offer or \
+             cancelled before its end. Write what you ask on the stage where you ask it, like \
+             `proposed acme 12000 EUR at 800 EUR/day`, to see what each negotiation won or cost you.",
         );
-        return;
     }
     for r in rows.iter().take(3) {
-        let asked = offer_words(r.asked, r.asked_value, currency);
-        let head = format!(
-            "Review `{}` (via `{}`): you asked {asked}",
-            r.deal.id, r.deal.channel
-        );
-        if !r.won {
-            let all = r
-                .asked_value
-                .map(|v| format!(": all {}", money(v, currency)))
-                .unwrap_or_default();
-            report.info(format!("{head} and lost it{all}."));
-            continue;
-        }
-        let agreed = match r.got.filter(|o| !o.is_empty()) {
-            Some(got) => offer_words(got, r.got_value, currency),
-            None => "no value".to_owned(),
-        };
-        let mut outcome = Vec::new();
-        if let (Some(gap), Some(asked)) = (r.value_gap, r.asked_value) {
-            outcome.push(match gap.cmp(&Decimal::ZERO) {
-                Ordering::Greater => format!(
-                    "{} less ({} of the ask)",
-                    money(gap, currency),
-                    percent(f64_of(gap / asked))
-                ),
-                Ordering::Equal => "the full value you asked".to_owned(),
-                Ordering::Less => format!("{} more than you asked", money(-gap, currency)),
-            });
-        }
-        if let Some(discount) = r.rates.discount {
-            outcome.push(match discount.cmp(&Decimal::ZERO) {
-                Ordering::Greater => format!("a rate {} lower", percent(f64_of(discount))),
-                Ordering::Equal => "the rate you asked".to_owned(),
-                Ordering::Less => format!("a rate {} higher", percent(f64_of(-discount))),
-            });
-        }
-        let outcome = if outcome.is_empty() {
-            String::new()
-        } else {
-            format!(": {}", outcome.join(", and "))
-        };
-        report.info(format!("{head} and agreed {agreed}{outcome}."));
+        report.info(review(r, currency));
     }
+    concessions(report, tally, currency);
+    cancellations(report, rows, currency);
+    reasons(report, tally);
+}
 
-    // All negotiations together.
-    let won: Vec<(Decimal, Decimal)> = rows
-        .iter()
-        .filter(|r| r.won)
-        .filter_map(|r| r.asked_value.zip(r.got_value))
-        .collect();
-    let lost: Vec<Decimal> = rows
-        .iter()
-        .filter(|r| !r.won)
-        .filter_map(|r| r.asked_value)
-        .collect();
-    let mut summary = Vec::new();
-    if !won.is_empty() {
-        let asked: Decimal = won.iter().map(|(a, _)| a).sum();
-        let got: Decimal = won.iter().map(|(_, g)| g).sum();
-        let gap = asked - got;
-        let given = match gap.cmp(&Decimal::ZERO) {
-            Ordering::Greater => format!(
-                "{} ({}) less",
-                money(gap, currency),
-                percent(f64_of(gap / asked))
-            ),
-            Ordering::Equal => "exactly what you asked".to_owned(),
-            Ordering::Less => format!("{} more", money(-gap, currency)),
-        };
-        summary.push(format!(
-            "Over the {} with an asked and an agreed value, you agreed {} of the {} you asked: {given}.",
-            words::count(won.len(), "won deal", "won deals"),
-            money(got, currency),
-            money(asked, currency),
-        ));
+/// "Review `brightloop` (concession): you opened at 42,000 EUR and agreed
+/// 38,000 EUR: 4,000 EUR, of which 2,375 EUR from a 5.9% lower rate." and
+/// its reason and lesson.
+fn review(r: &Row<'_, '_>, currency: Option<&str>) -> String {
+    let head = format!("Review `{}` ({})", r.deal.id, r.event.as_str());
+    let gap = r.value_gap.map(|g| money(g, currency));
+    let mut text = match r.event {
+        Event::Concession => {
+            let opening = r.opening.map(|a| a.value).unwrap_or_default();
+            let mut text = format!(
+                "{head}: you opened at {} and agreed {}: {}",
+                amount_words(r.opening.map(|a| a.offer), opening, currency),
+                amount_words(r.got, r.agreed_value, currency),
+                gap.unwrap_or_default(),
+            );
+            // The split reads as the specification's example; without one,
+            // the gap is "less".
+            text.push_str(&match (r.rate_gap, r.rates.discount) {
+                (Some(rate_gap), Some(d)) if d > Decimal::ZERO => format!(
+                    ", of which {} from a {} lower rate",
+                    money(rate_gap, currency),
+                    percent(f64_of(d))
+                ),
+                (_, Some(d)) if d.is_zero() => " less, at the rate you asked: less work".to_owned(),
+                (_, Some(d)) => {
+                    format!(" less, at a {} higher rate: less work", percent(f64_of(-d)))
+                }
+                _ => " less".to_owned(),
+            });
+            text
+        }
+        Event::Lost => {
+            let last = r.last.map(|a| ask_words(&a, currency)).unwrap_or_default();
+            match r
+                .opening
+                .filter(|o| r.last.is_none_or(|l| l.offer != o.offer))
+            {
+                Some(opening) => format!(
+                    "{head}: you opened at {} and lost at your final ask of {last}",
+                    ask_words(&opening, currency)
+                ),
+                None => format!("{head}: you lost at your ask of {last}"),
+            }
+        }
+        Event::Cancelled => {
+            let c = r
+                .cancellation
+                .as_ref()
+                .expect("a cancelled row has its cancellation");
+            let notice = match &c.notice {
+                Some(notice) if c.has_notice => format!("with a notice period of {notice}"),
+                _ => "with no notice period".to_owned(),
+            };
+            format!(
+                "{head}: cancelled on {} before its end on {}, {notice}: {} of {} not earned",
+                r.date,
+                c.end,
+                gap.unwrap_or_default(),
+                money(c.full, currency),
+            )
+        }
+    };
+    text.push('.');
+    if let Some(reason) = &r.reason {
+        text.push_str(&format!(" Reason: {}.", trimmed(reason)));
     }
-    match lost.len() {
-        0 => {}
-        1 => summary.push(format!(
-            "The lost deal with an asked value had asked {}.",
-            money(lost[0], currency),
+    match &r.lesson {
+        Some(lesson) => text.push_str(&format!(" Lesson: {}.", trimmed(lesson))),
+        None => text.push_str(&format!(
+            " No lesson yet: write one as `lesson:` on its `{}` entry.",
+            r.event.close_verb()
         )),
-        n => summary.push(format!(
-            "The {n} lost deals with an asked value had asked {} together.",
-            money(lost.iter().sum(), currency),
-        )),
     }
-    if !summary.is_empty() {
-        report.info(summary.join(" "));
+    text
+}
+
+/// "N of M deals won in the period were agreed below your opening ask, X
+/// EUR in all (K with a lower rate)", from two concessions on.
+fn concessions(report: &mut Report, tally: &Tally, currency: Option<&str>) {
+    let n = tally.concessions.len();
+    if n < 2 {
+        return;
     }
+    let total: Decimal = tally.concessions.iter().map(|(gap, _)| *gap).sum();
+    let lower_rate = tally.concessions.iter().filter(|(_, lower)| *lower).count();
+    report.warning(format!(
+        "{n} of {} won in the period were agreed below your opening ask, {} in all ({lower_rate} \
+         with a lower rate). Before you give a discount, ask what can leave the scope, and keep \
+         your rate: a lower rate follows you to the next contract.",
+        words::count(tally.won, "deal", "deals"),
+        money(total, currency),
+    ));
+}
+
+/// "N contracts were cancelled early, X EUR not earned; K had no notice
+/// period: …", from one cancellation on.
+fn cancellations(report: &mut Report, rows: &[Row<'_, '_>], currency: Option<&str>) {
+    let cancelled: Vec<&Cancellation> = rows
+        .iter()
+        .filter_map(|r| r.cancellation.as_ref())
+        .collect();
+    if cancelled.is_empty() {
+        return;
+    }
+    let lost: Decimal = cancelled.iter().map(|c| c.full - c.earned).sum();
+    let without = cancelled.iter().filter(|c| !c.has_notice).count();
+    let head = format!(
+        "{} cancelled early, {} not earned",
+        match cancelled.len() {
+            1 => "1 contract was".to_owned(),
+            n => format!("{n} contracts were"),
+        },
+        money(lost, currency),
+    );
+    let tail = match without {
+        0 => "; each had a notice period: a kill fee on top protects the money the notice does not"
+            .to_owned(),
+        k => format!("; {k} had no notice period: a notice clause or kill fee protects that money"),
+    };
+    report.warning(format!("{head}{tail}."));
+}
+
+/// "The most common reason for a loss: #price (3 of 8 losses)", when a
+/// category has two losses or more.
+fn reasons(report: &mut Report, tally: &Tally) {
+    let mut by_category: BTreeMap<&str, usize> = BTreeMap::new();
+    for category in tally.losses.iter().flatten() {
+        *by_category.entry(category.as_str()).or_default() += 1;
+    }
+    let Some(&most) = by_category.values().max() else {
+        return;
+    };
+    if most < 2 {
+        return;
+    }
+    // Tied categories are named together, in alphabetical order.
+    let top: Vec<String> = by_category
+        .iter()
+        .filter(|(_, &n)| n == most)
+        .map(|(category, _)| format!("#{category}"))
+        .collect();
+    let losses = tally.losses.len();
+    let (head, count) = match top.len() {
+        1 => (
+            "The most common reason for a loss".to_owned(),
+            format!("{most} of {losses} losses"),
+        ),
+        _ => (
+            "The most common reasons for a loss".to_owned(),
+            format!("{most} each of {losses} losses"),
+        ),
+    };
+    report.info(format!(
+        "{head}: {} ({count}). Prepare your answer to it before the next proposal, and write \
+         down what would have changed the outcome as `lesson:` on the `lost` entry.",
+        top.join(" and "),
+    ));
 }
 
 #[cfg(test)]
@@ -388,51 +754,223 @@ mod tests {
     use super::*;
     use crate::testing::{date, ledger, row};
 
+    fn report(text: &str, as_of: &str) -> Report {
+        let l = ledger(text);
+        Negotiation.run(&Run::new(&l, Context::new(&l, date(as_of))))
+    }
+
+    fn money_of(n: i64) -> Cell {
+        Cell::money(Decimal::from(n))
+    }
+
+    /// The example of the specification: opened 42,000 EUR at 850 EUR/day,
+    /// agreed 38,000 EUR at 800 EUR/day. The rate part is 50 × 38,000 /
+    /// 800 = 2,375, the scope part 4,000 − 2,375 = 1,625, the discount
+    /// 1 − 800/850.
     #[test]
-    fn the_latest_ask_on_or_before_the_close_counts() {
-        // The second ask is the latest before `won`, even written first;
-        // an offer on the won day counts; a later one does not exist.
-        let l = ledger(
-            "2026-01-01 lead a via x\n2026-01-05 proposed a 900 EUR\n2026-01-03 talked a 1000 EUR at 10 EUR/h\n\
-             2026-01-10 won a 800 EUR\n",
+    fn a_concession_splits_into_rate_and_scope() {
+        let r = report(
+            "option currency EUR\n2026-01-01 lead b via x\n\
+             2026-01-10 proposed b 42000 EUR at 850 EUR/day\n\
+             2026-01-20 proposed b 40000 EUR at 850 EUR/day\n\
+             2026-02-01 won b 38000 EUR at 800 EUR/day\n",
+            "2026-06-30",
         );
-        let report = Negotiation.run(&Run::new(&l, Context::new(&l, date("2026-02-01"))));
+        let cell = |c: &str| row(&r, "b", c);
+        assert_eq!(cell("event"), [Cell::text("concession")]);
+        assert_eq!(cell("opening_value"), [money_of(42000)]);
+        assert_eq!(cell("final_value"), [money_of(40000)]);
+        assert_eq!(cell("agreed_value"), [money_of(38000)]);
+        assert_eq!(cell("value_gap"), [money_of(4000)]);
+        assert_eq!(cell("rate_gap"), [money_of(2375)]);
+        assert_eq!(cell("scope_gap"), [money_of(1625)]);
         assert_eq!(
-            row(&report, "a", "asked_value"),
-            [Cell::money(Decimal::from(900))]
+            cell("rate_discount"),
+            [Cell::Fraction(f64_of(
+                Decimal::ONE - Decimal::from(800) / Decimal::from(850)
+            ))]
         );
-        // Amount and rate come from the one entry: 900 EUR has no rate.
-        assert_eq!(row(&report, "a", "asked_rate"), [Cell::Empty]);
+        assert_eq!(cell("reason"), [Cell::Empty]);
         assert_eq!(
-            row(&report, "a", "value_gap"),
-            [Cell::money(Decimal::from(100))]
+            r.findings[0].message,
+            "Review `b` (concession): you opened at 42,000 EUR and agreed 38,000 EUR: 4,000 EUR, \
+             of which 2,375 EUR from a 5.9% lower rate. No lesson yet: write one as \
+             `lesson:` on its `won` entry."
         );
     }
 
+    /// Agreed at (or above) the opening ask is not a concession; a won
+    /// deal without an ask neither.
     #[test]
-    fn rates_in_different_units_are_not_compared() {
-        let l = ledger(
-            "2026-01-01 lead a via x\n2026-01-05 proposed a at 800 EUR/day\n2026-01-10 won a at 100 EUR/h\n",
+    fn the_opening_ask_met_is_no_event() {
+        let r = report(
+            "2026-01-01 lead a via x\n2026-01-05 proposed a 900 EUR\n2026-01-10 won a 900 EUR\n\
+             2026-01-01 lead b via x\n2026-01-05 proposed b 900 EUR\n2026-01-10 won b 1000 EUR\n\
+             2026-01-01 lead c via x\n2026-01-10 won c 1000 EUR\n",
+            "2026-02-01",
         );
-        let report = Negotiation.run(&Run::new(&l, Context::new(&l, date("2026-02-01"))));
+        assert!(r.rows.is_empty());
+    }
+
+    /// A lost deal's money at stake is its final ask, a revised proposal;
+    /// its reason is the note and the tags, its lesson that of `lost`.
+    #[test]
+    fn a_lost_deal_stakes_its_final_ask() {
+        let r = report(
+            "2026-01-01 lead h via x\n2026-01-10 proposed h 25000 EUR at 100 EUR/h\n\
+             2026-01-20 proposed h 22000 EUR\n\
+             2026-03-01 lost h \"went with an agency\" #price #agency\n  \
+               lesson: \"anchor with the full scope, then cut\"\n",
+            "2026-06-30",
+        );
+        let cell = |c: &str| row(&r, "h", c);
+        assert_eq!(cell("event"), [Cell::text("lost")]);
+        assert_eq!(cell("value_gap"), [money_of(22000)]);
+        assert_eq!(cell("opening_value"), [money_of(25000)]);
+        assert_eq!(cell("final_value"), [money_of(22000)]);
+        assert_eq!(cell("agreed_value"), [Cell::Empty]);
+        // The asked rate is the opening ask's.
+        assert_eq!(cell("asked_rate"), [money_of(100)]);
+        assert_eq!(cell("rate_unit"), [Cell::text("EUR/h")]);
+        assert_eq!(cell("rate_gap"), [Cell::Empty]);
         assert_eq!(
-            row(&report, "a", "rate_unit"),
-            [Cell::text("EUR/day → EUR/h")]
+            cell("reason"),
+            [Cell::text("went with an agency #price #agency")]
         );
-        assert_eq!(row(&report, "a", "rate_discount"), [Cell::Empty]);
-        assert_eq!(row(&report, "a", "value_gap"), [Cell::Empty]);
+        assert_eq!(
+            cell("lesson"),
+            [Cell::text("anchor with the full scope, then cut")]
+        );
+    }
+
+    /// Lost, reopened and won: not a `lost` event, and a concession
+    /// against the opening ask made before the loss. Lost and reopened,
+    /// still open: no event, and no loss for the reasons.
+    #[test]
+    fn a_reopened_deal_is_judged_by_its_latest_close() {
+        let r = report(
+            "2026-01-01 lead c via x\n2026-01-20 proposed c 30000 EUR at 750 EUR/day\n\
+             2026-02-15 lost c #budget\n2026-04-01 reopened c\n\
+             2026-04-10 proposed c 27000 EUR at 750 EUR/day\n\
+             2026-04-20 won c 26000 EUR at 720 EUR/day\n\
+             2026-01-01 lead p via x\n2026-01-05 proposed p 4000 EUR\n2026-02-01 lost p #budget\n\
+             2026-05-01 reopened p\n",
+            "2026-06-30",
+        );
+        assert_eq!(row(&r, "p", "event"), Vec::<Cell>::new());
+        let cell = |c: &str| row(&r, "c", c);
+        assert_eq!(cell("event"), [Cell::text("concession")]);
+        assert_eq!(cell("opening_value"), [money_of(30000)]);
+        assert_eq!(cell("final_value"), [money_of(27000)]);
+        assert_eq!(cell("value_gap"), [money_of(4000)]);
+        // 30 × 26,000 / 720 = 1,083.33; 4,000 − 1,083.33 = 2,916.67.
+        assert_eq!(cell("rate_gap"), [Cell::money(Decimal::new(108333, 2))]);
+        assert_eq!(cell("scope_gap"), [Cell::money(Decimal::new(291667, 2))]);
+        // Two `#budget` losses, but neither deal is lost now.
+        assert!(r.findings.iter().all(|f| !f.message.contains("#budget")));
+    }
+
+    /// A contract cancelled before its end: full − value, with its notice;
+    /// conceded too, it is one `cancelled` row. Without `notice:`, the
+    /// finding says so.
+    #[test]
+    fn a_cancelled_contract_stakes_what_it_did_not_earn() {
+        let r = report(
+            "option currency EUR\n\
+             2026-01-01 lead a via x\n2026-01-20 proposed a 52000 EUR at 850 EUR/day\n\
+             2026-02-01 won a 48000 EUR at 800 EUR/day until 2026-05-01\n  notice: 30d\n\
+             2026-04-15 extended a 24000 EUR until 2026-07-31\n\
+             2026-06-15 ended a cancelled \"new CTO\" #budget\n  lesson: \"ask for a kill fee\"\n\
+             2026-01-01 lead n via x\n2026-03-15 won n 9000 EUR until 2026-06-13\n\
+             2026-05-14 ended n cancelled\n\
+             2026-01-01 lead f via x\n2026-01-10 won f 1000 EUR until 2026-03-01\n\
+             2026-03-01 ended f cancelled\n",
+            "2026-06-30",
+        );
+        let cell = |d: &str, c: &str| row(&r, d, c);
+        assert_eq!(cell("a", "event"), [Cell::text("cancelled")]);
+        // The extension runs 2026-05-02 to 07-31 (90 days), 44 of them
+        // worked: 24,000 − 24,000 × 44 / 90 = 12,266.67.
+        assert_eq!(
+            cell("a", "value_gap"),
+            [Cell::money(Decimal::new(1226667, 2))]
+        );
+        assert_eq!(cell("a", "agreed_value"), [money_of(48000)]);
+        assert_eq!(cell("a", "rate_gap"), [Cell::Empty]);
+        assert_eq!(cell("a", "notice"), [Cell::text("30d")]);
+        assert_eq!(cell("a", "reason"), [Cell::text("new CTO #budget")]);
+        assert_eq!(cell("a", "lesson"), [Cell::text("ask for a kill fee")]);
+        // 9,000 × (1 − 60/90) = 3,000 not earned, no notice period.
+        assert_eq!(cell("n", "value_gap"), [money_of(3000)]);
+        assert_eq!(cell("n", "notice"), [Cell::Empty]);
+        // Ended on its `until`: nothing was cut short.
+        assert_eq!(cell("f", "event"), Vec::<Cell>::new());
+        let cancellations: Vec<&str> = r
+            .findings
+            .iter()
+            .map(|f| f.message.as_str())
+            .filter(|m| m.contains("cancelled early"))
+            .collect();
+        assert_eq!(
+            cancellations,
+            [
+                "2 contracts were cancelled early, 15,267 EUR not earned; 1 had no notice period: \
+              a notice clause or kill fee protects that money."
+            ]
+        );
+    }
+
+    /// The reasons pattern needs a category with two losses, counted over
+    /// every deal lost in the period (with an offer or not); declined
+    /// deals are neither events nor losses.
+    #[test]
+    fn the_most_common_reason_for_a_loss() {
+        let text = "2026-01-01 lead a via x\n2026-01-05 proposed a 900 EUR\n2026-02-01 lost a #price\n\
+             2026-01-01 lead b via x\n2026-02-01 lost b \"too dear\" #price #agency\n\
+             2026-01-01 lead c via x\n2026-02-01 lost c #timing\n\
+             2026-01-01 lead d via x\n2026-01-05 proposed d 900 EUR\n2026-02-01 declined d #price\n";
+        let r = report(text, "2026-06-30");
+        assert_eq!(r.rows.len(), 1, "only `a` lost with an offer");
+        assert_eq!(
+            r.findings.last().map(|f| f.message.as_str()),
+            Some(
+                "The most common reason for a loss: #price (2 of 3 losses). Prepare your answer \
+                 to it before the next proposal, and write down what would have changed the \
+                 outcome as `lesson:` on the `lost` entry."
+            )
+        );
+        let one_each = report(
+            "2026-01-01 lead a via x\n2026-01-05 proposed a 900 EUR\n2026-02-01 lost a #price\n",
+            "2026-06-30",
+        );
+        assert!(one_each
+            .findings
+            .iter()
+            .all(|f| !f.message.contains("reason")));
     }
 
     #[test]
-    fn declined_and_open_deals_are_not_negotiations() {
-        let l = ledger(
+    fn rates_in_different_units_are_not_split() {
+        let r = report(
+            "2026-01-01 lead a via x\n2026-01-05 proposed a 20000 EUR at 800 EUR/day\n\
+             2026-01-10 won a 18000 EUR at 100 EUR/h\n",
+            "2026-02-01",
+        );
+        assert_eq!(row(&r, "a", "rate_unit"), [Cell::text("EUR/day → EUR/h")]);
+        assert_eq!(row(&r, "a", "value_gap"), [money_of(2000)]);
+        assert_eq!(row(&r, "a", "rate_discount"), [Cell::Empty]);
+        assert_eq!(row(&r, "a", "rate_gap"), [Cell::Empty]);
+        assert_eq!(row(&r, "a", "scope_gap"), [Cell::Empty]);
+    }
+
+    #[test]
+    fn no_events_say_how_to_get_them() {
+        let r = report(
             "2026-01-01 lead a via x\n2026-01-05 proposed a 900 EUR\n2026-01-10 declined a\n\
              2026-01-01 lead b via x\n2026-01-05 proposed b 900 EUR\n",
+            "2026-02-01",
         );
-        let report = Negotiation.run(&Run::new(&l, Context::new(&l, date("2026-02-01"))));
-        assert!(report.rows.is_empty());
-        assert!(report.findings[0]
-            .message
-            .starts_with("No deal won or lost"));
+        assert!(r.rows.is_empty());
+        assert!(r.findings[0].message.starts_with("No deal in this period"));
     }
 }

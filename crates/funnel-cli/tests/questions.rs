@@ -11,7 +11,7 @@ const CONTACTS: &[&str] = &["contacts", "-f", "contacts.funnel", "--as-of", "202
 const NEGOTIATION: &[&str] = &[
     "negotiation",
     "-f",
-    "negotiation.funnel",
+    "negotiation-v2.funnel",
     "--as-of",
     "2026-06-30",
 ];
@@ -239,200 +239,289 @@ fn negotiation_table() {
 fn negotiation_json_matches_the_hand_computation() {
     let (reports, text) = json(&report(NEGOTIATION, &[]));
     let r = &reports[0];
+    // The table's order (deal, event, the money at stake and why first);
+    // every column of analyses §3 is there.
     assert_eq!(
         column_names(r),
         [
             "deal",
-            "channel",
-            "outcome",
-            "asked_value",
-            "got_value",
+            "event",
             "value_gap",
+            "reason",
+            "channel",
+            "opening_value",
+            "final_value",
+            "agreed_value",
+            "rate_gap",
+            "scope_gap",
             "asked_rate",
             "got_rate",
             "rate_unit",
-            "rate_discount"
+            "rate_discount",
+            "notice",
+            "lesson"
         ]
     );
     let rows = rows_of(r);
     let deals: Vec<&str> = rows.iter().map(|r| r["deal"].as_str().unwrap()).collect();
-    // Largest gap first; the rows without a gap last, by rate discount.
+    // Largest value gap first; brightloop and comeback tie at 4,000 and
+    // go by the date of the event; foxtrot has no money at stake.
     assert_eq!(
         deals,
-        ["l1", "n1", "n4", "n2", "old", "late2", "n6", "n3", "n5", "l3"]
+        [
+            "hausbank",
+            "acme",
+            "delta",
+            "brightloop",
+            "comeback",
+            "nimbus",
+            "units",
+            "usdeal",
+            "foxtrot"
+        ]
     );
-    // deal, outcome, asked, got, gap, asked rate, got rate, unit, discount
+    // deal, event, value_gap, opening, final, agreed, rate_gap, scope_gap,
+    // asked_rate, got_rate (the arithmetic is in the ledger's header).
+    type Money = Option<f64>;
     type Expected = (
         &'static str,
         &'static str,
-        Option<f64>,
-        Option<f64>,
-        Option<f64>,
-        Option<f64>,
-        Option<f64>,
+        [Money; 8],
         Option<&'static str>,
         Option<f64>,
     );
-    let expected: [Expected; 10] = [
+    let expected: [Expected; 9] = [
         (
-            "l1",
+            "hausbank",
             "lost",
-            Some(3000.),
-            None,
-            Some(3000.),
-            Some(60.),
-            None,
+            [
+                Some(22000.),
+                Some(25000.),
+                Some(22000.),
+                None,
+                None,
+                None,
+                Some(100.),
+                None,
+            ],
             Some("EUR/h"),
             None,
         ),
         (
-            "n1",
-            "won",
-            Some(12000.),
-            Some(10000.),
-            Some(2000.),
-            Some(800.),
-            Some(740.),
+            "acme",
+            "cancelled",
+            [
+                Some(12266.67),
+                Some(52000.),
+                Some(52000.),
+                Some(48000.),
+                None,
+                None,
+                Some(850.),
+                Some(800.),
+            ],
             Some("EUR/day"),
-            Some(0.075),
+            Some(1. - 800. / 850.),
         ),
         (
-            "n4",
-            "won",
-            Some(9000.),
-            Some(7200.),
-            Some(1800.),
-            Some(100.),
-            Some(95.),
+            "delta",
+            "lost",
+            [
+                Some(6400.),
+                Some(6400.),
+                Some(6400.),
+                None,
+                None,
+                None,
+                None,
+                None,
+            ],
+            None,
+            None,
+        ),
+        (
+            "brightloop",
+            "concession",
+            [
+                Some(4000.),
+                Some(42000.),
+                Some(40000.),
+                Some(38000.),
+                Some(2375.),
+                Some(1625.),
+                Some(850.),
+                Some(800.),
+            ],
+            Some("EUR/day"),
+            Some(1. - 800. / 850.),
+        ),
+        (
+            "comeback",
+            "concession",
+            [
+                Some(4000.),
+                Some(30000.),
+                Some(27000.),
+                Some(26000.),
+                Some(1083.33),
+                Some(2916.67),
+                Some(750.),
+                Some(720.),
+            ],
+            Some("EUR/day"),
+            Some(0.04),
+        ),
+        (
+            "nimbus",
+            "cancelled",
+            [
+                Some(2700.),
+                None,
+                None,
+                Some(8100.),
+                None,
+                None,
+                None,
+                Some(95.),
+            ],
             Some("USD/h"),
-            Some(0.05),
-        ),
-        (
-            "n2",
-            "won",
-            Some(5500.),
-            Some(4000.),
-            Some(1500.),
-            Some(90.),
-            Some(80.),
-            Some("EUR/h"),
-            Some(1. / 9.),
-        ),
-        (
-            "old",
-            "won",
-            Some(4000.),
-            Some(3500.),
-            Some(500.),
-            None,
-            None,
-            None,
             None,
         ),
         (
-            "late2",
-            "won",
-            Some(2600.),
-            Some(2500.),
-            Some(100.),
-            None,
-            None,
-            None,
-            None,
-        ),
-        (
-            "n6",
-            "won",
-            Some(20000.),
-            Some(20000.),
-            Some(0.),
-            Some(800.),
-            Some(100.),
+            "units",
+            "concession",
+            [
+                Some(2000.),
+                Some(20000.),
+                Some(20000.),
+                Some(18000.),
+                None,
+                None,
+                Some(800.),
+                Some(100.),
+            ],
             Some("EUR/day → EUR/h"),
             None,
         ),
         (
-            "n3",
-            "won",
-            None,
-            None,
-            None,
-            Some(110.),
-            Some(100.),
-            Some("USD/h"),
-            Some(1. / 11.),
-        ),
-        (
-            "n5",
-            "won",
-            None,
-            None,
-            None,
-            Some(80.),
-            Some(85.),
+            "usdeal",
+            "concession",
+            [
+                Some(1000.),
+                Some(9000.),
+                Some(9000.),
+                Some(8000.),
+                None,
+                None,
+                Some(80.),
+                Some(85.),
+            ],
             Some("EUR/h"),
             Some(-0.0625),
         ),
         (
-            "l3",
+            "foxtrot",
             "lost",
-            None,
-            None,
-            None,
-            Some(90.),
-            None,
+            [None, None, None, None, None, None, Some(90.), None],
             Some("EUR/h"),
             None,
         ),
     ];
-    for e in expected {
-        let row = json_row(&rows, &[("deal", e.0)]);
-        assert_eq!(row["outcome"], e.1, "{}", e.0);
+    for (deal, event, values, unit, discount) in expected {
+        let row = json_row(&rows, &[("deal", deal)]);
+        assert_eq!(row["event"], event, "{deal}");
         let number = |name: &str| row[name].as_f64();
         assert_eq!(
             [
-                number("asked_value"),
-                number("got_value"),
-                number("value_gap"),
-                number("asked_rate"),
-                number("got_rate")
-            ],
-            [e.2, e.3, e.4, e.5, e.6],
-            "{}",
-            e.0
+                "value_gap",
+                "opening_value",
+                "final_value",
+                "agreed_value",
+                "rate_gap",
+                "scope_gap",
+                "asked_rate",
+                "got_rate"
+            ]
+            .map(number),
+            values,
+            "{deal}"
         );
-        assert_eq!(row["rate_unit"].as_str(), e.7, "{}", e.0);
-        match e.8 {
+        assert_eq!(row["rate_unit"].as_str(), unit, "{deal}");
+        match discount {
             Some(discount) => assert_num!(row["rate_discount"], discount),
-            None => assert!(row["rate_discount"].is_null(), "{}", e.0),
+            None => assert!(row["rate_discount"].is_null(), "{deal}"),
         }
     }
-    // Money and rates are exact decimals in the JSON text.
-    assert!(text.contains("\"asked_value\": 9000,"), "{text}");
-    assert!(text.contains("\"got_rate\": 95,"), "{text}");
+    // Reasons, notices and lessons, as written.
+    let texts = |deal: &str| {
+        let row = json_row(&rows, &[("deal", deal)]);
+        ["reason", "notice", "lesson"].map(|c| row[c].as_str().map(str::to_owned))
+    };
+    assert_eq!(
+        texts("hausbank"),
+        [
+            Some("went with an agency #price #agency".to_owned()),
+            None,
+            Some("anchor with the full scope, then cut".to_owned())
+        ]
+    );
+    assert_eq!(
+        texts("acme"),
+        [
+            Some("new CTO cut external work #budget".to_owned()),
+            Some("30d".to_owned()),
+            Some("ask for a kill fee".to_owned())
+        ]
+    );
+    assert_eq!(texts("nimbus"), [Some("#scope".to_owned()), None, None]);
+    // A concession's reason is empty; its lesson is the `won` entry's.
+    assert_eq!(
+        texts("brightloop"),
+        [
+            None,
+            None,
+            Some("ask for the budget before the first number".to_owned())
+        ]
+    );
+    // Money is exact in the JSON text.
+    assert!(text.contains("\"value_gap\": 12266.67,"), "{text}");
 
     assert_eq!(
         messages(r),
         [
             (
                 "info",
-                "Review `l1` (via `platform:upwork`): you asked 3,000 EUR at 60 EUR/h and lost it: all 3,000 EUR."
+                "Review `hausbank` (lost): you opened at 25,000 EUR at 100 EUR/h and lost at your final \
+                 ask of 22,000 EUR. Reason: went with an agency #price #agency. Lesson: anchor with the \
+                 full scope, then cut."
             ),
             (
                 "info",
-                "Review `n1` (via `referral`): you asked 12,000 EUR at 800 EUR/day and agreed 10,000 EUR at \
-                 740 EUR/day: 2,000 EUR less (16.7% of the ask), and a rate 7.5% lower."
+                "Review `acme` (cancelled): cancelled on 2026-06-15 before its end on 2026-07-31, with a \
+                 notice period of 30d: 12,267 EUR of 72,000 EUR not earned. Reason: new CTO cut external \
+                 work #budget. Lesson: ask for a kill fee."
             ),
             (
                 "info",
-                "Review `n4` (via `platform:malt`): you asked 9,000 EUR (10,000 USD) at 100 USD/h and agreed \
-                 7,200 EUR (9,000 USD) at 95 USD/h: 1,800 EUR less (20.0% of the ask), and a rate 5.0% lower."
+                "Review `delta` (lost): you lost at your ask of 6,400 EUR (8,000 USD). Reason: too \
+                 expensive #price. No lesson yet: write one as `lesson:` on its `lost` entry."
+            ),
+            (
+                "warning",
+                "5 of 8 deals won in the period were agreed below your opening ask, 15,000 EUR in all (3 \
+                 with a lower rate). Before you give a discount, ask what can leave the scope, and keep \
+                 your rate: a lower rate follows you to the next contract."
+            ),
+            (
+                "warning",
+                "2 contracts were cancelled early, 14,967 EUR not earned; 1 had no notice period: a \
+                 notice clause or kill fee protects that money."
             ),
             (
                 "info",
-                "Over the 6 won deals with an asked and an agreed value, you agreed 47,200 EUR of the \
-                 53,100 EUR you asked: 5,900 EUR (11.1%) less. The lost deal with an asked value had \
-                 asked 3,000 EUR."
+                "The most common reason for a loss: #price (3 of 4 losses). Prepare your answer to it \
+                 before the next proposal, and write down what would have changed the outcome as \
+                 `lesson:` on the `lost` entry."
             ),
         ]
     );
@@ -440,60 +529,93 @@ fn negotiation_json_matches_the_hand_computation() {
 
 #[test]
 fn negotiation_csv() {
-    let (_, rows) = csv(&report(NEGOTIATION, &[]));
-    assert_eq!(rows.len(), 10);
-    // A lost deal counts its whole ask; with a rate-only ask it has no gap.
-    let l1 = find(&rows, &[("deal", "l1")]);
+    let (header, rows) = csv(&report(NEGOTIATION, &[]));
+    assert_eq!(header.len(), 16);
+    assert_eq!(rows.len(), 9);
+    // The rate split of the specification's example, in plain numbers.
+    let b = find(&rows, &[("deal", "brightloop")]);
     assert_eq!(
-        (l1["got_value"].as_str(), l1["value_gap"].as_str()),
-        ("", "3000")
+        ["value_gap", "rate_gap", "scope_gap", "rate_unit", "reason"].map(|c| b[c].as_str()),
+        ["4000", "2375", "1625", "EUR/day", ""]
     );
-    let l3 = find(&rows, &[("deal", "l3")]);
+    // 1 − 800/850 in decimal, 0.0588235294117647058823529412, written as
+    // the nearest double (1. − 800. / 850. in floats is one ulp away).
+    assert_eq!(b["rate_discount"], "0.058823529411764705");
+    // A rate-only final ask: an event without money at stake.
+    let f = find(&rows, &[("deal", "foxtrot")]);
     assert_eq!(
-        (
-            l3["asked_value"].as_str(),
-            l3["value_gap"].as_str(),
-            l3["asked_rate"].as_str()
+        ["value_gap", "final_value", "asked_rate", "reason"].map(|c| f[c].as_str()),
+        ["", "", "90", "#timing"]
+    );
+    // A tag is text that starts with `#`, not a formula sign.
+    assert_eq!(find(&rows, &[("deal", "nimbus")])["reason"], "#scope");
+}
+
+#[test]
+fn negotiation_follows_the_event_date() {
+    // In Q1, acme was a concession (won 02-01); its cancellation is in Q2.
+    let (_, rows) = csv(&report(NEGOTIATION, &["--period", "2026-Q1"]));
+    assert_eq!(column(&rows, "deal"), ["hausbank", "acme", "brightloop"]);
+    assert_eq!(column(&rows, "event"), ["lost", "concession", "concession"]);
+    let (reports, _) = json(&report(NEGOTIATION, &["--period", "2026-Q2"]));
+    let deals: Vec<&str> = rows_of(&reports[0])
+        .iter()
+        .map(|r| r["deal"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        deals,
+        ["acme", "delta", "comeback", "nimbus", "units", "usdeal", "foxtrot"]
+    );
+    let patterns: Vec<&str> = messages(&reports[0])
+        .into_iter()
+        .skip(3)
+        .map(|(_, m)| m)
+        .collect();
+    assert!(
+        patterns[0].starts_with(
+            "3 of 3 deals won in the period were agreed below your opening ask, 7,000 EUR in all \
+             (1 with a lower rate)."
         ),
-        ("", "", "90")
+        "{patterns:?}"
     );
-    // A rate but no total.
-    let n3 = find(&rows, &[("deal", "n3")]);
-    assert_eq!(
-        (
-            n3["asked_value"].as_str(),
-            n3["value_gap"].as_str(),
-            n3["rate_unit"].as_str()
-        ),
-        ("", "", "USD/h")
+    assert!(
+        patterns[2].starts_with("The most common reason for a loss: #price (2 of 3 losses)."),
+        "{patterns:?}"
     );
+    let (_, rows) = csv(&report(NEGOTIATION, &["--channel", "platform"]));
     assert_eq!(
-        n3["rate_discount"].parse::<f64>().unwrap(),
-        0.09090909090909091
-    );
-    // Rates in two currencies, converted on the close date; got more than asked.
-    let n5 = find(&rows, &[("deal", "n5")]);
-    assert_eq!(
-        (
-            n5["asked_rate"].as_str(),
-            n5["got_rate"].as_str(),
-            n5["rate_discount"].as_str()
-        ),
-        ("80", "85", "-0.0625")
-    );
-    // A rate unit is text, but `EUR/day → EUR/h` starts with no formula sign.
-    assert_eq!(
-        find(&rows, &[("deal", "n6")])["rate_unit"],
-        "EUR/day → EUR/h"
+        column(&rows, "deal"),
+        ["hausbank", "delta", "nimbus", "usdeal", "foxtrot"]
     );
 }
 
 #[test]
-fn negotiation_follows_the_close_date() {
-    let (_, rows) = csv(&report(NEGOTIATION, &["--period", "2026-Q1"]));
-    assert_eq!(column(&rows, "deal"), ["l1", "n1", "n2", "late2", "n3"]);
-    let (_, rows) = csv(&report(NEGOTIATION, &["--channel", "platform"]));
-    assert_eq!(column(&rows, "deal"), ["l1", "n4", "n2", "n3", "l3"]);
+fn negotiation_without_events_says_how_to_get_them() {
+    // A declined deal is not an event, and one loss is no pattern.
+    let dir = temp_ledger(
+        "n.funnel",
+        "2026-01-01 lead a via x\n2026-01-05 proposed a 900 EUR\n2026-01-10 declined a #price\n\
+         2026-01-01 lead b via x\n2026-01-10 lost b #price\n",
+    );
+    let output = run(&[
+        "report",
+        "negotiation",
+        "-f",
+        dir.path().join("n.funnel").to_str().unwrap(),
+        "--as-of",
+        "2026-02-01",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let reports: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let r = &reports[0];
+    assert!(rows_of(r).is_empty());
+    let messages = messages(r);
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(messages[0]
+        .1
+        .starts_with("No deal in this period was won below"));
 }
 
 // ---------------------------------------------------------------------------

@@ -133,7 +133,7 @@ fn review_of_an_empty_ledger() {
         "0 leads → 0 contacted → 0 talked → 0 proposed → 0 won",
         "No leads and nothing spent in this period.",
         "No assumptions to check.",
-        "No deal won or lost in this period had an offer",
+        "No deal in this period was won below your opening ask",
         "No contact referred a deal or was touched in this period.",
         "There is no `balance` and no `costs`",
     ] {

@@ -28,8 +28,10 @@
 //!
 //! ## Findings
 //! The biggest surprise in plain words with natural frequencies ("You
-//! expected about 1 in 10 … It was 1 in 15 (n = 15) …"), then every other
-//! assumption that does not hold, then those without evidence yet.
+//! expected about 1 in 10 … It was 1 in 15 (n = 15) …"), with how often
+//! one of the m assumptions with evidence would look that far off by
+//! chance, 1 − (1 − p)^m; then every other assumption that does not hold,
+//! then those without evidence yet.
 
 use chrono::NaiveDate;
 use funnel_ledger::model::{Assumption, Entry, EntryKind, Metric};

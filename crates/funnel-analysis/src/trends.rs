@@ -5,12 +5,14 @@
 //! with `--interval`) of the period: how many deals reached each stage in
 //! it (a deal counts for a stage in the interval of the date it reached
 //! that stage, whenever its lead came in), the value of the deals won in it
-//! (by `won` date, pro-rated as everywhere), and the hours and money
-//! `spent` in it. Only dates in the period count, so the first and last
-//! rows may cover part of their interval. Without a period start, the rows
-//! begin with the interval of the first lead, stage or `spent` entry; they
-//! end with the interval of the period's last day. The table view draws a
-//! sparkline of every column.
+//! (by `won` date, pro-rated as everywhere), the hours and money `spent` in
+//! it, and the gross income earned on its days (analyses §1: each won
+//! deal's tranches spread over their days, before fees and taxes). Only
+//! dates in the period count, so the first and last rows may cover part of
+//! their interval. Without a period start, the rows begin with the
+//! interval of the first lead, stage or `spent` entry; they end with the
+//! interval of the period's last day. The table view draws a sparkline of
+//! every column.
 //!
 //! ## Why
 //! A year of work is too long to remember evenly. The direction of each
@@ -18,9 +20,12 @@
 //! fewer — answers "am I getting better?" at a glance.
 //!
 //! ## Findings
-//! The latest half of the rows against the half before (leads, deals won,
-//! won value, hours invested); and, when the first or last row covers only
-//! part of its interval, which days it covers.
+//! The last N whole intervals against the N before, as means per interval
+//! (leads, deals won, won value, gross income, hours invested); a row cut
+//! by the period or the as-of date is left out of it, and the finding says
+//! so. Then, when the first or last row covers only part of its interval,
+//! which days it covers; and the won deals that earn nothing by the day
+//! for want of an end.
 
 use std::collections::BTreeMap;
 

@@ -69,7 +69,7 @@ impl Analysis for Runway {
     }
 
     fn description(&self) -> &'static str {
-        "the buffer: today's balance, then net income, costs and balance over the next 12 months"
+        "the buffer: running contracts, costs and balance over the next 12 months"
     }
 
     fn run(&self, run: &Run<'_>) -> Report {

@@ -9,7 +9,7 @@
 use chrono::NaiveDate;
 use funnel_ledger::value::DurationUnit;
 use rust_decimal::{Decimal, RoundingStrategy};
-use serde::ser::{SerializeMap, SerializeSeq, SerializeStruct};
+use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 
 use crate::context::Context;
@@ -29,6 +29,11 @@ pub struct Report {
     /// Each row has one cell per column.
     pub rows: Vec<Vec<Cell>>,
     pub findings: Vec<Finding>,
+    /// Figures that are no row, carried as extra top-level keys of the
+    /// JSON object (after `currency`), in the order added: `runway`'s
+    /// `balance_today`. The table and CSV views leave them out, so a
+    /// finding says them too. See [`Report::top_level`].
+    pub extra: Vec<(String, Cell)>,
 }
 
 impl Report {
@@ -44,7 +49,19 @@ impl Report {
             columns,
             rows: Vec::new(),
             findings: Vec::new(),
+            extra: Vec::new(),
         }
+    }
+
+    /// Adds a top-level key to the JSON view (analyses §3: `runway`'s
+    /// `balance_today`, `contacts`' `available_from`). The name must not be
+    /// one of the keys every report has.
+    pub fn top_level(&mut self, name: &str, value: Cell) {
+        debug_assert!(
+            !RESERVED_KEYS.contains(&name) && self.extra.iter().all(|(n, _)| n != name),
+            "`{name}` is already a key of the report"
+        );
+        self.extra.push((name.to_owned(), value));
     }
 
     /// The index of a column by its name.
@@ -307,17 +324,26 @@ struct ColumnJson<'a> {
     kind: Kind,
 }
 
-/// `{"analysis", "title", "as_of", "from", "to", "currency", "columns",
-/// "rows": [{column: value}], "findings": [{"severity", "message"}]}`
+/// The keys of every report's JSON object.
+const RESERVED_KEYS: [&str; 9] = [
+    "analysis", "title", "as_of", "from", "to", "currency", "columns", "rows", "findings",
+];
+
+/// `{"analysis", "title", "as_of", "from", "to", "currency", [top-level
+/// keys,] "columns", "rows": [{column: value}], "findings": [{"severity",
+/// "message"}]}`
 impl Serialize for Report {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut s = serializer.serialize_struct("Report", 9)?;
-        s.serialize_field("analysis", &self.analysis)?;
-        s.serialize_field("title", &self.title)?;
-        s.serialize_field("as_of", &self.as_of.to_string())?;
-        s.serialize_field("from", &self.from.map(|d| d.to_string()))?;
-        s.serialize_field("to", &self.to.to_string())?;
-        s.serialize_field("currency", &self.currency)?;
+        let mut s = serializer.serialize_map(Some(RESERVED_KEYS.len() + self.extra.len()))?;
+        s.serialize_entry("analysis", &self.analysis)?;
+        s.serialize_entry("title", &self.title)?;
+        s.serialize_entry("as_of", &self.as_of.to_string())?;
+        s.serialize_entry("from", &self.from.map(|d| d.to_string()))?;
+        s.serialize_entry("to", &self.to.to_string())?;
+        s.serialize_entry("currency", &self.currency)?;
+        for (name, value) in &self.extra {
+            s.serialize_entry(name, value)?;
+        }
         let columns: Vec<ColumnJson<'_>> = self
             .columns
             .iter()
@@ -326,9 +352,9 @@ impl Serialize for Report {
                 kind: c.kind,
             })
             .collect();
-        s.serialize_field("columns", &columns)?;
-        s.serialize_field("rows", &Rows(self))?;
-        s.serialize_field("findings", &self.findings)?;
+        s.serialize_entry("columns", &columns)?;
+        s.serialize_entry("rows", &Rows(self))?;
+        s.serialize_entry("findings", &self.findings)?;
         s.end()
     }
 }
@@ -352,6 +378,21 @@ mod tests {
         assert_eq!(
             serde_json::to_string(&cells).unwrap(),
             "[13155.56,12000,-5,0.01,0.25,null,null]"
+        );
+    }
+
+    /// Top-level keys come after `currency`, typed like cells.
+    #[test]
+    fn top_level_keys_follow_the_header() {
+        let ledger = crate::testing::ledger("option currency EUR\n");
+        let date = crate::testing::date("2026-06-15");
+        let mut report = Report::new("x", "X", &Context::new(&ledger, date), Vec::new());
+        report.top_level("balance_today", Cell::money(Decimal::new(1974550, 2)));
+        report.top_level("balance_date", Cell::Date(date));
+        let json = serde_json::to_string(&report).unwrap();
+        assert!(
+            json.contains(r#""currency":"EUR","balance_today":19745.5,"balance_date":"2026-06-15","columns":[]"#),
+            "{json}"
         );
     }
 }

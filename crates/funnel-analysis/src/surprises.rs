@@ -28,8 +28,10 @@
 //!
 //! ## Findings
 //! The biggest surprise in plain words with natural frequencies ("You
-//! expected about 1 in 10 … It was 1 in 15 (n = 15) …"), then every other
-//! assumption that does not hold, then those without evidence yet.
+//! expected about 1 in 10 … It was 1 in 15 (n = 15) …"), with how often
+//! one of the m assumptions with evidence would look that far off by
+//! chance, 1 − (1 − p)^m; then every other assumption that does not hold,
+//! then those without evidence yet.
 
 use chrono::NaiveDate;
 use funnel_ledger::model::{Assumption, Entry, EntryKind, Metric};
@@ -65,8 +67,9 @@ impl Analysis for Surprises {
             Column::new("assumed", "assumed", Kind::Mixed).optional(3),
             Column::new("observed", "observed", Kind::Mixed),
             Column::new("n", "n", Kind::Count),
-            Column::new("interval_low", "interval\nlow", Kind::Ratio).optional(2),
-            Column::new("interval_high", "\nhigh", Kind::Ratio).optional(2),
+            // The header reads "90% interval" over the two bounds.
+            Column::new("interval_low", "90%\nlow", Kind::Ratio).optional(2),
+            Column::new("interval_high", "interval\nhigh", Kind::Ratio).optional(2),
             Column::new("p_value", "p", Kind::PValue),
             Column::new("surprise_bits", "bits", Kind::Bits),
             Column::new("verdict", "verdict", Kind::Text),
@@ -503,6 +506,14 @@ fn advice(p: f64) -> &'static str {
     }
 }
 
+/// The chance that at least one of `m` true assumptions looks as far off
+/// as a p-value of `p`: 1 − (1 − p)^m, computed so that a tiny p keeps its
+/// digits.
+fn any_of(p: f64, m: usize) -> f64 {
+    let m = m as f64;
+    (-(m * (-p.clamp(0.0, 1.0)).ln_1p()).exp_m1()).clamp(0.0, 1.0)
+}
+
 fn fraction(percent: Decimal) -> f64 {
     (f64_of(percent) / 100.0).clamp(0.0, 1.0)
 }
@@ -528,7 +539,13 @@ fn findings(report: &mut Report, evaluations: &[Evaluation]) {
         evaluations.iter().partition(|e| e.p.is_some());
     match judged.first() {
         Some(first) => {
-            let message = format!("Biggest surprise: {}", first.sentence);
+            let mut message = format!("Biggest surprise: {}", first.sentence);
+            if let (Some(p), m @ 2..) = (first.p, judged.len()) {
+                message.push_str(&format!(
+                    " With {m} assumptions tested, one this far off happens by chance {}.",
+                    chance(any_of(p, m))
+                ));
+            }
             if first.verdict == Verdict::Holds {
                 report.info(message);
             } else {
@@ -668,6 +685,53 @@ mod tests {
         assert_eq!(column(&report, "n"), [Cell::Count(0)]);
         assert_eq!(column(&report, "p_value"), [Cell::Number(1.0)]);
         assert_eq!(column(&report, "verdict"), [Cell::text("holds")]);
+    }
+
+    /// Five assumptions with evidence (and one without, not counted): the
+    /// biggest surprise is the value, p = 2 × (1/2)^5 = 1/16. The chance
+    /// that one of five true assumptions looks this far off is
+    /// 1 − (15/16)^5 = 0.2758, about 1 time in 4 (1 / 0.2758 = 3.6).
+    /// The others: conversion lead->won 90% with 5 of 5 won, p = min(1,
+    /// 2 × 0.9^5) = 1; lead->contacted 80%, 5 of 5, p = 2 × 0.8^5 = 0.655;
+    /// cycle 10d, every deal took exactly 10 days, p = 1; share 100%, 5 of
+    /// 5, p = 1.
+    #[test]
+    fn the_biggest_surprise_counts_the_assumptions_tested() {
+        let mut text = "option currency EUR\n\
+            2026-01-01 assume value 10000 EUR\n\
+            2026-01-01 assume conversion lead->won 90%\n\
+            2026-01-01 assume conversion lead->contacted 80%\n\
+            2026-01-01 assume cycle lead->won 10d\n\
+            2026-01-01 assume share 100% via x\n\
+            2026-01-01 assume conversion lead->won 50% via y\n"
+            .to_owned();
+        for i in 1..=5 {
+            text.push_str(&format!(
+                "2026-02-0{i} lead d{i} via x\n2026-02-{} won d{i} {i}000 EUR\n",
+                10 + i
+            ));
+        }
+        let l = ledger(&text);
+        let report = Surprises.run(&Run::new(&l, Context::new(&l, date("2026-06-30"))));
+        let p: Vec<f64> = column(&report, "p_value")
+            .iter()
+            .filter_map(Cell::as_f64)
+            .collect();
+        assert_eq!(p.len(), 5);
+        assert!(
+            (p[0] - 0.0625).abs() < 1e-12 && (p[1] - 0.65536).abs() < 1e-12,
+            "{p:?}"
+        );
+        assert!((any_of(0.0625, 5) - (1.0 - (15.0f64 / 16.0).powi(5))).abs() < 1e-15);
+        assert_eq!(
+            report.findings[0].message,
+            "Biggest surprise: You expected a median won deal of 10,000 EUR. The median was 3,000 EUR \
+             over 5 won deals: 0 above, 5 below. If 10,000 EUR were the median, a result this far off \
+             would happen about 1 time in 16: probably not chance, look into it. With 5 assumptions \
+             tested, one this far off happens by chance about 1 time in 4."
+        );
+        // A tiny p keeps its digits: 1 − (1 − 1e-12)^5 is 5e-12.
+        assert!((any_of(1e-12, 5) / 5e-12 - 1.0).abs() < 1e-9);
     }
 
     #[test]

@@ -5,12 +5,14 @@
 //! with `--interval`) of the period: how many deals reached each stage in
 //! it (a deal counts for a stage in the interval of the date it reached
 //! that stage, whenever its lead came in), the value of the deals won in it
-//! (by `won` date, pro-rated as everywhere), and the hours and money
-//! `spent` in it. Only dates in the period count, so the first and last
-//! rows may cover part of their interval. Without a period start, the rows
-//! begin with the interval of the first lead, stage or `spent` entry; they
-//! end with the interval of the period's last day. The table view draws a
-//! sparkline of every column.
+//! (by `won` date, pro-rated as everywhere), the hours and money `spent` in
+//! it, and the gross income earned on its days (analyses §1: each won
+//! deal's tranches spread over their days, before fees and taxes). Only
+//! dates in the period count, so the first and last rows may cover part of
+//! their interval. Without a period start, the rows begin with the
+//! interval of the first lead, stage or `spent` entry; they end with the
+//! interval of the period's last day. The table view draws a sparkline of
+//! every column.
 //!
 //! ## Why
 //! A year of work is too long to remember evenly. The direction of each
@@ -18,9 +20,12 @@
 //! fewer — answers "am I getting better?" at a glance.
 //!
 //! ## Findings
-//! The latest half of the rows against the half before (leads, deals won,
-//! won value, hours invested); and, when the first or last row covers only
-//! part of its interval, which days it covers.
+//! The last N whole intervals against the N before, as means per interval
+//! (leads, deals won, won value, gross income, hours invested); a row cut
+//! by the period or the as-of date is left out of it, and the finding says
+//! so. Then, when the first or last row covers only part of its interval,
+//! which days it covers; and the won deals that earn nothing by the day
+//! for want of an end.
 
 use std::collections::BTreeMap;
 
@@ -59,6 +64,7 @@ impl Analysis for Trends {
             Column::new("won_value", "won value", Kind::Money).trend(),
             Column::new("hours", "hours", Kind::Hours).trend(),
             Column::new("spent_money", "spent", Kind::Money).trend(),
+            Column::new("income", "gross income", Kind::Money).trend(),
         ]);
         let mut report = Report::new(
             self.name(),
@@ -107,6 +113,7 @@ impl Analysis for Trends {
                 start = interval.next(start);
             }
         }
+        let open_ended = add_income(ledger, ctx, facts, &mut rows);
         for (start, bucket) in &rows {
             let mut cells = vec![Cell::text(interval.label(*start))];
             cells.extend(bucket.reached.iter().map(|&n| Cell::Count(n)));
@@ -114,10 +121,18 @@ impl Analysis for Trends {
                 Cell::money(bucket.won_value),
                 Cell::Hours(bucket.hours.normalize()),
                 Cell::money(bucket.money),
+                Cell::money(bucket.income),
             ]);
             report.rows.push(cells);
         }
         findings(&mut report, ledger, ctx, &rows);
+        if !open_ended.is_empty() {
+            report.warning(format!(
+                "No income by the day is counted for {}: a contract without `until` earns nothing by \
+                 the day; write its planned end on the `won` entry.",
+                words::list(open_ended.into_iter().map(|id| format!("`{id}` (no `until`)")))
+            ));
+        }
         report
     }
 }
@@ -138,6 +153,8 @@ struct Bucket {
     won_value: Decimal,
     hours: Decimal,
     money: Decimal,
+    /// Gross income earned on its days in the period (analyses §1).
+    income: Decimal,
 }
 
 impl Bucket {
@@ -147,8 +164,69 @@ impl Bucket {
             won_value: Decimal::ZERO,
             hours: Decimal::ZERO,
             money: Decimal::ZERO,
+            income: Decimal::ZERO,
         }
     }
+}
+
+/// The last day of the interval that starts on `start`.
+fn end_of(interval: Interval, start: NaiveDate) -> NaiveDate {
+    interval.next(start).pred_opt().unwrap_or(start)
+}
+
+/// Adds each won deal's gross income (analyses §1) to the rows its days
+/// fall in, only the days in the period: a row cut by the period or the
+/// as-of date gets its days in it. Returns the won deals of the period
+/// whose contract has a tranche without an end (it earns nothing by the
+/// day), by id.
+fn add_income<'f>(
+    ledger: &Ledger,
+    ctx: &Context,
+    facts: &'f [deals::DealFacts],
+    rows: &mut [(NaiveDate, Bucket)],
+) -> Vec<&'f str> {
+    let interval = ctx.interval;
+    let mut open_ended = Vec::new();
+    let (Some(&(first_start, _)), Some(&(last_start, _))) = (rows.first(), rows.last()) else {
+        return open_ended;
+    };
+    let period_first = ctx.from.map_or(first_start, |from| from.max(first_start));
+    let period_last = ctx.to.min(end_of(interval, last_start));
+    for deal in facts
+        .iter()
+        .filter(|d| d.is_won() && ctx.keeps_channel(&d.channel))
+    {
+        let Some(contract) = deal.contract(ledger) else {
+            continue;
+        };
+        let start = contract.start().max(period_first);
+        let end = contract
+            .tranches
+            .iter()
+            .filter_map(|t| contract.last_day(t))
+            .max()
+            .map_or(period_last, |end| end.min(period_last));
+        if contract.has_open_end()
+            && contract.start() <= period_last
+            && contract.ended_on.is_none_or(|ended| ended >= period_first)
+        {
+            open_ended.push(deal.id.as_str());
+        }
+        if start > end {
+            continue;
+        }
+        // The rows that the contract's days in the period fall in.
+        let from_row = rows.partition_point(|(s, _)| end_of(interval, *s) < start);
+        for (row_start, bucket) in rows[from_row..].iter_mut() {
+            if *row_start > end {
+                break;
+            }
+            let first = start.max(*row_start);
+            let last = end.min(end_of(interval, *row_start));
+            bucket.income += contract.income(first, last);
+        }
+    }
+    open_ended
 }
 
 fn findings(report: &mut Report, ledger: &Ledger, ctx: &Context, rows: &[(NaiveDate, Bucket)]) {
@@ -162,58 +240,95 @@ fn findings(report: &mut Report, ledger: &Ledger, ctx: &Context, rows: &[(NaiveD
     let currency = ctx.currency.map(|c| c.to_string());
     let currency = currency.as_deref();
     let label = |i: usize| interval.label(rows[i].0);
-    let span = |from: usize, to: usize| {
-        if from == to {
-            label(from)
-        } else {
-            format!("{} to {}", label(from), label(to))
-        }
-    };
 
-    // The latest half against the half before; with an odd count, the
-    // oldest row is left out.
-    let half = rows.len() / 2;
-    if half > 0 {
-        let n = rows.len();
-        let sum = |range: std::ops::Range<usize>| {
+    // The last N whole intervals against the N before, as means per
+    // interval: a row cut by the period or the as-of date would look like
+    // a slump, so it is left out and the finding says so.
+    let whole_from = usize::from(ctx.from.is_some_and(|from| from > rows[0].0));
+    let last_cut = ctx.to < end_of(interval, rows[rows.len() - 1].0);
+    let whole_to = if last_cut { rows.len() - 1 } else { rows.len() };
+    let mut cut: Vec<(NaiveDate, &str)> = Vec::new();
+    if whole_from == 1 {
+        cut.push((rows[0].0, "the period"));
+    }
+    if last_cut && (rows.len() > 1 || whole_from == 0) {
+        let by = if ctx.to == ctx.as_of {
+            "the as-of date"
+        } else {
+            "the period"
+        };
+        cut.push((rows[rows.len() - 1].0, by));
+    }
+    let whole = whole_to.saturating_sub(whole_from);
+    let n = whole / 2;
+    let cut_words = cut_sentence(interval, &cut);
+    if n == 0 {
+        report.info(format!(
+            "There are fewer than 2 whole {name}s in the period, so none are compared.{cut_words}"
+        ));
+    } else {
+        let mean = |range: std::ops::Range<usize>| {
             let part = &rows[range];
             let won = ledger.stages.won();
-            (
-                part.iter().map(|(_, b)| b.reached[0]).sum::<u64>(),
-                part.iter().map(|(_, b)| b.reached[won]).sum::<u64>(),
-                part.iter().map(|(_, b)| b.won_value).sum::<Decimal>(),
-                part.iter().map(|(_, b)| b.hours).sum::<Decimal>(),
+            let count = Decimal::from(n);
+            Means {
+                leads: Decimal::from(part.iter().map(|(_, b)| b.reached[0]).sum::<u64>()) / count,
+                won: Decimal::from(part.iter().map(|(_, b)| b.reached[won]).sum::<u64>()) / count,
+                won_value: part.iter().map(|(_, b)| b.won_value).sum::<Decimal>() / count,
+                income: part.iter().map(|(_, b)| b.income).sum::<Decimal>() / count,
+                hours: part.iter().map(|(_, b)| b.hours).sum::<Decimal>() / count,
+            }
+        };
+        let (recent, before) = (
+            mean(whole_to - n..whole_to),
+            mean(whole_to - 2 * n..whole_to - n),
+        );
+        let span = |from: usize, to: usize| {
+            let (a, b) = (
+                words_of(interval, rows[from].0),
+                words_of(interval, rows[to].0),
+            );
+            if from == to {
+                a
+            } else {
+                format!("{a} to {b}")
+            }
+        };
+        let figure = |d: Decimal| words::decimal(d.round_dp(2).normalize());
+        let head = if n == 1 {
+            format!(
+                "The last whole {name} ({}) against the one before ({})",
+                span(whole_to - 1, whole_to - 1),
+                span(whole_to - 2, whole_to - 2),
+            )
+        } else {
+            format!(
+                "Per {name} on average, the last {n} whole {name}s ({}) against the {n} before ({})",
+                span(whole_to - n, whole_to - 1),
+                span(whole_to - 2 * n, whole_to - n - 1),
             )
         };
-        let (recent, before) = (sum(n - half..n), sum(n - 2 * half..n - half));
-        let intervals = |count: usize| match count {
-            1 => name.to_owned(),
-            n => format!("{n} {name}s"),
-        };
-        let hours = |h: Decimal| words::decimal(h.round_dp(2).normalize());
         report.info(format!(
-            "The last {} ({}) against the {} before ({}): new leads {} against {}, deals won {} against {}, \
-             won value {} against {}, hours invested {} against {}.",
-            intervals(half),
-            span(n - half, n - 1),
-            if half == 1 { "one".to_owned() } else { half.to_string() },
-            span(n - 2 * half, n - half - 1),
-            recent.0,
-            before.0,
-            recent.1,
-            before.1,
-            money(recent.2, currency),
-            money(before.2, currency),
-            hours(recent.3),
-            hours(before.3),
+            "{head}: new leads {} against {}, deals won {} against {}, won value {} against {}, \
+             gross income {} against {}, hours invested {} against {}.{cut_words}",
+            figure(recent.leads),
+            figure(before.leads),
+            figure(recent.won),
+            figure(before.won),
+            money(recent.won_value, currency),
+            money(before.won_value, currency),
+            money(recent.income, currency),
+            money(before.income, currency),
+            figure(recent.hours),
+            figure(before.hours),
         ));
     }
 
     // Rows that cover only part of their interval.
-    let end_of = |start: NaiveDate| interval.next(start).pred_opt().unwrap_or(start);
+    let row_end = |start: NaiveDate| end_of(interval, start);
     let (first, last) = (rows[0].0, rows[rows.len() - 1].0);
     let starts_late = ctx.from.filter(|from| *from > first);
-    let ends_early = (ctx.to < end_of(last)).then_some(ctx.to);
+    let ends_early = (ctx.to < row_end(last)).then_some(ctx.to);
     let days = |from: NaiveDate, to: NaiveDate| {
         if from == to {
             from.to_string()
@@ -229,7 +344,7 @@ fn findings(report: &mut Report, ledger: &Ledger, ctx: &Context, rows: &[(NaiveD
                     label(0),
                     days(
                         starts_late.unwrap_or(first),
-                        ends_early.unwrap_or(end_of(first))
+                        ends_early.unwrap_or(row_end(first))
                     )
                 )
             })
@@ -240,7 +355,7 @@ fn findings(report: &mut Report, ledger: &Ledger, ctx: &Context, rows: &[(NaiveD
             format!(
                 "the first row ({}) covers only {}",
                 label(0),
-                days(from, end_of(first))
+                days(from, row_end(first))
             )
         });
         let last_row = ends_early.map(|to| {
@@ -260,6 +375,44 @@ fn findings(report: &mut Report, ledger: &Ledger, ctx: &Context, rows: &[(NaiveD
             &text[1..],
             if partial.len() == 1 { "it" } else { "them" }
         ));
+    }
+}
+
+/// The means per interval that the comparison finding compares.
+struct Means {
+    leads: Decimal,
+    won: Decimal,
+    won_value: Decimal,
+    income: Decimal,
+    hours: Decimal,
+}
+
+/// An interval in a sentence: "March 2026", "2026-W14", "2026-Q1".
+fn words_of(interval: Interval, start: NaiveDate) -> String {
+    match interval {
+        Interval::Month => start.format("%B %Y").to_string(),
+        Interval::Week | Interval::Quarter => interval.label(start),
+    }
+}
+
+/// " March 2026 is cut by the as-of date and left out.", or nothing.
+fn cut_sentence(interval: Interval, cut: &[(NaiveDate, &str)]) -> String {
+    match cut {
+        [] => String::new(),
+        [(start, by)] => format!(
+            " {} is cut by {by} and left out.",
+            words_of(interval, *start)
+        ),
+        [(a, by_a), (b, by_b)] if by_a == by_b => format!(
+            " {} and {} are cut by {by_a} and left out.",
+            words_of(interval, *a),
+            words_of(interval, *b)
+        ),
+        [(a, by_a), (b, by_b), ..] => format!(
+            " {} is cut by {by_a} and {} by {by_b}: both are left out.",
+            words_of(interval, *a),
+            words_of(interval, *b)
+        ),
     }
 }
 

@@ -628,7 +628,7 @@ fn runway_table() {
 
 #[test]
 fn runway_json_matches_the_hand_computation() {
-    let (reports, _) = json(&report(RUNWAY, &[]));
+    let (reports, text) = json(&report(RUNWAY, &[]));
     let r = &reports[0];
     assert_eq!(column_names(r), ["month", "income", "costs", "balance_end"]);
     // The period does not narrow the runway.
@@ -636,46 +636,62 @@ fn runway_json_matches_the_hand_computation() {
         (r["from"].as_str(), r["to"].as_str()),
         (None, Some("2026-06-15"))
     );
+    // Today's balance: 20,000 on 2026-05-06 + 3,745 net income - 4,000
+    // costs since, at top level beside the header.
+    assert_eq!(r["balance_today"].as_f64(), Some(19745.));
+    assert_eq!(r["balance_date"], "2026-05-06");
+    assert!(
+        text.contains("\"currency\": \"EUR\",\n    \"balance_today\": 19745,\n    \"balance_date\": \"2026-05-06\","),
+        "{text}"
+    );
     let rows = rows_of(r);
-    let expected: [(&str, f64, f64); 12] = [
-        ("2026-07", 4650., 21150.),
-        ("2026-08", 4650., 22300.),
-        ("2026-09", 1500., 20300.),
-        ("2026-10", 7750., 24550.),
-        ("2026-11", 7500., 28550.),
-        ("2026-12", 7750., 32800.),
-        ("2027-01", 6200., 35500.),
-        ("2027-02", 5600., 37600.),
-        ("2027-03", 6200., 40300.),
-        ("2027-04", 0., 36800.),
-        ("2027-05", 0., 33300.),
-        ("2027-06", 0., 29800.),
+    // The rest of June (16th to 30th), then 12 calendar months.
+    let expected: [(&str, f64, f64, f64); 13] = [
+        ("2026-06", 3570., 1500., 21815.),
+        ("2026-07", 7378., 3000., 26193.),
+        ("2026-08", 7378., 3000., 30571.),
+        ("2026-09", 5250., 3000., 32821.),
+        ("2026-10", 5425., 3000., 35246.),
+        ("2026-11", 5250., 3000., 37496.),
+        ("2026-12", 3045., 3000., 37541.),
+        ("2027-01", 0., 3000., 34541.),
+        ("2027-02", 0., 3000., 31541.),
+        ("2027-03", 0., 3000., 28541.),
+        ("2027-04", 0., 3000., 25541.),
+        ("2027-05", 0., 3000., 22541.),
+        ("2027-06", 0., 3000., 19541.),
     ];
-    assert_eq!(rows.len(), 12);
-    for (row, (month, income, balance)) in rows.iter().zip(expected) {
+    assert_eq!(rows.len(), 13);
+    for (row, (month, income, costs, balance)) in rows.iter().zip(expected) {
         assert_eq!(row["month"], month);
         assert_eq!(row["income"].as_f64(), Some(income), "{month}");
-        // 42,000 EUR/year / 12.
-        assert_eq!(row["costs"].as_f64(), Some(3500.), "{month}");
+        assert_eq!(row["costs"].as_f64(), Some(costs), "{month}");
         assert_eq!(row["balance_end"].as_f64(), Some(balance), "{month}");
     }
     assert_eq!(
         messages(r),
         [
             (
+                "warning",
+                "Your balance today is estimated at 19,745 EUR, from your balance of 20,000 EUR on \
+                 2026-05-06, 40 days ago, plus 3,745 EUR net income and 4,000 EUR costs since: add a \
+                 `balance` entry for today's figure."
+            ),
+            (
                 "info",
-                "Your buffer of 20,000 EUR (balance on 2026-06-01) covers 5.7 months of costs at 3,500 EUR \
-                 a month: within the 3–6 month rule. Six months (21,000 EUR) would let you turn down bad work."
+                "Your buffer of 19,745 EUR today covers 6.6 months of costs at 3,000 EUR a month: six \
+                 months or more, well done. You can afford to turn down work that does not fit."
             ),
             (
                 "info",
                 "Without new work, the balance stays above zero for the next 12 months; it is lowest at \
-                 the end of September 2026, at 20,300 EUR."
+                 the end of June 2027, at 19,541 EUR."
             ),
             (
                 "warning",
-                "If `k3`, the largest running contract (36,400 EUR of income in the next 12 months), were \
-                 cancelled today, your money would run out in May 2027."
+                "If `k3`, the running contract with the most income left (25,480 EUR net), were \
+                 cancelled today with its 30 days' notice (income until 2026-07-15), your money would \
+                 run out in June 2027."
             ),
             (
                 "warning",
@@ -691,6 +707,42 @@ fn runway_json_matches_the_hand_computation() {
     );
 }
 
+/// Without `notice:`, the contract cancelled today stops earning at once:
+/// the runway of `runway.funnel` ends in May 2027 instead of June (its
+/// header has the figures).
+#[test]
+fn runway_cancellation_without_notice_stops_at_once() {
+    let text = std::fs::read_to_string(super::data_dir().join("runway.funnel")).unwrap();
+    let without = text.replace("  notice: 30d\n", "");
+    assert_ne!(text, without);
+    let dir = temp_ledger("r.funnel", &without);
+    let output = super::funnel()
+        .current_dir(dir.path())
+        .args([
+            "report",
+            "runway",
+            "-f",
+            "r.funnel",
+            "--as-of",
+            "2026-06-15",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let reports: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(
+        messages(&reports[0]).contains(&(
+            "warning",
+            "If `k3`, the running contract with the most income left (25,480 EUR net), were cancelled \
+             today with no `notice:` (its income stops at once), your money would run out in May 2027."
+        )),
+        "{:?}",
+        messages(&reports[0])
+    );
+}
+
 #[test]
 fn runway_csv() {
     let (header, rows) = csv(&report(RUNWAY, &[]));
@@ -698,46 +750,52 @@ fn runway_csv() {
     assert_eq!(
         column(&rows, "balance_end"),
         [
-            "21150", "22300", "20300", "24550", "28550", "32800", "35500", "37600", "40300",
-            "36800", "33300", "29800"
+            "21815", "26193", "30571", "32821", "35246", "37496", "37541", "34541", "31541",
+            "28541", "25541", "22541", "19541"
         ]
     );
+    // CSV carries the rows only: today's balance is JSON's and a finding's.
+    assert!(rows.iter().all(|r| !r.contains_key("balance_today")));
 }
 
 #[test]
-fn runway_with_a_balance_that_goes_negative_in_the_first_month() {
+fn runway_with_a_balance_below_zero_today() {
     let (reports, _) = json(&[
         "report",
         "runway",
         "-f",
         "runway.funnel",
         "--as-of",
-        "2026-01-15",
+        "2026-01-31",
     ]);
     let r = &reports[0];
     let rows = rows_of(r);
+    // The as-of date is the month's last day: no partial row.
+    assert_eq!(rows.len(), 12);
     assert_eq!(rows[0]["month"], "2026-02");
-    // 36,000 EUR/year = 3,000 a month.
+    // 1,000 on 2025-12-31 minus January's 36,000 / 12 = 3,000.
+    assert_eq!(r["balance_today"].as_f64(), Some(-2000.));
+    assert_eq!(r["balance_date"], "2025-12-31");
     assert_eq!(
         (rows[0]["costs"].as_f64(), rows[0]["balance_end"].as_f64()),
-        (Some(3000.), Some(-2000.))
+        (Some(3000.), Some(-5000.))
     );
-    assert_eq!(rows[11]["balance_end"].as_f64(), Some(-35000.));
+    assert_eq!(rows[11]["balance_end"].as_f64(), Some(-38000.));
     assert_eq!(
         messages(r),
         [
             (
-                "warning",
-                "Your buffer of 1,000 EUR (balance on 2026-01-01) covers 0.3 months of costs at 3,000 EUR \
-                 a month: below the 3 months to keep at the least. Build it up to 9,000 EUR before taking risks."
-            ),
-            (
-                "warning",
-                "Without new work, your money runs out in February 2026: the balance would end it at -2,000 EUR."
-            ),
-            (
                 "info",
-                "No running contract brings income in the next 12 months: the projection has costs only."
+                "Your balance today is about -2,000 EUR, from your balance of 1,000 EUR on 2025-12-31, \
+                 31 days ago, plus 0 EUR net income and 3,000 EUR costs since."
+            ),
+            (
+                "warning",
+                "You have no buffer: your balance today is -2,000 EUR. Aim for 3 months of costs (9,000 EUR)."
+            ),
+            (
+                "warning",
+                "Your balance is below zero already; without new work it would end January 2027 at -38,000 EUR."
             ),
         ]
     );
@@ -790,6 +848,7 @@ fn runway_without_balance_or_costs_says_what_to_add() {
         assert_eq!(rows[0]["month"], "2026-07");
         assert_eq!(rows[0]["income"].as_f64(), Some(310.));
         assert!(rows.iter().all(|row| row["balance_end"].is_null()));
+        assert!(r["balance_today"].is_null());
         let costs_known = extra.contains("costs");
         assert_eq!(!rows[0]["costs"].is_null(), costs_known, "{extra:?}");
     }
@@ -803,7 +862,8 @@ fn trends_table() {
     insta::assert_snapshot!("trends_table", ok(&report(TRENDS, &[])));
 }
 
-/// month, lead, contacted, talked, proposed, won, won_value, hours, spent_money
+/// month, lead, contacted, talked, proposed, won, won_value, hours,
+/// spent_money, income
 fn trend_rows(extra: &[&str]) -> Vec<Vec<String>> {
     let (header, rows) = csv(&report(TRENDS, extra));
     rows.iter()
@@ -831,32 +891,33 @@ fn trends_csv_matches_the_hand_computation() {
             "won",
             "won_value",
             "hours",
-            "spent_money"
+            "spent_money",
+            "income"
         ]
     );
     assert_eq!(
         trend_rows(&[]),
         expect(&[
-            &["2025-12", "1", "0", "0", "0", "0", "0", "1", "0"],
-            &["2026-01", "2", "3", "1", "1", "1", "1000", "2.5", "0"],
-            &["2026-02", "2", "1", "1", "1", "0", "0", "0", "100"],
-            &["2026-03", "1", "1", "1", "1", "2", "6000", "1.5", "0"],
+            &["2025-12", "1", "0", "0", "0", "0", "0", "1", "0", "0"],
+            &["2026-01", "2", "3", "1", "1", "1", "1000", "2.5", "0", "440"],
+            &["2026-02", "2", "1", "1", "1", "0", "0", "0", "100", "560"],
+            &["2026-03", "1", "1", "1", "1", "2", "6000", "1.5", "0", "2000"],
         ])
     );
     assert_eq!(
         trend_rows(&["--period", "2026-Q1"]),
         expect(&[
-            &["2026-01", "2", "3", "1", "1", "1", "1000", "2.5", "0"],
-            &["2026-02", "2", "1", "1", "1", "0", "0", "0", "100"],
-            &["2026-03", "1", "1", "1", "1", "2", "6000", "1.5", "0"],
+            &["2026-01", "2", "3", "1", "1", "1", "1000", "2.5", "0", "440"],
+            &["2026-02", "2", "1", "1", "1", "0", "0", "0", "100", "560"],
+            &["2026-03", "1", "1", "1", "1", "2", "6000", "1.5", "0", "2000"],
         ])
     );
     assert_eq!(
         trend_rows(&["--channel", "y"]),
         expect(&[
-            &["2026-01", "1", "1", "0", "0", "0", "0", "0", "0"],
-            &["2026-02", "1", "0", "0", "0", "0", "0", "0", "100"],
-            &["2026-03", "0", "1", "1", "1", "1", "2000", "1.5", "0"],
+            &["2026-01", "1", "1", "0", "0", "0", "0", "0", "0", "0"],
+            &["2026-02", "1", "0", "0", "0", "0", "0", "0", "100", "0"],
+            &["2026-03", "0", "1", "1", "1", "1", "2000", "1.5", "0", "0"],
         ])
     );
 }
@@ -866,8 +927,8 @@ fn trends_by_quarter_and_by_week() {
     assert_eq!(
         trend_rows(&["--interval", "quarter"]),
         expect(&[
-            &["2025-Q4", "1", "0", "0", "0", "0", "0", "1", "0"],
-            &["2026-Q1", "5", "5", "3", "3", "3", "7000", "4", "100"],
+            &["2025-Q4", "1", "0", "0", "0", "0", "0", "1", "0", "0"],
+            &["2026-Q1", "5", "5", "3", "3", "3", "7000", "4", "100", "3000"],
         ])
     );
     let (header, _) = csv(&report(TRENDS, &["--interval", "quarter"]));
@@ -877,23 +938,24 @@ fn trends_by_quarter_and_by_week() {
     assert_eq!(
         trend_rows(&weekly),
         expect(&[
-            &["2026-W09", "0", "0", "0", "0", "0", "0", "0", "0"],
-            &["2026-W10", "0", "1", "1", "1", "2", "6000", "0", "0"],
-            &["2026-W11", "0", "0", "0", "0", "0", "0", "1.5", "0"],
-            &["2026-W12", "0", "0", "0", "0", "0", "0", "0", "0"],
-            &["2026-W13", "0", "0", "0", "0", "0", "0", "0", "0"],
-            &["2026-W14", "1", "0", "0", "0", "0", "0", "0", "0"],
+            &["2026-W09", "0", "0", "0", "0", "0", "0", "0", "0", "0"],
+            &["2026-W10", "0", "1", "1", "1", "2", "6000", "0", "0", "466.67"],
+            &["2026-W11", "0", "0", "0", "0", "0", "0", "1.5", "0", "466.67"],
+            &["2026-W12", "0", "0", "0", "0", "0", "0", "0", "0", "466.67"],
+            &["2026-W13", "0", "0", "0", "0", "0", "0", "0", "0", "466.67"],
+            &["2026-W14", "1", "0", "0", "0", "0", "0", "0", "0", "133.33"],
         ])
     );
     let (reports, _) = json(&report(TRENDS, &weekly));
     assert_eq!(
-        messages(&reports[0]),
+        messages(&reports[0])[..2],
         [
             (
                 "info",
-                "The last 3 weeks (2026-W12 to 2026-W14) against the 3 before (2026-W09 to 2026-W11): \
-                 new leads 1 against 0, deals won 0 against 2, won value 0 EUR against 6,000 EUR, hours \
-                 invested 0 against 1.5."
+                "Per week on average, the last 2 whole weeks (2026-W12 to 2026-W13) against the 2 before \
+                 (2026-W10 to 2026-W11): new leads 0 against 0, deals won 0 against 1, won value 0 EUR \
+                 against 3,000 EUR, gross income 467 EUR against 467 EUR, hours invested 0 against 0.75. \
+                 2026-W09 is cut by the period and 2026-W14 by the as-of date: both are left out."
             ),
             (
                 "info",
@@ -904,6 +966,13 @@ fn trends_by_quarter_and_by_week() {
     );
 }
 
+/// `t3` has no `until`: every run that has it says so.
+const NO_UNTIL: (&str, &str) = (
+    "warning",
+    "No income by the day is counted for `t3` (no `until`): a contract without `until` earns \
+     nothing by the day; write its planned end on the `won` entry.",
+);
+
 #[test]
 fn trends_json_findings() {
     let (reports, text) = json(&report(TRENDS, &[]));
@@ -912,16 +981,27 @@ fn trends_json_findings() {
         r["columns"][1],
         serde_json::json!({"name": "lead", "kind": "count"})
     );
+    assert_eq!(
+        r["columns"][9],
+        serde_json::json!({"name": "income", "kind": "money"})
+    );
     assert!(text.contains("\"hours\": 2.5,"), "{text}");
     assert_eq!(
         messages(r),
-        [(
-            "info",
-            "The last 2 months (2026-02 to 2026-03) against the 2 before (2025-12 to 2026-01): new leads 3 \
-             against 3, deals won 2 against 1, won value 6,000 EUR against 1,000 EUR, hours invested 1.5 \
-             against 3.5."
-        )]
+        [
+            (
+                "info",
+                "Per month on average, the last 2 whole months (February 2026 to March 2026) against the \
+                 2 before (December 2025 to January 2026): new leads 1.5 against 1.5, deals won 1 against \
+                 0.5, won value 3,000 EUR against 500 EUR, gross income 1,280 EUR against 220 EUR, hours \
+                 invested 0.75 against 1.75."
+            ),
+            NO_UNTIL,
+        ]
     );
+    // The contract of `t3` is via y; with `--channel x` it is not named.
+    let (reports, _) = json(&report(TRENDS, &["--channel", "x"]));
+    assert!(!messages(&reports[0]).contains(&NO_UNTIL));
     // CSV and JSON stay plain data: no sparkline.
     assert!(!text.contains('▁'));
     let (_, csv_rows) = csv(&report(TRENDS, &[]));
@@ -929,6 +1009,44 @@ fn trends_json_findings() {
         .iter()
         .flat_map(|r| r.values())
         .all(|v| !v.contains('█')));
+}
+
+/// As of 2026-03-20, March is cut by the as-of date: it keeps its row (t1
+/// has earned 19 of its 60 days: 4,000 × 19 / 60 = 1,266.67) but the
+/// comparison leaves it out and says so.
+#[test]
+fn trends_compare_whole_months_only() {
+    let (reports, _) = json(&[
+        "report",
+        "trends",
+        "-f",
+        "trends.funnel",
+        "--as-of",
+        "2026-03-20",
+    ]);
+    let r = &reports[0];
+    let rows = rows_of(r);
+    assert_eq!(rows.len(), 4);
+    assert_eq!(rows[3]["month"], "2026-03");
+    assert_eq!(rows[3]["income"].as_f64(), Some(1266.67));
+    assert_eq!(rows[3]["hours"].as_f64(), Some(1.5));
+    assert_eq!(
+        messages(r),
+        [
+            (
+                "info",
+                "The last whole month (February 2026) against the one before (January 2026): new leads 2 \
+                 against 2, deals won 0 against 1, won value 0 EUR against 1,000 EUR, gross income 560 EUR \
+                 against 440 EUR, hours invested 0 against 2.5. March 2026 is cut by the as-of date and \
+                 left out."
+            ),
+            (
+                "info",
+                "The last row (2026-03) covers only 2026-03-01 to 2026-03-20: read it as part of a month."
+            ),
+            NO_UNTIL,
+        ]
+    );
 }
 
 #[test]

@@ -830,7 +830,7 @@ fn surprises_json_matches_scipy() {
     let value = row(0);
     assert_eq!(
         (value["source"].as_str(), value["metric"].as_str()),
-        (Some("surprises.funnel:46"), Some("value"))
+        (Some("surprises.funnel:48"), Some("value"))
     );
     assert!(value["channel"].is_null());
     assert_eq!(
@@ -922,7 +922,8 @@ fn surprises_json_matches_scipy() {
         findings[0]["message"],
         "Biggest surprise: You expected a median won deal of 10,000 EUR. The median was 3,000 EUR over 5 won deals: \
          0 above, 5 below. If 10,000 EUR were the median, a result this far off would happen about 1 time in 16: \
-         probably not chance, look into it."
+         probably not chance, look into it. With 6 assumptions tested, one this far off happens by chance about \
+         1 time in 3."
     );
     assert_eq!(
         findings[1]["message"],
@@ -931,7 +932,7 @@ fn surprises_json_matches_scipy() {
     );
     assert_eq!(
         findings[2]["message"],
-        "No evidence yet for `conversion proposed->won 40% via ads` (surprises.funnel:49)."
+        "No evidence yet for `conversion proposed->won 40% via ads` (surprises.funnel:51)."
     );
 }
 
@@ -960,7 +961,7 @@ fn surprises_csv() {
         &rows,
         &[("assumption", "conversion lead->won 50% via referral")],
     );
-    assert_eq!(conversion["source"], "surprises.funnel:43");
+    assert_eq!(conversion["source"], "surprises.funnel:45");
     assert_eq!(
         (
             conversion["assumed"].as_str(),

@@ -29,6 +29,11 @@ pub struct Report {
     /// Each row has one cell per column.
     pub rows: Vec<Vec<Cell>>,
     pub findings: Vec<Finding>,
+    /// Values that belong to the whole report rather than to a row
+    /// (`contacts`' `available_from` and `start_calling`): written as
+    /// top-level JSON keys after `findings`, in this order. The table and
+    /// CSV views leave them out (the findings state them).
+    pub top_level: Vec<(&'static str, Cell)>,
 }
 
 impl Report {
@@ -44,6 +49,7 @@ impl Report {
             columns,
             rows: Vec::new(),
             findings: Vec::new(),
+            top_level: Vec::new(),
         }
     }
 
@@ -308,10 +314,11 @@ struct ColumnJson<'a> {
 }
 
 /// `{"analysis", "title", "as_of", "from", "to", "currency", "columns",
-/// "rows": [{column: value}], "findings": [{"severity", "message"}]}`
+/// "rows": [{column: value}], "findings": [{"severity", "message"}]}`,
+/// then the [`Report::top_level`] keys.
 impl Serialize for Report {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut s = serializer.serialize_struct("Report", 9)?;
+        let mut s = serializer.serialize_struct("Report", 9 + self.top_level.len())?;
         s.serialize_field("analysis", &self.analysis)?;
         s.serialize_field("title", &self.title)?;
         s.serialize_field("as_of", &self.as_of.to_string())?;
@@ -329,6 +336,9 @@ impl Serialize for Report {
         s.serialize_field("columns", &columns)?;
         s.serialize_field("rows", &Rows(self))?;
         s.serialize_field("findings", &self.findings)?;
+        for (key, cell) in &self.top_level {
+            s.serialize_field(key, cell)?;
+        }
         s.end()
     }
 }
@@ -337,6 +347,32 @@ impl Serialize for Report {
 mod tests {
     use super::*;
     use std::str::FromStr;
+
+    /// Top-level values follow `findings` as keys of their own.
+    #[test]
+    fn top_level_values_are_keys_of_the_report() {
+        let ctx = Context {
+            as_of: NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
+            from: None,
+            to: NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
+            channel: None,
+            depth: None,
+            currency: None,
+            interval: crate::context::Interval::Month,
+        };
+        let mut report = Report::new("x", "X", &ctx, Vec::new());
+        report.top_level = vec![
+            (
+                "available_from",
+                Cell::Date(NaiveDate::from_ymd_opt(2027, 4, 1).unwrap()),
+            ),
+            ("start_calling", Cell::Empty),
+        ];
+        let json = serde_json::to_value(&report).unwrap();
+        assert_eq!(json["available_from"], "2027-04-01");
+        assert!(json.as_object().unwrap().contains_key("start_calling"));
+        assert_eq!(json["start_calling"], serde_json::Value::Null);
+    }
 
     #[test]
     fn money_is_an_exact_json_number() {

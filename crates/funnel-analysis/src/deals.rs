@@ -559,6 +559,30 @@ pub fn spends(ledger: &Ledger, as_of: NaiveDate) -> Vec<Spend<'_>> {
     out
 }
 
+/// The deals with at least one `spent EFFORT on DEAL` dated on or before
+/// `as_of`, by the identity of their id ([`Name::key`]): `channels`'
+/// `hours_coverage`, how far a channel's net per hour can be trusted.
+/// Money spent on a deal is not logged time, so it does not count.
+pub fn deals_with_hours(
+    ledger: &Ledger,
+    as_of: NaiveDate,
+) -> std::collections::HashSet<usize, foldhash::fast::RandomState> {
+    ledger
+        .entries_of(Sparse::Spent)
+        .filter(|(_, entry)| entry.date <= as_of)
+        .filter_map(|(index, entry)| match &entry.kind {
+            EntryKind::Spent {
+                quantity,
+                on: SpentOn::Deal(_),
+                ..
+            } if matches!(quantity.value, Quantity::Effort(_)) => {
+                ledger.deal_of(index).map(|deal| deal.id.key())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 /// One `touch` entry: kept in touch with a contact.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Touch {
@@ -586,21 +610,30 @@ pub fn touches(ledger: &Ledger, as_of: NaiveDate) -> Vec<Touch> {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContactTally {
     /// Cohort deals they referred (`lead … from` them), how many of those
-    /// were won and for how much in all.
+    /// were won and for how much in all (`export contacts`' `won`).
     pub referred: usize,
     pub won: usize,
     pub won_value: Decimal,
+    /// Cohort deals they are the buyer of (`buyer:` on the `lead`).
+    pub bought: usize,
+    /// Won cohort deals they referred or bought, each counted once, and
+    /// their value in all (`contacts`' `won` and `won_value`).
+    pub won_either: usize,
+    pub won_either_value: Decimal,
+    /// The `rating:`s of the cohort deals they referred or bought, each
+    /// deal once.
+    pub ratings: Vec<Decimal>,
     /// Their `touch` entries in the period.
     pub touches: usize,
-    /// Their latest touch or referred lead on or before the as-of date, in
-    /// the period or before it.
+    /// Their latest touch, or lead they referred or bought, on or before
+    /// the as-of date, in the period or before it.
     pub last_contact: Option<NaiveDate>,
 }
 
-/// The tally of every contact who referred a deal of `deals` or was
-/// touched on or before the as-of date, keyed by the identity of the name
-/// ([`Name::key`]): one pass over the deals and one over the touches (a
-/// filter of every deal per contact grew with contacts × deals).
+/// The tally of every contact who referred or bought a deal of `deals` or
+/// was touched on or before the as-of date, keyed by the identity of the
+/// name ([`Name::key`]): one pass over the deals and one over the touches
+/// (a filter of every deal per contact grew with contacts × deals).
 pub fn contact_tallies(
     ledger: &Ledger,
     deals: &[DealFacts],
@@ -609,18 +642,28 @@ pub fn contact_tallies(
     let mut tallies: HashMap<usize, (Name, ContactTally), foldhash::fast::RandomState> =
         HashMap::default();
     for deal in deals {
-        let Some(contact) = deal.contact else {
-            continue;
-        };
-        let (_, tally) = tallies
-            .entry(contact.key())
-            .or_insert_with(|| (contact, ContactTally::default()));
-        tally.last_contact = tally.last_contact.max(Some(deal.lead_date));
-        if in_cohort(deal, ctx) {
-            tally.referred += 1;
+        // The referrer, then the buyer when it is someone else: a person
+        // who both referred and bought a deal counts it once.
+        let buyer = deal.buyer.filter(|b| Some(*b) != deal.contact);
+        for person in [deal.contact, buyer].into_iter().flatten() {
+            let (_, tally) = tallies
+                .entry(person.key())
+                .or_insert_with(|| (person, ContactTally::default()));
+            tally.last_contact = tally.last_contact.max(Some(deal.lead_date));
+            if !in_cohort(deal, ctx) {
+                continue;
+            }
+            let referred = deal.contact == Some(person);
+            tally.referred += usize::from(referred);
+            tally.bought += usize::from(deal.buyer == Some(person));
+            tally.ratings.extend(deal.rating);
             if deal.is_won() {
-                tally.won += 1;
-                tally.won_value += deal.value;
+                tally.won_either += 1;
+                tally.won_either_value += deal.value;
+                if referred {
+                    tally.won += 1;
+                    tally.won_value += deal.value;
+                }
             }
         }
     }
@@ -1085,6 +1128,56 @@ mod tests {
         assert_eq!(amount(opening_ask(&l, &f[0], date("2026-01-19"))), None);
         // A deal without an offer has no opening ask.
         assert_eq!(amount(opening_ask(&l, &f[1], date("2026-12-31"))), None);
+    }
+
+    /// Only time logged on a deal counts, not money or time via a
+    /// channel, and not after the as-of date.
+    #[test]
+    fn deals_with_hours_are_those_with_time_logged_on_them() {
+        let l = ledger(
+            "2026-01-01 lead a via x\n2026-01-02 spent 30min on a\n\
+             2026-01-01 lead b via x\n2026-01-02 spent 50 EUR on b\n2026-01-03 spent 2h via x\n\
+             2026-01-01 lead c via x\n2026-03-01 spent 1h on c\n",
+        );
+        let with = deals_with_hours(&l, date("2026-02-01"));
+        let ids: Vec<&str> = l
+            .deals
+            .values()
+            .filter(|d| with.contains(&d.id.key()))
+            .map(|d| d.id.as_str())
+            .collect();
+        assert_eq!(ids, ["a"]);
+        assert_eq!(deals_with_hours(&l, date("2026-03-01")).len(), 2);
+    }
+
+    /// A buyer counts the deals they bought; a won deal its referrer also
+    /// bought counts once; `export contacts`' `won` stays the referred
+    /// deals won.
+    #[test]
+    fn contact_tallies_count_buyers() {
+        let l = ledger(
+            "2026-01-01 lead a via x from anna\n  buyer: jo\n2026-01-09 won a 100 EUR\n\
+             2026-01-10 ended a\n  rating: 4\n\
+             2026-01-02 lead b via x from jo\n  buyer: jo\n2026-01-09 won b 50 EUR\n\
+             2026-01-03 lead c via x\n  buyer: jo\n2026-01-09 lost c\n",
+        );
+        let facts = facts(&l, date("2026-02-01"));
+        let ctx = Context::new(&l, date("2026-02-01"));
+        let tallies = contact_tallies(&l, &facts, &ctx);
+        let tally = |name: &str| {
+            tallies
+                .values()
+                .find(|(n, _)| n.as_str() == name)
+                .map(|(_, t)| t.clone())
+                .expect("a tally")
+        };
+        let jo = tally("jo");
+        assert_eq!((jo.referred, jo.bought, jo.won), (1, 3, 1));
+        assert_eq!((jo.won_either, jo.won_either_value), (2, d(150)));
+        assert_eq!(jo.ratings, [d(4)]);
+        assert_eq!(jo.last_contact, Some(date("2026-01-03")));
+        let anna = tally("anna");
+        assert_eq!((anna.referred, anna.bought, anna.won_either), (1, 0, 1));
     }
 
     #[test]

@@ -10,12 +10,14 @@
 //!
 //! ## Why
 //! It shows where deals leak. Conversions leave out undecided deals (open
-//! deals that have not reached the next stage yet), so a young pipeline
-//! does not look like a failing one.
+//! deals that have not reached the next stage yet, and deals you declined:
+//! your own no is not a failure), so a young pipeline does not look like a
+//! failing one and a choosy freelancer does not look like a bad seller.
 //!
 //! ## Findings
-//! The leakiest step (the one where the most decided deals stopped), the
-//! deals that went stale (follow up or close them), and the open deals.
+//! The leakiest step (the one where the most decided deals stopped: lost
+//! or stale), the deals you declined, the deals that went stale (follow up
+//! or close them), and the open deals.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -207,11 +209,13 @@ fn findings(report: &mut Report, ledger: &Ledger, cohort: &[&DealFacts], total: 
         });
     match leakiest {
         Some((stage, step)) => {
-            // `Tally::stopped` counts open, lost, declined, stale.
-            let why: Vec<String> = [Status::Lost, Status::Declined, Status::Stale]
+            // `Tally::stopped` counts open, lost, declined, stale; the
+            // decided deals that stopped are the lost and the stale ones
+            // (a declined deal is your own no, not a failure).
+            let stopped = &total.stopped[stage - 1];
+            let why: Vec<String> = [(Status::Lost, stopped[1]), (Status::Stale, stopped[3])]
                 .into_iter()
-                .zip(&total.stopped[stage - 1][1..])
-                .filter(|(_, &n)| n > 0)
+                .filter(|&(_, n)| n > 0)
                 .map(|(status, n)| format!("{n} {}", status.as_str()))
                 .collect();
             report.info(format!(
@@ -227,6 +231,24 @@ fn findings(report: &mut Report, ledger: &Ledger, cohort: &[&DealFacts], total: 
             ));
         }
         None => report.info("No decided deal has stopped at any step yet."),
+    }
+
+    // Declined deals: your own no, counted apart (analyses §1, §7).
+    let mut declined: Vec<&&DealFacts> = cohort
+        .iter()
+        .filter(|d| d.status == Status::Declined)
+        .collect();
+    declined.sort_by_key(|d| d.closed_on);
+    if !declined.is_empty() {
+        let list = list(
+            declined
+                .iter()
+                .map(|d| format!("`{}` (at `{}`)", d.id, stages[d.furthest()])),
+        );
+        report.info(format!(
+            "You declined {}: {list}. Declined deals are your choice, not a client's no: conversions leave them out.",
+            count(declined.len(), "deal", "deals"),
+        ));
     }
 
     let mut stale: Vec<&&DealFacts> = cohort

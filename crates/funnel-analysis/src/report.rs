@@ -364,6 +364,30 @@ mod tests {
     use super::*;
     use std::str::FromStr;
 
+    /// Top-level values are keys of their own (null when empty).
+    #[test]
+    fn top_level_values_are_keys_of_the_report() {
+        let ctx = Context {
+            as_of: NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
+            from: None,
+            to: NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
+            channel: None,
+            depth: None,
+            currency: None,
+            interval: crate::context::Interval::Month,
+        };
+        let mut report = Report::new("x", "X", &ctx, Vec::new());
+        report.top_level(
+            "available_from",
+            Cell::Date(NaiveDate::from_ymd_opt(2027, 4, 1).unwrap()),
+        );
+        report.top_level("start_calling", Cell::Empty);
+        let json = serde_json::to_value(&report).unwrap();
+        assert_eq!(json["available_from"], "2027-04-01");
+        assert!(json.as_object().unwrap().contains_key("start_calling"));
+        assert_eq!(json["start_calling"], serde_json::Value::Null);
+    }
+
     #[test]
     fn money_is_an_exact_json_number() {
         let cells = vec![

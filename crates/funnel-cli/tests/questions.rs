@@ -69,7 +69,9 @@ fn contacts_json_matches_the_hand_computation() {
             "won",
             "won_value",
             "last_contact",
-            "days_since"
+            "days_since",
+            "bought",
+            "avg_rating"
         ]
     );
     let rows = rows_of(r);
@@ -116,10 +118,22 @@ fn contacts_json_matches_the_hand_computation() {
         assert_eq!(row["won_value"].as_f64(), Some(e.5), "{}", e.1);
         assert_eq!(row["last_contact"], e.6, "{}", e.1);
         assert_eq!(row["days_since"].as_f64(), Some(e.7), "{}", e.1);
+        // Nobody bought a deal here, and no deal has a rating.
+        assert_eq!(row["bought"].as_u64(), Some(0), "{}", e.1);
+        assert!(row["avg_rating"].is_null(), "{}", e.1);
     }
+    // c1, i1, b2 and a1 are won, not ended and have no `until`: each books
+    // every day, so there is no day to be free on.
+    assert!(r["available_from"].is_null() && r["start_calling"].is_null());
     assert_eq!(
         messages(r),
         [
+            (
+                "info",
+                "Your running contracts book a full week for the next ten years, so there is no date to start \
+                 calling for: a contract without `until` books every day until it has `ended` (`c1`, `i1`, `b2`, \
+                 `a1`). Give it an `until`, or write `ended` when it is over."
+            ),
             (
                 "info",
                 "Call first: Bob Brown (`bob`), who referred 2 deals, 2 won, worth 10,000 EUR \
@@ -158,7 +172,9 @@ fn contacts_csv() {
             "won",
             "won_value",
             "last_contact",
-            "days_since"
+            "days_since",
+            "bought",
+            "avg_rating"
         ]
     );
     assert_eq!(
@@ -221,10 +237,125 @@ fn contacts_of_a_ledger_without_any() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let reports: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(reports[0]["rows"].as_array().map(Vec::len), Some(0));
-    assert!(reports[0]["findings"][0]["message"]
+    // Nothing won: free from tomorrow, and no median time to a signature.
+    assert_eq!(
+        reports[0]["findings"][0]["message"],
+        "You are free for new work from 2026-02-02; no deal is won yet to tell how long one takes from lead \
+         to signature: start calling now."
+    );
+    assert_eq!(reports[0]["available_from"], "2026-02-02");
+    assert!(reports[0]["start_calling"].is_null());
+    assert!(reports[0]["findings"][1]["message"]
         .as_str()
         .unwrap()
-        .starts_with("No contact referred a deal or was touched in this period."));
+        .starts_with("No contact referred or bought a deal or was touched in this period."));
+}
+
+const CONTACTS_V2: &[&str] = &[
+    "contacts",
+    "-f",
+    "contacts-v2.funnel",
+    "--as-of",
+    "2027-01-15",
+];
+
+#[test]
+fn contacts_v2_table() {
+    insta::assert_snapshot!("contacts_v2_table", ok(&report(CONTACTS_V2, &[])));
+}
+
+/// Buyers and availability (the hand computation is at the top of
+/// `contacts-v2.funnel`).
+#[test]
+fn contacts_v2_buyers_and_availability() {
+    let (reports, _) = json(&report(CONTACTS_V2, &[]));
+    let r = &reports[0];
+    // rank, contact, referred, won, won_value, last_contact, days_since,
+    // bought, avg_rating
+    type Expected = (
+        u64,
+        &'static str,
+        u64,
+        u64,
+        f64,
+        &'static str,
+        f64,
+        u64,
+        Option<f64>,
+    );
+    let expected: [Expected; 4] = [
+        // Referred and bought orbitly: one won deal, counted once.
+        (1, "jonas", 1, 1, 60000., "2026-12-01", 45., 1, None),
+        (2, "anna", 2, 2, 30000., "2026-10-01", 106., 1, Some(5.)),
+        // Bought nova (won) and lumen (lost); lumen's lead is her last contact.
+        (3, "sofia", 0, 1, 8000., "2026-11-01", 75., 2, Some(4.)),
+        (4, "ben", 0, 0, 0., "2027-01-05", 10., 0, None),
+    ];
+    let rows = rows_of(r);
+    assert_eq!(rows.len(), expected.len());
+    for (row, e) in rows.iter().zip(expected) {
+        assert_eq!(row["rank"].as_u64(), Some(e.0));
+        assert_eq!(row["contact"], e.1);
+        assert_eq!(
+            (
+                row["referred"].as_u64(),
+                row["won"].as_u64(),
+                row["bought"].as_u64()
+            ),
+            (Some(e.2), Some(e.3), Some(e.7)),
+            "{}",
+            e.1
+        );
+        assert_eq!(row["won_value"].as_f64(), Some(e.4), "{}", e.1);
+        assert_eq!(row["last_contact"], e.5, "{}", e.1);
+        assert_eq!(row["days_since"].as_f64(), Some(e.6), "{}", e.1);
+        assert_eq!(row["avg_rating"].as_f64(), e.8, "{}", e.1);
+    }
+    assert_eq!(r["available_from"], "2027-04-01");
+    assert_eq!(r["start_calling"], "2027-03-08");
+    assert_eq!(
+        messages(r)[..4],
+        [
+            (
+                "info",
+                "You are booked until 2027-03-31 (orbitly, 2 days a week from then); deals take a median 23.5 \
+                 days from lead to signature: start calling on 2027-03-08: Jonas Weber, Anna Schmidt, Sofia Almeida."
+            ),
+            (
+                "info",
+                "Call first: Jonas Weber (`jonas`), who referred 1 deal and bought 1, 1 won, worth 60,000 EUR \
+                 (last contact 2026-12-01, 45 days ago)."
+            ),
+            (
+                "info",
+                "Second: Anna Schmidt (`anna`), who referred 2 deals and bought 1, 2 won, worth 30,000 EUR \
+                 (last contact 2026-10-01, 106 days ago)."
+            ),
+            (
+                "info",
+                "Third: Sofia Almeida (`sofia`), who bought 2 deals, 1 won, worth 8,000 EUR (last contact \
+                 2026-11-01, 75 days ago)."
+            ),
+        ]
+    );
+    assert_eq!(messages(r).len(), 4, "nobody has gone quiet");
+    // The CSV carries no top-level values: only the rows.
+    let (header, _) = csv(&report(CONTACTS_V2, &[]));
+    assert_eq!(header.len(), 10);
+}
+
+#[test]
+fn contacts_v2_a_channel_filter_keeps_buyers_of_that_channel() {
+    // Only nova and lumen are via platform:malt: Sofia alone; availability
+    // stays that of every contract.
+    let (reports, _) = json(&report(CONTACTS_V2, &["--channel", "platform"]));
+    let rows = rows_of(&reports[0]);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["contact"], "sofia");
+    assert_eq!(reports[0]["available_from"], "2027-04-01");
+    assert!(messages(&reports[0])[0]
+        .1
+        .ends_with("start calling on 2027-03-08: Sofia Almeida."));
 }
 
 // ---------------------------------------------------------------------------

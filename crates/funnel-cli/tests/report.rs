@@ -286,14 +286,15 @@ fn funnel_json_matches_the_hand_computation() {
             .collect()
     };
     let f = |k: f64, n: f64| Some(k / n);
+    // Declined deals (u2) are left out like open ones (analyses v2 §1).
     assert_eq!(
         conversions("*"),
         [
             (None, None),
-            (f(8., 10.), f(8., 10.)),
-            (f(6., 7.), f(6., 9.)),
-            (f(5., 6.), f(5., 9.)),
-            (f(3., 4.), f(3., 8.))
+            (f(8., 9.), f(8., 9.)),
+            (f(6., 7.), f(6., 8.)),
+            (f(5., 6.), f(5., 8.)),
+            (f(3., 4.), f(3., 7.))
         ]
     );
     assert_eq!(
@@ -309,10 +310,10 @@ fn funnel_json_matches_the_hand_computation() {
     assert_eq!(
         conversions("platform:upwork")[1..],
         [
-            (f(3., 4.), f(3., 4.)),
-            (f(2., 3.), f(2., 4.)),
-            (f(1., 2.), f(1., 4.)),
-            (None, f(0., 3.))
+            (f(3., 3.), f(3., 3.)),
+            (f(2., 3.), f(2., 3.)),
+            (f(1., 2.), f(1., 3.)),
+            (None, f(0., 2.))
         ]
     );
     assert_eq!(
@@ -327,17 +328,23 @@ fn funnel_json_matches_the_hand_computation() {
 
     let findings = r["findings"].as_array().unwrap();
     assert_eq!(findings[0]["severity"], "info");
+    // Every step loses one decided deal; proposed -> won has the lowest
+    // conversion (3 of 4).
     assert_eq!(
         findings[0]["message"],
-        "Most deals stop between `lead` and `contacted`: of the 10 decided deals that reached `lead`, 2 stopped there \
-         (1 declined, 1 stale) and 8 went on (about 4 in 5)."
+        "Most deals stop between `proposed` and `won`: of the 4 decided deals that reached `proposed`, 1 stopped there \
+         (1 lost) and 3 went on (about 3 in 4)."
     );
-    assert_eq!(findings[1]["severity"], "warning");
-    assert!(findings[1]["message"]
+    assert_eq!(
+        findings[1]["message"],
+        "You declined 1 deal: `u2` (at `lead`). Declined deals are your choice, not a client's no: conversions leave them out."
+    );
+    assert_eq!(findings[2]["severity"], "warning");
+    assert!(findings[2]["message"]
         .as_str()
         .unwrap()
         .starts_with("2 deals had no entry for more than 30 days: `u3`"));
-    assert!(findings[2]["message"]
+    assert!(findings[3]["message"]
         .as_str()
         .unwrap()
         .starts_with("2 deals are still open: `r4` (contacted), `u4` (proposed)."));
@@ -364,7 +371,11 @@ fn funnel_csv() {
     let won = find(&rows, &[("channel", "*"), ("stage", "won")]);
     assert_eq!(won["reached"], "3");
     assert_eq!(won["conversion_from_previous"], "0.75");
-    assert_eq!(won["conversion_from_lead"], "0.375");
+    // 3 won of 10 - r4, u4 (open) - u2 (declined) = 7 decided.
+    assert_eq!(
+        won["conversion_from_lead"].parse::<f64>().unwrap(),
+        3.0 / 7.0
+    );
     let lead = find(&rows, &[("channel", "*"), ("stage", "lead")]);
     assert_eq!(
         (lead["declined"].as_str(), lead["stale"].as_str()),
@@ -376,6 +387,13 @@ fn funnel_csv() {
             lead["conversion_from_lead"].as_str()
         ),
         ("", "")
+    );
+    let contacted = find(&rows, &[("channel", "*"), ("stage", "contacted")]);
+    assert_eq!(
+        contacted["conversion_from_previous"]
+            .parse::<f64>()
+            .unwrap(),
+        8.0 / 9.0
     );
     let upwork_won = find(&rows, &[("channel", "platform:upwork"), ("stage", "won")]);
     assert_eq!(upwork_won["conversion_from_previous"], "");
@@ -480,7 +498,14 @@ fn channels_json_matches_the_hand_computation() {
             "net_per_hour",
             "median_value",
             "median_days_to_win",
-            "avg_rating"
+            "avg_rating",
+            "declined",
+            "hours_coverage",
+            "income",
+            "cancelled",
+            "repeat",
+            "median_contract_days",
+            "median_day_rate"
         ]
     );
     let rows = rows_of(r);
@@ -620,6 +645,60 @@ fn channels_json_matches_the_hand_computation() {
         );
         assert_eq!(opt(&row["avg_rating"]), e.12, "{} avg_rating", e.0);
     }
+    // The version-2 columns (header of channels.funnel): declined,
+    // hours_coverage, income, cancelled, repeat, median_contract_days,
+    // median_day_rate.
+    type V2 = (
+        &'static str,
+        u64,
+        Option<f64>,
+        f64,
+        u64,
+        u64,
+        Option<f64>,
+        Option<f64>,
+    );
+    let v2: [V2; 6] = [
+        ("outbound", 0, None, 0., 0, 0, None, None),
+        ("platform", 0, None, 0., 0, 0, None, None),
+        (
+            "platform:malt",
+            0,
+            Some(1. / 2.),
+            1000.,
+            1,
+            0,
+            Some(31.),
+            None,
+        ),
+        ("platform:upwork", 0, Some(1. / 3.), 0., 0, 0, None, None),
+        ("referral", 1, Some(0.), 0., 0, 0, None, None),
+        ("*", 1, Some(2. / 7.), 1000., 1, 0, Some(31.), None),
+    ];
+    for (row, e) in rows.iter().zip(v2) {
+        assert_eq!(row["channel"], e.0);
+        assert_eq!(row["declined"].as_u64(), Some(e.1), "{} declined", e.0);
+        assert_eq!(
+            row["hours_coverage"].as_f64(),
+            e.2,
+            "{} hours_coverage",
+            e.0
+        );
+        assert_eq!(row["income"].as_f64(), Some(e.3), "{} income", e.0);
+        assert_eq!(
+            (row["cancelled"].as_u64(), row["repeat"].as_u64()),
+            (Some(e.4), Some(e.5)),
+            "{}",
+            e.0
+        );
+        assert_eq!(
+            row["median_contract_days"].as_f64(),
+            e.6,
+            "{} median_contract_days",
+            e.0
+        );
+        assert_eq!(row["median_day_rate"].as_f64(), e.7, "{}", e.0);
+    }
     // Money is an exact decimal number in the JSON text, rounded to the cent.
     assert!(text.contains("\"net_per_hour\": 408.89,"), "{text}");
     assert!(text.contains("\"net_per_hour\": 917.71,"), "{text}");
@@ -634,9 +713,12 @@ fn channels_json_matches_the_hand_computation() {
     assert_eq!(
         messages,
         [
-            "Best return on your time: `referral`, 5,000 EUR net for each hour invested (5,000 EUR net over 1 hour; \
-             1 of 2 decided leads won).",
-            "Least return on your time: `platform:malt`, 409 EUR net for each hour invested (920 EUR net over 2.25 hours; 1 of 1 decided lead won).",
+            "No channel has at least 2 won deals and hours logged on at least half of its deals, so none is named \
+             best per hour.",
+            "Net per hour compares only channels with at least 2 won deals and hours logged on at least half of \
+             their deals: `referral` left out: 1 deal won, hours logged on 0 of 2 deals; `platform:upwork` left \
+             out: hours logged on 1 of 3 deals; `platform:malt` left out: 1 deal won; `outbound` left out: no \
+             lead of this period.",
             "Highest win rate: `platform:malt`, 1 of 1 decided lead won (100.0%): a small count, so read it as a hint.",
             "No win yet from `outbound` for 3 hours put in: no lead decided yet.",
             "No win yet from `platform` for 50 EUR put in: no lead decided yet.",
@@ -647,7 +729,7 @@ fn channels_json_matches_the_hand_computation() {
 #[test]
 fn channels_csv() {
     let (header, rows) = csv(&report(CHANNELS, &[]));
-    assert_eq!(header.len(), 13);
+    assert_eq!(header.len(), 20);
     let upwork = find(&rows, &[("channel", "platform:upwork")]);
     // A second currency converted at the right price: 1000 USD x 0.90 + 2000 USD x (1 / 1.25).
     assert_eq!(upwork["revenue"], "2500");
@@ -677,6 +759,9 @@ fn channels_csv() {
         ("7", "4", "8030")
     );
     assert_eq!(total["avg_rating"], "4");
+    // Ratios as fractions: 2 of 7 deals have hours logged on them.
+    assert_eq!(total["hours_coverage"].parse::<f64>().unwrap(), 2.0 / 7.0);
+    assert_eq!(total["median_day_rate"], "");
 }
 
 #[test]
@@ -732,12 +817,19 @@ fn channels_period_and_depth() {
         ),
         (Some(1), Some(1.5), Some(613.33))
     );
+    // m1 ran 02-04..03-06, all in Q1: its whole 1,000 EUR is Q1 income.
+    assert_eq!(
+        (malt["hours_coverage"].as_f64(), malt["income"].as_f64()),
+        (Some(0.0), Some(1000.0))
+    );
     let total = json_row(&rows, &[("channel", "*")]);
     assert_eq!(
         (total["leads"].as_u64(), total["hours"].as_f64()),
         (Some(6), Some(8.0))
     );
-    assert_num!(total["win_rate"], 4.0 / 6.0);
+    // r2 is declined: 4 won of 6 - 1 decided.
+    assert_num!(total["win_rate"], 4.0 / 5.0);
+    assert_num!(total["hours_coverage"], 1.0 / 6.0);
 
     // --from/--to are inclusive: a period of the single day 2026-01-10.
     let (reports, _) = json(&report(
@@ -788,6 +880,266 @@ fn channels_empty_period() {
     assert_eq!(
         reports[0]["findings"][0]["message"],
         "No leads and nothing spent in this period."
+    );
+}
+
+/// `channels-v2.funnel` for the first quarter, as of 2026-04-15 (the
+/// hand computation is at the top of the file).
+const CHANNELS_V2: &[&str] = &[
+    "channels",
+    "-f",
+    "channels-v2.funnel",
+    "--as-of",
+    "2026-04-15",
+    "--period",
+    "2026-Q1",
+];
+
+#[test]
+fn channels_v2_table() {
+    insta::assert_snapshot!("channels_v2_table", ok(&report(CHANNELS_V2, &[])));
+}
+
+#[test]
+fn channels_v2_columns_match_the_hand_computation() {
+    let (reports, text) = json(&report(CHANNELS_V2, &[]));
+    let r = &reports[0];
+    let rows = rows_of(r);
+    let order: Vec<&str> = rows
+        .iter()
+        .map(|r| r["channel"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "content:blog",
+            "network:former-colleagues",
+            "platform:upwork",
+            "referral",
+            "*"
+        ]
+    );
+    // channel, leads, won, declined, win_rate, revenue, fees, hours, net,
+    // net_per_hour
+    type Base = (
+        &'static str,
+        u64,
+        u64,
+        u64,
+        Option<f64>,
+        f64,
+        f64,
+        f64,
+        f64,
+        f64,
+    );
+    let base: [Base; 5] = [
+        ("content:blog", 1, 0, 0, None, 0., 0., 4., 0., 0.),
+        (
+            "network:former-colleagues",
+            6,
+            2,
+            0,
+            Some(2. / 4.),
+            50000.,
+            0.,
+            2.,
+            50000.,
+            25000.,
+        ),
+        (
+            "platform:upwork",
+            1,
+            1,
+            0,
+            Some(1.),
+            2000.,
+            200.,
+            3.,
+            1800.,
+            600.,
+        ),
+        // r4 declined: 3 of 3 decided, not 3 of 4.
+        ("referral", 4, 3, 1, Some(1.), 31000., 0., 4., 31000., 7750.),
+        (
+            "*",
+            12,
+            6,
+            1,
+            Some(6. / 8.),
+            83000.,
+            200.,
+            13.,
+            82800.,
+            6369.23,
+        ),
+    ];
+    for (row, e) in rows.iter().zip(base) {
+        assert_eq!(row["channel"], e.0);
+        let counts = ["leads", "won", "declined"].map(|c| row[c].as_u64().unwrap());
+        assert_eq!(counts, [e.1, e.2, e.3], "{} counts", e.0);
+        assert_eq!(row["win_rate"].as_f64(), e.4, "{} win_rate", e.0);
+        let money =
+            ["revenue", "fees", "hours", "net", "net_per_hour"].map(|c| row[c].as_f64().unwrap());
+        assert_eq!(money, [e.5, e.6, e.7, e.8, e.9], "{} money", e.0);
+    }
+    // hours_coverage, income, cancelled, repeat, median_value,
+    // median_days_to_win, median_contract_days, median_day_rate, avg_rating
+    type V2 = (
+        &'static str,
+        f64,
+        f64,
+        u64,
+        u64,
+        Option<f64>,
+        Option<f64>,
+        Option<f64>,
+        Option<f64>,
+        Option<f64>,
+    );
+    let v2: [V2; 5] = [
+        // b0's lead is from 2025, its income in Q1 counts: 79 of 109 days.
+        (
+            "content:blog",
+            0.,
+            10871.56,
+            0,
+            0,
+            None,
+            None,
+            None,
+            None,
+            None,
+        ),
+        (
+            "network:former-colleagues",
+            2. / 6.,
+            0.,
+            0,
+            0,
+            Some(25000.),
+            Some(40.),
+            None,
+            None,
+            None,
+        ),
+        (
+            "platform:upwork",
+            1.,
+            2000.,
+            0,
+            0,
+            Some(2000.),
+            Some(22.),
+            Some(28.),
+            Some(400.),
+            None,
+        ),
+        // 95 EUR/h is 760 a day; 600 USD/day at 0.80 is 480 EUR.
+        (
+            "referral",
+            0.5,
+            26909.09,
+            1,
+            1,
+            Some(12000.),
+            Some(17.),
+            Some(46.),
+            Some(760.),
+            Some(2.),
+        ),
+        (
+            "*",
+            5. / 12.,
+            39780.65,
+            1,
+            1,
+            Some(13500.),
+            Some(25.),
+            Some(38.5),
+            Some(620.),
+            Some(2.),
+        ),
+    ];
+    for (row, e) in rows.iter().zip(v2) {
+        assert_eq!(row["channel"], e.0);
+        assert_eq!(
+            row["hours_coverage"].as_f64(),
+            Some(e.1),
+            "{} coverage",
+            e.0
+        );
+        assert_eq!(row["income"].as_f64(), Some(e.2), "{} income", e.0);
+        assert_eq!(
+            (row["cancelled"].as_u64(), row["repeat"].as_u64()),
+            (Some(e.3), Some(e.4)),
+            "{} cancelled, repeat",
+            e.0
+        );
+        let medians = [
+            "median_value",
+            "median_days_to_win",
+            "median_contract_days",
+            "median_day_rate",
+            "avg_rating",
+        ]
+        .map(|c| row[c].as_f64());
+        assert_eq!(medians, [e.5, e.6, e.7, e.8, e.9], "{} medians", e.0);
+    }
+    assert!(text.contains("\"income\": 39780.65,"), "{text}");
+
+    let messages: Vec<&str> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "Best return on your time: `referral`, 7,750 EUR net for each hour invested (31,000 EUR net over 4 \
+             hours; 3 of 3 decided leads won; hours logged on 2 of 4 deals).",
+            "Net per hour compares only channels with at least 2 won deals and hours logged on at least half of \
+             their deals: `network:former-colleagues` left out: hours logged on 2 of 6 deals; `platform:upwork` \
+             left out: 1 deal won; `content:blog` left out: no deal won, hours logged on 0 of 1 deal.",
+            "Highest win rate: `referral`, 3 of 3 decided leads won (100.0%; 1 declined by you, not counted): a \
+             small count, so read it as a hint.",
+            "`content:blog`: none of its leads of this period is won yet for 4 hours put in (no lead decided yet); \
+             `b0` (a lead of 2025-11-20) was won on 2026-01-07, and the channel earned 10,872 EUR on the days \
+             of the period.",
+        ]
+    );
+    // The v1 bug: never "no win" about a channel that signed a deal in the
+    // period, whatever its lead date.
+    assert!(
+        messages
+            .iter()
+            .all(|m| !m.to_lowercase().contains("no win")),
+        "{messages:?}"
+    );
+}
+
+#[test]
+fn channels_v2_income_stops_at_the_as_of_date() {
+    // Everything up to 2026-04-15: b0 earned on 01-12..04-15, 94 of its
+    // 109 days: 15,000 x 94 / 109 = 12,935.78. It is of the cohort now.
+    let (_, rows) = csv(&[
+        "report",
+        "channels",
+        "-f",
+        "channels-v2.funnel",
+        "--as-of",
+        "2026-04-15",
+    ]);
+    let blog = find(&rows, &[("channel", "content:blog")]);
+    assert_eq!(blog["income"], "12935.78");
+    assert_eq!((blog["leads"].as_str(), blog["won"].as_str()), ("2", "1"));
+    // a0 (2025, client acme) is of the cohort too, and is no repeat deal
+    // itself; r2 is.
+    let referral = find(&rows, &[("channel", "referral")]);
+    assert_eq!(
+        (referral["won"].as_str(), referral["repeat"].as_str()),
+        ("4", "1")
     );
 }
 

@@ -21,6 +21,7 @@ pub mod export;
 pub mod external;
 mod funnel;
 mod negotiation;
+mod pipeline;
 mod report;
 mod run;
 mod runway;
@@ -54,6 +55,7 @@ pub static ANALYSES: &[&dyn Analysis] = &[
     &contacts::Contacts,
     &negotiation::Negotiation,
     &runway::Runway,
+    &pipeline::Pipeline,
     &trends::Trends,
 ];
 
@@ -117,6 +119,7 @@ mod tests {
                 "contacts",
                 "negotiation",
                 "runway",
+                "pipeline",
                 "trends"
             ]
         );

@@ -101,10 +101,12 @@ impl Analysis for Pipeline {
         let (ledger, ctx) = (run.ledger(), run.ctx());
         let columns = vec![
             Column::new("deal", "deal", Kind::Text),
-            Column::new("channel", "channel", Kind::Text).optional(1),
+            // Deal ids do not wrap: the channel goes first when the table is
+            // too wide (it stays in CSV and JSON).
+            Column::new("channel", "channel", Kind::Text).optional(3),
             Column::new("stage", "stage", Kind::Text),
-            Column::new("days_in_stage", "days in\nstage", Kind::Days),
-            Column::new("typical_days", "typical\ndays", Kind::Days),
+            Column::new("days_in_stage", "in stage", Kind::Days),
+            Column::new("typical_days", "typical", Kind::Days),
             Column::new("asked_value", "asked", Kind::Money),
             Column::new("win_probability", "win\nprobability", Kind::Ratio),
             Column::new("expected_value", "expected", Kind::Money),

@@ -32,6 +32,18 @@ fn pipeline_table() {
     insta::assert_snapshot!("pipeline_table", out);
 }
 
+/// channel, stage, days in stage, typical days, asked value, win
+/// probability, expected value.
+type Expected = (
+    &'static str,
+    &'static str,
+    f64,
+    f64,
+    Option<f64>,
+    f64,
+    Option<f64>,
+);
+
 #[test]
 fn pipeline_json_matches_the_hand_computation() {
     let (reports, text) = json(&report(PIPELINE, &[]));
@@ -61,7 +73,7 @@ fn pipeline_json_matches_the_hand_computation() {
     // By expected value; mira has none; s1 is stale, `late` not yet led.
     assert_eq!(deals, ["helix", "echo", "kite", "nova", "mira", "*"]);
     #[rustfmt::skip]
-    let expected: [(&str, &str, f64, f64, Option<f64>, f64, Option<f64>); 5] = [
+    let expected: [Expected; 5] = [
         ("referral", "proposed", 27.0, 13.0, Some(20000.0), 5.0 / 8.0, Some(12500.0)),
         ("referral", "proposed", 60.0, 13.0, Some(6000.0), 5.0 / 8.0, Some(3750.0)),
         ("outbound", "talked", 4.0, 2.0, Some(5000.0), 5.0 / 9.0, Some(2777.78)),

@@ -22,6 +22,7 @@ pub mod export;
 pub mod external;
 mod funnel;
 mod negotiation;
+mod pipeline;
 mod report;
 mod run;
 mod runway;
@@ -55,6 +56,7 @@ pub static ANALYSES: &[&dyn Analysis] = &[
     &contacts::Contacts,
     &negotiation::Negotiation,
     &runway::Runway,
+    &pipeline::Pipeline,
     &trends::Trends,
 ];
 
@@ -118,6 +120,7 @@ mod tests {
                 "contacts",
                 "negotiation",
                 "runway",
+                "pipeline",
                 "trends"
             ]
         );

@@ -1,7 +1,7 @@
 //! `funnel review`: the year in one page, for a person to read — the
 //! funnel in numbers, the best channel by net per hour, the biggest
 //! surprise, the three key negotiations, the people to call first, the
-//! runway and the trend sparklines.
+//! runway, the open pipeline and the trend sparklines.
 //!
 //! The review computes nothing itself: it runs the built-in analyses over
 //! one context (the period defaults to the last 12 months) and takes its
@@ -52,7 +52,7 @@ pub fn run(args: &ReviewArgs) -> Result<u8> {
         return Ok(exit::FAILED);
     }
     let ledger = &checked.ledger;
-    // One run: the deal facts are computed once for the seven analyses.
+    // One run: the deal facts are computed once for the eight analyses.
     let run = Run::new(
         ledger,
         Context::new(ledger, as_of).with_period(Some(from), Some(to)),
@@ -65,6 +65,7 @@ pub fn run(args: &ReviewArgs) -> Result<u8> {
         contacts: report("contacts"),
         negotiation: report("negotiation"),
         runway: report("runway"),
+        pipeline: report("pipeline"),
         trends: report("trends"),
     };
     let review = Review::new(&reports, run.ctx(), &args.period.to_string());
@@ -88,6 +89,7 @@ struct Reports {
     contacts: Option<Report>,
     negotiation: Option<Report>,
     runway: Option<Report>,
+    pipeline: Option<Report>,
     trends: Option<Report>,
 }
 
@@ -190,6 +192,14 @@ impl Review {
                 });
             }
             sections.push(section);
+        }
+        if let Some(pipeline) = &reports.pipeline {
+            // What to expect from the open deals (its first finding),
+            // then the deals to follow up (its warnings).
+            let follow_ups = pipeline.findings.iter().skip(1);
+            let follow_ups = follow_ups.filter(|f| f.severity == Severity::Warning);
+            let findings = pipeline.findings.iter().take(1).chain(follow_ups);
+            sections.push(quoted("Pipeline", pipeline, findings));
         }
         if let Some(trends) = &reports.trends {
             let heading = match ctx.interval {

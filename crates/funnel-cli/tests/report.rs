@@ -17,13 +17,14 @@ use serde_json::Value;
 use crate::support::{self, stderr, stdout};
 
 /// Every built-in analysis, in registry order.
-const ALL: [&str; 7] = [
+const ALL: [&str; 8] = [
     "funnel",
     "channels",
     "surprises",
     "contacts",
     "negotiation",
     "runway",
+    "pipeline",
     "trends",
 ];
 
@@ -1664,6 +1665,8 @@ fn tables_fit_100_columns_on_the_shipped_example() {
 // this one (not under `report/`, so every test file stays in `tests/`, as
 // their snapshots' `source:` lines say). They come last so that the helpers
 // and `assert_num!` above are in scope.
+#[path = "pipeline_cli.rs"]
+mod pipeline;
 #[path = "questions.rs"]
 mod questions;
 #[path = "review_cli.rs"]

@@ -169,8 +169,10 @@ impl Review {
             ));
         }
         if let Some(contacts) = &reports.contacts {
-            // The people to call, then the warm contacts gone quiet.
-            let skip = leading(contacts).count();
+            // When you are free and when to start calling (always the
+            // first finding), the people to call, then the warm contacts
+            // gone quiet.
+            let skip = leading_after(contacts, 1).count();
             let cold = contacts
                 .findings
                 .iter()
@@ -179,7 +181,7 @@ impl Review {
             sections.push(quoted(
                 "People to call first",
                 contacts,
-                leading(contacts).chain(cold),
+                leading_after(contacts, 1).chain(cold),
             ));
         }
         if let Some(runway) = &reports.runway {
@@ -372,11 +374,16 @@ fn quoted<'r>(
 /// one for each of its first three rows, or the one that says why there
 /// are no rows.
 fn leading(report: &Report) -> impl Iterator<Item = &Finding> {
+    leading_after(report, 0)
+}
+
+/// [`leading`], after `first` findings about the whole report.
+fn leading_after(report: &Report, first: usize) -> impl Iterator<Item = &Finding> {
     let count = match report.rows.len() {
         0 => 1,
         rows => rows.min(3),
     };
-    report.findings.iter().take(count)
+    report.findings.iter().take(first + count)
 }
 
 /// The cell of a row in the named column.

@@ -134,7 +134,8 @@ fn review_of_an_empty_ledger() {
         "No leads and nothing spent in this period.",
         "No assumptions to check.",
         "No deal in this period was won below your opening ask",
-        "No contact referred a deal or was touched in this period.",
+        "You are free for new work from 2026-07-01",
+        "No contact referred or bought a deal or was touched in this period.",
         "There is no `balance` and no `costs`",
     ] {
         assert!(text.contains(said), "{said:?} not in\n{text}");

@@ -134,7 +134,7 @@ fn rows(table: &str) -> Vec<&str> {
 fn a_narrow_width_leaves_columns_out_and_says_which() {
     let narrow = channels_table("60");
     assert!(
-        narrow.contains("not shown, to fit 60 columns: fees, spent_money"),
+        narrow.contains("not shown, to fit 60 columns: revenue, fees, spent_money"),
         "{narrow}"
     );
     // The note itself fits.

@@ -140,30 +140,7 @@ impl Builder<'_> {
         let ledger = self.ledger;
         let mut first_use: IndexMap<&str, Span> = IndexMap::new();
         for entry in entries {
-            let channel = match &entry.kind {
-                EntryKind::Lead { channel, .. } => Some(channel),
-                EntryKind::Spent {
-                    on: SpentOn::Channel(channel),
-                    ..
-                } => Some(channel),
-                EntryKind::Assume(a) => a.channel.as_ref(),
-                EntryKind::Stage { .. }
-                | EntryKind::Won { .. }
-                | EntryKind::Lost { .. }
-                | EntryKind::Declined { .. }
-                | EntryKind::Ended { .. }
-                | EntryKind::Extended { .. }
-                | EntryKind::Reopened { .. }
-                | EntryKind::Spent {
-                    on: SpentOn::Deal(_),
-                    ..
-                }
-                | EntryKind::Touch { .. }
-                | EntryKind::Note { .. }
-                | EntryKind::Price { .. }
-                | EntryKind::Balance { .. }
-                | EntryKind::Costs { .. } => None,
-            };
+            let channel = entry.kind.named_channel();
             if let Some(channel) = channel {
                 first_use
                     .entry(channel.value.as_str())
@@ -240,27 +217,7 @@ impl Builder<'_> {
         let ledger = self.ledger;
         let mut first_use: IndexMap<&str, Span> = IndexMap::new();
         for entry in entries {
-            let contact = match &entry.kind {
-                EntryKind::Lead {
-                    contact: Some(contact),
-                    ..
-                }
-                | EntryKind::Touch { contact, .. } => Some(contact),
-                EntryKind::Lead { contact: None, .. }
-                | EntryKind::Stage { .. }
-                | EntryKind::Won { .. }
-                | EntryKind::Lost { .. }
-                | EntryKind::Declined { .. }
-                | EntryKind::Ended { .. }
-                | EntryKind::Extended { .. }
-                | EntryKind::Reopened { .. }
-                | EntryKind::Spent { .. }
-                | EntryKind::Note { .. }
-                | EntryKind::Assume(_)
-                | EntryKind::Price { .. }
-                | EntryKind::Balance { .. }
-                | EntryKind::Costs { .. } => None,
-            };
+            let contact = entry.kind.named_contact();
             if let Some(contact) = contact {
                 first_use
                     .entry(contact.value.as_str())

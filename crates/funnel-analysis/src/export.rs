@@ -328,52 +328,18 @@ fn entries_table<E>(
         .filter(|(_, e)| e.date <= ctx.as_of && ctx.in_period(e.date))
     {
         let deal = ledger.deal_of(index);
-        let channel: Option<&str> = match &entry.kind {
-            EntryKind::Lead { channel, .. } => Some(&channel.value),
-            EntryKind::Spent {
-                on: SpentOn::Channel(channel),
-                ..
-            } => Some(&channel.value),
-            EntryKind::Assume(a) => a.channel.as_ref().map(|c| c.value.as_str()),
-            EntryKind::Stage { .. }
-            | EntryKind::Won { .. }
-            | EntryKind::Lost { .. }
-            | EntryKind::Declined { .. }
-            | EntryKind::Ended { .. }
-            | EntryKind::Extended { .. }
-            | EntryKind::Reopened { .. }
-            | EntryKind::Spent {
-                on: SpentOn::Deal(_),
-                ..
-            }
-            | EntryKind::Touch { .. }
-            | EntryKind::Note { .. }
-            | EntryKind::Price { .. }
-            | EntryKind::Balance { .. }
-            | EntryKind::Costs { .. } => deal.map(|d| d.channel.as_str()),
-        };
+        // Its own channel, else its deal's.
+        let channel: Option<&str> = entry
+            .kind
+            .named_channel()
+            .map(|c| c.value.as_str())
+            .or_else(|| deal.map(|d| d.channel.as_str()));
         if let Some(filter) = &ctx.channel {
             if !channel.is_some_and(|c| within(c, filter)) {
                 continue;
             }
         }
-        let contact: Option<&str> = match &entry.kind {
-            EntryKind::Lead { contact, .. } => contact.as_ref().map(|c| c.value.as_str()),
-            EntryKind::Touch { contact, .. } => Some(&contact.value),
-            EntryKind::Stage { .. }
-            | EntryKind::Won { .. }
-            | EntryKind::Lost { .. }
-            | EntryKind::Declined { .. }
-            | EntryKind::Ended { .. }
-            | EntryKind::Extended { .. }
-            | EntryKind::Reopened { .. }
-            | EntryKind::Spent { .. }
-            | EntryKind::Note { .. }
-            | EntryKind::Assume(_)
-            | EntryKind::Price { .. }
-            | EntryKind::Balance { .. }
-            | EntryKind::Costs { .. } => None,
-        };
+        let contact: Option<&str> = entry.kind.named_contact().map(|c| c.value.as_str());
         let (amount, rate, hours) = quantities(&entry.kind);
         let note: Option<&str> = match &entry.kind {
             EntryKind::Lead { title, .. } => title.as_deref(),

@@ -374,51 +374,19 @@ fn check_declared(ledger: &Ledger, out: &mut Vec<Diagnostic>) {
         _ => None,
     };
     for entry in &ledger.entries {
-        match &entry.kind {
-            EntryKind::Lead {
-                channel: c,
-                contact: person,
-                ..
-            } => {
-                channel(c, out);
-                if let Some(p) = person {
-                    contact(p, out);
-                }
-                if !entry.meta.is_empty() {
-                    if let Some(buyer) = named(entry, "buyer") {
-                        contact(&buyer, out);
-                    }
-                    if let Some(id) = named(entry, "client") {
-                        client(&id, out);
-                    }
-                }
+        if let Some(c) = entry.kind.named_channel() {
+            channel(c, out);
+        }
+        if let Some(p) = entry.kind.named_contact() {
+            contact(p, out);
+        }
+        if matches!(entry.kind, EntryKind::Lead { .. }) && !entry.meta.is_empty() {
+            if let Some(buyer) = named(entry, "buyer") {
+                contact(&buyer, out);
             }
-            EntryKind::Spent {
-                on: SpentOn::Channel(c),
-                ..
-            } => channel(c, out),
-            EntryKind::Assume(assumption) => {
-                if let Some(c) = &assumption.channel {
-                    channel(c, out);
-                }
+            if let Some(id) = named(entry, "client") {
+                client(&id, out);
             }
-            EntryKind::Touch { contact: p, .. } => contact(p, out),
-            // Entries that name no channel or contact.
-            EntryKind::Stage { .. }
-            | EntryKind::Won { .. }
-            | EntryKind::Lost { .. }
-            | EntryKind::Declined { .. }
-            | EntryKind::Ended { .. }
-            | EntryKind::Extended { .. }
-            | EntryKind::Reopened { .. }
-            | EntryKind::Spent {
-                on: SpentOn::Deal(_),
-                ..
-            }
-            | EntryKind::Note { .. }
-            | EntryKind::Price { .. }
-            | EntryKind::Balance { .. }
-            | EntryKind::Costs { .. } => {}
         }
     }
 }

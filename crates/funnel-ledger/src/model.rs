@@ -236,6 +236,57 @@ impl EntryKind {
         }
     }
 
+    /// The channel the entry names itself: a lead's or a `spent`'s `via`,
+    /// an assumption's `via` (not the channel of the deal it is about).
+    pub fn named_channel(&self) -> Option<&Spanned<Name>> {
+        match self {
+            EntryKind::Lead { channel, .. }
+            | EntryKind::Spent {
+                on: SpentOn::Channel(channel),
+                ..
+            } => Some(channel),
+            EntryKind::Assume(a) => a.channel.as_ref(),
+            EntryKind::Stage { .. }
+            | EntryKind::Won { .. }
+            | EntryKind::Lost { .. }
+            | EntryKind::Declined { .. }
+            | EntryKind::Ended { .. }
+            | EntryKind::Extended { .. }
+            | EntryKind::Reopened { .. }
+            | EntryKind::Spent {
+                on: SpentOn::Deal(_),
+                ..
+            }
+            | EntryKind::Touch { .. }
+            | EntryKind::Note { .. }
+            | EntryKind::Price { .. }
+            | EntryKind::Balance { .. }
+            | EntryKind::Costs { .. } => None,
+        }
+    }
+
+    /// The contact the entry's line names: a lead's `from`, a `touch`'s
+    /// person (a lead's `buyer:` is metadata, read apart).
+    pub fn named_contact(&self) -> Option<&Spanned<Name>> {
+        match self {
+            EntryKind::Lead { contact, .. } => contact.as_ref(),
+            EntryKind::Touch { contact, .. } => Some(contact),
+            EntryKind::Stage { .. }
+            | EntryKind::Won { .. }
+            | EntryKind::Lost { .. }
+            | EntryKind::Declined { .. }
+            | EntryKind::Ended { .. }
+            | EntryKind::Extended { .. }
+            | EntryKind::Reopened { .. }
+            | EntryKind::Spent { .. }
+            | EntryKind::Note { .. }
+            | EntryKind::Assume(_)
+            | EntryKind::Price { .. }
+            | EntryKind::Balance { .. }
+            | EntryKind::Costs { .. } => None,
+        }
+    }
+
     /// The offer on a stage, `won` or `extended` entry, if it has one.
     pub fn offer(&self) -> Option<&Offer> {
         match self {

@@ -230,8 +230,18 @@ impl Builder<'_> {
             .collect();
         undeclared.sort_by_key(|(id, _)| *id);
 
+        self.declared(ledger.contacts.values(), undeclared)
+    }
+
+    /// Declared contacts or clients (one shape), then undeclared ones where
+    /// an entry first names them.
+    fn declared<'c>(
+        &self,
+        declared: impl Iterator<Item = &'c funnel_ledger::model::Contact>,
+        undeclared: impl IntoIterator<Item = (&'c str, Span)>,
+    ) -> Json {
         let mut list = Vec::new();
-        for contact in ledger.contacts.values() {
+        for contact in declared {
             let mut fields = vec![
                 ("id", Json::str(contact.id)),
                 ("name", opt_str(contact.name.as_deref())),
@@ -374,18 +384,6 @@ impl Builder<'_> {
     /// `client:` is its own client and is not listed.
     fn clients(&self, facts: &[DealFacts]) -> Json {
         let ledger = self.ledger;
-        let mut list = Vec::new();
-        for client in ledger.clients.values() {
-            let mut fields = vec![
-                ("id", Json::str(client.id)),
-                ("name", opt_str(client.name.as_deref())),
-                ("declared", Json::Bool(true)),
-                ("metadata", self.metadata(&client.extras.meta)),
-                ("tags", tags(&client.extras.tags)),
-            ];
-            fields.extend(self.location(client.span));
-            list.push(obj(fields));
-        }
         // Each undeclared client where a lead first names it.
         let mut undeclared: IndexMap<&str, Span> = IndexMap::new();
         for fact in facts {
@@ -395,18 +393,7 @@ impl Builder<'_> {
             }
         }
         undeclared.sort_unstable_keys();
-        for (id, span) in undeclared {
-            let mut fields = vec![
-                ("id", Json::str(id)),
-                ("name", Json::Null),
-                ("declared", Json::Bool(false)),
-                ("metadata", Json::Obj(Vec::new())),
-                ("tags", Json::Arr(Vec::new())),
-            ];
-            fields.extend(self.location(span));
-            list.push(obj(fields));
-        }
-        Json::Arr(list)
+        self.declared(ledger.clients.values(), undeclared)
     }
 
     fn entry(&self, entry: &Entry) -> Json {

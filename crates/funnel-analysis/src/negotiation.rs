@@ -397,25 +397,14 @@ fn cancellation(ledger: &Ledger, contract: &Contract) -> Option<(NaiveDate, Canc
     ))
 }
 
-/// A close's note and its tags, as written: `went with an agency #price`.
+/// A close's note and its tags, as written (`went with an agency #price`),
+/// and its `lesson:` ([`crate::close::why`]).
 fn reason(ledger: &Ledger, close: &Entry) -> Option<String> {
-    let note = match &close.kind {
-        EntryKind::Lost { reason, .. } => reason.as_deref(),
-        EntryKind::Ended { note, .. } => note.as_deref(),
-        // A concession's close is its `won`, which has no note.
-        _ => None,
-    };
-    let mut parts: Vec<String> = note.map(str::to_owned).into_iter().collect();
-    parts.extend(ledger.tags(close).iter().map(|t| format!("#{}", t.value)));
-    (!parts.is_empty()).then(|| parts.join(" "))
+    crate::close::why(ledger, close).reason(ledger, close)
 }
 
-/// The `lesson:` of a close.
 fn lesson(ledger: &Ledger, close: &Entry) -> Option<String> {
-    match ledger.entry_meta(close, "lesson")?.value {
-        MetaValue::String(text) | MetaValue::Text(text) => Some(text),
-        _ => None,
-    }
+    crate::close::why(ledger, close).lesson
 }
 
 fn cells(ctx: &Context, r: &Row<'_, '_>) -> Vec<Cell> {

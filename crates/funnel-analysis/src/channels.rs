@@ -85,6 +85,10 @@ impl Analysis for Channels {
             Column::new("repeat", "re-\npeat", Kind::Count).optional(7),
             Column::new("median_contract_days", "contract\nlength", Kind::Days).optional(7),
             Column::new("median_day_rate", "day\nrate", Kind::Money).optional(6),
+            // The `n` of `win_rate` (its `k` is `won`) and the `k` of
+            // `hours_coverage` (its `n` is `leads`).
+            Column::new("decided", "decided", Kind::Count).denominator(),
+            Column::new("deals_with_hours", "deals with\nhours", Kind::Count).denominator(),
         ];
         let mut report = Report::new(
             self.name(),
@@ -356,6 +360,8 @@ impl Summary<'_> {
             Cell::Count(self.repeat as u64),
             float(self.median_contract_days).map_or(Cell::Empty, Cell::Days),
             self.median_day_rate.map_or(Cell::Empty, Cell::money),
+            Cell::Count(self.win.n as u64),
+            Cell::Count(self.hours_logged as u64),
         ]
     }
 

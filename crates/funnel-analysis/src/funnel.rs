@@ -55,6 +55,9 @@ impl Analysis for Funnel {
                 Kind::Ratio,
             ),
             Column::new("conversion_from_lead", "\nfrom lead", Kind::Ratio),
+            // The `n` of the two conversions (their `k` is `reached`).
+            Column::new("decided_from_previous", "decided", Kind::Count).denominator(),
+            Column::new("decided_from_lead", "decided", Kind::Count).denominator(),
         ];
         let mut report = Report::new(
             self.name(),
@@ -88,14 +91,16 @@ impl Analysis for Funnel {
             std::iter::once(("*", &total)).chain(tallies.iter().map(|(c, t)| (*c, t)))
         {
             for (stage, name) in stages.iter().enumerate() {
-                let (from_previous, from_lead) = if stage == 0 {
-                    (Cell::Empty, Cell::Empty)
+                let [from_previous, from_lead, decided_previous, decided_lead] = if stage == 0 {
+                    [Cell::Empty, Cell::Empty, Cell::Empty, Cell::Empty]
                 } else {
                     let (previous, lead) = (tally.from_previous[stage], tally.from_lead[stage]);
-                    (
+                    [
                         Cell::rate(previous.k, previous.n),
                         Cell::rate(lead.k, lead.n),
-                    )
+                        Cell::Count(previous.n as u64),
+                        Cell::Count(lead.n as u64),
+                    ]
                 };
                 let stopped = tally.stopped[stage];
                 report.rows.push(vec![
@@ -108,6 +113,8 @@ impl Analysis for Funnel {
                     Cell::Count(stopped[3] as u64),
                     from_previous,
                     from_lead,
+                    decided_previous,
+                    decided_lead,
                 ]);
             }
         }

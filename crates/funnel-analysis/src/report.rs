@@ -104,6 +104,11 @@ pub struct Column {
     /// Whether the column's values, row after row, are a time series (the
     /// columns of `trends`): the table view draws a sparkline of it.
     pub trend: bool,
+    /// Whether the table view shows the column. A denominator is not
+    /// shown: its rate's cell already reads `2 of 4` there, while CSV,
+    /// JSON and spreadsheets, which write the rate as a fraction, carry it
+    /// as a column of its own.
+    pub in_table: bool,
 }
 
 impl Column {
@@ -115,6 +120,17 @@ impl Column {
             drop_order: 0,
             groups_rows: false,
             trend: false,
+            in_table: true,
+        }
+    }
+
+    /// A column of CSV, JSON and spreadsheets only (see
+    /// [`Column::in_table`]): the `n` of a rate that the table shows as
+    /// `k of n`.
+    pub fn denominator(self) -> Column {
+        Column {
+            in_table: false,
+            ..self
         }
     }
 

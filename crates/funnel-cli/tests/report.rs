@@ -205,7 +205,9 @@ fn funnel_json_matches_the_hand_computation() {
             "declined",
             "stale",
             "conversion_from_previous",
-            "conversion_from_lead"
+            "conversion_from_lead",
+            "decided_from_previous",
+            "decided_from_lead"
         ]
     );
     let rows = rows_of(r);
@@ -307,6 +309,39 @@ fn funnel_json_matches_the_hand_computation() {
             (f(1., 1.), f(1., 2.))
         ]
     );
+    // The denominators of those conversions, as columns of their own (the
+    // `k` is `reached`); 0 where the conversion is empty for want of one.
+    let decided = |channel: &str| -> Vec<(Option<u64>, Option<u64>)> {
+        rows.iter()
+            .filter(|r| r["channel"] == channel)
+            .map(|r| {
+                assert_eq!(r["conversion_from_lead"].is_null(), r["stage"] == "lead");
+                (
+                    r["decided_from_previous"].as_u64(),
+                    r["decided_from_lead"].as_u64(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        decided("*"),
+        [
+            (None, None),
+            (Some(9), Some(9)),
+            (Some(7), Some(8)),
+            (Some(6), Some(8)),
+            (Some(4), Some(7))
+        ]
+    );
+    assert_eq!(
+        decided("platform:upwork")[1..],
+        [
+            (Some(3), Some(3)),
+            (Some(3), Some(3)),
+            (Some(2), Some(3)),
+            (Some(0), Some(2))
+        ]
+    );
     // proposed -> won on Upwork: the one deal that reached `proposed` is still open: empty.
     assert_eq!(
         conversions("platform:upwork")[1..],
@@ -365,18 +400,22 @@ fn funnel_csv() {
             "declined",
             "stale",
             "conversion_from_previous",
-            "conversion_from_lead"
+            "conversion_from_lead",
+            "decided_from_previous",
+            "decided_from_lead"
         ]
     );
     assert_eq!(rows.len(), 4 * 5);
     let won = find(&rows, &[("channel", "*"), ("stage", "won")]);
     assert_eq!(won["reached"], "3");
     assert_eq!(won["conversion_from_previous"], "0.75");
+    assert_eq!(won["decided_from_previous"], "4");
     // 3 won of 10 - r4, u4 (open) - u2 (declined) = 7 decided.
     assert_eq!(
         won["conversion_from_lead"].parse::<f64>().unwrap(),
         3.0 / 7.0
     );
+    assert_eq!(won["decided_from_lead"], "7");
     let lead = find(&rows, &[("channel", "*"), ("stage", "lead")]);
     assert_eq!(
         (lead["declined"].as_str(), lead["stale"].as_str()),
@@ -506,7 +545,9 @@ fn channels_json_matches_the_hand_computation() {
             "cancelled",
             "repeat",
             "median_contract_days",
-            "median_day_rate"
+            "median_day_rate",
+            "decided",
+            "deals_with_hours"
         ]
     );
     let rows = rows_of(r);
@@ -700,6 +741,30 @@ fn channels_json_matches_the_hand_computation() {
         );
         assert_eq!(row["median_day_rate"].as_f64(), e.7, "{}", e.0);
     }
+    // The `n` of win_rate and the `k` of hours_coverage (header of
+    // channels.funnel: win rates 1/1, 2/3, 1/1 and 4/5; hours logged on 1
+    // of 2, 1 of 3, 0 of 2 and 2 of 7 deals).
+    let denominators: Vec<(&str, u64, u64)> = rows
+        .iter()
+        .map(|row| {
+            (
+                row["channel"].as_str().unwrap(),
+                row["decided"].as_u64().unwrap(),
+                row["deals_with_hours"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        denominators,
+        [
+            ("outbound", 0, 0),
+            ("platform", 0, 0),
+            ("platform:malt", 1, 1),
+            ("platform:upwork", 3, 1),
+            ("referral", 1, 0),
+            ("*", 5, 2)
+        ]
+    );
     // Money is an exact decimal number in the JSON text, rounded to the cent.
     assert!(text.contains("\"net_per_hour\": 408.89,"), "{text}");
     assert!(text.contains("\"net_per_hour\": 917.71,"), "{text}");
@@ -730,7 +795,7 @@ fn channels_json_matches_the_hand_computation() {
 #[test]
 fn channels_csv() {
     let (header, rows) = csv(&report(CHANNELS, &[]));
-    assert_eq!(header.len(), 20);
+    assert_eq!(header.len(), 22);
     let upwork = find(&rows, &[("channel", "platform:upwork")]);
     // A second currency converted at the right price: 1000 USD x 0.90 + 2000 USD x (1 / 1.25).
     assert_eq!(upwork["revenue"], "2500");
@@ -739,6 +804,18 @@ fn channels_csv() {
     assert_eq!(upwork["spent_money"], "90");
     assert_eq!(upwork["hours"], "2.5");
     assert_eq!(upwork["win_rate"].parse::<f64>().unwrap(), 2.0 / 3.0);
+    // The rate's counts: won of decided; hours logged on 1 of 3 leads.
+    assert_eq!(
+        (upwork["won"].as_str(), upwork["decided"].as_str()),
+        ("2", "3")
+    );
+    assert_eq!(
+        (
+            upwork["deals_with_hours"].as_str(),
+            upwork["leads"].as_str()
+        ),
+        ("1", "3")
+    );
     assert_eq!(upwork["median_days_to_win"], "27.5");
     let malt = find(&rows, &[("channel", "platform:malt")]);
     // The cancelled contract is pro-rated: 3000 x 30 / 90.

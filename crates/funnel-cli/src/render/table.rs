@@ -354,7 +354,7 @@ impl<'a> Layout<'a> {
             headers,
             widths,
             longest_words,
-            shown: vec![true; columns.len()],
+            shown: columns.iter().map(|c| c.in_table).collect(),
             wrap_column: None,
         };
 
@@ -448,12 +448,13 @@ impl<'a> Layout<'a> {
         }
     }
 
-    /// The names of the columns left out.
+    /// The names of the columns left out to fit the width (not those that
+    /// are never in a table).
     fn hidden(&self) -> Vec<&str> {
         self.columns
             .iter()
             .zip(&self.shown)
-            .filter(|(_, s)| !**s)
+            .filter(|(c, s)| !**s && c.in_table)
             .map(|(c, _)| c.name.as_str())
             .collect()
     }

@@ -23,8 +23,9 @@ use serde_json::value::RawValue;
 use crate::context::Context;
 use crate::report::{Cell, Column, Finding, Kind, Report, Severity};
 
-/// The `schema` a plugin's answer must carry.
-pub const SCHEMA: &str = "funnel.report/1";
+/// The `schema` a plugin's answer must carry: the one every report funnel
+/// writes carries too.
+pub const SCHEMA: &str = crate::report::SCHEMA;
 
 /// A plugin's answer: a report, diagnostics, or both.
 #[derive(Clone, Debug, PartialEq)]

@@ -340,17 +340,23 @@ struct ColumnJson<'a> {
     kind: Kind,
 }
 
+/// The version of a report's JSON shape: the `schema` key of every report
+/// funnel writes and of every plugin's answer (`docs/plugins.md`), described
+/// by `docs/funnel.report-1.schema.json`.
+pub const SCHEMA: &str = "funnel.report/1";
+
 /// The keys of every report's JSON object.
-const RESERVED_KEYS: [&str; 9] = [
-    "analysis", "title", "as_of", "from", "to", "currency", "columns", "rows", "findings",
+const RESERVED_KEYS: [&str; 10] = [
+    "schema", "analysis", "title", "as_of", "from", "to", "currency", "columns", "rows", "findings",
 ];
 
-/// `{"analysis", "title", "as_of", "from", "to", "currency", [top-level
-/// keys,] "columns", "rows": [{column: value}], "findings": [{"severity",
-/// "message"}]}`
+/// `{"schema": "funnel.report/1", "analysis", "title", "as_of", "from",
+/// "to", "currency", [top-level keys,] "columns", "rows": [{column:
+/// value}], "findings": [{"severity", "message"}]}`
 impl Serialize for Report {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut s = serializer.serialize_map(Some(RESERVED_KEYS.len() + self.extra.len()))?;
+        s.serialize_entry("schema", SCHEMA)?;
         s.serialize_entry("analysis", &self.analysis)?;
         s.serialize_entry("title", &self.title)?;
         s.serialize_entry("as_of", &self.as_of.to_string())?;

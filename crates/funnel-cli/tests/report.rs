@@ -1748,3 +1748,86 @@ mod pipeline;
 mod questions;
 #[path = "review_cli.rs"]
 mod review_cli;
+
+// ---------------------------------------------------------------------------
+// The JSON Schema of reports.
+
+/// `docs/funnel.report-1.schema.json`, compiled.
+fn report_schema() -> jsonschema::Validator {
+    let path = support::workspace().join("docs/funnel.report-1.schema.json");
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).expect("the schema is JSON");
+    jsonschema::draft202012::new(&schema).expect("a valid JSON Schema")
+}
+
+/// Every analysis's JSON, over the example ledgers and the hand-computed
+/// ones, carries `"schema": "funnel.report/1"` and matches the committed
+/// JSON Schema.
+#[test]
+fn report_json_matches_the_json_schema() {
+    let validator = report_schema();
+    let mut ledgers = support::files_in(&support::workspace().join("examples"), "funnel");
+    ledgers.extend(support::files_in(&data_dir(), "funnel"));
+    for path in ledgers {
+        let output = support::funnel()
+            .args(["report", "--format", "json", "--as-of", "2026-11-26", "-f"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}",
+            support::transcript(&output)
+        );
+        let reports: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+        let objects = reports.as_array().unwrap();
+        assert_eq!(objects.len(), ALL.len());
+        for report in objects {
+            assert_eq!(report["schema"], "funnel.report/1");
+        }
+        let errors: Vec<String> = validator
+            .iter_errors(&reports)
+            .take(5)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{}:\n{}",
+            path.display(),
+            errors.join("\n")
+        );
+    }
+}
+
+/// The schema holds reports to their shape: these break it.
+#[test]
+fn the_report_schema_rejects_what_funnel_never_writes() {
+    let validator = report_schema();
+    let good = serde_json::json!({
+        "schema": "funnel.report/1", "analysis": "x", "title": "X", "as_of": "2026-11-26",
+        "from": null, "to": "2026-11-26", "currency": "EUR",
+        "columns": [{"name": "n", "kind": "count"}], "rows": [{"n": 1}],
+        "findings": [{"severity": "info", "message": "one"}]
+    });
+    assert!(validator.is_valid(&good));
+    assert!(validator.is_valid(&serde_json::json!([good.clone()])));
+    let broken = |edit: &dyn Fn(&mut Value)| {
+        let mut report = good.clone();
+        edit(&mut report);
+        report
+    };
+    let cases = [
+        broken(&|r| r["schema"] = "funnel.report/2".into()),
+        broken(&|r| {
+            r.as_object_mut().unwrap().remove("schema");
+        }),
+        broken(&|r| r["columns"][0]["kind"] = "percent".into()),
+        broken(&|r| r["findings"][0]["severity"] = "error".into()),
+        broken(&|r| r["as_of"] = "26.11.2026".into()),
+        broken(&|r| r["rows"][0]["n"] = serde_json::json!([1])),
+    ];
+    for case in cases {
+        assert!(!validator.is_valid(&case), "{case}");
+    }
+}

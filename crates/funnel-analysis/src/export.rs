@@ -18,7 +18,7 @@ use rust_decimal::Decimal;
 
 use crate::context::{within, Context};
 use crate::deals::{self, DealFacts};
-use crate::report::round_money;
+use crate::report::{round_money, Kind};
 
 /// A typed value of an export cell.
 #[derive(Clone, Debug, PartialEq)]
@@ -53,6 +53,30 @@ pub enum What {
 }
 
 impl What {
+    /// Every table, in the order `funnel export all` writes them.
+    pub const ALL: [What; 4] = [What::Deals, What::Entries, What::Channels, What::Contacts];
+
+    /// The table's name, as `funnel export` takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            What::Deals => "deals",
+            What::Entries => "entries",
+            What::Channels => "channels",
+            What::Contacts => "contacts",
+        }
+    }
+
+    /// What each column holds, in the order of [`What::columns`], in the
+    /// vocabulary of reports (a typed spreadsheet formats by it): `Money`
+    /// is an amount in the base currency; an amount as written, whose
+    /// currency another column names, is a `Number`, as in `negotiation`.
+    pub fn kinds(self) -> Vec<Kind> {
+        self.columns()
+            .iter()
+            .map(|name| column_kind(self, name).unwrap_or(Kind::Text))
+            .collect()
+    }
+
     /// The names of the table's columns, in order.
     pub fn columns(self) -> &'static [&'static str] {
         match self {
@@ -100,6 +124,47 @@ pub fn export_each<E>(
         What::Channels => channels_table(ledger, ctx, emit),
         What::Contacts => contacts_table(ledger, ctx, emit),
     }
+}
+
+/// The kind of each column, by name; `None` for a name that is no column
+/// of the table (a test asserts every column has one, so a new column is
+/// typed on purpose).
+fn column_kind(what: What, name: &str) -> Option<Kind> {
+    use Kind::*;
+    let kind = match (what, name) {
+        // Shared by several tables.
+        (_, "file" | "metadata" | "tags" | "title" | "declared") => Text,
+        (_, "line") => Count,
+        (What::Deals, "deal" | "channel" | "contact" | "furthest_stage" | "status") => Text,
+        (What::Deals, "asked_currency" | "asked_rate_currency" | "asked_rate_unit") => Text,
+        (What::Deals, "currency" | "won_rate_currency" | "won_rate_unit" | "cancelled") => Text,
+        (What::Deals, "client" | "buyer" | "repeat" | "reason" | "reason_category" | "lesson") => {
+            Text
+        }
+        (What::Deals, "lead_date" | "status_date" | "start" | "until" | "ended_date") => Date,
+        (What::Deals, "contract_start" | "contract_end") => Date,
+        (What::Deals, "asked_value" | "asked_rate" | "won_value" | "won_rate") => Number,
+        (What::Deals, "won_value_base" | "contract_value_full" | "income_to_date" | "day_rate") => {
+            Money
+        }
+        (What::Deals, "rating" | "days_per_week") => Number,
+        (What::Deals, "days_to_win" | "notice_days") => Days,
+        (What::Deals, "reopenings" | "extensions") => Count,
+        (What::Entries, "date") => Date,
+        (What::Entries, "verb" | "deal" | "channel" | "contact" | "currency" | "note") => Text,
+        (What::Entries, "rate_currency" | "rate_unit") => Text,
+        (What::Entries, "amount" | "rate") => Number,
+        (What::Entries, "amount_base") => Money,
+        (What::Entries, "hours") => Hours,
+        (What::Channels, "channel" | "kind") => Text,
+        (What::Channels, "fee") => Ratio,
+        (What::Channels, "deals" | "won" | "spent_entries") => Count,
+        (What::Contacts, "contact" | "name" | "org") => Text,
+        (What::Contacts, "referred" | "won" | "touches") => Count,
+        (What::Contacts, "last_contact") => Date,
+        _ => return None,
+    };
+    Some(kind)
 }
 
 pub const DEAL_COLUMNS: &[&str] = &[
@@ -681,6 +746,29 @@ fn push_location(row: &mut Vec<Value>, ledger: &Ledger, span: Span) {
 mod tests {
     use super::*;
     use crate::testing::{date, ledger};
+
+    /// Every column of every table has a kind of its own: a new column
+    /// fails here until it is given one.
+    #[test]
+    fn every_column_is_typed() {
+        for what in What::ALL {
+            for name in what.columns() {
+                assert!(
+                    column_kind(what, name).is_some(),
+                    "the {} column `{name}` has no kind",
+                    what.name()
+                );
+            }
+        }
+        assert_eq!(
+            column_kind(What::Deals, "won_value_base"),
+            Some(Kind::Money)
+        );
+        assert_eq!(column_kind(What::Deals, "won_value"), Some(Kind::Number));
+        assert_eq!(column_kind(What::Channels, "fee"), Some(Kind::Ratio));
+        assert_eq!(column_kind(What::Entries, "date"), Some(Kind::Date));
+        assert_eq!(column_kind(What::Entries, "no_such_column"), None);
+    }
 
     /// `asked_value` is [`deals::latest_ask`], the ask `negotiation` reads:
     /// the latest offer on or before the close, or before the as-of date

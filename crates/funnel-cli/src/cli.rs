@@ -59,6 +59,7 @@ pub enum Command {
                             funnel report funnel --channel platform --depth 1\n  \
                             funnel report surprises --format json\n  \
                             funnel report channels --format csv > channels.csv\n  \
+                            funnel report -o report.ods                    a sheet per analysis, typed cells\n  \
                             funnel report trends --interval week --period \"last 3 months\"\n\n\
                             Run `funnel analyses` for the list of analyses."
     )]
@@ -86,11 +87,13 @@ pub enum Command {
     )]
     Fmt(FmtArgs),
 
-    /// Write the ledger's data as CSV or JSON: one row per deal, entry, channel or contact
+    /// Write the ledger's data as CSV, JSON, xlsx or ods: one row per deal, entry, channel or contact
     #[command(
         after_help = "Examples:\n  funnel export deals -o deals.csv               one row per deal, for a spreadsheet\n  \
                             funnel export entries --period 2026 --format json\n  \
-                            funnel export channels --channel platform\n\n\
+                            funnel export channels --channel platform\n  \
+                            funnel export deals -o deals.ods               typed cells for LibreOffice\n  \
+                            funnel export all -o ledger.xlsx               every table, a sheet each\n\n\
                             Column names are documented in docs/export.md."
     )]
     Export(ExportArgs),
@@ -252,8 +255,8 @@ pub struct ReportArgs {
     pub interval: TrendInterval,
 
     /// How to print the reports (`csv` takes exactly one analysis).
-    /// Default: from the extension of `-o FILE` (`.csv`, `.json`, `.txt`),
-    /// else `table`
+    /// Default: from the extension of `-o FILE` (`.csv`, `.json`, `.xlsx`,
+    /// `.ods`, `.txt`), else `table`
     #[arg(long, value_enum)]
     pub format: Option<ReportFormat>,
 
@@ -282,6 +285,8 @@ impl ReportArgs {
             |kind| match kind {
                 FileKind::Csv => Some(ReportFormat::Csv),
                 FileKind::Json => Some(ReportFormat::Json),
+                FileKind::Xlsx => Some(ReportFormat::Xlsx),
+                FileKind::Ods => Some(ReportFormat::Ods),
                 FileKind::Text => Some(ReportFormat::Table),
                 FileKind::Markdown => None,
             },
@@ -306,6 +311,23 @@ pub enum ReportFormat {
     Csv,
     /// An array of reports, for scripts
     Json,
+    /// An Excel workbook: a sheet per analysis and one of findings, typed cells (needs `-o FILE` or a pipe)
+    Xlsx,
+    /// An OpenDocument spreadsheet, laid out as `xlsx` (needs `-o FILE` or a pipe)
+    Ods,
+}
+
+impl ReportFormat {
+    /// The name `--format` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            ReportFormat::Table => "table",
+            ReportFormat::Csv => "csv",
+            ReportFormat::Json => "json",
+            ReportFormat::Xlsx => "xlsx",
+            ReportFormat::Ods => "ods",
+        }
+    }
 }
 
 /// `--interval` of `funnel report trends`.
@@ -373,7 +395,7 @@ impl ReviewArgs {
             |kind| match kind {
                 FileKind::Markdown => Some(ReviewFormat::Markdown),
                 FileKind::Text => Some(ReviewFormat::Table),
-                FileKind::Csv | FileKind::Json => None,
+                FileKind::Csv | FileKind::Json | FileKind::Xlsx | FileKind::Ods => None,
             },
         )
     }
@@ -440,9 +462,10 @@ pub struct ExportArgs {
     #[arg(long, value_name = "CHANNEL", value_hint = ValueHint::Other)]
     pub channel: Option<String>,
 
-    /// CSV (RFC 4180) or JSON (an array of objects with the same keys).
-    /// Default: from the extension of `-o FILE` (`.csv`, `.json`), else CSV
-    /// for the tables and JSON for `ledger`
+    /// CSV (RFC 4180), JSON (an array of objects with the same keys), or a
+    /// typed spreadsheet (xlsx, ods). Default: from the extension of `-o
+    /// FILE` (`.csv`, `.json`, `.xlsx`, `.ods`), else CSV for the tables
+    /// and JSON for `ledger`
     #[arg(long, value_enum)]
     pub format: Option<ExportFormat>,
 
@@ -469,6 +492,8 @@ impl ExportArgs {
             |kind| match kind {
                 FileKind::Csv => Some(ExportFormat::Csv),
                 FileKind::Json => Some(ExportFormat::Json),
+                FileKind::Xlsx => Some(ExportFormat::Xlsx),
+                FileKind::Ods => Some(ExportFormat::Ods),
                 FileKind::Markdown | FileKind::Text => None,
             },
         )
@@ -492,12 +517,35 @@ pub enum ExportWhat {
     Contacts,
     /// The whole ledger as one JSON document (`funnel.ledger/1`), as plugins read it (`--format json` only)
     Ledger,
+    /// The four tables as the sheets of one workbook (`--format xlsx` or `ods` only)
+    All,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExportFormat {
     Csv,
     Json,
+    /// An Excel workbook with typed cells (needs `-o FILE` or a pipe)
+    Xlsx,
+    /// An OpenDocument spreadsheet with typed cells (needs `-o FILE` or a pipe)
+    Ods,
+}
+
+impl ExportFormat {
+    /// The name `--format` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            ExportFormat::Csv => "csv",
+            ExportFormat::Json => "json",
+            ExportFormat::Xlsx => "xlsx",
+            ExportFormat::Ods => "ods",
+        }
+    }
+
+    /// Whether the format is a binary spreadsheet.
+    pub fn is_sheet(self) -> bool {
+        matches!(self, ExportFormat::Xlsx | ExportFormat::Ods)
+    }
 }
 
 pub fn parse_period(text: &str) -> Result<PeriodSpec, String> {

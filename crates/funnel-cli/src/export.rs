@@ -1,5 +1,6 @@
-//! `funnel export`: the ledger's data as CSV or JSON (the tables are built
-//! by `funnel_analysis::export`; this module selects and writes them).
+//! `funnel export`: the ledger's data as CSV, JSON or a typed spreadsheet
+//! (the tables are built by `funnel_analysis::export`; this module selects
+//! and writes them).
 
 use std::io::Write;
 
@@ -10,7 +11,7 @@ use funnel_analysis::{Context, Run};
 use funnel_ledger::Ledger;
 
 use crate::cli::{ExportArgs, ExportFormat, ExportWhat};
-use crate::{diagnostics, exit, render};
+use crate::{diagnostics, exit, render, sheet};
 
 pub fn run(args: &ExportArgs) -> Result<u8> {
     let format = match args.format() {
@@ -20,12 +21,30 @@ pub fn run(args: &ExportArgs) -> Result<u8> {
             return Ok(exit::USAGE);
         }
     };
-    if args.what == ExportWhat::Ledger && format == ExportFormat::Csv {
+    if args.what == ExportWhat::Ledger && format != ExportFormat::Json {
         eprintln!(
             "error: `funnel export ledger` writes one JSON document (the input of plugins, docs/plugins.md), \
              not a table: use `funnel export ledger --format json`"
         );
         return Ok(exit::USAGE);
+    }
+    if args.what == ExportWhat::All && !format.is_sheet() {
+        eprintln!(
+            "error: `funnel export all` writes the four tables as the sheets of one workbook: \
+             use `--format xlsx` or `--format ods` (or `-o FILE.xlsx`); {} holds one table, \
+             like `funnel export deals --format {}`",
+            format.name().to_uppercase(),
+            format.name()
+        );
+        return Ok(exit::USAGE);
+    }
+    if format.is_sheet() {
+        if let Some(message) =
+            crate::output::binary_on_terminal(args.output.as_deref(), format.name())
+        {
+            eprintln!("error: {message}");
+            return Ok(exit::USAGE);
+        }
     }
     let ledger_args = args.ledger();
     let as_of = ledger_args.as_of();
@@ -37,25 +56,39 @@ pub fn run(args: &ExportArgs) -> Result<u8> {
     let ledger = &checked.ledger;
     let mut ctx = Context::new(ledger, as_of).with_period(from, to);
     ctx.channel = args.channel.clone();
-    let what = match args.what {
-        ExportWhat::Deals => Some(What::Deals),
-        ExportWhat::Entries => Some(What::Entries),
-        ExportWhat::Channels => Some(What::Channels),
-        ExportWhat::Contacts => Some(What::Contacts),
+    let tables: &[What] = match args.what {
+        ExportWhat::Deals => &[What::Deals],
+        ExportWhat::Entries => &[What::Entries],
+        ExportWhat::Channels => &[What::Channels],
+        ExportWhat::Contacts => &[What::Contacts],
+        ExportWhat::All => &What::ALL,
         // Not a table: the one document plugins read on standard input.
-        ExportWhat::Ledger => None,
+        ExportWhat::Ledger => &[],
     };
     // Rows are written as they are made, never held as a whole table.
     let write = |out: &mut dyn Write| -> Result<()> {
-        match what {
-            None => {
+        match (tables, format) {
+            ([], _) => {
                 let run = Run::new(ledger, ctx.clone());
                 out.write_all(document(&run).to_json().as_bytes())?;
             }
-            Some(what) => match format {
-                ExportFormat::Csv => write_csv(out, ledger, &ctx, what)?,
-                ExportFormat::Json => write_json(out, ledger, &ctx, what)?,
-            },
+            ([what], ExportFormat::Csv) => write_csv(out, ledger, &ctx, *what)?,
+            ([what], ExportFormat::Json) => write_json(out, ledger, &ctx, *what)?,
+            (tables, ExportFormat::Xlsx | ExportFormat::Ods) => {
+                let sheets = tables
+                    .iter()
+                    .map(|what| sheet::export_sheet(ledger, &ctx, *what))
+                    .collect::<Result<Vec<_>>>()?;
+                if format == ExportFormat::Xlsx {
+                    sheet::xlsx::write(out, &sheets)?;
+                } else {
+                    sheet::ods::write(out, &sheets)?;
+                }
+            }
+            // `all` is refused above for CSV and JSON.
+            (_, ExportFormat::Csv | ExportFormat::Json) => {
+                anyhow::bail!("CSV and JSON hold one table each")
+            }
         }
         Ok(())
     };

@@ -17,6 +17,7 @@ mod plugin;
 mod render;
 mod report;
 mod review;
+mod sheet;
 mod terminal;
 mod watch;
 

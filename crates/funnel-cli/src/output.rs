@@ -54,6 +54,19 @@ pub fn write_to(
     }
 }
 
+/// A binary format (`xlsx`, `ods`) on standard output that is a terminal:
+/// the message that refuses it (the bytes would only garble the screen),
+/// else `None`. A pipe or `-o FILE` is fine.
+pub fn binary_on_terminal(output: Option<&Path>, format: &str) -> Option<String> {
+    use std::io::IsTerminal;
+    (output.is_none() && std::io::stdout().is_terminal()).then(|| {
+        format!(
+            "`--format {format}` writes a binary file, which a terminal cannot show: \
+             name the file with `-o FILE.{format}`, or pipe the output (`> FILE.{format}`)"
+        )
+    })
+}
+
 /// What an output file's extension says it holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileKind {
@@ -63,6 +76,10 @@ pub enum FileKind {
     Json,
     /// `.md`, `.markdown`
     Markdown,
+    /// `.xlsx`: an Excel workbook
+    Xlsx,
+    /// `.ods`: an OpenDocument spreadsheet
+    Ods,
     /// `.txt`, or no extension: text for people (a table, a review)
     Text,
 }
@@ -79,6 +96,8 @@ impl FileKind {
             "csv" => Some(FileKind::Csv),
             "json" => Some(FileKind::Json),
             "md" | "markdown" => Some(FileKind::Markdown),
+            "xlsx" => Some(FileKind::Xlsx),
+            "ods" => Some(FileKind::Ods),
             "txt" | "text" => Some(FileKind::Text),
             _ => None,
         }
@@ -89,8 +108,21 @@ impl FileKind {
             FileKind::Csv => "CSV",
             FileKind::Json => "JSON",
             FileKind::Markdown => "Markdown",
+            FileKind::Xlsx => "xlsx",
+            FileKind::Ods => "ods",
             FileKind::Text => "text",
         }
+    }
+
+    /// [`FileKind::describe`] with its article: `a CSV`, `an xlsx`.
+    pub fn a(self) -> String {
+        let name = self.describe();
+        let article = if matches!(self, FileKind::Xlsx | FileKind::Ods) {
+            "an"
+        } else {
+            "a"
+        };
+        format!("{article} {name}")
     }
 }
 
@@ -120,10 +152,10 @@ pub fn pick_format<F: Copy + PartialEq + clap::ValueEnum>(
     let from_file = from_kind(kind);
     match (flag, from_file) {
         (Some(flag), Some(file)) if flag != file => Err(format!(
-            "`-o {}` names a {} file, but `--format {}` asks for another format: \
+            "`-o {}` names {} file, but `--format {}` asks for another format: \
              change the extension, or leave out `--format` to write {}",
             path.display(),
-            kind.describe(),
+            kind.a(),
             name(flag),
             kind.describe(),
         )),
@@ -149,6 +181,8 @@ mod tests {
         assert_eq!(FileKind::of(Path::new("a/b.CSV")), Some(FileKind::Csv));
         assert_eq!(FileKind::of(Path::new("b.json")), Some(FileKind::Json));
         assert_eq!(FileKind::of(Path::new("b.md")), Some(FileKind::Markdown));
+        assert_eq!(FileKind::of(Path::new("b.XLSX")), Some(FileKind::Xlsx));
+        assert_eq!(FileKind::of(Path::new("b.ods")), Some(FileKind::Ods));
         assert_eq!(FileKind::of(Path::new("b.txt")), Some(FileKind::Text));
         assert_eq!(FileKind::of(Path::new("report")), Some(FileKind::Text));
         assert_eq!(FileKind::of(Path::new("b.dat")), None);

@@ -1,7 +1,7 @@
 //! `funnel report` and `funnel analyses`: pick the analyses, read and check
 //! the ledger (a ledger with errors is not analysed), run them over one
 //! shared [`Run`] (the settings and the deal facts, computed once), and
-//! render the reports as a table, CSV or JSON.
+//! render the reports as a table, CSV, JSON or a typed spreadsheet.
 
 use std::io::Write;
 
@@ -15,6 +15,7 @@ use crate::diagnostics;
 use crate::exit;
 use crate::plugin::{self, Selected};
 use crate::render;
+use crate::sheet;
 
 pub fn run(args: &ReportArgs) -> Result<u8> {
     let format = match args.format() {
@@ -32,6 +33,13 @@ pub fn run(args: &ReportArgs) -> Result<u8> {
             analyses.len(),
             names(&analyses)
         ));
+    }
+    if matches!(format, ReportFormat::Xlsx | ReportFormat::Ods) {
+        if let Some(message) =
+            crate::output::binary_on_terminal(args.output.as_deref(), format.name())
+        {
+            return usage(&message);
+        }
     }
     let ledger_args = args.ledger();
     let as_of = ledger_args.as_of();
@@ -82,6 +90,8 @@ pub fn run(args: &ReportArgs) -> Result<u8> {
         }
         ReportFormat::Csv => render::csv::write(&mut out, &reports[0]),
         ReportFormat::Json => render::json::write(&mut out, &reports),
+        ReportFormat::Xlsx => sheet::xlsx::write(out, &sheet::report_sheets(&reports)),
+        ReportFormat::Ods => sheet::ods::write(out, &sheet::report_sheets(&reports)),
     })?;
     Ok(exit::OK)
 }

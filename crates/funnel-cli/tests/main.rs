@@ -13,6 +13,7 @@ mod pipes;
 mod plugin_limits;
 mod plugins;
 mod report;
+mod sheets;
 mod support;
 mod terminal_cli;
 mod watch;

@@ -4,6 +4,7 @@
 mod add;
 mod check;
 mod cli;
+mod complete_env;
 mod completions;
 mod diagnostics;
 mod export;
@@ -49,6 +50,9 @@ pub mod exit {
 
 fn main() -> ExitCode {
     install_panic_hook();
+    // `COMPLETE=SHELL funnel …`: a shell asking for candidates (see
+    // `complete_env`); answers and exits before anything else runs.
+    complete_env::complete_if_asked();
     // Test-only: makes the binary panic at start, so that the tests can see
     // the crash report of the hook above as a user would. Not documented
     // for users.

@@ -3,6 +3,7 @@
 
 mod add_v2;
 mod check_cli;
+mod completion_cli;
 mod corpus;
 mod everyday;
 mod export;

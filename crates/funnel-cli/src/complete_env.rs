@@ -45,7 +45,7 @@ fn command() -> clap::Command {
 }
 
 /// The candidates among `words` that start with what is typed.
-fn starting_with<'a>(
+fn starting_with(
     current: &OsStr,
     words: impl IntoIterator<Item = (String, Option<String>)>,
 ) -> Vec<CompletionCandidate> {

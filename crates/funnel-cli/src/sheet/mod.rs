@@ -339,7 +339,7 @@ mod tests {
             name: "s".to_owned(),
             columns: vec![column("revenue", Kind::Money, Some("EUR"))],
             rows: vec![
-                vec![Value::Decimal(Decimal::new(1_234_567_25, 2))],
+                vec![Value::Decimal(Decimal::new(123_456_725, 2))],
                 vec![Value::Empty],
             ],
         };
@@ -347,7 +347,7 @@ mod tests {
         // "1,234,567.25" (12); then 2 of padding.
         assert_eq!(width(&sheet, 0), 15.0);
         let wide = Sheet {
-            rows: vec![vec![Value::Decimal(Decimal::new(123_456_789_012_25, 2))]],
+            rows: vec![vec![Value::Decimal(Decimal::new(12_345_678_901_225, 2))]],
             ..sheet
         };
         // "123,456,789,012.25": 18 characters.

@@ -124,12 +124,17 @@ pub enum Command {
     )]
     Add(AddArgs),
 
-    /// Print a shell completion script (subcommands, flags, analysis names)
-    #[command(after_help = "Examples:\n  \
+    /// Print a static shell completion script (subcommands, flags, analysis names)
+    #[command(
+        after_help = "For completion of the ledger's own words (deal ids, channels, contacts), \
+                            source the script the binary writes itself instead: \
+                            `source <(COMPLETE=bash funnel)` (or zsh; fish: `COMPLETE=fish funnel | source`).\n\n\
+                            Examples:\n  \
                             funnel completions bash > ~/.local/share/bash-completion/completions/funnel\n  \
                             funnel completions zsh > ~/.zfunc/_funnel        # with fpath+=~/.zfunc before compinit\n  \
                             funnel completions fish > ~/.config/fish/completions/funnel.fish\n  \
-                            funnel completions powershell >> $PROFILE")]
+                            funnel completions powershell >> $PROFILE"
+    )]
     Completions(CompletionsArgs),
 
     /// Print the man page (roff), or write one page per command to a folder

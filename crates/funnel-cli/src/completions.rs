@@ -193,6 +193,12 @@ const ENVIRONMENT: &[(&str, &str)] = &[
         "The width of tables and diagnostics; else the terminal's width, else 100 when the output is not a terminal.",
     ),
     (
+        "COMPLETE",
+        "Set to bash, zsh, fish, elvish or powershell: funnel prints the shell's completion script \
+         (source <(COMPLETE=bash funnel)), or, called by that script, the candidates for the word \
+         being completed, taken from the ledger on the line, and exits.",
+    ),
+    (
         "FUNNEL_TIMINGS",
         "Set to 1: print the time of each phase of reading the ledger and of each analysis to standard error.",
     ),

@@ -244,6 +244,7 @@ fn the_man_page_has_environment_exit_status_and_examples() {
         "CLICOLOR_FORCE",
         "COLUMNS",
         "FUNNEL_TIMINGS",
+        "COMPLETE",
     ] {
         assert!(environment.contains(variable), "no `{variable}`");
     }

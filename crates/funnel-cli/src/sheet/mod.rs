@@ -212,10 +212,11 @@ pub fn export_sheet(
 }
 
 /// Makes the sheets' names valid and distinct in both formats: at most 31
-/// characters, none of `[ ] : * ? / \`, not empty, no two alike (ignoring
-/// case). A plugin's name may be anything; built-in names pass unchanged.
+/// characters, none of `[ ] : * ? / \`, no `'` at either end, not empty,
+/// not Excel's reserved `History`, no two alike (ignoring case). A
+/// plugin's name may be anything; built-in names pass unchanged.
 pub fn name_sheets(sheets: &mut [Sheet]) {
-    let mut taken: Vec<String> = Vec::new();
+    let mut taken: Vec<String> = vec!["History".to_owned()];
     for sheet in sheets {
         let clean: String = sheet
             .name
@@ -223,6 +224,7 @@ pub fn name_sheets(sheets: &mut [Sheet]) {
             .map(|c| if "[]:*?/\\".contains(c) { '_' } else { c })
             .take(31)
             .collect();
+        let clean = clean.trim_matches('\'').to_owned();
         let clean = if clean.trim().is_empty() {
             "sheet".to_owned()
         } else {
@@ -322,6 +324,8 @@ mod tests {
             sheet(&"x".repeat(40)),
             sheet(&"x".repeat(40)),
             sheet(" "),
+            sheet("'quoted'"),
+            sheet("history"),
         ];
         name_sheets(&mut sheets);
         let names: Vec<&str> = sheets.iter().map(|s| s.name.as_str()).collect();
@@ -331,6 +335,8 @@ mod tests {
         assert_eq!(names[3], "x".repeat(31));
         assert_eq!(names[4], format!("{} (2)", "x".repeat(27)));
         assert_eq!(names[5], "sheet");
+        assert_eq!(names[6], "quoted");
+        assert_eq!(names[7], "history (2)");
     }
 
     #[test]

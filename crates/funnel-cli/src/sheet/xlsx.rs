@@ -54,12 +54,19 @@ fn workbook(sheets: &[Sheet]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
                     }
                     Value::Date(day) => {
                         use chrono::Datelike;
-                        let day = ExcelDateTime::from_ymd(
-                            day.year() as u16,
-                            day.month() as u8,
-                            day.day() as u8,
-                        )?;
-                        worksheet.write_datetime_with_format(row_number, col, &day, &date)?;
+                        // Excel's dates start in 1900: an earlier one is
+                        // written as its ISO text rather than not at all.
+                        match u16::try_from(day.year()).ok().and_then(|year| {
+                            ExcelDateTime::from_ymd(year, day.month() as u8, day.day() as u8).ok()
+                        }) {
+                            Some(excel) => {
+                                worksheet
+                                    .write_datetime_with_format(row_number, col, &excel, &date)?;
+                            }
+                            None => {
+                                worksheet.write_string(row_number, col, day.to_string())?;
+                            }
+                        }
                     }
                     Value::Bool(b) => {
                         worksheet.write_boolean(row_number, col, *b)?;
@@ -84,4 +91,43 @@ fn number_format(format: NumberFormat) -> Format {
         NumberFormat::Date => "yyyy-mm-dd",
     };
     Format::new().set_num_format(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sheet::{column, Sheet};
+    use calamine::{Data, Reader};
+    use funnel_analysis::Kind;
+
+    /// Money reads back exactly; a date before Excel's 1900 is its text.
+    #[test]
+    fn values_read_back() {
+        let date = |text: &str| Value::Date(text.parse().unwrap());
+        let sheet = Sheet {
+            name: "s".to_owned(),
+            columns: vec![
+                column("value", Kind::Money, Some("EUR")),
+                column("day", Kind::Date, None),
+            ],
+            rows: vec![
+                vec![
+                    Value::Decimal(rust_decimal::Decimal::new(1_100_025, 2)),
+                    date("2026-01-05"),
+                ],
+                vec![Value::Empty, date("1850-07-01")],
+            ],
+        };
+        let bytes = workbook(&[sheet]).unwrap();
+        let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let range = book.worksheet_range("s").unwrap();
+        assert_eq!(range.get_value((1, 0)), Some(&Data::Float(11000.25)));
+        assert!(
+            matches!(range.get_value((1, 1)), Some(Data::DateTime(d)) if d.as_f64() == 46027.0)
+        );
+        assert_eq!(
+            range.get_value((2, 1)),
+            Some(&Data::String("1850-07-01".to_owned()))
+        );
+    }
 }

@@ -65,7 +65,10 @@ pub fn run(args: &ExportArgs) -> Result<u8> {
         // Not a table: the one document plugins read on standard input.
         ExportWhat::Ledger => &[],
     };
-    // Rows are written as they are made, never held as a whole table.
+    // CSV and JSON rows are written as they are made, never held as a
+    // whole table; a workbook is made whole first (its format needs every
+    // row before the file can be written), so a table too big for a sheet
+    // fails before a byte is written.
     let write = |out: &mut dyn Write| -> Result<()> {
         match (tables, format) {
             ([], _) => {

@@ -4,6 +4,7 @@
 mod add;
 mod check;
 mod cli;
+mod compare;
 mod completions;
 mod diagnostics;
 mod export;
@@ -63,6 +64,7 @@ fn main() -> ExitCode {
         Command::Report(args) => report::run(&args),
         Command::Analyses => report::list(),
         Command::Review(args) => review::run(&args),
+        Command::Compare(args) => compare::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Export(args) => export::run(&args),
         Command::Init(args) => init::run(&args),

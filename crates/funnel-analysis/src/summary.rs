@@ -440,3 +440,49 @@ mod iso_date_opt {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{date, ledger};
+
+    const TEXT: &str = "option currency EUR\n\
+        2026-01-01 lead a via platform:upwork\n\
+        2026-01-05 proposed a 1000.10 EUR at 333.37 EUR/day\n\
+        2026-01-10 won a 1000.05 EUR at 333.35 EUR/day until 2026-01-13\n\
+        2026-01-02 lead b via platform:malt\n2026-01-03 lost b\n";
+
+    /// What is written reads back the same, amounts to the cent.
+    #[test]
+    fn a_summary_reads_back_exactly() {
+        let l = ledger(TEXT);
+        let ctx = Context::new(&l, date("2026-02-01"));
+        let summary = summary(&l, &ctx, Share { money: true });
+        let money = summary.total.money.as_ref().expect("amounts");
+        assert_eq!(money.median_value, Some(Decimal::new(100005, 2)));
+        assert_eq!(money.median_day_rate, Some(Decimal::new(33335, 2)));
+        let text = summary.to_json();
+        assert!(text.contains("\"median_value\": 1000.05"), "{text}");
+        assert_eq!(Summary::parse(&text).unwrap(), summary);
+        // One group for both sub-channels of `platform`.
+        assert_eq!(summary.channels.len(), 1);
+        assert_eq!(summary.channels[0].channel, "platform");
+        assert_eq!(summary.channels[0].leads, 2);
+    }
+
+    #[test]
+    fn amounts_are_read_from_their_digits() {
+        let read = |text: &str| {
+            let mut de = serde_json::Deserializer::from_str(text);
+            read_exact(&mut de).map_err(|e| e.to_string())
+        };
+        assert_eq!(
+            read("0.30000000000000004"),
+            Ok(Some(Decimal::from_str("0.30000000000000004").unwrap()))
+        );
+        assert_eq!(read("12000.10"), Ok(Some(Decimal::new(1200010, 2))));
+        assert_eq!(read("1.5e3"), Ok(Some(Decimal::from(1500))));
+        assert_eq!(read("null"), Ok(None));
+        assert!(read("\"12\"").is_err());
+    }
+}

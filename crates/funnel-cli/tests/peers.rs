@@ -862,3 +862,30 @@ fn compare_names_columns_apart_and_writes_files() {
     );
     assert_eq!(output.status.code(), Some(2), "{}", transcript(&output));
 }
+
+#[test]
+fn different_periods_are_compared_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = hand_summaries(dir.path());
+    let cem = std::fs::read_to_string(&files[2]).unwrap();
+    std::fs::write(&files[2], cem.replace("2025-11-27", "2026-01-01")).unwrap();
+    let mut args = vec!["compare", "--format", "json"];
+    args.extend(files.iter().map(String::as_str));
+    let value = json(&ok(dir.path(), &args));
+    let notes: Vec<&str> = value["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            "Shared without amounts (`--no-money`): cem.",
+            "The summaries cover different periods (ann 2025-11-27 to 2026-11-26, ben 2025-11-27 to \
+             2026-11-26, cem 2026-01-01 to 2026-11-26): counts of leads and deals compare unequal \
+             stretches of time."
+        ]
+    );
+    assert_eq!(value["summaries"][2]["from"], "2026-01-01");
+}

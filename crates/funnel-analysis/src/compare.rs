@@ -20,6 +20,7 @@
 //!   currency; otherwise the money rows show each value in its own
 //!   currency, without median and standings, and a note says so.
 
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::deals;
@@ -36,6 +37,8 @@ pub struct Comparison {
     pub currency: Option<String>,
     /// Each summary's currency (`None` without money).
     pub currencies: Vec<Option<String>>,
+    /// The period of every summary, when they all cover the same one.
+    pub period: Option<(Option<NaiveDate>, NaiveDate)>,
     pub rows: Vec<Figure>,
     /// Sentences about the comparison as a whole (mixed currencies,
     /// different periods).
@@ -274,8 +277,13 @@ pub fn compare(names: Vec<String>, summaries: &[Summary]) -> Comparison {
             }
         });
     }
+    let period = summaries
+        .first()
+        .map(|s| (s.period.from, s.period.to))
+        .filter(|_| periods.len() == 1);
     Comparison {
         names,
+        period,
         currency: currency.filter(|_| distinct.len() == 1),
         currencies,
         rows: table.rows,

@@ -3,6 +3,11 @@
 //! columns happen here; the figures, medians and standings come from
 //! `funnel_analysis::compare`.
 //!
+//! The table has its own layout rather than the report table's
+//! (`render/table.rs`, whose `display` and `wrap` it uses): a report table
+//! leaves columns out to fit the width, but a comparison must never leave
+//! a person out, and each row has a second line, where each value stands.
+//!
 //! Every file is read before anything is printed: a file that cannot be
 //! read, is not JSON, is not a summary or is a summary of another version
 //! is an error naming the file (all of them, in one run), exit 2.
@@ -139,11 +144,19 @@ fn write_table(out: &mut dyn Write, comparison: &Comparison, style: &Style) -> R
         names.len(),
         if names.len() == 1 { "y" } else { "ies" }
     )];
+    if let Some((from, to)) = comparison.period {
+        about.push(match from {
+            Some(from) => format!("period {from} to {to}"),
+            None => format!("everything up to {to}"),
+        });
+    }
     if let Some(currency) = &comparison.currency {
         about.push(format!("amounts in {currency}"));
     }
     about.push("median: of those who have the figure".to_owned());
-    writeln!(out, "{}", style.paint("2", &about.join(" · ")))?;
+    for text in wrap(&about.join(" · "), style.width.max(MIN_WIDTH)) {
+        writeln!(out, "{}", style.paint("2", &text))?;
+    }
     writeln!(out)?;
 
     // The text of every cell: per row, the values then the median, and

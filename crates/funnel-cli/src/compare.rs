@@ -63,7 +63,9 @@ fn read(path: &Path) -> Result<Summary, String> {
     let bytes = std::fs::read(path).map_err(|err| format!("cannot read `{shown}`: {err}"))?;
     let text = String::from_utf8(bytes)
         .map_err(|_| format!("`{shown}` cannot be compared: it is not UTF-8 text, so not JSON"))?;
-    Summary::parse(&text).map_err(|err| format!("`{shown}` cannot be compared: {err}"))
+    // A byte-order mark, which some editors write, is not part of the JSON.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    Summary::parse(text).map_err(|err| format!("`{shown}` cannot be compared: {err}"))
 }
 
 /// Each file's column name: its stem without a `.summary` suffix

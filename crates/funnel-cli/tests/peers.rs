@@ -827,6 +827,13 @@ fn compare_refuses_what_is_not_a_summary() {
         "{}",
         transcript(&output)
     );
+    // A byte-order mark before the JSON is no error.
+    let with_bom = write(
+        "bom.json",
+        &format!("\u{feff}{}", std::fs::read_to_string(&good).unwrap()),
+    );
+    let output = run(dir.path(), &["compare", &good, &with_bom]);
+    assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
     // No file at all is a usage error too.
     let output = run(dir.path(), &["compare"]);
     assert_eq!(output.status.code(), Some(2), "{}", transcript(&output));

@@ -13,6 +13,7 @@
 
 mod channels;
 mod close;
+pub mod compare;
 mod contacts;
 mod context;
 mod contract;
@@ -27,6 +28,7 @@ mod report;
 mod run;
 mod runway;
 mod stats;
+pub mod summary;
 mod surprises;
 mod trends;
 pub mod words;

@@ -110,6 +110,17 @@ impl Analysis for Negotiation {
     }
 }
 
+/// The deals won in the period and their concessions, counted exactly as
+/// the report's patterns count them (for `review --share`).
+pub(crate) fn tally(run: &Run<'_>) -> Tally {
+    let (ledger, ctx) = (run.ledger(), run.ctx());
+    let mut tally = Tally::default();
+    for deal in run.facts().iter().filter(|d| ctx.keeps_channel(&d.channel)) {
+        event(ledger, ctx, deal, &mut tally);
+    }
+    tally
+}
+
 /// What kind of negotiation event a row is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Event {
@@ -214,14 +225,16 @@ impl Row<'_, '_> {
 }
 
 /// What the patterns of the findings count over the whole period, rows or
-/// not.
+/// not. `review --share` summarises the concessions of it
+/// ([`tally`]).
 #[derive(Default)]
-struct Tally {
+pub(crate) struct Tally {
     /// Deals won in the period.
-    won: usize,
+    pub(crate) won: usize,
     /// Of those, the ones agreed below their opening ask: the gap, and
-    /// whether the rate was lower too.
-    concessions: Vec<(Decimal, bool)>,
+    /// the rate discount (1 − got / asked) when the opening and the agreed
+    /// rate share a unit.
+    pub(crate) concessions: Vec<(Decimal, Option<Decimal>)>,
     /// Deals lost in the period (status lost): their reason category.
     losses: Vec<Option<Name>>,
 }
@@ -260,8 +273,7 @@ fn event<'a, 'l>(
         if won_in_period {
             tally.won += 1;
             if let Some(gap) = conceded {
-                let lower_rate = rates.discount.is_some_and(|d| d > Decimal::ZERO);
-                tally.concessions.push((gap, lower_rate));
+                tally.concessions.push((gap, rates.discount));
             }
         }
         let cancelled = deal
@@ -663,7 +675,11 @@ fn concessions(report: &mut Report, tally: &Tally, currency: Option<&str>) {
         return;
     }
     let total: Decimal = tally.concessions.iter().map(|(gap, _)| *gap).sum();
-    let lower_rate = tally.concessions.iter().filter(|(_, lower)| *lower).count();
+    let lower_rate = tally
+        .concessions
+        .iter()
+        .filter(|(_, discount)| discount.is_some_and(|d| d > Decimal::ZERO))
+        .count();
     report.warning(format!(
         "{n} of {} won in the period were agreed below your opening ask, {} in all ({lower_rate} \
          with a lower rate). Before you give a discount, ask what can leave the scope, and keep \

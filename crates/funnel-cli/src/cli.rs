@@ -74,9 +74,21 @@ pub enum Command {
                             period and as-of date; each section names its analysis.\n\n\
                             Examples:\n  funnel review                                  the last 12 months\n  \
                             funnel review --period 2026\n  \
-                            funnel review --format markdown > review-2026.md"
+                            funnel review --format markdown > review-2026.md\n  \
+                            funnel review --share -o me.summary.json     anonymised, for `funnel compare`"
     )]
     Review(ReviewArgs),
+
+    /// Put peers' review summaries side by side (written by `funnel review --share`)
+    #[command(
+        after_help = "Each FILE is a summary that `funnel review --share` wrote; its column is named \
+                            by the file's stem (without `.summary`). Every figure gets the group's median \
+                            and, for each person, where they stand (\"2nd of 3\").\n\n\
+                            Examples:\n  funnel review --share -o me.summary.json      each person, on their own ledger\n  \
+                            funnel compare alice.summary.json bob.summary.json me.summary.json\n  \
+                            funnel compare *.summary.json --format csv > group.csv"
+    )]
+    Compare(CompareArgs),
 
     /// Rewrite the ledger's files in their canonical layout, keeping every comment
     #[command(
@@ -378,6 +390,17 @@ pub struct ReviewArgs {
     #[arg(long, value_enum)]
     pub format: Option<ReviewFormat>,
 
+    /// Write an anonymised summary of the period instead (`funnel.summary/1`
+    /// JSON: figures only, no names of deals, clients, contacts or
+    /// sub-channels), to compare with peers' (`funnel compare`)
+    #[arg(long, conflicts_with = "format")]
+    pub share: bool,
+
+    /// With `--share`: leave out the currency and every amount (counts,
+    /// ratios, days and months stay)
+    #[arg(long, requires = "share")]
+    pub no_money: bool,
+
     /// Write to this file (atomically) instead of standard output
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -412,6 +435,43 @@ impl ReviewArgs {
             positional: Vec::new(),
             as_of: self.as_of,
         }
+    }
+}
+
+/// `funnel compare`: summaries, a format and where to write.
+#[derive(Args, Debug)]
+pub struct CompareArgs {
+    /// The summaries to compare, one column each (`funnel review --share`
+    /// writes them)
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+
+    /// How to print the comparison. Default: from the extension of `-o
+    /// FILE` (`.csv`, `.json`, `.txt`), else `table`
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
+
+    /// Write to this file (atomically) instead of standard output
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+impl CompareArgs {
+    /// `--format`, else the one `-o FILE`'s extension names, else a table;
+    /// `Err` says why `--format` and the extension cannot both hold.
+    pub fn format(&self) -> Result<ReportFormat, String> {
+        crate::output::pick_format(
+            "funnel compare",
+            self.format,
+            self.output.as_deref(),
+            ReportFormat::Table,
+            |kind| match kind {
+                FileKind::Csv => Some(ReportFormat::Csv),
+                FileKind::Json => Some(ReportFormat::Json),
+                FileKind::Text => Some(ReportFormat::Table),
+                FileKind::Markdown => None,
+            },
+        )
     }
 }
 

@@ -4,6 +4,7 @@
 mod add;
 mod check;
 mod cli;
+mod compare;
 mod complete_env;
 mod completions;
 mod diagnostics;
@@ -68,6 +69,7 @@ fn main() -> ExitCode {
         Command::Report(args) => report::run(&args),
         Command::Analyses => report::list(),
         Command::Review(args) => review::run(&args),
+        Command::Compare(args) => compare::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Export(args) => export::run(&args),
         Command::Init(args) => init::run(&args),

@@ -14,6 +14,8 @@
 use std::io::Write;
 
 use anyhow::Result;
+use chrono::NaiveDate;
+use funnel_analysis::summary::{summary, Share};
 use funnel_analysis::words::{self, money};
 use funnel_analysis::{Cell, Context, Finding, Kind, Report, Run, Severity};
 
@@ -30,13 +32,6 @@ pub fn run(args: &ReviewArgs) -> Result<u8> {
         eprintln!("error: {message}");
         return Ok(exit::USAGE);
     }
-    let format = match args.format() {
-        Ok(format) => format,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return Ok(exit::USAGE);
-        }
-    };
     let ledger_args = args.ledger();
     let as_of = ledger_args.as_of();
     let (from, to) = args.period.resolve(as_of);
@@ -47,6 +42,17 @@ pub fn run(args: &ReviewArgs) -> Result<u8> {
         );
         return Ok(exit::USAGE);
     }
+    if args.share {
+        // A summary is JSON, whatever the extension of `-o FILE`.
+        return share(args, from, to);
+    }
+    let format = match args.format() {
+        Ok(format) => format,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Ok(exit::USAGE);
+        }
+    };
     let checked = ledger_args.load(false)?;
     if diagnostics::refuse_errors(&checked, "not reviewed")? {
         return Ok(exit::FAILED);
@@ -76,6 +82,29 @@ pub fn run(args: &ReviewArgs) -> Result<u8> {
             ReviewFormat::Table => review.write_text(&mut out, &Style::for_output(output)),
             ReviewFormat::Markdown => review.write_markdown(&mut out),
         }?;
+        Ok(())
+    })?;
+    Ok(exit::OK)
+}
+
+/// `funnel review --share`: the anonymised summary of the period
+/// (`funnel.summary/1`), as JSON, to standard output or `-o FILE` whatever
+/// its extension.
+fn share(args: &ReviewArgs, from: NaiveDate, to: NaiveDate) -> Result<u8> {
+    let ledger_args = args.ledger();
+    let as_of = ledger_args.as_of();
+    let checked = ledger_args.load(false)?;
+    if diagnostics::refuse_errors(&checked, "not summarised")? {
+        return Ok(exit::FAILED);
+    }
+    let ledger = &checked.ledger;
+    let ctx = Context::new(ledger, as_of).with_period(Some(from), Some(to));
+    let share = Share {
+        money: !args.no_money,
+    };
+    let json = summary(ledger, &ctx, share).to_json();
+    crate::output::write_to(args.output.as_deref(), |out| {
+        out.write_all(json.as_bytes())?;
         Ok(())
     })?;
     Ok(exit::OK)

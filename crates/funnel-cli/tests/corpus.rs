@@ -136,7 +136,14 @@ fn every_code_has_a_corpus_file_and_a_doc_entry() {
 #[test]
 fn examples_check_clean() {
     let examples = workspace().join("examples");
-    for file in ["freelancer.funnel", "small.funnel", "multi/main.funnel"] {
+    for file in [
+        "freelancer.funnel",
+        "small.funnel",
+        "multi/main.funnel",
+        "peers/alice.funnel",
+        "peers/bob.funnel",
+        "peers/carol.funnel",
+    ] {
         let output = check_in_dir(&examples, file, "short", &["--deny-warnings".to_owned()]);
         let out = stdout(&output);
         // The big example has deals that went silent on purpose: only

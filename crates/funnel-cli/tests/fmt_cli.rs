@@ -246,6 +246,9 @@ fn examples_are_formatted() {
             "examples/freelancer.funnel",
             "examples/small.funnel",
             "examples/multi/main.funnel",
+            "examples/peers/alice.funnel",
+            "examples/peers/bob.funnel",
+            "examples/peers/carol.funnel",
         ])
         .output()
         .unwrap();

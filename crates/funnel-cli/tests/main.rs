@@ -10,6 +10,7 @@ mod export;
 mod fmt_cli;
 mod lsp;
 mod output_cli;
+mod peers;
 mod pipes;
 mod plugin_limits;
 mod plugins;

@@ -416,6 +416,10 @@ fn export_ledger_matches_the_json_schema() {
         "funnel",
     ));
     ledgers.push(workspace().join("examples/multi/main.funnel"));
+    ledgers.extend(crate::support::files_in(
+        &workspace().join("examples/peers"),
+        "funnel",
+    ));
     // Every form of format v2: tranches, clients, buyers, reopenings.
     ledgers.push(workspace().join("tests/data/ok/v2-forms.funnel"));
     for path in ledgers {

@@ -252,8 +252,8 @@ pub struct ReportArgs {
     pub interval: TrendInterval,
 
     /// How to print the reports (`csv` takes exactly one analysis).
-    /// Default: from the extension of `-o FILE` (`.csv`, `.json`, `.txt`),
-    /// else `table`
+    /// Default: from the extension of `-o FILE` (`.csv`, `.json`, `.html`,
+    /// `.txt`), else `table`
     #[arg(long, value_enum)]
     pub format: Option<ReportFormat>,
 
@@ -282,6 +282,7 @@ impl ReportArgs {
             |kind| match kind {
                 FileKind::Csv => Some(ReportFormat::Csv),
                 FileKind::Json => Some(ReportFormat::Json),
+                FileKind::Html => Some(ReportFormat::Html),
                 FileKind::Text => Some(ReportFormat::Table),
                 FileKind::Markdown => None,
             },
@@ -306,6 +307,8 @@ pub enum ReportFormat {
     Csv,
     /// An array of reports, for scripts
     Json,
+    /// One self-contained page with charts, for a browser or a printer
+    Html,
 }
 
 /// `--interval` of `funnel report trends`.
@@ -347,7 +350,7 @@ pub struct ReviewArgs {
     pub period: PeriodSpec,
 
     /// How to print the review. Default: from the extension of `-o FILE`
-    /// (`.md`, `.txt`), else `table`
+    /// (`.md`, `.html`, `.txt`), else `table`
     #[arg(long, value_enum)]
     pub format: Option<ReviewFormat>,
 
@@ -372,6 +375,7 @@ impl ReviewArgs {
             ReviewFormat::Table,
             |kind| match kind {
                 FileKind::Markdown => Some(ReviewFormat::Markdown),
+                FileKind::Html => Some(ReviewFormat::Html),
                 FileKind::Text => Some(ReviewFormat::Table),
                 FileKind::Csv | FileKind::Json => None,
             },
@@ -394,6 +398,8 @@ pub enum ReviewFormat {
     Table,
     /// The same as Markdown, to paste into notes or a repository
     Markdown,
+    /// One self-contained page with charts, for a browser or a printer
+    Html,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -469,7 +475,7 @@ impl ExportArgs {
             |kind| match kind {
                 FileKind::Csv => Some(ExportFormat::Csv),
                 FileKind::Json => Some(ExportFormat::Json),
-                FileKind::Markdown | FileKind::Text => None,
+                FileKind::Markdown | FileKind::Html | FileKind::Text => None,
             },
         )
     }

@@ -63,6 +63,8 @@ pub enum FileKind {
     Json,
     /// `.md`, `.markdown`
     Markdown,
+    /// `.html`, `.htm`
+    Html,
     /// `.txt`, or no extension: text for people (a table, a review)
     Text,
 }
@@ -79,6 +81,7 @@ impl FileKind {
             "csv" => Some(FileKind::Csv),
             "json" => Some(FileKind::Json),
             "md" | "markdown" => Some(FileKind::Markdown),
+            "html" | "htm" => Some(FileKind::Html),
             "txt" | "text" => Some(FileKind::Text),
             _ => None,
         }
@@ -89,6 +92,7 @@ impl FileKind {
             FileKind::Csv => "CSV",
             FileKind::Json => "JSON",
             FileKind::Markdown => "Markdown",
+            FileKind::Html => "HTML",
             FileKind::Text => "text",
         }
     }
@@ -120,9 +124,10 @@ pub fn pick_format<F: Copy + PartialEq + clap::ValueEnum>(
     let from_file = from_kind(kind);
     match (flag, from_file) {
         (Some(flag), Some(file)) if flag != file => Err(format!(
-            "`-o {}` names a {} file, but `--format {}` asks for another format: \
+            "`-o {}` names {} {} file, but `--format {}` asks for another format: \
              change the extension, or leave out `--format` to write {}",
             path.display(),
+            if kind == FileKind::Html { "an" } else { "a" },
             kind.describe(),
             name(flag),
             kind.describe(),
@@ -149,6 +154,8 @@ mod tests {
         assert_eq!(FileKind::of(Path::new("a/b.CSV")), Some(FileKind::Csv));
         assert_eq!(FileKind::of(Path::new("b.json")), Some(FileKind::Json));
         assert_eq!(FileKind::of(Path::new("b.md")), Some(FileKind::Markdown));
+        assert_eq!(FileKind::of(Path::new("b.HTML")), Some(FileKind::Html));
+        assert_eq!(FileKind::of(Path::new("b.htm")), Some(FileKind::Html));
         assert_eq!(FileKind::of(Path::new("b.txt")), Some(FileKind::Text));
         assert_eq!(FileKind::of(Path::new("report")), Some(FileKind::Text));
         assert_eq!(FileKind::of(Path::new("b.dat")), None);

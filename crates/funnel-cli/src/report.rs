@@ -1,7 +1,7 @@
 //! `funnel report` and `funnel analyses`: pick the analyses, read and check
 //! the ledger (a ledger with errors is not analysed), run them over one
 //! shared [`Run`] (the settings and the deal facts, computed once), and
-//! render the reports as a table, CSV or JSON.
+//! render the reports as a table, CSV, JSON or an HTML page.
 
 use std::io::Write;
 
@@ -82,6 +82,7 @@ pub fn run(args: &ReportArgs) -> Result<u8> {
         }
         ReportFormat::Csv => render::csv::write(&mut out, &reports[0]),
         ReportFormat::Json => render::json::write(&mut out, &reports),
+        ReportFormat::Html => render::html::write_reports(&mut out, &reports, run.ctx()),
     })?;
     Ok(exit::OK)
 }

@@ -682,17 +682,7 @@ fn pipeline(report: &Report, id: &str) -> Option<Group> {
                   deal's expected value"
                 .to_owned(),
         charts,
-        table: Table::of(
-            report,
-            &[
-                "deal",
-                "stage",
-                "asked_value",
-                "win_probability",
-                "expected_value",
-            ],
-            |_| true,
-        ),
+        table: Table::whole(report),
         multiples: false,
     })
 }

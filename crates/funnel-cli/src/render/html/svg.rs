@@ -598,6 +598,11 @@ pub fn intervals(head: Head<'_>, names: (&str, &str), rows: &[Estimate]) -> Stri
 mod tests {
     use super::*;
 
+    /// One element a line, for readable snapshots.
+    fn lines_of(svg: &str) -> String {
+        svg.replace("><", ">\n<")
+    }
+
     fn head(id: &str) -> Head<'_> {
         Head {
             id,
@@ -665,7 +670,13 @@ mod tests {
                 },
             ],
         );
-        insta::assert_snapshot!(svg);
+        // A bar for each value (none for the missing one), the thin one
+        // hollow, every text escaped.
+        assert_eq!(svg.matches("<rect ").count(), 2);
+        assert_eq!(svg.matches("class=\"bar thin\"").count(), 1);
+        assert!(svg.contains("&lt;cold&gt;") && !svg.contains("<cold>"));
+        assert!(svg.contains("<title id=\"c1-t\">A &lt;chart&gt; &amp; its title</title>"));
+        insta::assert_snapshot!(lines_of(&svg));
     }
 
     #[test]
@@ -684,7 +695,7 @@ mod tests {
             ],
             10.0,
         );
-        insta::assert_snapshot!(svg);
+        insta::assert_snapshot!(lines_of(&svg));
     }
 
     #[test]
@@ -713,7 +724,7 @@ mod tests {
             }],
             &|v| format!("{v}"),
         );
-        insta::assert_snapshot!(svg);
+        insta::assert_snapshot!(lines_of(&svg));
     }
 
     #[test]
@@ -733,6 +744,6 @@ mod tests {
                 interval_text: "7.0% to 60.0%".into(),
             }],
         );
-        insta::assert_snapshot!(svg);
+        insta::assert_snapshot!(lines_of(&svg));
     }
 }

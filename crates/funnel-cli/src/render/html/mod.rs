@@ -248,3 +248,95 @@ pub fn write_reports(out: &mut dyn Write, reports: &[Report], ctx: &Context) -> 
     close_page(out)?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The colour variables of one `--name: #rrggbb;` list of [`STYLE`].
+    fn palette(block: &str) -> std::collections::HashMap<String, [f64; 3]> {
+        block
+            .split(';')
+            .filter_map(|pair| {
+                let (name, value) = pair.split_once(':')?;
+                let name = name.trim().strip_prefix("--")?.split_whitespace().last()?;
+                let hex = value.trim().strip_prefix('#')?;
+                // `#abc` is `#aabbcc`.
+                let hex: String = match hex.len() {
+                    3 => hex.chars().flat_map(|c| [c, c]).collect(),
+                    _ => hex.to_owned(),
+                };
+                let channel = |i: usize| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok();
+                Some((
+                    name.to_owned(),
+                    [channel(0)?, channel(2)?, channel(4)?].map(|c| f64::from(c) / 255.0),
+                ))
+            })
+            .collect()
+    }
+
+    /// WCAG 2 contrast ratio.
+    fn contrast(a: [f64; 3], b: [f64; 3]) -> f64 {
+        let luminance = |c: [f64; 3]| {
+            let f = |v: f64| {
+                if v <= 0.03928 {
+                    v / 12.92
+                } else {
+                    ((v + 0.055) / 1.055).powf(2.4)
+                }
+            };
+            0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2])
+        };
+        let (x, y) = (luminance(a), luminance(b));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
+    /// In light, dark and print colours alike, text reaches WCAG AA (4.5:1)
+    /// on the page and on a chart's panel, a count inside a bar reaches it
+    /// on the bar, and chart marks reach 3:1 on their panel.
+    #[test]
+    fn colours_have_enough_contrast() {
+        let light = STYLE
+            .split("--fg")
+            .nth(1)
+            .unwrap()
+            .split('}')
+            .next()
+            .unwrap();
+        let blocks: Vec<String> = STYLE
+            .match_indices("--fg: ")
+            .map(|(at, _)| {
+                let rest = &STYLE[at..];
+                rest[..rest.find('}').unwrap()].to_owned()
+            })
+            .collect();
+        assert_eq!(blocks.len(), 3, "light, dark and print");
+        for block in &blocks {
+            let c = palette(block);
+            assert_eq!(c.len(), 9, "{block}");
+            let pair = |a: &str, b: &str| contrast(c[a], c[b]);
+            for (text, on) in [
+                ("fg", "bg"),
+                ("fg", "panel"),
+                ("muted", "bg"),
+                ("muted", "panel"),
+                ("warn", "bg"),
+                ("bg", "bar"),
+                ("fg", "band"),
+            ] {
+                assert!(
+                    pair(text, on) >= 4.5,
+                    "{text} on {on}: {:.2} in {block}",
+                    pair(text, on)
+                );
+            }
+            for mark in ["bar", "bar2"] {
+                assert!(
+                    pair(mark, "panel") >= 3.0,
+                    "{mark}: {:.2} in {block}",
+                    pair(mark, "panel")
+                );
+            }
+        }
+    }
+}

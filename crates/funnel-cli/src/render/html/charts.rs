@@ -149,8 +149,9 @@ fn is_total(report: &Report, row: &[Cell]) -> bool {
         || row.first().is_some_and(|c| *c == Cell::text("*"))
 }
 
-/// The stages of one channel's rows of `funnel`.
-fn stages(report: &Report, channel: &str) -> Vec<Stage> {
+/// The stages of one channel's rows of `funnel`; `short` notes give the
+/// conversion alone (small multiples, whose caption says what it is).
+fn stages(report: &Report, channel: &str, short: bool) -> Vec<Stage> {
     report
         .rows
         .iter()
@@ -163,6 +164,7 @@ fn stages(report: &Report, channel: &str) -> Vec<Stage> {
                 value_text: shown(report, row, "reached"),
                 note: match previous {
                     Cell::Empty => String::new(),
+                    _ if short => shown(report, row, "conversion_from_previous"),
                     _ => format!(
                         "{} from the stage before",
                         shown(report, row, "conversion_from_previous")
@@ -174,7 +176,7 @@ fn stages(report: &Report, channel: &str) -> Vec<Stage> {
 }
 
 fn funnel(report: &Report, id: &str) -> Option<Group> {
-    let all = stages(report, "*");
+    let all = stages(report, "*", false);
     let scale = all.first()?.value;
     let chart = svg::funnel(
         Head {
@@ -190,6 +192,7 @@ fn funnel(report: &Report, id: &str) -> Option<Group> {
         },
         &all,
         scale,
+        false,
     );
     Some(Group {
         caption: "The funnel: deals of the period reaching each stage (all channels)".to_owned(),
@@ -222,7 +225,7 @@ fn funnel_by_channel(report: &Report, id: &str) -> Option<Group> {
     let by_channel: Vec<(String, Vec<Stage>)> = channels
         .into_iter()
         .map(|c| {
-            let stages = stages(report, &c);
+            let stages = stages(report, &c, true);
             (c, stages)
         })
         .collect();
@@ -250,11 +253,15 @@ fn funnel_by_channel(report: &Report, id: &str) -> Option<Group> {
                 },
                 stages,
                 scale,
+                true,
             )
         })
         .collect();
     Some(Group {
-        caption: "The funnel of each channel, on one scale".to_owned(),
+        caption:
+            "The funnel of each channel, on one scale; beside each stage, the conversion from the \
+                  stage before"
+                .to_owned(),
         charts,
         table: Table::of(
             report,

@@ -214,7 +214,8 @@ pub fn write_reports(out: &mut dyn Write, reports: &[Report], ctx: &Context) -> 
     };
     open_page(out, &title)?;
     writeln!(out, "<h1>{}</h1>", escape(&title))?;
-    if let Some(first) = reports.first() {
+    // One report's own subtitle follows; several share the as-of date.
+    if let (Some(first), true) = (reports.first(), reports.len() > 1) {
         let subtitle = format!("as of {}", first.as_of);
         writeln!(out, "<p class=\"subtitle\">{}</p>", escape(&subtitle))?;
     }
@@ -296,13 +297,6 @@ mod tests {
     /// on the bar, and chart marks reach 3:1 on their panel.
     #[test]
     fn colours_have_enough_contrast() {
-        let light = STYLE
-            .split("--fg")
-            .nth(1)
-            .unwrap()
-            .split('}')
-            .next()
-            .unwrap();
         let blocks: Vec<String> = STYLE
             .match_indices("--fg: ")
             .map(|(at, _)| {

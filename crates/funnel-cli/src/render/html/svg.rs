@@ -231,23 +231,34 @@ pub struct Stage {
 /// A funnel: one bar per stage, centred, as wide as its count (the widest
 /// stage fills the width), the count inside and the conversion beside.
 /// `scale` is the count that fills the width (small multiples share one).
-pub fn funnel(head: Head<'_>, stages: &[Stage], scale: f64) -> String {
+///
+/// A small multiple (`small`) is [`SMALL_WIDTH`] wide and writes its title
+/// above the stages, so each funnel says whose it is.
+pub fn funnel(head: Head<'_>, stages: &[Stage], scale: f64, small: bool) -> String {
     const ROW: f64 = 30.0;
+    let (width, top) = if small {
+        (SMALL_WIDTH, 26.0)
+    } else {
+        (WIDTH, 4.0)
+    };
     let left = 90.0;
     let note_width = stages
         .iter()
         .map(|s| text_width(&s.note))
         .fold(0.0, f64::max)
         .clamp(80.0, 280.0);
-    let right = WIDTH - note_width - 16.0;
+    let right = width - note_width - 16.0;
     let middle = (left + right) / 2.0;
     let full = right - left;
     let scale = if scale > 0.0 { scale } else { 1.0 };
-    let height = ROW * stages.len() as f64 + 8.0;
+    let height = top + ROW * stages.len() as f64 + 4.0;
     let mut svg = String::new();
-    open(&mut svg, head, height);
+    open_sized(&mut svg, head, width, height);
+    if small {
+        text(&mut svg, 8.0, 16.0, "label", "start", head.title);
+    }
     for (i, stage) in stages.iter().enumerate() {
-        let y = 4.0 + ROW * i as f64;
+        let y = top + ROW * i as f64;
         let width = (stage.value / scale * full).max(2.0);
         text(
             &mut svg,
@@ -694,8 +705,18 @@ mod tests {
                 stage("won", 4.0, "40.0% (4 of 10)"),
             ],
             10.0,
+            false,
         );
         insta::assert_snapshot!(lines_of(&svg));
+        // A small multiple is narrower and writes its title where it shows.
+        let small = funnel(head("g"), &[stage("lead", 5.0, "")], 10.0, true);
+        assert!(small.contains("viewBox=\"0 0 340.0 60.0\""), "{small}");
+        assert!(
+            small.contains(">A &lt;chart&gt; &amp; its title</text>"),
+            "{small}"
+        );
+        // Half the scale: half the full width (340 - 80 - 16 - 90 = 154).
+        assert!(small.contains("width=\"77.0\""), "{small}");
     }
 
     #[test]

@@ -73,7 +73,8 @@ pub enum Command {
                             period and as-of date; each section names its analysis.\n\n\
                             Examples:\n  funnel review                                  the last 12 months\n  \
                             funnel review --period 2026\n  \
-                            funnel review --format markdown > review-2026.md"
+                            funnel review --format markdown > review-2026.md\n  \
+                            funnel review -o review.html                   with charts, for a browser or a printer"
     )]
     Review(ReviewArgs),
 

@@ -128,7 +128,9 @@ struct Section {
     /// The analyses whose charts the HTML view draws in this section.
     charts: Vec<&'static str>,
     /// Whether the section starts a new sheet when the HTML view is
-    /// printed (one topic a page, at most six pages).
+    /// printed. Only "Trends" does: the year must print on at most six
+    /// A4 sheets, and eight topics a sheet each would be eight
+    /// (docs/analyses.md §11).
     new_page: bool,
 }
 
@@ -384,8 +386,8 @@ impl Review {
 impl Review {
     /// The same page as HTML (`render::html`): the text and findings of
     /// each section, then its charts with the numbers behind them as a
-    /// table; sparklines give way to the charts. Each topic starts a new
-    /// sheet in print.
+    /// table; sparklines give way to the charts. In print, a section
+    /// marked `new_page` starts a new sheet.
     fn write_html(&self, out: &mut dyn Write, reports: &Reports) -> std::io::Result<()> {
         use crate::render::html::{self, charts, escape};
         html::open_page(out, &self.title)?;

@@ -44,7 +44,8 @@
 //!   asked value with its win probability, independently of the others,
 //!   else nothing. The **percentile** q is the smallest sum s with
 //!   P(S ≤ s) ≥ q (so both ends are sums that can happen). The expected
-//!   value is the `*` row's.
+//!   value is the `*` row's. The JSON report carries both ends at top
+//!   level (`expected_low`, `expected_high`), for the HTML view's chart.
 //! - The open deals left out of that sum: without an asked value, or
 //!   without a win probability (no deal of the ledger decided from their
 //!   stage yet).
@@ -264,6 +265,15 @@ impl History {
     }
 }
 
+/// The 90% interval of the expected value as top-level keys of the JSON
+/// report (`expected_low`, `expected_high`; empty when no deal has both an
+/// ask and a win probability), which the HTML view draws.
+fn interval(report: &mut Report, low: Option<Decimal>, high: Option<Decimal>) {
+    let cell = |bound: Option<Decimal>| bound.map_or(Cell::Empty, Cell::money);
+    report.top_level("expected_low", cell(low));
+    report.top_level("expected_high", cell(high));
+}
+
 fn findings(
     report: &mut Report,
     ledger: &Ledger,
@@ -280,6 +290,7 @@ fn findings(
             "No deal of the cohort is open on {}: there is nothing in the pipeline to forecast.",
             ctx.as_of
         ));
+        interval(report, None, None);
         return;
     }
     let outcomes: Vec<(Decimal, f64)> = rows
@@ -290,6 +301,7 @@ fn findings(
     if !outcomes.is_empty() {
         let sum = SumDistribution::of(&outcomes);
         let (low, high) = (sum.percentile(LOW), sum.percentile(HIGH));
+        interval(report, low, high);
         let grid = match sum.grid {
             Some(width) => format!(
                 " With more than {EXACT_DEALS} deals, the interval is computed on asks rounded to {}.",
@@ -306,6 +318,9 @@ fn findings(
             words::money_number(low.unwrap_or_default()),
             money(high.unwrap_or_default(), currency),
         ));
+    }
+    if outcomes.is_empty() {
+        interval(report, None, None);
     }
     let more = if outcomes.is_empty() { "" } else { " more" };
     let unasked: Vec<&Row<'_>> = rows.iter().filter(|r| r.asked.is_none()).collect();

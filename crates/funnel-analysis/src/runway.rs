@@ -21,8 +21,12 @@
 //! The period, `--channel` and `--depth` do not apply: the balance and the
 //! costs belong to all the work, and the rows are the months ahead. The
 //! table view draws a sparkline of the balance; the JSON report carries
-//! `balance_today` and `balance_date` (the date of the `balance` it rolls
-//! forward) at top level.
+//! `balance_today`, `balance_date` (the date of the `balance` it rolls
+//! forward) and `monthly_costs` (the costs per month in force on the
+//! as-of date, the unit of the buffer) at top level. A fifth column,
+//! `balance_if_cancelled`, is the balance if the contract with the most
+//! income left were cancelled today (the scenario of the findings), so the
+//! HTML view can draw it as a second line from the report alone.
 //!
 //! ## Why
 //! The 3–6 month rule: a buffer of three months of costs lets a freelancer
@@ -79,6 +83,12 @@ impl Analysis for Runway {
             Column::new("income", "net income", Kind::Money),
             Column::new("costs", "costs", Kind::Money),
             Column::new("balance_end", "balance at\nmonth end", Kind::Money).trend(),
+            Column::new(
+                "balance_if_cancelled",
+                "if the largest\ncontract ended",
+                Kind::Money,
+            )
+            .optional(1),
         ];
         let mut report = Report::new(
             self.name(),
@@ -111,12 +121,18 @@ impl Analysis for Runway {
             today: today.as_ref().map(|t| t.balance),
         };
         let projection = plan.project(&contracts, None);
-        for row in &projection {
+        let scenario = Scenario::of(&plan, &contracts);
+        for (i, row) in projection.iter().enumerate() {
+            let if_cancelled = scenario
+                .as_ref()
+                .and_then(|s| s.projection.get(i))
+                .and_then(|r| r.balance_end);
             report.rows.push(vec![
                 Cell::text(Interval::Month.label(row.first)),
                 Cell::money(row.income),
                 row.costs.map_or(Cell::Empty, Cell::money),
                 row.balance_end.map_or(Cell::Empty, Cell::money),
+                if_cancelled.map_or(Cell::Empty, Cell::money),
             ]);
         }
         report.top_level(
@@ -129,13 +145,21 @@ impl Analysis for Runway {
             "balance_date",
             balance.map_or(Cell::Empty, |(date, _)| Cell::Date(date)),
         );
+        let per_month = deals::monthly_costs(ledger, ctx.as_of).map(|(_, c)| c);
+        report.top_level("monthly_costs", per_month.map_or(Cell::Empty, Cell::money));
         let seen = Seen {
             ctx,
             balance,
-            per_month: deals::monthly_costs(ledger, ctx.as_of).map(|(_, c)| c),
+            per_month,
             today: today.as_ref(),
         };
-        findings(&mut report, &seen, &plan, &contracts, &projection);
+        findings(
+            &mut report,
+            &seen,
+            scenario.as_ref(),
+            &contracts,
+            &projection,
+        );
         report
     }
 }
@@ -393,7 +417,7 @@ struct Seen<'a> {
 fn findings(
     report: &mut Report,
     seen: &Seen<'_>,
-    plan: &Plan<'_>,
+    scenario: Option<&Scenario<'_, '_>>,
     contracts: &[Earning<'_>],
     projection: &[Row],
 ) {
@@ -447,7 +471,7 @@ fn findings(
                 }
             }
             if today.balance >= Decimal::ZERO {
-                cancelled(report, plan, contracts, baseline, currency);
+                cancelled(report, scenario, baseline, currency);
             }
         }
     }
@@ -564,36 +588,70 @@ fn buffer(report: &mut Report, balance: Decimal, costs: Decimal, currency: Optio
 
 /// The runway if the running contract with the most net income left were
 /// cancelled today: it earns until its notice runs out, counted from the
-/// as-of date (whole days), or stops at once without a `notice:`.
+/// as-of date (whole days), or stops at once without a `notice:`. Its
+/// balances are the `balance_if_cancelled` column (the HTML view draws
+/// them beside the balance); its finding says where it leads.
+struct Scenario<'p, 'l> {
+    contract: &'p Earning<'l>,
+    /// The contract's net income on every day after the as-of date.
+    income: Decimal,
+    /// Its notice period in days, when it has one.
+    notice: Option<Decimal>,
+    /// The last day it earns.
+    stop: NaiveDate,
+    projection: Vec<Row>,
+}
+
+impl<'p, 'l> Scenario<'p, 'l> {
+    /// `None` when no running contract brings income after today.
+    fn of(plan: &Plan<'_>, contracts: &'p [Earning<'l>]) -> Option<Scenario<'p, 'l>> {
+        let (index, contract, income) = contracts
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (i, c, plan.income_left(c)))
+            .filter(|(_, _, income)| *income > Decimal::ZERO)
+            .max_by(|(_, a, x), (_, b, y)| {
+                x.cmp(y)
+                    .then(a.running.contract.value().cmp(&b.running.contract.value()))
+                    .then(b.running.id.cmp(a.running.id))
+            })?;
+        let notice = contract.running.contract.notice_days();
+        let notice_days = notice.and_then(|d| d.floor().to_u64()).unwrap_or(0);
+        let stop = plan
+            .as_of
+            .checked_add_days(Days::new(notice_days))
+            .unwrap_or(NaiveDate::MAX);
+        Some(Scenario {
+            contract,
+            income,
+            notice,
+            stop,
+            projection: plan.project(contracts, Some((index, stop))),
+        })
+    }
+}
+
+/// The finding of the [`Scenario`].
 fn cancelled(
     report: &mut Report,
-    plan: &Plan<'_>,
-    contracts: &[Earning<'_>],
+    scenario: Option<&Scenario<'_, '_>>,
     baseline: Option<&Row>,
     currency: Option<&str>,
 ) {
-    let largest = contracts
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (i, c, plan.income_left(c)))
-        .filter(|(_, _, income)| *income > Decimal::ZERO)
-        .max_by(|(_, a, x), (_, b, y)| {
-            x.cmp(y)
-                .then(a.running.contract.value().cmp(&b.running.contract.value()))
-                .then(b.running.id.cmp(a.running.id))
-        });
-    let Some((index, contract, income)) = largest else {
+    let Some(Scenario {
+        contract,
+        income,
+        notice,
+        stop,
+        projection,
+    }) = scenario
+    else {
         report
             .info("No running contract brings income after today: the projection has costs only.");
         return;
     };
-    let notice = contract.running.contract.notice_days();
+    let (income, stop) = (*income, *stop);
     let notice_days = notice.and_then(|d| d.floor().to_u64()).unwrap_or(0);
-    let stop = plan
-        .as_of
-        .checked_add_days(Days::new(notice_days))
-        .unwrap_or(NaiveDate::MAX);
-    let projection = plan.project(contracts, Some((index, stop)));
     let how = match notice {
         Some(_) => format!(
             "with its {} notice (income until {stop})",
@@ -606,7 +664,7 @@ fn cancelled(
         contract.running.id,
         money(income, currency)
     );
-    match (runs_out(&projection), baseline) {
+    match (runs_out(projection), baseline) {
         (Some(row), None) => report.warning(format!(
             "{head} your money would run out in {}.",
             month_words(row.first)
@@ -621,7 +679,7 @@ fn cancelled(
             month_words(before.first)
         )),
         (None, _) => {
-            if let Some((row, low)) = lowest(&projection) {
+            if let Some((row, low)) = lowest(projection) {
                 report.info(format!(
                     "{head} the balance would still stay above zero for the next 12 months, at its lowest {} at the end of {}.",
                     money(low, currency),

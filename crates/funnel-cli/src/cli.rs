@@ -75,6 +75,7 @@ pub enum Command {
                             Examples:\n  funnel review                                  the last 12 months\n  \
                             funnel review --period 2026\n  \
                             funnel review --format markdown > review-2026.md\n  \
+                            funnel review -o review.html                   with charts, for a browser or a printer\n  \
                             funnel review --share -o me.summary.json     anonymised, for `funnel compare`"
     )]
     Review(ReviewArgs),
@@ -273,7 +274,7 @@ pub struct ReportArgs {
 
     /// How to print the reports (`csv` takes exactly one analysis).
     /// Default: from the extension of `-o FILE` (`.csv`, `.json`, `.xlsx`,
-    /// `.ods`, `.txt`), else `table`
+    /// `.ods`, `.html`, `.txt`), else `table`
     #[arg(long, value_enum)]
     pub format: Option<ReportFormat>,
 
@@ -304,6 +305,7 @@ impl ReportArgs {
                 FileKind::Json => Some(ReportFormat::Json),
                 FileKind::Xlsx => Some(ReportFormat::Xlsx),
                 FileKind::Ods => Some(ReportFormat::Ods),
+                FileKind::Html => Some(ReportFormat::Html),
                 FileKind::Text => Some(ReportFormat::Table),
                 FileKind::Markdown => None,
             },
@@ -328,6 +330,8 @@ pub enum ReportFormat {
     Csv,
     /// An array of reports, for scripts
     Json,
+    /// One self-contained page with charts, for a browser or a printer
+    Html,
     /// An Excel workbook: a sheet per analysis and one of findings, typed cells (needs `-o FILE` or a pipe)
     Xlsx,
     /// An OpenDocument spreadsheet, laid out as `xlsx` (needs `-o FILE` or a pipe)
@@ -343,6 +347,7 @@ impl ReportFormat {
             ReportFormat::Json => "json",
             ReportFormat::Xlsx => "xlsx",
             ReportFormat::Ods => "ods",
+            ReportFormat::Html => "html",
         }
     }
 }
@@ -386,7 +391,7 @@ pub struct ReviewArgs {
     pub period: PeriodSpec,
 
     /// How to print the review. Default: from the extension of `-o FILE`
-    /// (`.md`, `.txt`), else `table`
+    /// (`.md`, `.html`, `.txt`), else `table`
     #[arg(long, value_enum)]
     pub format: Option<ReviewFormat>,
 
@@ -422,6 +427,7 @@ impl ReviewArgs {
             ReviewFormat::Table,
             |kind| match kind {
                 FileKind::Markdown => Some(ReviewFormat::Markdown),
+                FileKind::Html => Some(ReviewFormat::Html),
                 FileKind::Text => Some(ReviewFormat::Table),
                 FileKind::Csv | FileKind::Json | FileKind::Xlsx | FileKind::Ods => None,
             },
@@ -449,27 +455,38 @@ pub struct CompareArgs {
     /// How to print the comparison. Default: from the extension of `-o
     /// FILE` (`.csv`, `.json`, `.txt`), else `table`
     #[arg(long, value_enum)]
-    pub format: Option<ReportFormat>,
+    pub format: Option<CompareFormat>,
 
     /// Write to this file (atomically) instead of standard output
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
 
+/// `--format` of `funnel compare`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CompareFormat {
+    /// A column per person and the group's median, with standings, for people
+    Table,
+    /// One row per figure, RFC 4180, for spreadsheets
+    Csv,
+    /// The comparison as one object, for scripts
+    Json,
+}
+
 impl CompareArgs {
     /// `--format`, else the one `-o FILE`'s extension names, else a table;
     /// `Err` says why `--format` and the extension cannot both hold.
-    pub fn format(&self) -> Result<ReportFormat, String> {
+    pub fn format(&self) -> Result<CompareFormat, String> {
         crate::output::pick_format(
             "funnel compare",
             self.format,
             self.output.as_deref(),
-            ReportFormat::Table,
+            CompareFormat::Table,
             |kind| match kind {
-                FileKind::Csv => Some(ReportFormat::Csv),
-                FileKind::Json => Some(ReportFormat::Json),
-                FileKind::Text => Some(ReportFormat::Table),
-                FileKind::Markdown => None,
+                FileKind::Csv => Some(CompareFormat::Csv),
+                FileKind::Json => Some(CompareFormat::Json),
+                FileKind::Text => Some(CompareFormat::Table),
+                FileKind::Markdown | FileKind::Xlsx | FileKind::Ods | FileKind::Html => None,
             },
         )
     }
@@ -481,6 +498,8 @@ pub enum ReviewFormat {
     Table,
     /// The same as Markdown, to paste into notes or a repository
     Markdown,
+    /// One self-contained page with charts, for a browser or a printer
+    Html,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -559,7 +578,7 @@ impl ExportArgs {
                 FileKind::Json => Some(ExportFormat::Json),
                 FileKind::Xlsx => Some(ExportFormat::Xlsx),
                 FileKind::Ods => Some(ExportFormat::Ods),
-                FileKind::Markdown | FileKind::Text => None,
+                FileKind::Markdown | FileKind::Html | FileKind::Text => None,
             },
         )
     }

@@ -21,7 +21,7 @@ use funnel_analysis::summary::Summary;
 use funnel_analysis::{Cell, Kind};
 use serde::Serialize;
 
-use crate::cli::{CompareArgs, ReportFormat};
+use crate::cli::{CompareArgs, CompareFormat};
 use crate::exit;
 use crate::render::table::{display, wrap, Style, MIN_WIDTH};
 
@@ -50,9 +50,9 @@ pub fn run(args: &CompareArgs) -> Result<u8> {
     let comparison = compare(column_names(&args.files), &summaries);
     let output = args.output.as_deref();
     crate::output::write_to(output, |out| match format {
-        ReportFormat::Table => write_table(out, &comparison, &Style::for_output(output)),
-        ReportFormat::Csv => write_csv(out, &comparison),
-        ReportFormat::Json => write_json(out, &comparison, &args.files, &summaries),
+        CompareFormat::Table => write_table(out, &comparison, &Style::for_output(output)),
+        CompareFormat::Csv => write_csv(out, &comparison),
+        CompareFormat::Json => write_json(out, &comparison, &args.files, &summaries),
     })?;
     Ok(exit::OK)
 }

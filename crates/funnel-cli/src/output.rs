@@ -80,6 +80,8 @@ pub enum FileKind {
     Xlsx,
     /// `.ods`: an OpenDocument spreadsheet
     Ods,
+    /// `.html`, `.htm`
+    Html,
     /// `.txt`, or no extension: text for people (a table, a review)
     Text,
 }
@@ -98,6 +100,7 @@ impl FileKind {
             "md" | "markdown" => Some(FileKind::Markdown),
             "xlsx" => Some(FileKind::Xlsx),
             "ods" => Some(FileKind::Ods),
+            "html" | "htm" => Some(FileKind::Html),
             "txt" | "text" => Some(FileKind::Text),
             _ => None,
         }
@@ -110,6 +113,7 @@ impl FileKind {
             FileKind::Markdown => "Markdown",
             FileKind::Xlsx => "xlsx",
             FileKind::Ods => "ods",
+            FileKind::Html => "HTML",
             FileKind::Text => "text",
         }
     }
@@ -117,7 +121,7 @@ impl FileKind {
     /// [`FileKind::describe`] with its article: `a CSV`, `an xlsx`.
     pub fn a(self) -> String {
         let name = self.describe();
-        let article = if matches!(self, FileKind::Xlsx | FileKind::Ods) {
+        let article = if matches!(self, FileKind::Xlsx | FileKind::Ods | FileKind::Html) {
             "an"
         } else {
             "a"
@@ -183,6 +187,8 @@ mod tests {
         assert_eq!(FileKind::of(Path::new("b.md")), Some(FileKind::Markdown));
         assert_eq!(FileKind::of(Path::new("b.XLSX")), Some(FileKind::Xlsx));
         assert_eq!(FileKind::of(Path::new("b.ods")), Some(FileKind::Ods));
+        assert_eq!(FileKind::of(Path::new("b.HTML")), Some(FileKind::Html));
+        assert_eq!(FileKind::of(Path::new("b.htm")), Some(FileKind::Html));
         assert_eq!(FileKind::of(Path::new("b.txt")), Some(FileKind::Text));
         assert_eq!(FileKind::of(Path::new("report")), Some(FileKind::Text));
         assert_eq!(FileKind::of(Path::new("b.dat")), None);

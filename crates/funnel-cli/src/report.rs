@@ -1,7 +1,8 @@
 //! `funnel report` and `funnel analyses`: pick the analyses, read and check
 //! the ledger (a ledger with errors is not analysed), run them over one
 //! shared [`Run`] (the settings and the deal facts, computed once), and
-//! render the reports as a table, CSV, JSON or a typed spreadsheet.
+//! render the reports as a table, CSV, JSON, a typed spreadsheet or an
+//! HTML page.
 
 use std::io::Write;
 
@@ -92,6 +93,7 @@ pub fn run(args: &ReportArgs) -> Result<u8> {
         ReportFormat::Json => render::json::write(&mut out, &reports),
         ReportFormat::Xlsx => sheet::xlsx::write(out, &sheet::report_sheets(&reports)),
         ReportFormat::Ods => sheet::ods::write(out, &sheet::report_sheets(&reports)),
+        ReportFormat::Html => render::html::write_reports(&mut out, &reports, run.ctx()),
     })?;
     Ok(exit::OK)
 }

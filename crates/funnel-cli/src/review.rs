@@ -81,6 +81,7 @@ pub fn run(args: &ReviewArgs) -> Result<u8> {
         match format {
             ReviewFormat::Table => review.write_text(&mut out, &Style::for_output(output)),
             ReviewFormat::Markdown => review.write_markdown(&mut out),
+            ReviewFormat::Html => review.write_html(&mut out, &reports),
         }?;
         Ok(())
     })?;
@@ -110,6 +111,23 @@ fn share(args: &ReviewArgs, from: NaiveDate, to: NaiveDate) -> Result<u8> {
     Ok(exit::OK)
 }
 
+impl Reports {
+    /// The report of the named analysis.
+    fn get(&self, name: &str) -> Option<&Report> {
+        match name {
+            "funnel" => self.funnel.as_ref(),
+            "channels" => self.channels.as_ref(),
+            "surprises" => self.surprises.as_ref(),
+            "contacts" => self.contacts.as_ref(),
+            "negotiation" => self.negotiation.as_ref(),
+            "runway" => self.runway.as_ref(),
+            "pipeline" => self.pipeline.as_ref(),
+            "trends" => self.trends.as_ref(),
+            _ => None,
+        }
+    }
+}
+
 /// The reports a review is built from.
 struct Reports {
     funnel: Option<Report>,
@@ -136,6 +154,13 @@ struct Section {
     heading: &'static str,
     sources: Vec<String>,
     items: Vec<Item>,
+    /// The analyses whose charts the HTML view draws in this section.
+    charts: Vec<&'static str>,
+    /// Whether the section starts a new sheet when the HTML view is
+    /// printed. Only "Trends" does: the year must print on at most six
+    /// A4 sheets, and eight topics a sheet each would be eight
+    /// (docs/analyses.md §11).
+    new_page: bool,
 }
 
 enum Item {
@@ -177,18 +202,22 @@ impl Review {
             sections.push(section);
         }
         if let Some(channels) = &reports.channels {
-            sections.push(quoted(
+            let mut section = quoted(
                 "Best channel by net per hour",
                 channels,
                 channels.findings.iter().take(1),
-            ));
+            );
+            section.charts.push("channels");
+            sections.push(section);
         }
         if let Some(surprises) = &reports.surprises {
-            sections.push(quoted(
+            let mut section = quoted(
                 "Biggest surprise",
                 surprises,
                 surprises.findings.iter().take(1),
-            ));
+            );
+            section.charts.push("surprises");
+            sections.push(section);
         }
         if let Some(negotiation) = &reports.negotiation {
             sections.push(quoted(
@@ -215,6 +244,7 @@ impl Review {
         }
         if let Some(runway) = &reports.runway {
             let mut section = quoted("Runway", runway, runway.findings.iter());
+            section.charts.push("runway");
             let lines = trend_lines(runway);
             if !lines.is_empty() {
                 section.items.push(Item::Trends {
@@ -230,7 +260,9 @@ impl Review {
             let follow_ups = pipeline.findings.iter().skip(1);
             let follow_ups = follow_ups.filter(|f| f.severity == Severity::Warning);
             let findings = pipeline.findings.iter().take(1).chain(follow_ups);
-            sections.push(quoted("Pipeline", pipeline, findings));
+            let mut section = quoted("Pipeline", pipeline, findings);
+            section.charts.push("pipeline");
+            sections.push(section);
         }
         if let Some(trends) = &reports.trends {
             let heading = match ctx.interval {
@@ -239,6 +271,8 @@ impl Review {
                 funnel_analysis::Interval::Quarter => "Trends by quarter",
             };
             let mut section = quoted(heading, trends, std::iter::empty());
+            section.charts.push("trends");
+            section.new_page = true;
             let lines = trend_lines(trends);
             if !lines.is_empty() {
                 section.items.push(Item::Trends {
@@ -378,6 +412,74 @@ impl Review {
     }
 }
 
+impl Review {
+    /// The same page as HTML (`render::html`): the text and findings of
+    /// each section, then its charts with the numbers behind them as a
+    /// table; sparklines give way to the charts. In print, a section
+    /// marked `new_page` starts a new sheet.
+    fn write_html(&self, out: &mut dyn Write, reports: &Reports) -> std::io::Result<()> {
+        use crate::render::html::{self, charts, escape};
+        html::open_page(out, &self.title)?;
+        writeln!(out, "<header>")?;
+        writeln!(out, "<h1>{}</h1>", escape(&self.title))?;
+        writeln!(
+            out,
+            "<p class=\"subtitle\">{}</p>",
+            escape(&capitalised(&self.subtitle))
+        )?;
+        writeln!(out, "</header>")?;
+        for (i, section) in self.sections.iter().enumerate() {
+            let class = if section.new_page {
+                " class=\"page\""
+            } else {
+                ""
+            };
+            writeln!(out, "<section{class} id=\"section-{i}\">")?;
+            writeln!(out, "<h2>{}</h2>", escape(section.heading))?;
+            let sources: Vec<String> = section
+                .sources
+                .iter()
+                .map(|s| format!("<code>funnel report {}</code>", escape(s)))
+                .collect();
+            writeln!(
+                out,
+                "<p class=\"sources\">From {}.</p>",
+                sources.join(" and ")
+            )?;
+            let findings: Vec<&Finding> = section
+                .items
+                .iter()
+                .filter_map(|item| match item {
+                    Item::Finding(finding) => Some(finding),
+                    _ => None,
+                })
+                .collect();
+            for item in &section.items {
+                if let Item::Text(text) = item {
+                    writeln!(out, "<p class=\"numbers\">{}</p>", escape(text))?;
+                }
+            }
+            html::write_findings(out, findings)?;
+            for name in &section.charts {
+                let Some(report) = reports.get(name) else {
+                    continue;
+                };
+                let id = format!("s{i}-{name}");
+                for group in charts::groups(report, &id, charts::Options::default()) {
+                    html::write_group(out, &group, true)?;
+                }
+            }
+            writeln!(out, "</section>")?;
+        }
+        writeln!(
+            out,
+            "<p class=\"footer\">The tables behind each section: <code>{}</code></p>",
+            escape(&self.footer)
+        )?;
+        html::close_page(out)
+    }
+}
+
 fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
@@ -396,6 +498,8 @@ fn quoted<'r>(
         heading,
         sources: vec![report.analysis.clone()],
         items: findings.cloned().map(Item::Finding).collect(),
+        charts: Vec::new(),
+        new_page: false,
     }
 }
 
@@ -491,6 +595,8 @@ fn in_numbers(funnel: &Report, channels: &Report) -> Section {
         heading: "The year in numbers",
         sources: vec![funnel.analysis.clone(), channels.analysis.clone()],
         items,
+        charts: vec!["funnel"],
+        new_page: false,
     }
 }
 

@@ -2,12 +2,14 @@
 //! binary (fewer link steps); one module per area.
 
 mod add_v2;
+mod browser;
 mod check_cli;
 mod completion_cli;
 mod corpus;
 mod everyday;
 mod export;
 mod fmt_cli;
+mod html_cli;
 mod lsp;
 mod output_cli;
 mod peers;

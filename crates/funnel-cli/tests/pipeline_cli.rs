@@ -103,6 +103,11 @@ fn pipeline_json_matches_the_hand_computation() {
     assert!(text.contains("\"asked_value\": 32800"), "{text}");
     assert!(text.contains("\"expected_value\": 19927.78"), "{text}");
     assert!(text.contains("\"expected_value\": 2777.78"), "{text}");
+    // The 90% interval of the finding, at top level for the HTML chart.
+    assert!(
+        text.contains("\"expected_low\": 1800,\n    \"expected_high\": 32800,"),
+        "{text}"
+    );
     assert_eq!(
         messages(r),
         [

@@ -761,7 +761,16 @@ fn runway_table() {
 fn runway_json_matches_the_hand_computation() {
     let (reports, text) = json(&report(RUNWAY, &[]));
     let r = &reports[0];
-    assert_eq!(column_names(r), ["month", "income", "costs", "balance_end"]);
+    assert_eq!(
+        column_names(r),
+        [
+            "month",
+            "income",
+            "costs",
+            "balance_end",
+            "balance_if_cancelled"
+        ]
+    );
     // The period does not narrow the runway.
     assert_eq!(
         (r["from"].as_str(), r["to"].as_str()),
@@ -771,9 +780,25 @@ fn runway_json_matches_the_hand_computation() {
     // costs since, at top level beside the header.
     assert_eq!(r["balance_today"].as_f64(), Some(19745.));
     assert_eq!(r["balance_date"], "2026-05-06");
+    // The costs per month in force today (36,000 a year), the unit of the
+    // buffer levels.
+    assert_eq!(r["monthly_costs"].as_f64(), Some(3000.));
     assert!(
-        text.contains("\"currency\": \"EUR\",\n    \"balance_today\": 19745,\n    \"balance_date\": \"2026-05-06\","),
+        text.contains("\"currency\": \"EUR\",\n    \"balance_today\": 19745,\n    \"balance_date\": \"2026-05-06\",\n    \"monthly_costs\": 3000,"),
         "{text}"
+    );
+    // The cancellation scenario as a column: k3 cancelled today earns until
+    // its 30 days' notice runs out (the ledger's comment computes it).
+    let if_cancelled: Vec<f64> = rows_of(r)
+        .iter()
+        .map(|row| row["balance_if_cancelled"].as_f64().unwrap())
+        .collect();
+    assert_eq!(
+        if_cancelled,
+        [
+            21815., 23953., 23991., 22041., 20126., 18176., 16261., 13261., 10261., 7261., 4261.,
+            1261., -1739.
+        ]
     );
     let rows = rows_of(r);
     // The rest of June (16th to 30th), then 12 calendar months.
@@ -877,7 +902,16 @@ fn runway_cancellation_without_notice_stops_at_once() {
 #[test]
 fn runway_csv() {
     let (header, rows) = csv(&report(RUNWAY, &[]));
-    assert_eq!(header, ["month", "income", "costs", "balance_end"]);
+    assert_eq!(
+        header,
+        [
+            "month",
+            "income",
+            "costs",
+            "balance_end",
+            "balance_if_cancelled"
+        ]
+    );
     assert_eq!(
         column(&rows, "balance_end"),
         [

@@ -469,7 +469,7 @@ fn text_width(text: &str) -> usize {
 
 /// The unit line of a column's header, for columns whose cells are plain
 /// numbers.
-fn unit(kind: Kind, currency: Option<&str>) -> Option<String> {
+pub fn unit(kind: Kind, currency: Option<&str>) -> Option<String> {
     match kind {
         Kind::Money => currency.map(str::to_owned),
         Kind::MoneyPerHour => currency.map(|c| format!("{c}/h")),
@@ -480,7 +480,7 @@ fn unit(kind: Kind, currency: Option<&str>) -> Option<String> {
 }
 
 /// "as of 2026-11-26 · leads from 2026-01-01 to 2026-11-26 · amounts in EUR".
-fn subtitle(report: &Report, ctx: &Context) -> String {
+pub fn subtitle(report: &Report, ctx: &Context) -> String {
     let mut parts = vec![format!("as of {}", report.as_of)];
     parts.push(match report.from {
         Some(from) => format!("period {from} to {}", report.to),

@@ -323,9 +323,10 @@ impl EntryKind {
 pub struct Entry {
     pub date: NaiveDate,
     pub kind: EntryKind,
-    /// The entry's first line, without its line ending. Its tags and the
-    /// place of its verb are read from it on demand ([`Ledger::tags`],
-    /// [`Ledger::verb_span`]).
+    /// The entry's first line, without its line ending. Its tags, the
+    /// place of its verb and a lead's title or a `spent`'s note are read
+    /// from it on demand ([`Ledger::tags`], [`Ledger::verb_span`],
+    /// [`Ledger::line_string`]).
     pub span: Span,
     pub meta: MetaLines,
 }

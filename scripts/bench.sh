@@ -68,7 +68,9 @@ mean_ms() {
 }
 # Mean CPU time (user + system) in ms of one command, over the rounds.
 cpu_ms() { awk -F, -v cmd="$2" 'NR > 1 && $1 == cmd { s += ($5 + $6) * 1000; n++ } END { if (n) printf "%.2f", s / n }' "$1"; }
-# Peak resident set size in MB of one run.
+# Peak resident set size in MiB of one run ("RSS / file" divides it by the
+# file's size in MiB too; before December 2026 it divided by the file's
+# size in MB, which read 4.6 % low).
 peak_mb() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F: '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }'; }
 # a / b, where b may be a product like "12.5 * 1000".
 div() { awk -v a="$1" -v f="${3:-%.2f}" "BEGIN { b = $2; if (b > 0) printf f, a / b; else printf \"–\" }"; }
@@ -157,15 +159,19 @@ for n in $SIZES; do
     rss=$(peak_mb "$funnel" check --as-of "$AS_OF" "$file")
     rss_report="–"
     [ $has_report = 1 ] && rss_report=$(peak_mb "$funnel" report --as-of "$AS_OF" -f "$file")
-    rows+=("| $n | $mb | $base | $check | $check_cpu | $(div "$check" "$base" "%.1f×") | $(div "$bytes" "$check * 1000" "%.1f") | $(div "$bytes" "$base * 1000" "%.0f") | $report | $report_ratio | $rss | $(div "$rss" "$mb" "%.1f×") | $rss_report | $jmb | $hledger | $hledger_mbs | $ledger | $ledger_mbs | $(speedup "$bytes" "$check" "$jbytes" "$hledger") | $(speedup "$bytes" "$check" "$jbytes" "$ledger") |")
+    # Per entry: the file's bytes, check's wall time and check's peak memory.
+    per_entry="$(div "$bytes" "$n" "%.0f") | $(div "$check" "$n / 1000000" "%.0f") | $(div "$rss" "$n / 1048576" "%.0f")"
+    rows+=("| $n | $mb | $base | $check | $check_cpu | $(div "$check" "$base" "%.1f×") | $(div "$bytes" "$check * 1000" "%.1f") | $(div "$bytes" "$base * 1000" "%.0f") | $per_entry | $report | $report_ratio | $rss | $(div "$rss" "$bytes / 1048576" "%.2f×") | $rss_report | $jmb | $hledger | $hledger_mbs | $ledger | $ledger_mbs | $(speedup "$bytes" "$check" "$jbytes" "$hledger") | $(speedup "$bytes" "$check" "$jbytes" "$ledger") |")
 done
 
 echo
 echo "Load average before the run: $load"
 echo "Machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); $(rustc --version | cut -d' ' -f1-2)$versions; $(date -u +%Y-%m-%d)"
 echo
-echo "| entries | file MB | baseline ms | check ms | check CPU ms | check / baseline | check MB/s | baseline MB/s | report ms | report / check | check peak RSS MB | RSS / file | report peak RSS MB | journal MB | hledger ms | hledger MB/s | ledger ms | ledger MB/s | check vs hledger | check vs ledger |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "Profile: $PROFILE (funnel-gen${gen_flags[*]:+ ${gen_flags[*]}}, seed $SEED)"
+echo
+echo "| entries | file MB | baseline ms | check ms | check CPU ms | check / baseline | check MB/s | baseline MB/s | bytes / entry | check ns / entry | check RSS bytes / entry | report ms | report / check | check peak RSS MiB | RSS / file | report peak RSS MiB | journal MB | hledger ms | hledger MB/s | ledger ms | ledger MB/s | check vs hledger | check vs ledger |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"
 if [ $has_hledger = 1 ] || [ $has_ledger = 1 ]; then
     echo

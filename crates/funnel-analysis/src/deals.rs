@@ -119,8 +119,8 @@ impl DealFacts {
         &ledger.deals[self.position]
     }
 
-    /// The title of its `lead`.
-    pub fn title<'l>(&self, ledger: &'l Ledger) -> Option<&'l str> {
+    /// The title of its `lead` (read from the lead's line).
+    pub fn title<'l>(&self, ledger: &'l Ledger) -> Option<std::borrow::Cow<'l, str>> {
         ledger.deal_title(self.deal(ledger))
     }
 

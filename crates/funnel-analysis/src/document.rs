@@ -285,7 +285,7 @@ impl Builder<'_> {
         let cohort = deals::in_cohort(facts, self.ctx);
         let mut fields = vec![
             ("id", Json::str(facts.id)),
-            ("title", opt_str(facts.title(ledger))),
+            ("title", opt_str(facts.title(ledger).as_deref())),
             ("channel", Json::str(facts.channel)),
             ("contact", opt_str(deal.contact.as_deref())),
             ("lead_date", Json::Date(facts.lead_date)),
@@ -402,14 +402,13 @@ impl Builder<'_> {
         let (kind, specific): (&str, Vec<(&str, Json)>) = match &entry.kind {
             EntryKind::Lead {
                 deal,
-                title,
                 channel,
                 contact,
             } => (
                 "lead",
                 vec![
                     ("deal", Json::str(deal.value)),
-                    ("title", opt_str(title.as_deref())),
+                    ("title", opt_str(ledger.line_string(entry).as_deref())),
                     ("channel", Json::str(channel.value)),
                     (
                         "contact",
@@ -484,7 +483,7 @@ impl Builder<'_> {
                     ("note", opt_str(note.as_deref())),
                 ],
             ),
-            EntryKind::Spent { quantity, on, note } => {
+            EntryKind::Spent { quantity, on } => {
                 let (deal, channel) = match on {
                     SpentOn::Channel(channel) => (None, Some(channel.value.as_str())),
                     SpentOn::Deal(deal) => (
@@ -503,7 +502,7 @@ impl Builder<'_> {
                         ("channel", opt_str(channel)),
                         ("amount", amount),
                         ("hours", hours),
-                        ("note", opt_str(note.as_deref())),
+                        ("note", opt_str(ledger.line_string(entry).as_deref())),
                     ],
                 )
             }

@@ -264,7 +264,7 @@ fn deal_row(ledger: &Ledger, ctx: &Context, fact: &DealFacts) -> Vec<Value> {
     };
     let mut row = vec![
         text(&fact.id),
-        opt_text(fact.title(ledger)),
+        opt_text(fact.title(ledger).as_deref()),
         text(&fact.channel),
         opt_text(deal.contact.as_deref()),
         Value::Date(fact.lead_date),
@@ -406,15 +406,15 @@ fn entries_table<E>(
         }
         let contact: Option<&str> = entry.kind.named_contact().map(|c| c.value.as_str());
         let (amount, rate, hours) = quantities(&entry.kind);
+        let line_string = ledger.line_string(entry);
         let note: Option<&str> = match &entry.kind {
-            EntryKind::Lead { title, .. } => title.as_deref(),
+            EntryKind::Lead { .. } | EntryKind::Spent { .. } => line_string.as_deref(),
             EntryKind::Lost { reason, .. } | EntryKind::Declined { reason, .. } => {
                 reason.as_deref()
             }
             EntryKind::Ended { note, .. }
             | EntryKind::Extended { note, .. }
             | EntryKind::Reopened { note, .. }
-            | EntryKind::Spent { note, .. }
             | EntryKind::Touch { note, .. } => note.as_deref(),
             EntryKind::Note { text, .. } => Some(text),
             EntryKind::Assume(a) => a.note.as_deref(),

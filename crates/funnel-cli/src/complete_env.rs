@@ -168,10 +168,7 @@ fn add_words(current: &OsStr) -> Vec<CompletionCandidate> {
             .deals
             .values()
             .map(|deal| {
-                let title = match &ledger.entries[deal.lead].kind {
-                    EntryKind::Lead { title, .. } => title.as_deref().map(str::to_owned),
-                    _ => None,
-                };
+                let title = ledger.deal_title(deal).map(|t| t.into_owned());
                 (deal.id.as_str().to_owned(), title)
             })
             .collect()

@@ -273,13 +273,26 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
     // entries of each `Sparse` kind are.
     use crate::model::{Sparse, NO_DEAL};
     let entries = &ledger.entries;
-    let runs = crate::parallel::over_runs(entries.len(), |run| {
-        let mut order: Vec<i64> = Vec::with_capacity(run.len());
-        let mut deal_of: Vec<u32> = Vec::with_capacity(run.len());
+    // Written in place, run by run: collecting each run's values and
+    // joining them held both at once (docs/performance.md, seventh pass).
+    // `i32` is room enough: a date's days from the common era (at most
+    // about 96 million for chrono's range) times 4.
+    let mut order: Vec<i32> = vec![0; entries.len()];
+    let mut deal_of: Vec<u32> = vec![NO_DEAL; entries.len()];
+    let parts: Vec<(&mut [i32], &mut [u32])> = order
+        .chunks_mut(crate::parallel::RUN)
+        .zip(deal_of.chunks_mut(crate::parallel::RUN))
+        .collect();
+    let runs = crate::parallel::over_runs_into(entries.len(), parts, |run, (order, deal_of)| {
         let mut unknown = Vec::new();
         let mut unpriced = Vec::new();
         let mut sparse: [Vec<u32>; Sparse::ALL.len()] = Default::default();
-        for (index, entry) in run.clone().zip(&entries[run]) {
+        for (((index, entry), order), deal_of) in run
+            .clone()
+            .zip(&entries[run])
+            .zip(order.iter_mut())
+            .zip(deal_of.iter_mut())
+        {
             if let Some(kind) = Sparse::of(&entry.kind) {
                 sparse[kind as usize].push(index as u32);
             }
@@ -287,30 +300,21 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
                 missing_prices(&ledger, base, entry, &mut unpriced);
             }
             let rank = same_day_rank(&entry.kind);
-            order.push(i64::from(entry.date.num_days_from_ce()) * 4 + i64::from(rank));
-            let position = match entry.kind.deal() {
-                Some(deal) => match positions.get(&deal.value.key()) {
-                    Some(&position) => position as u32,
-                    None => {
-                        unknown.push(index);
-                        NO_DEAL
-                    }
-                },
-                None => NO_DEAL,
-            };
-            deal_of.push(position);
+            *order = entry.date.num_days_from_ce() * 4 + i32::from(rank);
+            if let Some(deal) = entry.kind.deal() {
+                match positions.get(&deal.value.key()) {
+                    Some(&position) => *deal_of = position as u32,
+                    None => unknown.push(index),
+                }
+            }
         }
-        (order, deal_of, unknown, unpriced, sparse)
+        (unknown, unpriced, sparse)
     });
-    let mut order: Vec<i64> = Vec::with_capacity(entries.len());
-    let mut deal_of: Vec<u32> = Vec::with_capacity(entries.len());
     let mut sparse: [Vec<u32>; Sparse::ALL.len()] = Default::default();
-    for (run_order, run_deal_of, run_unknown, run_unpriced, run_sparse) in runs {
+    for (run_unknown, run_unpriced, run_sparse) in runs {
         for (all, run) in sparse.iter_mut().zip(run_sparse) {
             all.extend(run);
         }
-        order.extend(run_order);
-        deal_of.extend(run_deal_of);
         unknown.extend(run_unknown);
         diagnostics.extend(run_unpriced);
     }

@@ -44,7 +44,12 @@ pub(crate) fn check(
         }
         found
     });
-    out.extend(found.into_iter().flatten());
+    // Joined into a vector sized once (extending from a flattening
+    // iterator grows it by doubling, copying what it holds each time).
+    out.reserve_exact(found.iter().map(Vec::len).sum());
+    for mut run in found {
+        out.append(&mut run);
+    }
     if options.strict || ledger.options.strict {
         check_declared(ledger, out);
     }

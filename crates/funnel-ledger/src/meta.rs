@@ -235,6 +235,23 @@ pub fn read_tags(line_span: Span, line: &str) -> Vec<Spanned<Name>> {
     }
 }
 
+/// The string of a lead's line (its title) or a `spent`'s line (its note),
+/// as the parser read it: the only string those lines can hold (their
+/// other arguments are words). Borrowed from the line unless it has an
+/// escape; `None` when there is none.
+pub fn read_line_string(line_span: Span, line: &str) -> Option<std::borrow::Cow<'_, str>> {
+    // Most lines of a terse ledger have no string and need no lexing.
+    if !line.contains('"') {
+        return None;
+    }
+    let mut tokens = Vec::new();
+    lexer::tokenize(line_span.file, line, line_span.start as usize, &mut tokens).ok()?;
+    tokens.into_iter().find_map(|token| match token.tok {
+        lexer::Tok::Str(text) => Some(text),
+        lexer::Tok::Word(_) | lexer::Tok::Tag(_) => None,
+    })
+}
+
 /// Where an entry's verb is: the second word of its line (`entry.span`'s
 /// text), after the date, as the parser read it.
 pub fn read_verb_span(line_span: Span, line: &str) -> Span {
@@ -514,6 +531,43 @@ pub(crate) fn invalid_date(word: &str, span: Span) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A lead's title and a `spent`'s note read back from the model as the
+    /// parser read them: escapes resolved, comments and tags left out.
+    #[test]
+    fn line_strings_read_back() {
+        let text = "2026-01-01 lead acme \"Shop \\\"v2\\\"\" via referral #x ; \"no\"\n\
+                    2026-01-02 spent 2h on acme \"call\"\n\
+                    2026-01-03 spent 2h on acme ; \"a comment\"\n\
+                    2026-01-04 lead beta via referral\n";
+        let options = crate::CheckOptions {
+            as_of: chrono::NaiveDate::from_ymd_opt(2026, 1, 5).expect("a date"),
+            strict: false,
+        };
+        let checked = crate::load_text("t.funnel", text.as_bytes(), &options);
+        assert!(checked.diagnostics.is_empty(), "{:?}", checked.diagnostics);
+        let ledger = &checked.ledger;
+        let strings: Vec<Option<String>> = ledger
+            .entries
+            .iter()
+            .map(|e| ledger.line_string(e).map(|s| s.into_owned()))
+            .collect();
+        assert_eq!(
+            strings,
+            [
+                Some("Shop \"v2\"".to_owned()),
+                Some("call".to_owned()),
+                None,
+                None
+            ]
+        );
+        let titles: Vec<Option<String>> = ledger
+            .deals
+            .values()
+            .map(|d| ledger.deal_title(d).map(|s| s.into_owned()))
+            .collect();
+        assert_eq!(titles, [Some("Shop \"v2\"".to_owned()), None]);
+    }
 
     /// Every known key says what its value must be, and no other key does.
     #[test]

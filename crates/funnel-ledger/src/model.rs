@@ -1,6 +1,8 @@
 //! The ledger model: what a set of `.funnel` files means, independent of
 //! how it was laid out. Every item keeps the span it was read from.
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
@@ -103,9 +105,11 @@ pub struct Assumption {
 /// The verb and arguments of a dated entry (format §4).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EntryKind {
+    /// The title, if any, stays in the text: [`Ledger::line_string`]
+    /// (as the largest variants, a lead and a `spent` decide the size of
+    /// every entry).
     Lead {
         deal: Spanned<Name>,
-        title: Option<Box<str>>,
         channel: Spanned<Name>,
         contact: Option<Spanned<Name>>,
     },
@@ -148,10 +152,10 @@ pub enum EntryKind {
         deal: Spanned<Name>,
         note: Option<Box<str>>,
     },
+    /// The note, if any, stays in the text: [`Ledger::line_string`].
     Spent {
         quantity: Spanned<Quantity>,
         on: SpentOn,
-        note: Option<Box<str>>,
     },
     Touch {
         contact: Spanned<Name>,
@@ -310,16 +314,19 @@ impl EntryKind {
 }
 
 /// A dated entry. Equality ignores where it was written, and so also its
-/// tags and metadata, which are read from the text on demand
-/// ([`MetaLines`]): compare [`Ledger::tags`] and [`Ledger::metadata`] (or
-/// [`crate::meta::read_tags`] and [`crate::meta::read_metadata`]).
+/// tags and metadata, and a lead's title and a `spent`'s note, which are
+/// read from the text on demand ([`MetaLines`]): compare [`Ledger::tags`],
+/// [`Ledger::metadata`] and [`Ledger::line_string`] (or
+/// [`crate::meta::read_tags`], [`crate::meta::read_metadata`] and
+/// [`crate::meta::read_line_string`]).
 #[derive(Clone, Debug)]
 pub struct Entry {
     pub date: NaiveDate,
     pub kind: EntryKind,
-    /// The entry's first line, without its line ending. Its tags and the
-    /// place of its verb are read from it on demand ([`Ledger::tags`],
-    /// [`Ledger::verb_span`]).
+    /// The entry's first line, without its line ending. Its tags, the
+    /// place of its verb and a lead's title or a `spent`'s note are read
+    /// from it on demand ([`Ledger::tags`], [`Ledger::verb_span`],
+    /// [`Ledger::line_string`]).
     pub span: Span,
     pub meta: MetaLines,
 }
@@ -689,6 +696,19 @@ impl Ledger {
         crate::meta::read_tags(entry.span, self.sources.text(entry.span))
     }
 
+    /// The string a lead's line (its title) or a `spent`'s line (its note)
+    /// holds, read from the line: borrowed from the text unless it has an
+    /// escape. `None` for an entry without one, and for other kinds of
+    /// entries, whose strings the model keeps.
+    pub fn line_string(&self, entry: &Entry) -> Option<Cow<'_, str>> {
+        match entry.kind {
+            EntryKind::Lead { .. } | EntryKind::Spent { .. } => {
+                crate::meta::read_line_string(entry.span, self.sources.text(entry.span))
+            }
+            _ => None,
+        }
+    }
+
     /// Where an entry's verb is written, read from its line.
     pub fn verb_span(&self, entry: &Entry) -> Span {
         crate::meta::read_verb_span(entry.span, self.sources.text(entry.span))
@@ -743,12 +763,9 @@ impl Ledger {
         deal.entries.iter().map(|&i| &self.entries[i as usize])
     }
 
-    /// A deal's title, from its `lead`.
-    pub fn deal_title(&self, deal: &Deal) -> Option<&str> {
-        match &self.entries[deal.lead].kind {
-            EntryKind::Lead { title, .. } => title.as_deref(),
-            _ => None,
-        }
+    /// A deal's title, from its `lead`'s line.
+    pub fn deal_title(&self, deal: &Deal) -> Option<Cow<'_, str>> {
+        self.line_string(&self.entries[deal.lead])
     }
 }
 
@@ -756,4 +773,43 @@ impl Ledger {
 // memory is made of (docs/performance.md): a change that grows them should
 // be a decision, not an accident.
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Entry>() <= 120 && std::mem::size_of::<Meta>() <= 72);
+const _: () = assert!(std::mem::size_of::<Entry>() <= 104 && std::mem::size_of::<Meta>() <= 72);
+
+#[cfg(all(test, target_pointer_width = "64"))]
+mod tests {
+    use super::*;
+    use std::mem::size_of;
+
+    /// The sizes of the types a big ledger holds one of per entry, per
+    /// deal or per diagnostic (docs/performance.md, "Where the time and
+    /// memory go"): a change of any of them, up or down, fails here, so
+    /// that it is noticed and the page updated. `EntryKind` is as large as
+    /// its largest variants, a lead and a `spent` (72 and 76 bytes, with
+    /// their title and note left in the text), plus its tag.
+    #[test]
+    fn hot_types_keep_their_sizes() {
+        let sizes = [
+            ("Entry", size_of::<Entry>()),
+            ("EntryKind", size_of::<EntryKind>()),
+            ("Span", size_of::<Span>()),
+            ("Spanned<Name>", size_of::<Spanned<Name>>()),
+            ("MetaLines", size_of::<MetaLines>()),
+            ("Offer", size_of::<Offer>()),
+            ("Deal", size_of::<Deal>()),
+            ("Meta", size_of::<Meta>()),
+            ("Diagnostic", size_of::<crate::Diagnostic>()),
+        ];
+        let expected = [
+            ("Entry", 104),
+            ("EntryKind", 80),
+            ("Span", 12),
+            ("Spanned<Name>", 24),
+            ("MetaLines", 8),
+            ("Offer", 88),
+            ("Deal", 48),
+            ("Meta", 72),
+            ("Diagnostic", 112),
+        ];
+        assert_eq!(sizes, expected);
+    }
+}

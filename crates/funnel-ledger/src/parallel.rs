@@ -36,6 +36,31 @@ pub fn over_runs<T: Send>(len: usize, f: impl Fn(std::ops::Range<usize>) -> T + 
     })
 }
 
+/// Like [`over_runs`], giving each run its own `part`: what it writes
+/// into, typically its [`RUN`]-long pieces of output vectors allocated
+/// once for the whole pass (`chunks_mut(RUN)`), so that a pass writing one
+/// value per entry neither collects runs nor copies them into place.
+/// `parts` has one item per run.
+pub fn over_runs_into<P: Send, T: Send>(
+    len: usize,
+    parts: Vec<P>,
+    f: impl Fn(std::ops::Range<usize>, P) -> T + Sync,
+) -> Vec<T> {
+    assert_eq!(parts.len(), len.div_ceil(RUN), "one part per run");
+    let parts: Vec<std::sync::Mutex<Option<P>>> = parts
+        .into_iter()
+        .map(|part| std::sync::Mutex::new(Some(part)))
+        .collect();
+    over_runs(len, |range| {
+        let part = parts[range.start / RUN]
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take()
+            .expect("each run is taken once");
+        f(range, part)
+    })
+}
+
 /// `f(0)`, …, `f(n - 1)` on up to `threads` threads, each taking the next
 /// index as it becomes free; the results in index order. With one thread
 /// (or one item) it runs on the caller's thread. A panic in `f` is raised
@@ -129,6 +154,23 @@ mod tests {
         assert_eq!(threads(10, 100), 1);
         assert_eq!(threads(199, 100), 1);
         assert_eq!(threads(200, 100), 2.min(cores()));
+    }
+
+    #[test]
+    fn runs_write_into_their_own_parts() {
+        for len in [0, 1, RUN, 2 * RUN + 3] {
+            let mut doubled = vec![0usize; len];
+            let parts: Vec<&mut [usize]> = doubled.chunks_mut(RUN).collect();
+            let sums = over_runs_into(len, parts, |range, part| {
+                assert_eq!(part.len(), range.len());
+                for (slot, i) in part.iter_mut().zip(range.clone()) {
+                    *slot = 2 * i;
+                }
+                range.sum::<usize>()
+            });
+            assert_eq!(doubled, (0..len).map(|i| 2 * i).collect::<Vec<_>>());
+            assert_eq!(sums.iter().sum::<usize>(), (0..len).sum::<usize>());
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! preserving (the multiset of comment texts is unchanged).
 
 use funnel_ledger::format::format;
-use funnel_ledger::meta::{read_metadata, read_tags};
+use funnel_ledger::meta::{read_line_string, read_metadata, read_tags};
 use funnel_ledger::model::{Item, Meta};
 use funnel_ledger::parse::parse;
 use funnel_ledger::{FileId, Name, SourceFile, Spanned};
@@ -272,10 +272,11 @@ fn ledger(specs: &[Spec], crlf: bool, bom: bool) -> Vec<u8> {
     text.into_bytes()
 }
 
-/// What a text means: its items, each entry with its tags and metadata
-/// read back (an entry keeps only where they are written, which `fmt`
-/// moves).
-fn items(text: &str) -> Vec<(Item, Vec<Spanned<Name>>, Vec<Meta>)> {
+/// What a text means: its items, each entry with its tags, metadata and
+/// line string (a lead's title, a `spent`'s note) read back (an entry
+/// keeps only where they are written, which `fmt` moves).
+#[allow(clippy::type_complexity)]
+fn items(text: &str) -> Vec<(Item, Vec<Spanned<Name>>, Vec<Meta>, Option<String>)> {
     let parsed = parse(FileId(0), text, &[]);
     assert!(
         parsed.diagnostics.iter().all(|d| d.message.is_empty()),
@@ -286,14 +287,15 @@ fn items(text: &str) -> Vec<(Item, Vec<Spanned<Name>>, Vec<Meta>)> {
         .items()
         .into_iter()
         .map(|item| {
-            let (tags, meta) = match &item {
+            let (tags, meta, string) = match &item {
                 Item::Entry(entry) => (
                     read_tags(entry.span, &text[entry.span.range()]),
                     read_metadata(FileId(0), text, entry.meta),
+                    read_line_string(entry.span, &text[entry.span.range()]).map(|s| s.into_owned()),
                 ),
-                Item::Directive(_) => (Vec::new(), Vec::new()),
+                Item::Directive(_) => (Vec::new(), Vec::new(), None),
             };
-            (item, tags, meta)
+            (item, tags, meta, string)
         })
         .collect()
 }

@@ -65,7 +65,7 @@ pub fn items(ledger: &Ledger, index: &LineIndex, position: Position) -> Vec<Comp
             .deals
             .values()
             .map(|deal| {
-                let title = ledger.deal_title(deal).map(str::to_owned);
+                let title = ledger.deal_title(deal).map(std::borrow::Cow::into_owned);
                 (deal.id.to_string(), title, CompletionItemKind::VALUE)
             })
             .collect(),

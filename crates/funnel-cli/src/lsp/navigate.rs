@@ -127,7 +127,7 @@ pub fn definition(
 /// A deal's standing in a few lines of Markdown.
 fn deal_summary(ledger: &Ledger, deal: &Deal, as_of: NaiveDate) -> String {
     let mut text = format!("**deal** `{}`", deal.id);
-    push_title(&mut text, ledger.deal_title(deal));
+    push_title(&mut text, ledger.deal_title(deal).as_deref());
     let mut status = "open".to_owned();
     let mut furthest = 0;
     let mut latest = None;

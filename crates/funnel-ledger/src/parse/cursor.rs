@@ -164,6 +164,20 @@ impl<'t, 'a> Cursor<'t, 'a> {
         }
     }
 
+    /// Steps over a string, if one is next, without copying it: whether
+    /// there was one.
+    pub(super) fn skip_string(&mut self) -> bool {
+        let found = matches!(
+            self.peek(),
+            Some(Token {
+                tok: Tok::Str(_),
+                ..
+            })
+        );
+        self.pos += usize::from(found);
+        found
+    }
+
     pub(super) fn expect_string(&mut self, expected: &str) -> Result<Spanned<String>, Diagnostic> {
         match self.peek() {
             Some(Token {

@@ -119,10 +119,11 @@ fn close(cur: &mut Cursor<'_, '_>) -> Result<(Spanned<Name>, Option<Box<str>>), 
 /// `lead DEAL ["title"] via CHANNEL [from CONTACT]`
 fn lead(cur: &mut Cursor<'_, '_>) -> Result<EntryKind, Diagnostic> {
     let deal = cur.expect_deal()?;
-    let title = cur.opt_string().map(String::into_boxed_str);
+    // Read again from the line when asked for (`Ledger::line_string`).
+    let title = cur.skip_string();
     if !cur.eat_keyword("via") {
         let err = cur.unexpected_keyword(
-            if title.is_some() {
+            if title {
                 "`via CHANNEL`"
             } else {
                 "a title string or `via CHANNEL`"
@@ -150,7 +151,6 @@ fn lead(cur: &mut Cursor<'_, '_>) -> Result<EntryKind, Diagnostic> {
     })?;
     Ok(EntryKind::Lead {
         deal,
-        title,
         channel,
         contact,
     })
@@ -200,9 +200,10 @@ fn spent(cur: &mut Cursor<'_, '_>) -> Result<EntryKind, Diagnostic> {
     } else {
         return Err(cur.unexpected_keyword("`via CHANNEL` or `on DEAL`", &["via", "on"]));
     };
-    let note = cur.opt_string().map(String::into_boxed_str);
+    // Read again from the line when asked for (`Ledger::line_string`).
+    cur.skip_string();
     cur.expect_end("a note string or the end of the entry")?;
-    Ok(EntryKind::Spent { quantity, on, note })
+    Ok(EntryKind::Spent { quantity, on })
 }
 
 /// `touch CONTACT ["note"]`

@@ -1,6 +1,8 @@
 //! Fuzzes what runs after `check` on ledgers it accepts: every built-in
 //! analysis (`funnel report`), the four `funnel export` tables, the ledger
-//! document that plugins get, and `funnel fmt` (which must be idempotent).
+//! document that plugins get, `review --share`'s summary (read back and
+//! compared as `funnel compare` does), and `funnel fmt` (which must be
+//! idempotent).
 //! Any panic is a bug. Run with `cargo +nightly fuzz run report` from the
 //! `fuzz/` folder (see README.md).
 //!
@@ -17,7 +19,7 @@ use std::fmt::Write;
 use arbitrary::{Arbitrary, Unstructured};
 use chrono::NaiveDate;
 use funnel_analysis::export::{self, What};
-use funnel_analysis::{document, Context, Run, ANALYSES};
+use funnel_analysis::{compare, document, summary, Context, Run, ANALYSES};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -70,6 +72,16 @@ fn exercise(text: &[u8], as_of: NaiveDate, period: Option<(Day, Day)>) {
         }
     }
     let _ = document::document(&run).to_json();
+
+    // `review --share`, with and without money, read back as `compare`
+    // reads it, and compared with itself.
+    let mut shared = Vec::new();
+    for money in [true, false] {
+        let json = summary::summary(ledger, &ctx, summary::Share { money }).to_json();
+        let back = summary::Summary::parse(&json).expect("a summary reads back");
+        shared.push(back);
+    }
+    let _ = compare::compare(vec!["with".into(), "without".into()], &shared);
 
     for (_, file) in ledger.sources.files() {
         if let Ok(once) = funnel_ledger::format::format(file) {

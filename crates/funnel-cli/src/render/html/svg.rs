@@ -344,19 +344,7 @@ pub fn lines(
     let y = |v: f64| bottom - (v - low) / (high - low) * (bottom - top);
     let mut svg = String::new();
     open(&mut svg, head, 300.0);
-    text(&mut svg, 4.0, 14.0, "axis-label", "start", y_unit);
-    for tick in &ticks {
-        let class = if *tick == 0.0 { "axis" } else { "grid" };
-        line(&mut svg, (left, y(*tick)), (right, y(*tick)), class);
-        text(
-            &mut svg,
-            left - 6.0,
-            y(*tick) + 4.0,
-            "tick",
-            "end",
-            &tick_text(*tick),
-        );
-    }
+    y_axis(&mut svg, (y_unit, tick_text), &ticks, (left, right), y);
     let every = x_label_step(labels, right - left);
     for (i, label) in labels.iter().enumerate() {
         if i % every == 0 || i + 1 == labels.len() {
@@ -432,6 +420,31 @@ pub fn lines(
 }
 
 /// Every how many x labels one is written, so that they do not overlap.
+/// The value axis of `lines` and `columns`: its unit at the top left, and
+/// a grid line with its label at each tick (the zero line drawn as the
+/// axis).
+fn y_axis(
+    svg: &mut String,
+    (unit, tick_text): (&str, &dyn Fn(f64) -> String),
+    ticks: &[f64],
+    (left, right): (f64, f64),
+    y: impl Fn(f64) -> f64,
+) {
+    text(svg, 4.0, 14.0, "axis-label", "start", unit);
+    for &tick in ticks {
+        let class = if tick == 0.0 { "axis" } else { "grid" };
+        line(svg, (left, y(tick)), (right, y(tick)), class);
+        text(
+            svg,
+            left - 6.0,
+            y(tick) + 4.0,
+            "tick",
+            "end",
+            &tick_text(tick),
+        );
+    }
+}
+
 fn x_label_step(labels: &[String], width: f64) -> usize {
     let widest = labels.iter().map(|l| text_width(l)).fold(0.0, f64::max) + 8.0;
     let fit = (width / widest).floor().max(1.0) as usize;
@@ -483,19 +496,7 @@ pub fn columns(
     let y = |v: f64| bottom - (v - low) / (high - low) * (bottom - top);
     let mut svg = String::new();
     open_sized(&mut svg, head, SMALL_WIDTH, 184.0);
-    text(&mut svg, 4.0, 14.0, "axis-label", "start", y_unit);
-    for tick in &ticks {
-        let class = if *tick == 0.0 { "axis" } else { "grid" };
-        line(&mut svg, (left, y(*tick)), (right, y(*tick)), class);
-        text(
-            &mut svg,
-            left - 6.0,
-            y(*tick) + 4.0,
-            "tick",
-            "end",
-            &tick_text(*tick),
-        );
-    }
+    y_axis(&mut svg, (y_unit, tick_text), &ticks, (left, right), y);
     let every = x_label_step(labels, right - left);
     for (i, label) in labels.iter().enumerate() {
         let centre = left + slot * (i as f64 + 0.5);

@@ -2,6 +2,7 @@
 //! binary (fewer link steps); one module per area.
 
 mod add_v2;
+mod bounds;
 mod browser;
 mod check_cli;
 mod completion_cli;

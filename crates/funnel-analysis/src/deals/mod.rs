@@ -12,7 +12,7 @@
 //!   bought and won;
 //! - `asks.rs`: the opening and the latest ask before a close;
 //! - `money.rs`: the contracts still running, and the latest `balance` and
-//!   `costs`;
+//!   `costs` (the one rule for costs per month);
 //! - `averages.rs`: medians and means.
 //!
 //! Every analysis takes its numbers from here, so `funnel` and `channels`
@@ -38,7 +38,7 @@ pub use asks::{latest_ask, opening_ask};
 pub use averages::{mean, median};
 pub use contacts::{contact_tallies, ContactTally};
 pub use facts::facts;
-pub use money::{latest_balance, monthly_costs, running_contracts, Running};
+pub use money::{latest_balance, monthly_costs, per_month, running_contracts, Running};
 pub use spend::{deals_with_hours, spends};
 
 /// A deal's status on the as-of date (analyses §1).

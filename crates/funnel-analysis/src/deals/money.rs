@@ -1,10 +1,10 @@
 //! Money on the as-of date (analyses §3 `runway`): the contracts still
 //! running, the latest `balance`, and the costs per month of the latest
-//! `costs`.
+//! `costs` ([`per_month`] is the one rule for `/year` ÷ 12).
 
 use chrono::NaiveDate;
 use funnel_ledger::model::{EntryKind, Sparse};
-use funnel_ledger::value::RateUnit;
+use funnel_ledger::value::{Rate, RateUnit};
 use funnel_ledger::Ledger;
 use rust_decimal::Decimal;
 
@@ -74,11 +74,19 @@ pub fn monthly_costs(ledger: &Ledger, as_of: NaiveDate) -> Option<(NaiveDate, De
         EntryKind::Costs { rate } => Some(rate.value),
         _ => None,
     })?;
-    let per_month = ledger.to_base(rate.amount, date).unwrap_or(Decimal::ZERO);
-    // `funnel check` only lets `/month` and `/year` through.
+    Some((date, per_month(ledger, rate, date)?))
+}
+
+/// The costs per month of a `costs` rate written on `date`, in the base
+/// currency converted on that date: `/month` as it is, `/year` ÷ 12. The
+/// one place this rule lives: `runway` reads every `costs` entry through
+/// it, [`monthly_costs`] the latest. `None` for any other unit, which
+/// `funnel check` does not let through.
+pub fn per_month(ledger: &Ledger, rate: Rate, date: NaiveDate) -> Option<Decimal> {
+    let amount = ledger.to_base(rate.amount, date).unwrap_or(Decimal::ZERO);
     match rate.unit {
-        RateUnit::Month => Some((date, per_month)),
-        RateUnit::Year => Some((date, per_month / Decimal::from(12))),
+        RateUnit::Month => Some(amount),
+        RateUnit::Year => Some(amount / Decimal::from(12)),
         RateUnit::Hour | RateUnit::Day | RateUnit::Week => None,
     }
 }

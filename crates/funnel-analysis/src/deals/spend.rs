@@ -53,9 +53,10 @@ pub fn spends(ledger: &Ledger, as_of: NaiveDate) -> Vec<Spend<'_>> {
 }
 
 /// The deals with at least one `spent EFFORT on DEAL` dated on or before
-/// `as_of`, by the identity of their id ([`Name::key`]): `channels`'
-/// `hours_coverage`, how far a channel's net per hour can be trusted.
-/// Money spent on a deal is not logged time, so it does not count.
+/// `as_of`, by the identity of their id
+/// ([`Name::key`](funnel_ledger::Name::key)): `channels`' `hours_coverage`,
+/// how far a channel's net per hour can be trusted. Money spent on a deal
+/// is not logged time, so it does not count.
 pub fn deals_with_hours(
     ledger: &Ledger,
     as_of: NaiveDate,

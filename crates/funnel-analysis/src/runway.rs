@@ -46,7 +46,6 @@
 
 use chrono::{Datelike, Days, NaiveDate};
 use funnel_ledger::model::{EntryKind, Sparse};
-use funnel_ledger::value::RateUnit;
 use funnel_ledger::Ledger;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
@@ -203,14 +202,7 @@ impl Costs {
                 let EntryKind::Costs { rate } = &entry.kind else {
                     return None;
                 };
-                let rate = rate.value;
-                let amount = ledger.to_base(rate.amount, entry.date).unwrap_or_default();
-                // `funnel check` only lets `/month` and `/year` through.
-                let per_month = match rate.unit {
-                    RateUnit::Month => amount,
-                    RateUnit::Year => amount / Decimal::from(12),
-                    RateUnit::Hour | RateUnit::Day | RateUnit::Week => return None,
-                };
+                let per_month = deals::per_month(ledger, rate.value, entry.date)?;
                 Some((entry.date, per_month))
             })
             .collect();
@@ -711,6 +703,42 @@ mod tests {
             .find(|(n, _)| n == name)
             .map(|(_, c)| c.clone())
             .expect("a top-level key")
+    }
+
+    /// The costs in force that `runway` spreads over the days and the
+    /// `monthly_costs` it reports read the `costs` entries through one rule
+    /// (`deals::per_month`): on every day they agree, with `/year`, and
+    /// with two entries on one day (the last written holds).
+    #[test]
+    fn the_costs_in_force_are_the_monthly_costs() {
+        let l = ledger(
+            "option currency EUR\n2026-01-01 costs 1200 EUR/month\n\
+             2026-02-01 costs 24000 EUR/year\n2026-02-01 costs 1800 EUR/month\n\
+             2026-03-10 costs 30000 EUR/year\n",
+        );
+        for as_of in [
+            "2025-12-31",
+            "2026-01-01",
+            "2026-01-31",
+            "2026-02-01",
+            "2026-03-09",
+            "2026-03-10",
+            "2026-12-31",
+        ] {
+            let as_of = date(as_of);
+            let in_force = Costs::of(&l, as_of).from.last().copied();
+            assert_eq!(in_force, deals::monthly_costs(&l, as_of), "{as_of}");
+        }
+        let on = |day: &str| deals::monthly_costs(&l, date(day));
+        assert_eq!(on("2025-12-31"), None);
+        assert_eq!(
+            on("2026-02-01"),
+            Some((date("2026-02-01"), Decimal::from(1800)))
+        );
+        assert_eq!(
+            on("2026-03-10"),
+            Some((date("2026-03-10"), Decimal::from(2500)))
+        );
     }
 
     #[test]

@@ -517,8 +517,10 @@ mod tests {
             .with_label(format!("c {}", 2))
             .with_help(format!("d {} e", 3))
             .with_related(Span::default(), format!("f {}", 4));
-        assert!(matches!(&d.words, Words::Written { message, help: Some(help) }
-            if message.len() == 5 && help.len() == 5));
+        assert!(
+            matches!(&d.words, Words::Written { message, help: Some(help) }
+            if message.len() == 5 && help.len() == 5)
+        );
         assert!(matches!(&d.label, Some(Cow::Owned(label)) if label.capacity() == 3));
         assert_eq!(d.related[0].message.capacity(), 3);
     }
@@ -557,12 +559,17 @@ mod tests {
             assert_eq!(kept.message(), written.message());
             assert_eq!(kept.help(), written.help());
             assert_eq!(kept.label.as_deref(), written.label.as_deref());
-            assert_eq!((kept.code, kept.severity, kept.span), (written.code, written.severity, written.span));
+            assert_eq!(
+                (kept.code, kept.severity, kept.span),
+                (written.code, written.severity, written.span)
+            );
             let render = |d: &Diagnostic| {
                 let mut out = String::new();
-                miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
-                    .render_report(&mut out, &d.with_sources(&sources))
-                    .unwrap();
+                miette::GraphicalReportHandler::new_themed(
+                    miette::GraphicalTheme::unicode_nocolor(),
+                )
+                .render_report(&mut out, &d.with_sources(&sources))
+                .unwrap();
                 out
             };
             assert_eq!(render(&kept), render(&written));

@@ -891,7 +891,7 @@ mod tests {
             .diagnostics
             .iter()
             .filter(|d| d.is_error())
-            .map(|d| d.message.clone())
+            .map(|d| d.message().into_owned())
             .collect();
         assert!(errors.is_empty(), "{errors:?}");
         checked.ledger

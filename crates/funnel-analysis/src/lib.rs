@@ -88,7 +88,7 @@ pub(crate) mod testing {
             .diagnostics
             .iter()
             .filter(|d| d.is_error())
-            .map(|d| d.message.clone())
+            .map(|d| d.message().into_owned())
             .collect();
         assert!(errors.is_empty(), "{errors:?}");
         checked.ledger

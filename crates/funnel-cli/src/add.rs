@@ -193,14 +193,15 @@ fn word_needing_string(
         .iter()
         .chain(parsed.unresolved.iter().map(|(_, d)| d))
         .find(|d| d.is_error())?;
-    if !error.message.contains("string") {
+    let message = error.message();
+    if !message.contains("string") {
         return None;
     }
     // Where each word starts in the line.
     let mut start = date.format("%Y-%m-%d").to_string().len() + 1;
     for (index, word) in words.iter().enumerate() {
         if start == error.span.start as usize {
-            let keywords = expected_keywords(&error.message);
+            let keywords = expected_keywords(&message);
             let keyword_typo = keywords.contains(&word.as_str())
                 || funnel_ledger::suggest::closest(word, keywords.iter().copied()).is_some();
             let safe = index > 0 && !quoted[index] && !word.starts_with('#') && !keyword_typo;
@@ -389,7 +390,7 @@ fn new_diagnostics<'a>(before: &Checked, after: &'a Checked) -> Vec<&'a Diagnost
     let old: HashSet<_> = before.diagnostics.iter().map(key).collect();
     let stale_deal = |d: &Diagnostic| {
         (d.code == funnel_ledger::Code::StaleDeal)
-            .then(|| d.message.split('`').nth(1).map(str::to_owned))
+            .then(|| d.message().split('`').nth(1).map(str::to_owned))
             .flatten()
     };
     let old_stale: HashSet<String> = before.diagnostics.iter().filter_map(stale_deal).collect();

@@ -1,13 +1,14 @@
 //! Diagnostics in four views: miette's graphical report for people, one
 //! line each for editors, JSON for scripts, workflow commands for GitHub.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Write;
 
 use anyhow::Result;
 use funnel_ledger::{Checked, Diagnostic, SourceMap, Span};
 use miette::{GraphicalReportHandler, GraphicalTheme};
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 use crate::cli::DiagnosticFormat;
 
@@ -67,27 +68,29 @@ pub fn print(
                     "{file}:{line}:{col}: {}[{}]: {}",
                     d.severity.as_str(),
                     d.code,
-                    d.message
+                    d.message()
                 )?;
             }
         }
         DiagnosticFormat::Json => {
-            let list: Vec<JsonDiagnostic<'_>> = checked
-                .diagnostics
-                .iter()
-                .map(|d| JsonDiagnostic::new(d, sources))
-                .collect();
-            serde_json::to_writer_pretty(&mut *out, &list)?;
+            // Streamed, one diagnostic worded at a time (the same text as
+            // `to_writer_pretty` of the whole list).
+            serde_json::Serializer::pretty(&mut *out).collect_seq(
+                checked
+                    .diagnostics
+                    .iter()
+                    .map(|d| JsonDiagnostic::new(d, sources)),
+            )?;
             writeln!(out)?;
         }
         DiagnosticFormat::Github => {
             for d in &checked.diagnostics {
                 let (file, line, col) = sources.location(d.span);
                 let (end_line, end_col) = end_position(sources, d.span);
-                let mut message = d.message.clone();
-                if let Some(help) = &d.help {
+                let mut message = d.message().into_owned();
+                if let Some(help) = d.help() {
                     message.push_str("\nhelp: ");
-                    message.push_str(help);
+                    message.push_str(&help);
                 }
                 writeln!(
                     out,
@@ -187,13 +190,13 @@ struct JsonLabel<'a> {
 pub(crate) struct JsonDiagnostic<'a> {
     severity: &'static str,
     code: &'static str,
-    message: &'a str,
+    message: Cow<'a, str>,
     file: &'a str,
     line: usize,
     column: usize,
     end_line: usize,
     end_column: usize,
-    help: Option<&'a str>,
+    help: Option<Cow<'a, str>>,
     labels: Vec<JsonLabel<'a>>,
 }
 
@@ -220,13 +223,13 @@ impl<'a> JsonDiagnostic<'a> {
         JsonDiagnostic {
             severity: d.severity.as_str(),
             code: d.code.as_str(),
-            message: &d.message,
+            message: d.message(),
             file,
             line,
             column,
             end_line,
             end_column,
-            help: d.help.as_deref(),
+            help: d.help(),
             labels,
         }
     }

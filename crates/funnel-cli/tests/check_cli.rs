@@ -428,3 +428,45 @@ fn many_warnings_are_counted_not_all_shown() {
     let short = crate::support::stdout(&run("short"));
     assert_eq!(short.matches("warning[stale-deal]").count(), 25);
 }
+
+/// A `stale-deal` is kept as facts and worded when shown (issue 25): the
+/// words in every format are those spelled out here by hand, the deal's
+/// id, the days since its latest entry (2026-02-01 to 2026-06-01: 120)
+/// and the `stale-after` of the ledger.
+#[test]
+fn stale_deal_is_worded_in_every_format() {
+    let ledger = "option stale-after 45d\n\
+2026-01-03 lead acme via referral\n\
+2026-02-01 talked acme\n";
+    let run = |format: &str| {
+        funnel()
+            .args(["check", "--format", format, "--as-of", "2026-06-01", "-"])
+            .write_stdin(ledger)
+            .output()
+            .unwrap()
+    };
+    let message = "deal `acme` has had no entry for 120 days";
+    let help = "follow up, or close it: `2026-06-01 lost acme \"no answer\"` \
+                (stale after 45 days, `option stale-after`)";
+    let json: serde_json::Value = serde_json::from_slice(&run("json").stdout).unwrap();
+    assert_eq!(json[0]["code"], "stale-deal");
+    assert_eq!(json[0]["message"], message);
+    assert_eq!(json[0]["help"], help);
+    assert_eq!(json[0]["line"], 3);
+    assert_eq!(json.as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        stdout(&run("short")),
+        format!("<stdin>:3:1: warning[stale-deal]: {message}\n")
+    );
+    let github = stdout(&run("github"));
+    assert!(
+        github.contains(&format!("::{message}%0Ahelp: {help}\n")),
+        "{github}"
+    );
+    let human = stdout(&run("human"));
+    assert!(human.contains(message), "{human}");
+    assert!(human.contains("latest entry"), "{human}");
+    // miette wraps the help at 80 columns: compare with the lines joined.
+    let joined = human.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(joined.contains(&format!("help: {help}")), "{human}");
+}

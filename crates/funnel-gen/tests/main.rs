@@ -26,7 +26,7 @@ fn describe(checked: &Checked) -> String {
                 "{file}:{line}:{col}: {}[{}]: {}\n    {}",
                 d.severity.as_str(),
                 d.code,
-                d.message,
+                d.message(),
                 sources.text(d.span)
             )
         })

@@ -320,16 +320,13 @@ fn check_stale(ledger: &Ledger, deal: &Deal, options: &CheckOptions, out: &mut V
     let Some(latest) = latest else { return };
     if crate::rules::is_stale(latest.date, options.as_of, ledger.options.stale_after_days) {
         let idle = (options.as_of - latest.date).num_days();
-        out.push(
-            Diagnostic::new(Code::StaleDeal, latest.span, format!("deal `{}` has had no entry for {idle} days", deal.id))
-                .with_label("latest entry")
-                .with_help(format!(
-                    "follow up, or close it: `{} lost {} \"no answer\"` (stale after {} days, `option stale-after`)",
-                    options.as_of,
-                    deal.id,
-                    ledger.options.stale_after_days.normalize()
-                )),
-        );
+        out.push(Diagnostic::stale_deal(
+            latest.span,
+            deal.id,
+            idle,
+            options.as_of,
+            ledger.options.stale_after_days,
+        ));
     }
 }
 

@@ -2,8 +2,13 @@
 //! analyses and plugins: a stable code, a severity, a primary span, related
 //! labels and an optional help line.
 
+use std::borrow::Cow;
 use std::fmt;
 
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::name::Name;
 use crate::source::SourceMap;
 use crate::span::Span;
 
@@ -111,13 +116,36 @@ pub struct Label {
 pub struct Diagnostic {
     pub code: Code,
     pub severity: Severity,
-    pub message: String,
+    /// The message and the help line: read them with
+    /// [`message`](Diagnostic::message) and [`help`](Diagnostic::help).
+    words: Words,
     /// The offending token.
     pub span: Span,
     /// Text shown under the primary span; `None` shows the code's default.
-    pub label: Option<String>,
+    pub label: Option<Cow<'static, str>>,
     pub related: Vec<Label>,
-    pub help: Option<String>,
+}
+
+/// A diagnostic's message and help: written out, or, for a warning a big
+/// ledger has one of per deal (a terse ledger of a million entries has
+/// 64,155 `stale-deal`s), the facts they are worded from, worded each
+/// time they are read. Written out, a `stale-deal`'s two texts took about
+/// 160 bytes of heap each, at the moment a ledger's memory peaks
+/// (docs/performance.md, "eighth pass").
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Words {
+    Written {
+        message: Box<str>,
+        help: Option<Box<str>>,
+    },
+    /// `stale-deal`: `deal` has had no entry for `idle` days on `as_of`,
+    /// and deals go stale after `stale_after` days.
+    Stale {
+        deal: Name,
+        idle: i32,
+        as_of: NaiveDate,
+        stale_after: Decimal,
+    },
 }
 
 impl Diagnostic {
@@ -125,34 +153,97 @@ impl Diagnostic {
         Diagnostic {
             code,
             severity: code.severity(),
-            message: exact(message.into()),
+            words: Words::Written {
+                message: exact(message.into()),
+                help: None,
+            },
             span,
             label: None,
             related: Vec::new(),
-            help: None,
         }
     }
 
-    pub fn with_label(mut self, label: impl Into<String>) -> Diagnostic {
-        self.label = Some(exact(label.into()));
+    /// `stale-deal` on `span` (the deal's latest entry): `deal` has had no
+    /// entry for `idle` days on `as_of`, and deals go stale after
+    /// `stale_after` days (`option stale-after`).
+    pub fn stale_deal(
+        span: Span,
+        deal: Name,
+        idle: i64,
+        as_of: NaiveDate,
+        stale_after: Decimal,
+    ) -> Diagnostic {
+        let words = match i32::try_from(idle) {
+            Ok(idle) => Words::Stale {
+                deal,
+                idle,
+                as_of,
+                stale_after,
+            },
+            // Cannot happen between calendar dates, but costs nothing.
+            Err(_) => Words::Written {
+                message: stale_message(&deal, idle).into_boxed_str(),
+                help: Some(stale_help(&deal, as_of, stale_after).into_boxed_str()),
+            },
+        };
+        Diagnostic {
+            code: Code::StaleDeal,
+            severity: Code::StaleDeal.severity(),
+            words,
+            span,
+            label: Some(Cow::Borrowed("latest entry")),
+            related: Vec::new(),
+        }
+    }
+
+    /// The one-line message.
+    pub fn message(&self) -> Cow<'_, str> {
+        match &self.words {
+            Words::Written { message, .. } => Cow::Borrowed(message),
+            Words::Stale { deal, idle, .. } => Cow::Owned(stale_message(deal, i64::from(*idle))),
+        }
+    }
+
+    /// The help line, if any.
+    pub fn help(&self) -> Option<Cow<'_, str>> {
+        match &self.words {
+            Words::Written { help, .. } => help.as_deref().map(Cow::Borrowed),
+            Words::Stale {
+                deal,
+                as_of,
+                stale_after,
+                ..
+            } => Some(Cow::Owned(stale_help(deal, *as_of, *stale_after))),
+        }
+    }
+
+    pub fn with_label(mut self, label: impl Into<Cow<'static, str>>) -> Diagnostic {
+        self.label = Some(match label.into() {
+            Cow::Owned(text) => Cow::Owned(exact(text).into_string()),
+            text => text,
+        });
         self
     }
 
     pub fn with_related(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
         self.related.push(Label {
             span,
-            message: exact(message.into()),
+            message: exact(message.into()).into_string(),
         });
         self
     }
 
-    pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
-        self.help = Some(exact(help.into()));
-        self
+    pub fn with_help(self, help: impl Into<String>) -> Diagnostic {
+        self.with_help_opt(Some(help.into()))
     }
 
     pub fn with_help_opt(mut self, help: Option<String>) -> Diagnostic {
-        self.help = help.map(exact);
+        let help = help.map(exact);
+        let message = match self.words {
+            Words::Written { message, .. } => message,
+            Words::Stale { .. } => self.message().into_owned().into_boxed_str(),
+        };
+        self.words = Words::Written { message, help };
         self
     }
 
@@ -173,12 +264,23 @@ impl Diagnostic {
 /// reserves about twice its literal pieces, so a ledger with tens of
 /// thousands of warnings (a terse ledger's `stale-deal`s) held a third
 /// more memory in their texts than the texts take (docs/performance.md).
-fn exact(text: String) -> String {
+fn exact(text: String) -> Box<str> {
     if text.capacity() > text.len() {
-        text.as_str().to_owned()
+        Box::from(text.as_str())
     } else {
-        text
+        text.into_boxed_str()
     }
+}
+
+fn stale_message(deal: &Name, idle: i64) -> String {
+    format!("deal `{deal}` has had no entry for {idle} days")
+}
+
+fn stale_help(deal: &Name, as_of: NaiveDate, stale_after: Decimal) -> String {
+    format!(
+        "follow up, or close it: `{as_of} lost {deal} \"no answer\"` (stale after {} days, `option stale-after`)",
+        stale_after.normalize()
+    )
 }
 
 /// Sorts diagnostics into reading order: by file (in the order files were
@@ -257,7 +359,7 @@ impl fmt::Debug for WithSource<'_> {
 
 impl fmt::Display for WithSource<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diagnostic.message)
+        f.write_str(&self.diagnostic.message())
     }
 }
 
@@ -295,11 +397,12 @@ impl miette::Diagnostic for WithSource<'_> {
                 format!("at {name}:{line}:{col} (the line is too long to show)"),
             );
         }
-        if d.help.is_none() && elsewhere.is_empty() {
+        let help = d.help();
+        if help.is_none() && elsewhere.is_empty() {
             return None;
         }
         let mut text = elsewhere.join("\n");
-        if let Some(help) = &d.help {
+        if let Some(help) = &help {
             if !text.is_empty() {
                 text.push('\n');
             }
@@ -321,8 +424,9 @@ impl miette::Diagnostic for WithSource<'_> {
         let primary = miette::LabeledSpan::new_primary_with_span(
             Some(
                 d.label
-                    .clone()
-                    .unwrap_or_else(|| default_label(d.code).to_owned()),
+                    .as_deref()
+                    .unwrap_or_else(|| default_label(d.code))
+                    .to_owned(),
             ),
             miette::SourceSpan::new((d.span.start as usize).into(), d.span.len()),
         );
@@ -413,9 +517,66 @@ mod tests {
             .with_label(format!("c {}", 2))
             .with_help(format!("d {} e", 3))
             .with_related(Span::default(), format!("f {}", 4));
-        assert_eq!(d.message.capacity(), d.message.len());
-        assert_eq!(d.label.as_ref().map(String::capacity), Some(3));
-        assert_eq!(d.help.as_ref().map(|h| h.capacity()), Some(5));
+        assert!(
+            matches!(&d.words, Words::Written { message, help: Some(help) }
+            if message.len() == 5 && help.len() == 5)
+        );
+        assert!(matches!(&d.label, Some(Cow::Owned(label)) if label.capacity() == 3));
         assert_eq!(d.related[0].message.capacity(), 3);
+    }
+
+    /// A `stale-deal` kept as facts reads exactly as the one written out
+    /// when it was found (the wording `check` used before the facts were
+    /// kept): message, help, label and rendered report, for whole and
+    /// fractional `stale-after`s and for an idle time too long to keep.
+    #[test]
+    fn stale_deal_words_match_the_written_ones() {
+        use crate::source::SourceMap;
+        let as_of = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        let text = "2026-01-05 stage acme-site proposal\n";
+        let mut sources = SourceMap::default();
+        let file = sources.add(crate::source::SourceFile::new(
+            "ledger.funnel".into(),
+            "ledger.funnel".into(),
+            text.as_bytes(),
+        ));
+        let span = Span::new(file, 0, text.len() - 1);
+        let stale_afters = ["90", "45.5", "30.0", "0.25"];
+        for (stale_after, idle) in stale_afters.iter().zip([325_i64, 91, 4_000_000_000, 1]) {
+            let stale_after: Decimal = stale_after.parse().unwrap();
+            let deal = Name::new("acme-site");
+            let written = Diagnostic::new(
+                Code::StaleDeal,
+                span,
+                format!("deal `{deal}` has had no entry for {idle} days"),
+            )
+            .with_label("latest entry")
+            .with_help(format!(
+                "follow up, or close it: `{as_of} lost {deal} \"no answer\"` (stale after {} days, `option stale-after`)",
+                stale_after.normalize()
+            ));
+            let kept = Diagnostic::stale_deal(span, deal, idle, as_of, stale_after);
+            assert_eq!(kept.message(), written.message());
+            assert_eq!(kept.help(), written.help());
+            assert_eq!(kept.label.as_deref(), written.label.as_deref());
+            assert_eq!(
+                (kept.code, kept.severity, kept.span),
+                (written.code, written.severity, written.span)
+            );
+            let render = |d: &Diagnostic| {
+                let mut out = String::new();
+                miette::GraphicalReportHandler::new_themed(
+                    miette::GraphicalTheme::unicode_nocolor(),
+                )
+                .render_report(&mut out, &d.with_sources(&sources))
+                .unwrap();
+                out
+            };
+            assert_eq!(render(&kept), render(&written));
+            // Once kept, adding a help writes the message out.
+            let helped = kept.with_help("other");
+            assert_eq!(helped.message(), written.message());
+            assert_eq!(helped.help().as_deref(), Some("other"));
+        }
     }
 }

@@ -215,7 +215,7 @@ mod tests {
 
     fn toks(line: &str) -> Result<Vec<Tok<'_>>, String> {
         let mut out = Vec::new();
-        tokenize(FileId(0), line, 0, &mut out).map_err(|d| d.message)?;
+        tokenize(FileId(0), line, 0, &mut out).map_err(|d| d.message().into_owned())?;
         Ok(out.into_iter().map(|t| t.tok).collect())
     }
 

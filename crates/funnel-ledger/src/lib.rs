@@ -91,6 +91,14 @@ pub fn load_text(name: &str, text: &[u8], options: &CheckOptions) -> Checked {
 /// of the interface.
 pub struct Timings(Option<std::time::Instant>);
 
+/// The process's peak resident memory so far in KiB (`VmHWM` in
+/// `/proc/self/status`), where the system says it.
+fn peak_resident() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
 impl Timings {
     pub fn from_env() -> Timings {
         Timings(
@@ -103,8 +111,12 @@ impl Timings {
     pub fn lap(&mut self, phase: &str) {
         if let Some(start) = &mut self.0 {
             eprintln!(
-                "timing: {phase}: {:.1} ms",
-                start.elapsed().as_secs_f64() * 1e3
+                "timing: {phase}: {:.1} ms{}",
+                start.elapsed().as_secs_f64() * 1e3,
+                peak_resident().map_or(String::new(), |kib| format!(
+                    ", peak resident so far {} MiB",
+                    kib / 1024
+                ))
             );
             *start = std::time::Instant::now();
         }

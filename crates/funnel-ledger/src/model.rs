@@ -808,7 +808,7 @@ mod tests {
             ("Offer", 88),
             ("Deal", 48),
             ("Meta", 72),
-            ("Diagnostic", 112),
+            ("Diagnostic", 104),
         ];
         assert_eq!(sizes, expected);
     }

@@ -279,7 +279,7 @@ fn ledger(specs: &[Spec], crlf: bool, bom: bool) -> Vec<u8> {
 fn items(text: &str) -> Vec<(Item, Vec<Spanned<Name>>, Vec<Meta>, Option<String>)> {
     let parsed = parse(FileId(0), text, &[]);
     assert!(
-        parsed.diagnostics.iter().all(|d| d.message.is_empty()),
+        parsed.diagnostics.iter().all(|d| d.message().is_empty()),
         "{:#?}\n{text}",
         parsed.diagnostics
     );

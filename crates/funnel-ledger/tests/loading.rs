@@ -290,13 +290,13 @@ fn the_one_currency_is_found_across_runs() {
     );
     let two = one.clone() + "2026-05-02 spent 10 USD via net\n2026-05-03 spent 10 GBP via net\n";
     let checked = funnel_ledger::load_text("two.funnel", two.as_bytes(), &options());
-    let found: Vec<(usize, &str)> = checked
+    let found: Vec<(usize, String)> = checked
         .diagnostics
         .iter()
         .map(|d| {
             (
                 checked.ledger.sources.location(d.span).1,
-                d.message.as_str(),
+                d.message().into_owned(),
             )
         })
         .collect();
@@ -304,7 +304,7 @@ fn the_one_currency_is_found_across_runs() {
         found,
         [(
             110_001,
-            "`USD` is a second currency, and the ledger names no base currency"
+            "`USD` is a second currency, and the ledger names no base currency".to_owned()
         )]
     );
     assert_eq!(checked.ledger.base_currency, None);

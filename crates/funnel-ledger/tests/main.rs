@@ -44,7 +44,7 @@ fn check_and_render(bytes: &[u8]) -> Checked {
                 "span {span:?} splits a character"
             );
         }
-        assert!(!diagnostic.message.is_empty());
+        assert!(!diagnostic.message().is_empty());
         let mut out = String::new();
         handler
             .render_report(&mut out, &diagnostic.with_sources(&checked.ledger.sources))

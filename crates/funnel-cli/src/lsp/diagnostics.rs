@@ -39,10 +39,10 @@ pub fn by_file(
                 })
             })
             .collect();
-        let mut message = diagnostic.message.clone();
-        if let Some(help) = &diagnostic.help {
+        let mut message = diagnostic.message().into_owned();
+        if let Some(help) = diagnostic.help() {
             message.push_str("\nhelp: ");
-            message.push_str(help);
+            message.push_str(&help);
         }
         let converted = lsp_types::Diagnostic {
             range: view.index.model_range(diagnostic.span.range()),

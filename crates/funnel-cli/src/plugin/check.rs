@@ -8,6 +8,7 @@
 //! `funnel::CODE` (`CODE` alone in the short and JSON views, as built-ins
 //! are there), so the two can never be confused.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::io::Write;
 
@@ -216,8 +217,8 @@ pub fn print(
             for d in &all {
                 let (file, line, col) = sources.location(d.span());
                 let (severity, code, message) = match d {
-                    Shown::Builtin(d) => (d.severity, d.code.as_str(), &d.message),
-                    Shown::Plugin(d) => (d.severity, d.code.as_str(), &d.message),
+                    Shown::Builtin(d) => (d.severity, d.code.as_str(), d.message()),
+                    Shown::Plugin(d) => (d.severity, d.code.as_str(), Cow::from(&d.message)),
                 };
                 writeln!(
                     out,
@@ -246,14 +247,19 @@ pub fn print(
                     Shown::Builtin(d) => (
                         d.severity,
                         format!("funnel::{}", d.code),
-                        d.message.clone(),
-                        &d.help,
+                        d.message().into_owned(),
+                        d.help(),
                     ),
-                    Shown::Plugin(d) => (d.severity, d.code.clone(), d.message.clone(), &d.help),
+                    Shown::Plugin(d) => (
+                        d.severity,
+                        d.code.clone(),
+                        d.message.clone(),
+                        d.help.as_deref().map(Cow::from),
+                    ),
                 };
                 if let Some(help) = help {
                     message.push_str("\nhelp: ");
-                    message.push_str(help);
+                    message.push_str(&help);
                 }
                 writeln!(
                     out,

@@ -131,7 +131,7 @@ fn lead(cur: &mut Cursor<'_, '_>) -> Result<EntryKind, Diagnostic> {
             &["via"],
         );
         return Err(match cur.peek_word() {
-            Some(word) if err.help.is_none() && value::is_channel(word) => {
+            Some(word) if err.help().is_none() && value::is_channel(word) => {
                 err.with_help(format!("name the channel with `via`: `via {word}`"))
             }
             _ => err,

@@ -16,14 +16,9 @@ use super::position::LineIndex;
 
 /// The completions at `position` of the document `index` reads.
 pub fn items(ledger: &Ledger, index: &LineIndex, position: Position) -> Vec<CompletionItem> {
-    let Some(line) = index.line(position.line as usize) else {
+    let Some((line, line_start, column)) = index.line_at(position) else {
         return Vec::new();
     };
-    let line_start = index.line_start(position.line as usize);
-    let column = index
-        .offset(position)
-        .saturating_sub(line_start)
-        .min(line.len());
     let slot = at::at(line, column);
     if slot.declares {
         // A new name: nothing to offer.

@@ -20,12 +20,7 @@ fn name_at<'t>(
     index: &LineIndex<'t>,
     position: Position,
 ) -> Option<(Role, &'t str, lsp_types::Range)> {
-    let line = index.line(position.line as usize)?;
-    let line_start = index.line_start(position.line as usize);
-    let column = index
-        .offset(position)
-        .saturating_sub(line_start)
-        .min(line.len());
+    let (line, line_start, column) = index.line_at(position)?;
     let slot = at::at(line, column);
     let word = line.get(slot.word.clone()).filter(|w| !w.is_empty())?;
     let range = index.range(line_start + slot.word.start..line_start + slot.word.end);

@@ -98,6 +98,16 @@ impl<'t> LineIndex<'t> {
         Some(text.strip_suffix('\r').unwrap_or(text))
     }
 
+    /// The line a position is on: its text (without the line ending), the
+    /// byte offset where it starts, and the position's byte column in it
+    /// (clamped to the line's end). `None` past the last line.
+    pub fn line_at(&self, position: Position) -> Option<(&'t str, usize, usize)> {
+        let line = self.line(position.line as usize)?;
+        let start = self.line_start(position.line as usize);
+        let column = self.offset(position).saturating_sub(start).min(line.len());
+        Some((line, start, column))
+    }
+
     /// The byte offset where 0-based line `line` starts.
     pub fn line_start(&self, line: usize) -> usize {
         self.line_starts

@@ -330,12 +330,8 @@ pub fn lines(
             .chain(levels.iter().map(|l| l.value))
     };
     let (low, high) = (known().fold(0.0, f64::min), known().fold(0.0, f64::max));
-    let ticks = nice_ticks(low, high);
+    let (ticks, tick_width) = value_ticks(low, high, tick_text);
     let (low, high) = (ticks[0], ticks[ticks.len() - 1]);
-    let tick_width = ticks
-        .iter()
-        .map(|t| text_width(&tick_text(*t)))
-        .fold(0.0, f64::max);
     let (left, right, top, bottom) = (tick_width + 16.0, WIDTH - 150.0, 24.0, 246.0);
     let x = |i: usize| {
         let count = labels.len().max(2) - 1;
@@ -420,6 +416,17 @@ pub fn lines(
 }
 
 /// Every how many x labels one is written, so that they do not overlap.
+/// The ticks of a value axis from `low` to `high` (see [`nice_ticks`]),
+/// and the width of the widest tick label `tick_text` writes.
+fn value_ticks(low: f64, high: f64, tick_text: &dyn Fn(f64) -> String) -> (Vec<f64>, f64) {
+    let ticks = nice_ticks(low, high);
+    let width = ticks
+        .iter()
+        .map(|t| text_width(&tick_text(*t)))
+        .fold(0.0, f64::max);
+    (ticks, width)
+}
+
 /// The value axis of `lines` and `columns`: its unit at the top left, and
 /// a grid line with its label at each tick (the zero line drawn as the
 /// axis).
@@ -485,12 +492,8 @@ pub fn columns(
     let (low, high) = (known().fold(0.0, f64::min), known().fold(0.0, f64::max));
     // Counts are whole: at least one between ticks.
     let high = if whole { high.max(low + 5.0) } else { high };
-    let ticks = nice_ticks(low, high);
+    let (ticks, tick_width) = value_ticks(low, high, tick_text);
     let (low, high) = (ticks[0], ticks[ticks.len() - 1]);
-    let tick_width = ticks
-        .iter()
-        .map(|t| text_width(&tick_text(*t)))
-        .fold(0.0, f64::max);
     let (left, right, top, bottom) = (tick_width + 16.0, SMALL_WIDTH - 10.0, 22.0, 140.0);
     let slot = (right - left) / labels.len().max(1) as f64;
     let y = |v: f64| bottom - (v - low) / (high - low) * (bottom - top);

@@ -289,8 +289,17 @@ fn replace(
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let mut temp = tempfile::Builder::new()
-        .prefix(".funnel-")
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".funnel-");
+    // A new file gets the mode any program's new file gets (0666 less the
+    // umask, as `File::create` does), not a temporary file's private 0600;
+    // an existing file keeps its own mode (below).
+    #[cfg(unix)]
+    if existing.is_none() {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut temp = builder
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a temporary file in `{}`", dir.display()))?;
     {

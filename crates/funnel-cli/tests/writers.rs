@@ -91,6 +91,47 @@ fn fmt_and_add_keep_permissions() {
     only_files(dir.path(), &["p.funnel"]);
 }
 
+#[test]
+fn a_new_file_gets_the_mode_any_new_file_gets() {
+    // `-o` creates files through the same writer: not a temporary file's
+    // private 0600, but 0666 less the umask, as any program's new file
+    // (a file made here with `File::create` is the measure, whatever the
+    // umask of the test run).
+    let dir = tempfile::tempdir().unwrap();
+    let usual = mode(&write(dir.path(), "usual", b""));
+    let ledger = write(dir.path(), "p.funnel", LEDGER.as_bytes());
+    for name in ["deals.csv", "report.json", "review.html", "deals.ods"] {
+        let out = dir.path().join(name);
+        let mut cmd = funnel();
+        if name == "review.html" {
+            cmd.arg("review");
+        } else if name == "report.json" {
+            cmd.arg("report");
+        } else {
+            cmd.args(["export", "deals"]);
+        }
+        ok(&cmd
+            .args(["--as-of", AS_OF, "-f"])
+            .arg(&ledger)
+            .arg("-o")
+            .arg(&out)
+            .output()
+            .unwrap());
+        assert_eq!(mode(&out), usual, "{name}");
+    }
+    // An existing output keeps its own mode.
+    let out = dir.path().join("deals.csv");
+    chmod(&out, 0o600);
+    ok(&funnel()
+        .args(["export", "deals", "--as-of", AS_OF, "-f"])
+        .arg(&ledger)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap());
+    assert_eq!(mode(&out), 0o600);
+}
+
 // ---------------------------------------------------------- symbolic links
 
 #[test]

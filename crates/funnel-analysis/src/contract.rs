@@ -69,9 +69,7 @@ impl Contract {
         let ended = ended.map(|i| &ledger.entries[i]);
         let mut tranches: Vec<Tranche> = Vec::with_capacity(1 + extensions.len());
         let (offer, until) = match &won.kind {
-            EntryKind::Won { offer, until, .. } => {
-                (offer.as_deref(), until.as_ref().map(|u| u.value))
-            }
+            EntryKind::Won { offer, until, .. } => (offer.as_deref(), *until),
             _ => (None, None),
         };
         let start = meta_date(ledger, won, "start").unwrap_or(won.date);
@@ -98,7 +96,7 @@ impl Contract {
             let previous = tranches.last().expect("the won tranche comes first");
             let current_end = tranches.iter().filter_map(|t| t.end).max();
             let own_start = meta_date(ledger, extension, "start");
-            let until = until.as_ref().map(|u| u.value);
+            let until = *until;
             let (start, end) = match until {
                 Some(until) => {
                     let after = current_end.and_then(|e| e.succ_opt());

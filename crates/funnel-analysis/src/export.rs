@@ -254,7 +254,7 @@ fn deal_row(ledger: &Ledger, ctx: &Context, fact: &DealFacts) -> Vec<Value> {
     let (until, start) = match won.map(|w| (&w.kind, w)) {
         Some((EntryKind::Won { until, .. }, w)) => {
             let start = Some(deals::start_date(ledger, w));
-            (until.as_ref().map(|u| u.value), start)
+            (*until, start)
         }
         _ => (None, None),
     };
@@ -397,14 +397,14 @@ fn entries_table<E>(
         let channel: Option<&str> = entry
             .kind
             .named_channel()
-            .map(|c| c.value.as_str())
+            .map(|c| c.as_str())
             .or_else(|| deal.map(|d| d.channel.as_str()));
         if let Some(filter) = &ctx.channel {
             if !channel.is_some_and(|c| within(c, filter)) {
                 continue;
             }
         }
-        let contact: Option<&str> = entry.kind.named_contact().map(|c| c.value.as_str());
+        let contact: Option<&str> = entry.kind.named_contact().map(|c| c.as_str());
         let (amount, rate, hours) = quantities(&entry.kind);
         let line_string = ledger.line_string(entry);
         let note: Option<&str> = match &entry.kind {
@@ -424,7 +424,7 @@ fn entries_table<E>(
             | EntryKind::Balance { .. }
             | EntryKind::Costs { .. } => None,
         };
-        let deal_id = entry.kind.deal().map(|d| d.value.as_str());
+        let deal_id = entry.kind.deal().map(|d| d.as_str());
         let mut row = vec![
             Value::Date(entry.date),
             text(entry.kind.verb()),
@@ -473,12 +473,12 @@ fn quantities(
                 .map(|r| r.value),
             None,
         ),
-        EntryKind::Spent { quantity, .. } => match quantity.value {
-            Quantity::Money(a) => (Some(a), None, None),
+        EntryKind::Spent { quantity, .. } => match quantity {
+            Quantity::Money(a) => (Some(*a), None, None),
             Quantity::Effort(e) => (None, None, Some(e.hours())),
         },
-        EntryKind::Balance { amount } => (Some(amount.value), None, None),
-        EntryKind::Costs { rate } => (None, Some(rate.value), None),
+        EntryKind::Balance { amount } => (Some(*amount), None, None),
+        EntryKind::Costs { rate } => (None, Some(*rate), None),
         EntryKind::Reopened { .. } => (None, None, None),
         EntryKind::Assume(assumption) => match &assumption.metric {
             Metric::Value { amount } => (Some(amount.value), None, None),
@@ -489,7 +489,7 @@ fn quantities(
         },
         EntryKind::Price { rate, to, .. } => (
             Some(funnel_ledger::value::Amount {
-                value: rate.value,
+                value: *rate,
                 currency: *to,
             }),
             None,
@@ -537,7 +537,7 @@ fn channels_table<E>(
                     EntryKind::Spent {
                         on: SpentOn::Channel(c),
                         ..
-                    } => Some(c.value.as_str()),
+                    } => Some(c.as_str()),
                     _ => None,
                 }),
         )
@@ -622,20 +622,20 @@ fn contacts_table<E>(
         ledger
             .deals
             .values()
-            .filter_map(|deal| match &ledger.entries[deal.lead].kind {
-                EntryKind::Lead { contact, .. } => contact.as_ref(),
+            .filter_map(|deal| match ledger.entries[deal.lead].kind {
+                EntryKind::Lead { contact, .. } => contact,
                 _ => None,
             });
     let touch_contacts =
         ledger
             .entries_of(Sparse::Touch)
-            .filter_map(|(_, entry)| match &entry.kind {
+            .filter_map(|(_, entry)| match entry.kind {
                 EntryKind::Touch { contact, .. } => Some(contact),
                 _ => None,
             });
     for contact in lead_contacts.chain(touch_contacts) {
-        if !ledger.contacts.contains_key(&contact.value) {
-            used.insert(contact.value.key(), contact.value);
+        if !ledger.contacts.contains_key(&contact) {
+            used.insert(contact.key(), contact);
         }
     }
     let mut used: Vec<Name> = used.into_values().collect();

@@ -86,7 +86,7 @@ fn channel_names(ledger: &Ledger) -> Vec<String> {
         EntryKind::Spent {
             on: SpentOn::Channel(channel),
             ..
-        } => Some(channel.value.as_str()),
+        } => Some(channel.as_str()),
         _ => None,
     });
     let mut names: Vec<String> = Vec::new();

@@ -204,7 +204,7 @@ fn warn_unknown_channel(ledger: &Ledger, channel: &str) {
             ..
         } = &entry.kind
         {
-            known.push(&c.value);
+            known.push(c.as_str());
         }
     }
     if known.iter().any(|k| funnel_analysis::within(k, channel)) {

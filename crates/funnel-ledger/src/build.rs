@@ -149,9 +149,10 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
             let mut found = Found::default();
             for (index, entry) in run.clone().zip(&entries[run]) {
                 match &entry.kind {
-                    EntryKind::Stage { stage, .. } if stages.index_of(stage.value).is_none() => {
+                    EntryKind::Stage { stage, .. } if stages.index_of(*stage).is_none() => {
                         found.dropped.push(index);
-                        found.diagnostics.push(unknown_verb(stage, middle));
+                        let verb = Spanned::new(*stage, ledger.verb_span(entry));
+                        found.diagnostics.push(unknown_verb(&verb, middle));
                     }
                     EntryKind::Assume(assumption) => {
                         if let Err(err) = check_assumption_stages(stages, &assumption.metric) {
@@ -166,17 +167,18 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
                         ..
                     } => found.leads.push(Lead {
                         index,
-                        deal: deal.value,
-                        span: deal.span,
-                        channel: channel.value,
-                        contact: contact.as_ref().map(|c| c.value),
-                        hash: hasher.hash_one(deal.value),
+                        deal: *deal,
+                        channel: *channel,
+                        contact: *contact,
+                        hash: hasher.hash_one(deal),
                     }),
                     EntryKind::Price { .. } => found.prices.push(index),
                     _ => {}
                 }
                 if found.dropped.last() != Some(&index) {
-                    amounts(&entry.kind).for_each(|amount| found.currencies.add(amount));
+                    for (position, amount) in entry.kind.amounts().enumerate() {
+                        found.currencies.add(index, position, amount);
+                    }
                 }
             }
             found
@@ -185,8 +187,6 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
     ledger
         .deals
         .reserve(found.iter().map(|run| run.leads.len()).sum());
-    // Where each deal's first `lead` names it, by deal position.
-    let mut lead_spans: Vec<Span> = Vec::with_capacity(ledger.deals.capacity());
     let mut dropped: Vec<usize> = Vec::new();
     let mut currencies = Currencies::default();
     for run in found {
@@ -202,16 +202,19 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
                 .from_hash(lead.hash, |id| *id == lead.deal)
             {
                 RawEntryMut::Occupied(first) => {
+                    // Only a ledger with this error gets here: the places of
+                    // both ids are read again from their lines.
+                    let here = deal_span_in(&ledger.sources, &entries[lead.index]);
+                    let first = deal_span_in(&ledger.sources, &entries[first.get().lead]);
                     diagnostics.push(
-                        Diagnostic::new(Code::DuplicateDeal, lead.span, format!("deal `{}` is opened twice", lead.deal))
-                            .with_related(lead_spans[first.index()], "first opened here")
+                        Diagnostic::new(Code::DuplicateDeal, here, format!("deal `{}` is opened twice", lead.deal))
+                            .with_related(first, "first opened here")
                             .with_help("a client who comes back is a new deal: give it a new id, like `acme-2`"),
                     );
                     duplicated.insert(lead.deal);
                     dropped.push(lead.index);
                 }
                 RawEntryMut::Vacant(vacant) => {
-                    lead_spans.push(lead.span);
                     vacant.insert_hashed_nocheck(
                         lead.hash,
                         lead.deal,
@@ -228,9 +231,7 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
         }
         for index in run.prices {
             if let EntryKind::Price { from, rate, to } = &entries[index].kind {
-                ledger
-                    .prices
-                    .insert(entries[index].date, *from, rate.value, *to);
+                ledger.prices.insert(entries[index].date, *from, *rate, *to);
             }
         }
     }
@@ -252,7 +253,7 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
     ledger.prices.finish();
     ledger.base_currency = match ledger.options.currency {
         Some(currency) => Some(currency),
-        None => currencies.base(diagnostics),
+        None => currencies.base(&ledger, diagnostics),
     };
 
     // Deal ids → positions in `ledger.deals`, keyed by `Name::key`: one
@@ -302,7 +303,7 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
             let rank = same_day_rank(&entry.kind);
             *order = entry.date.num_days_from_ce() * 4 + i32::from(rank);
             if let Some(deal) = entry.kind.deal() {
-                match positions.get(&deal.value.key()) {
+                match positions.get(&deal.key()) {
                     Some(&position) => *deal_of = position as u32,
                     None => unknown.push(index),
                 }
@@ -325,20 +326,20 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
     let mut suggester = Suggester::new(ledger.deals.keys().map(|k| k.as_str()));
     for index in unknown {
         let deal = ledger.entries[index].kind.deal().expect("collected above");
-        if failed_leads.contains(deal.value.as_str()) {
+        if failed_leads.contains(deal.as_str()) {
             continue;
         }
-        let help = suggester.did_you_mean(&deal.value).unwrap_or_else(|| {
+        let help = suggester.did_you_mean(&deal).unwrap_or_else(|| {
             format!(
                 "open it with a line like `{} lead {} via CHANNEL`",
-                ledger.entries[index].date, deal.value
+                ledger.entries[index].date, deal
             )
         });
         diagnostics.push(
             Diagnostic::new(
                 Code::UnknownDeal,
-                deal.span,
-                format!("unknown deal `{}`: no `lead` opens it", deal.value),
+                ledger.deal_span(&ledger.entries[index]),
+                format!("unknown deal `{}`: no `lead` opens it", deal),
             )
             .with_help(help),
         );
@@ -401,7 +402,6 @@ struct Found {
 struct Lead {
     index: usize,
     deal: Name,
-    span: Span,
     channel: Name,
     contact: Option<Name>,
     hash: u64,
@@ -493,59 +493,36 @@ fn check_assumption_stages(stages: &Stages, metric: &Metric) -> Result<(), Diagn
     Ok(())
 }
 
-/// Every amount an entry carries, with its span (for `missing-price`): at
-/// most two (an offer's amount and rate), so no `Vec` per entry.
-pub(crate) fn amounts(kind: &EntryKind) -> impl Iterator<Item = Spanned<crate::value::Amount>> {
-    let rate = |r: &Spanned<crate::value::Rate>| Spanned::new(r.amount, r.span);
-    let pair = match kind {
-        EntryKind::Stage { offer: Some(o), .. }
-        | EntryKind::Won { offer: Some(o), .. }
-        | EntryKind::Extended { offer: Some(o), .. } => {
-            [o.amount.clone(), o.rate.as_ref().map(rate)]
-        }
-        EntryKind::Spent { quantity, .. } => match quantity.value {
-            Quantity::Money(a) => [Some(Spanned::new(a, quantity.span)), None],
-            Quantity::Effort(_) => [None, None],
-        },
-        EntryKind::Balance { amount } => [Some(amount.clone()), None],
-        EntryKind::Costs { rate: r } => [Some(rate(r)), None],
-        EntryKind::Assume(assumption) => match &assumption.metric {
-            Metric::Value { amount } => [Some(amount.clone()), None],
-            Metric::Conversion { .. }
-            | Metric::Cycle { .. }
-            | Metric::Volume { .. }
-            | Metric::Share { .. } => [None, None],
-        },
-        EntryKind::Stage { offer: None, .. }
-        | EntryKind::Won { offer: None, .. }
-        | EntryKind::Extended { offer: None, .. }
-        | EntryKind::Reopened { .. }
-        | EntryKind::Lead { .. }
-        | EntryKind::Lost { .. }
-        | EntryKind::Declined { .. }
-        | EntryKind::Ended { .. }
-        | EntryKind::Touch { .. }
-        | EntryKind::Note { .. }
-        | EntryKind::Price { .. } => [None, None],
-    };
-    pair.into_iter().flatten()
-}
-
 /// The currencies of some entries' amounts, in reading order: the first
 /// amount, and the first after it in another currency. Enough to know the
 /// one currency a ledger uses, or where its second one starts.
 #[derive(Default)]
 struct Currencies {
-    first: Option<Spanned<Amount>>,
-    other: Option<Spanned<Amount>>,
+    first: Option<AmountAt>,
+    other: Option<AmountAt>,
+}
+
+/// An amount, the index of its entry and its position among the entry's
+/// amounts ([`EntryKind::amounts`]): its place is read again from the
+/// entry's line only if a diagnostic needs it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct AmountAt {
+    entry: usize,
+    position: usize,
+    currency: Currency,
 }
 
 impl Currencies {
-    fn add(&mut self, amount: Spanned<Amount>) {
+    fn add(&mut self, entry: usize, position: usize, amount: Amount) {
+        let at = AmountAt {
+            entry,
+            position,
+            currency: amount.currency,
+        };
         match &self.first {
-            None => self.first = Some(amount),
-            Some(first) if self.other.is_none() && first.value.currency != amount.currency => {
-                self.other = Some(amount);
+            None => self.first = Some(at),
+            Some(first) if self.other.is_none() && first.currency != at.currency => {
+                self.other = Some(at);
             }
             Some(_) => {}
         }
@@ -571,13 +548,14 @@ impl Currencies {
     /// The base currency of a ledger without `option currency`: the one
     /// its amounts use. With two, there is none, and a `missing-price` at
     /// the first amount in the second.
-    fn base(self, diagnostics: &mut Vec<Diagnostic>) -> Option<Currency> {
+    fn base(self, ledger: &Ledger, diagnostics: &mut Vec<Diagnostic>) -> Option<Currency> {
         match (self.first, self.other) {
             (Some(first), None) => Some(first.currency),
             (Some(first), Some(second)) => {
                 let c = first.currency;
+                let span = amount_span(ledger, &ledger.entries[second.entry], second.position);
                 diagnostics.push(
-                    Diagnostic::new(Code::MissingPrice, second.span, format!("`{}` is a second currency, and the ledger names no base currency", second.currency))
+                    Diagnostic::new(Code::MissingPrice, span, format!("`{}` is a second currency, and the ledger names no base currency", second.currency))
                         .with_label(format!("first amount in {}", second.currency))
                         .with_help(format!("say which currency reports use, e.g. `option currency {c}`, and give `price` entries for the others")),
                 );
@@ -588,10 +566,19 @@ impl Currencies {
     }
 }
 
+/// Where the amount at `position` among an entry's amounts is written.
+fn amount_span(ledger: &Ledger, entry: &Entry, position: usize) -> Span {
+    ledger
+        .form(entry)
+        .amounts()
+        .nth(position)
+        .map_or(entry.span, |a| a.span)
+}
+
 /// `missing-price` for each amount of `entry` that no price converts to
 /// `base`.
 fn missing_prices(ledger: &Ledger, base: Currency, entry: &Entry, out: &mut Vec<Diagnostic>) {
-    for amount in amounts(&entry.kind) {
+    for (position, amount) in entry.kind.amounts().enumerate() {
         if amount.currency != base
             && ledger
                 .prices
@@ -601,7 +588,7 @@ fn missing_prices(ledger: &Ledger, base: Currency, entry: &Entry, out: &mut Vec<
             out.push(
                 Diagnostic::new(
                     Code::MissingPrice,
-                    amount.span,
+                    amount_span(ledger, entry, position),
                     format!(
                         "no price converts {} to {} on or before {}",
                         amount.currency, base, entry.date
@@ -620,20 +607,14 @@ fn missing_prices(ledger: &Ledger, base: Currency, entry: &Entry, out: &mut Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::span::FileId;
 
     /// Runs of amounts merged with `then` say what one pass over all of
     /// them says, wherever the runs are cut.
     #[test]
     fn currencies_of_runs_add_up() {
-        let amount = |at: usize, currency: &str| {
-            Spanned::new(
-                Amount {
-                    value: rust_decimal::Decimal::ONE,
-                    currency: Currency::parse(currency).unwrap(),
-                },
-                Span::new(FileId(0), at, at + 1),
-            )
+        let amount = |currency: &str| Amount {
+            value: rust_decimal::Decimal::ONE,
+            currency: Currency::parse(currency).unwrap(),
         };
         let sequences: [&[&str]; 6] = [
             &["EUR", "EUR", "USD", "EUR", "GBP"],
@@ -644,26 +625,30 @@ mod tests {
             &[],
         ];
         for currencies in sequences {
-            let amounts: Vec<_> = (0..).zip(currencies).map(|(at, c)| amount(at, c)).collect();
-            let mut whole = Currencies::default();
-            amounts.iter().cloned().for_each(|a| whole.add(a));
-            let spans = |c: &Currencies| {
-                (
-                    c.first.as_ref().map(|a| a.span),
-                    c.other.as_ref().map(|a| a.span),
-                )
+            let amounts: Vec<_> = currencies.iter().map(|c| amount(c)).collect();
+            let add_all = |c: &mut Currencies, from: usize, run: &[Amount]| {
+                for (i, a) in run.iter().enumerate() {
+                    c.add(from + i, 0, *a);
+                }
             };
+            let mut whole = Currencies::default();
+            add_all(&mut whole, 0, &amounts);
+            let places = |c: &Currencies| (c.first, c.other);
             for cut in 0..=amounts.len() {
                 for cut2 in cut..=amounts.len() {
                     let mut merged = Currencies::default();
-                    for run in [&amounts[..cut], &amounts[cut..cut2], &amounts[cut2..]] {
+                    for (from, run) in [
+                        (0, &amounts[..cut]),
+                        (cut, &amounts[cut..cut2]),
+                        (cut2, &amounts[cut2..]),
+                    ] {
                         let mut part = Currencies::default();
-                        run.iter().cloned().for_each(|a| part.add(a));
+                        add_all(&mut part, from, run);
                         merged.then(part);
                     }
                     assert_eq!(
-                        spans(&merged),
-                        spans(&whole),
+                        places(&merged),
+                        places(&whole),
                         "{currencies:?} cut at {cut}, {cut2}"
                     );
                 }

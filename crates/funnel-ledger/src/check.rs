@@ -68,7 +68,8 @@ fn check_deal(ledger: &Ledger, deal: &Deal, options: &CheckOptions, out: &mut Ve
     let mut reopened: Option<&Entry> = None;
     let mut end: Option<(&Entry, NaiveDate)> = None;
     for entry in ledger.deal_entries(deal) {
-        let deal_span = entry.kind.deal().map_or(entry.span, |d| d.span);
+        // Read again from the line only when a diagnostic needs it.
+        let deal_span = || ledger.deal_span(entry);
         if entry.date < lead.date {
             out.push(
                 Diagnostic::new(
@@ -83,10 +84,7 @@ fn check_deal(ledger: &Ledger, deal: &Deal, options: &CheckOptions, out: &mut Ve
                     ),
                 )
                 .with_label("dated before the lead")
-                .with_related(
-                    lead.kind.deal().map_or(lead.span, |d| d.span),
-                    "the lead is here",
-                )
+                .with_related(ledger.deal_span(lead), "the lead is here")
                 .with_help("fix the date, or move the `lead` earlier if the deal started before"),
             );
             continue;
@@ -105,7 +103,7 @@ fn check_deal(ledger: &Ledger, deal: &Deal, options: &CheckOptions, out: &mut Ve
                 close = Some(entry);
                 if let EntryKind::Won { offer, until, .. } = &entry.kind {
                     won = Some(entry);
-                    end = until.as_ref().map(|u| (entry, u.value));
+                    end = until.map(|u| (entry, u));
                     if offer.as_ref().is_none_or(|o| o.amount.is_none()) {
                         out.push(
                             Diagnostic::new(
@@ -159,7 +157,7 @@ fn check_deal(ledger: &Ledger, deal: &Deal, options: &CheckOptions, out: &mut Ve
                     out.push(
                     Diagnostic::new(Code::EndedWithoutWon, ledger.verb_span(entry), message)
                         .with_label("no `won` before this")
-                        .with_related(deal_span, "this deal")
+                        .with_related(deal_span(), "this deal")
                         .with_help("only a won contract can end; for a deal that fell through use `lost` or `declined`"),
                 );
                 }
@@ -194,7 +192,7 @@ fn check_deal(ledger: &Ledger, deal: &Deal, options: &CheckOptions, out: &mut Ve
                             .with_related(ledger.verb_span(r), "already reopened here")
                             .with_help("a deal is reopened once after each `lost` or `declined`: remove one of the two"),
                         None => err
-                            .with_related(deal_span, "this deal is open")
+                            .with_related(deal_span(), "this deal is open")
                             .with_help("`reopened` follows a `lost` or `declined`; an open deal needs no reopening"),
                     };
                     out.push(err);
@@ -220,7 +218,7 @@ fn check_deal(ledger: &Ledger, deal: &Deal, options: &CheckOptions, out: &mut Ve
                                 "if the client came back, reopen it first: `{} reopened {}`, then `won`",
                                 entry.date, deal.id
                             )),
-                        None => err.with_related(deal_span, "this deal").with_help(
+                        None => err.with_related(deal_span(), "this deal").with_help(
                             "only a won contract runs on: write its `won` first (or fix the deal id)",
                         ),
                     };
@@ -241,14 +239,14 @@ fn check_deal(ledger: &Ledger, deal: &Deal, options: &CheckOptions, out: &mut Ve
                     continue;
                 }
                 if let (Some(until), Some((set_by, current))) = (until, end) {
-                    if until.value <= current {
+                    if *until <= current {
                         out.push(
                             Diagnostic::new(
                                 Code::InvalidExtension,
-                                until.span,
+                                until_span(ledger, entry),
                                 format!(
                                     "`extended … until {}` on `{}` is not after the contract's current end, {current}",
-                                    until.value, deal.id
+                                    until, deal.id
                                 ),
                             )
                             .with_label(format!("not after {current}"))
@@ -259,7 +257,7 @@ fn check_deal(ledger: &Ledger, deal: &Deal, options: &CheckOptions, out: &mut Ve
                     }
                 }
                 if let Some(until) = until {
-                    end = Some((entry, until.value));
+                    end = Some((entry, *until));
                 }
             }
             // No rule between a deal's entries: notes and time spent may
@@ -277,6 +275,19 @@ fn check_deal(ledger: &Ledger, deal: &Deal, options: &CheckOptions, out: &mut Ve
 }
 
 /// The date at the start of an entry's line.
+/// Where an entry's `until` date is written (its line when it has none).
+fn until_span(ledger: &Ledger, entry: &Entry) -> crate::span::Span {
+    match ledger.form(entry) {
+        Form::Won {
+            until: Some(until), ..
+        }
+        | Form::Extended {
+            until: Some(until), ..
+        } => until.span,
+        _ => entry.span,
+    }
+}
+
 fn date_span(entry: &Entry) -> crate::span::Span {
     crate::span::Span {
         end: entry.span.start + 10,
@@ -376,11 +387,17 @@ fn check_declared(ledger: &Ledger, out: &mut Vec<Diagnostic>) {
         _ => None,
     };
     for entry in &ledger.entries {
-        if let Some(c) = entry.kind.named_channel() {
-            channel(c, out);
+        // Places are read again from the line only for a name that is not
+        // declared.
+        if (entry.kind.named_channel()).is_some_and(|c| !ledger.channels.contains_key(&c)) {
+            if let Some(c) = ledger.form(entry).named_channel() {
+                channel(&c, out);
+            }
         }
-        if let Some(p) = entry.kind.named_contact() {
-            contact(p, out);
+        if (entry.kind.named_contact()).is_some_and(|c| !ledger.contacts.contains_key(&c)) {
+            if let Some(p) = ledger.form(entry).named_contact() {
+                contact(&p, out);
+            }
         }
         if matches!(entry.kind, EntryKind::Lead { .. }) && !entry.meta.is_empty() {
             if let Some(buyer) = named(entry, "buyer") {

@@ -8,6 +8,7 @@
 mod build;
 mod check;
 pub mod diagnostic;
+pub mod form;
 pub mod format;
 mod lexer;
 mod load;

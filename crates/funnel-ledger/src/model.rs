@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
 
+pub use crate::form::{Form, SpentOnForm};
 pub use crate::meta::{Meta, MetaLines, MetaValue};
 use crate::name::Name;
 use crate::source::SourceMap;
@@ -50,10 +51,11 @@ pub enum Quantity {
     Money(Amount),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Where a `spent` went: a channel (`via`) or one deal (`on`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SpentOn {
-    Channel(Spanned<Name>),
-    Deal(Spanned<Name>),
+    Channel(Name),
+    Deal(Name),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -102,39 +104,42 @@ pub struct Assumption {
     pub text: String,
 }
 
-/// The verb and arguments of a dated entry (format §4).
+/// The verb and arguments of a dated entry (format §4), without where
+/// each argument is written: a big ledger holds one per entry, and the
+/// places are wanted only for a diagnostic or an editor's jump, so they
+/// are read again from the entry's line then ([`Ledger::form`] gives the
+/// [`Form`], the same arguments with their spans). A lead's title, a
+/// `spent`'s note and an entry's tags and metadata stay in the text too.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EntryKind {
-    /// The title, if any, stays in the text: [`Ledger::line_string`]
-    /// (as the largest variants, a lead and a `spent` decide the size of
-    /// every entry).
+    /// The title, if any, stays in the text: [`Ledger::line_string`].
     Lead {
-        deal: Spanned<Name>,
-        channel: Spanned<Name>,
-        contact: Option<Spanned<Name>>,
+        deal: Name,
+        channel: Name,
+        contact: Option<Name>,
     },
     /// A custom or default stage between `lead` and `won`. The offer is
     /// boxed, and absent when the entry has none, to keep every entry small.
     Stage {
-        deal: Spanned<Name>,
-        stage: Spanned<Name>,
+        deal: Name,
+        stage: Name,
         offer: Option<Box<Offer>>,
     },
     Won {
-        deal: Spanned<Name>,
+        deal: Name,
         offer: Option<Box<Offer>>,
-        until: Option<Spanned<NaiveDate>>,
+        until: Option<NaiveDate>,
     },
     Lost {
-        deal: Spanned<Name>,
+        deal: Name,
         reason: Option<Box<str>>,
     },
     Declined {
-        deal: Spanned<Name>,
+        deal: Name,
         reason: Option<Box<str>>,
     },
     Ended {
-        deal: Spanned<Name>,
+        deal: Name,
         cancelled: bool,
         note: Option<Box<str>>,
     },
@@ -142,41 +147,41 @@ pub enum EntryKind {
     /// offer's amount the value it adds, its rate the rate from this date.
     /// At least one of the offer and `until` (the parser makes sure).
     Extended {
-        deal: Spanned<Name>,
+        deal: Name,
         offer: Option<Box<Offer>>,
-        until: Option<Spanned<NaiveDate>>,
+        until: Option<NaiveDate>,
         note: Option<Box<str>>,
     },
     /// A deal that was lost or declined is open again.
     Reopened {
-        deal: Spanned<Name>,
+        deal: Name,
         note: Option<Box<str>>,
     },
     /// The note, if any, stays in the text: [`Ledger::line_string`].
     Spent {
-        quantity: Spanned<Quantity>,
+        quantity: Quantity,
         on: SpentOn,
     },
     Touch {
-        contact: Spanned<Name>,
+        contact: Name,
         note: Option<Box<str>>,
     },
     Note {
-        deal: Spanned<Name>,
+        deal: Name,
         text: Box<str>,
     },
-    /// Boxed: assumptions are few and large.
+    /// Boxed: assumptions are few and large (and keep their spans).
     Assume(Box<Assumption>),
     Price {
         from: Currency,
-        rate: Spanned<Decimal>,
+        rate: Decimal,
         to: Currency,
     },
     Balance {
-        amount: Spanned<Amount>,
+        amount: Amount,
     },
     Costs {
-        rate: Spanned<Rate>,
+        rate: Rate,
     },
 }
 
@@ -207,14 +212,14 @@ impl EntryKind {
     pub fn verb(&self) -> &str {
         match (self, self.builtin_verb()) {
             (_, Some(verb)) => verb.as_str(),
-            (EntryKind::Stage { stage, .. }, None) => &stage.value,
+            (EntryKind::Stage { stage, .. }, None) => stage.as_str(),
             (_, None) => unreachable!("only a stage entry has no built-in verb"),
         }
     }
 
     /// The deal an entry is about, if any (`spent … on DEAL` included).
-    pub fn deal(&self) -> Option<&Spanned<Name>> {
-        match self {
+    pub fn deal(&self) -> Option<Name> {
+        match *self {
             EntryKind::Lead { deal, .. }
             | EntryKind::Stage { deal, .. }
             | EntryKind::Won { deal, .. }
@@ -223,8 +228,8 @@ impl EntryKind {
             | EntryKind::Ended { deal, .. }
             | EntryKind::Extended { deal, .. }
             | EntryKind::Reopened { deal, .. }
-            | EntryKind::Note { deal, .. } => Some(deal),
-            EntryKind::Spent {
+            | EntryKind::Note { deal, .. }
+            | EntryKind::Spent {
                 on: SpentOn::Deal(deal),
                 ..
             } => Some(deal),
@@ -242,14 +247,14 @@ impl EntryKind {
 
     /// The channel the entry names itself: a lead's or a `spent`'s `via`,
     /// an assumption's `via` (not the channel of the deal it is about).
-    pub fn named_channel(&self) -> Option<&Spanned<Name>> {
+    pub fn named_channel(&self) -> Option<Name> {
         match self {
             EntryKind::Lead { channel, .. }
             | EntryKind::Spent {
                 on: SpentOn::Channel(channel),
                 ..
-            } => Some(channel),
-            EntryKind::Assume(a) => a.channel.as_ref(),
+            } => Some(*channel),
+            EntryKind::Assume(a) => a.channel.as_ref().map(|c| c.value),
             EntryKind::Stage { .. }
             | EntryKind::Won { .. }
             | EntryKind::Lost { .. }
@@ -271,9 +276,9 @@ impl EntryKind {
 
     /// The contact the entry's line names: a lead's `from`, a `touch`'s
     /// person (a lead's `buyer:` is metadata, read apart).
-    pub fn named_contact(&self) -> Option<&Spanned<Name>> {
-        match self {
-            EntryKind::Lead { contact, .. } => contact.as_ref(),
+    pub fn named_contact(&self) -> Option<Name> {
+        match *self {
+            EntryKind::Lead { contact, .. } => contact,
             EntryKind::Touch { contact, .. } => Some(contact),
             EntryKind::Stage { .. }
             | EntryKind::Won { .. }
@@ -289,6 +294,41 @@ impl EntryKind {
             | EntryKind::Balance { .. }
             | EntryKind::Costs { .. } => None,
         }
+    }
+
+    /// Every amount the entry carries, in the order of [`Form::amounts`]
+    /// (which gives their places): at most two, an offer's amount and rate.
+    pub fn amounts(&self) -> impl Iterator<Item = Amount> {
+        let pair = match self {
+            EntryKind::Stage { offer: Some(o), .. }
+            | EntryKind::Won { offer: Some(o), .. }
+            | EntryKind::Extended { offer: Some(o), .. } => [
+                o.amount.as_ref().map(|a| a.value),
+                o.rate.as_ref().map(|r| r.amount),
+            ],
+            EntryKind::Spent { quantity, .. } => match quantity {
+                Quantity::Money(a) => [Some(*a), None],
+                Quantity::Effort(_) => [None, None],
+            },
+            EntryKind::Balance { amount } => [Some(*amount), None],
+            EntryKind::Costs { rate } => [Some(rate.amount), None],
+            EntryKind::Assume(assumption) => [
+                crate::form::assumption_amount(assumption).map(|a| a.value),
+                None,
+            ],
+            EntryKind::Stage { offer: None, .. }
+            | EntryKind::Won { offer: None, .. }
+            | EntryKind::Extended { offer: None, .. }
+            | EntryKind::Reopened { .. }
+            | EntryKind::Lead { .. }
+            | EntryKind::Lost { .. }
+            | EntryKind::Declined { .. }
+            | EntryKind::Ended { .. }
+            | EntryKind::Touch { .. }
+            | EntryKind::Note { .. }
+            | EntryKind::Price { .. } => [None, None],
+        };
+        pair.into_iter().flatten()
     }
 
     /// The offer on a stage, `won` or `extended` entry, if it has one.
@@ -507,7 +547,7 @@ impl Stages {
     pub fn of_entry(&self, kind: &EntryKind) -> Option<usize> {
         match kind {
             EntryKind::Lead { .. } => Some(0),
-            EntryKind::Stage { stage, .. } => self.index_of(stage.value),
+            EntryKind::Stage { stage, .. } => self.index_of(*stage),
             EntryKind::Won { .. } => Some(self.won()),
             _ => None,
         }
@@ -565,6 +605,20 @@ impl Prices {
         self.rate(amount.currency, base, date)
             .and_then(|r| amount.value.checked_mul(r))
     }
+}
+
+/// [`Ledger::form`], for code that holds only the sources.
+pub(crate) fn form_in(sources: &SourceMap, entry: &Entry) -> Form {
+    let text = &sources.get(entry.span.file).text[entry.span.range()];
+    crate::parse::entry_form(entry.span.file, text, entry.span.start as usize)
+        .expect("an entry of the model reads again from its line")
+}
+
+/// [`Ledger::deal_span`], for code that holds only the sources.
+pub(crate) fn deal_span_in(sources: &SourceMap, entry: &Entry) -> Span {
+    form_in(sources, entry)
+        .deal()
+        .map_or(entry.span, |d| d.span)
 }
 
 /// In [`Ledger`]'s deal of each entry: no deal (or one no `lead` opens).
@@ -709,6 +763,19 @@ impl Ledger {
         }
     }
 
+    /// An entry's arguments with where each is written, read again from
+    /// its line: what a diagnostic or an editor's jump needs. The entry
+    /// was read from that line, so it reads again the same.
+    pub fn form(&self, entry: &Entry) -> Form {
+        form_in(&self.sources, entry)
+    }
+
+    /// Where the id of the deal an entry is about is written (the entry's
+    /// line when it is about none).
+    pub fn deal_span(&self, entry: &Entry) -> Span {
+        deal_span_in(&self.sources, entry)
+    }
+
     /// Where an entry's verb is written, read from its line.
     pub fn verb_span(&self, entry: &Entry) -> Span {
         crate::meta::read_verb_span(entry.span, self.sources.text(entry.span))
@@ -773,7 +840,7 @@ impl Ledger {
 // memory is made of (docs/performance.md): a change that grows them should
 // be a decision, not an accident.
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Entry>() <= 104 && std::mem::size_of::<Meta>() <= 72);
+const _: () = assert!(std::mem::size_of::<Entry>() <= 72 && std::mem::size_of::<Meta>() <= 72);
 
 #[cfg(all(test, target_pointer_width = "64"))]
 mod tests {
@@ -800,8 +867,8 @@ mod tests {
             ("Diagnostic", size_of::<crate::Diagnostic>()),
         ];
         let expected = [
-            ("Entry", 104),
-            ("EntryKind", 80),
+            ("Entry", 72),
+            ("EntryKind", 48),
             ("Span", 12),
             ("Spanned<Name>", 24),
             ("MetaLines", 8),

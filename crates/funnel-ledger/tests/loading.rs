@@ -134,7 +134,7 @@ fn a_big_ledger_reports_every_problem_once_in_order() {
     // The deal of each entry, as `build` recorded it on all cores, is the
     // one its id names.
     for (index, entry) in ledger.entries.iter().enumerate() {
-        let by_id = entry.kind.deal().and_then(|d| ledger.deals.get(&d.value));
+        let by_id = entry.kind.deal().and_then(|d| ledger.deals.get(&d));
         assert_eq!(ledger.deal_of(index).map(|d| d.id), by_id.map(|d| d.id));
     }
 }
@@ -227,7 +227,7 @@ fn dropped_entries_leave_every_deal_in_place() {
         for deal in ledger.deals.values() {
             let lead = &ledger.entries[deal.lead];
             assert_eq!(lead.kind.verb(), "lead");
-            assert_eq!(lead.kind.deal().unwrap().value, deal.id);
+            assert_eq!(lead.kind.deal().unwrap(), deal.id);
             let verbs: Vec<&str> = ledger.deal_entries(deal).map(|e| e.kind.verb()).collect();
             assert_eq!(verbs, ["lead", "contacted", "talked"], "{}", deal.id);
             assert_eq!(ledger.deal_of(deal.lead).map(|d| d.id), Some(deal.id));
@@ -364,4 +364,60 @@ fn entries_of_a_kind_are_those_a_filter_finds() {
             "spent, touch, balance, costs of {deals} deals"
         );
     }
+}
+
+/// The model keeps an entry's arguments without their places, and reads
+/// them again from the entry's line when a diagnostic or an editor asks
+/// (`Ledger::form`): for every entry of every ledger the repository ships
+/// (the examples, and the test ledgers, broken ones included), the form
+/// read again is the entry's own kind with places, and each place is
+/// inside the entry's line and holds the text of what it names.
+#[test]
+fn every_entry_reads_again_from_its_line() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut files = Vec::new();
+    for dir in [
+        "examples",
+        "examples/peers",
+        "tests/data/ok",
+        "tests/data/err",
+        "tests/data/analyses",
+    ] {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "funnel") {
+                files.push(path);
+            }
+        }
+    }
+    assert!(files.len() > 50, "found only {} ledgers", files.len());
+    let mut entries = 0;
+    for path in &files {
+        let Ok(checked) = load(&[Input::Path(path.clone())], &options()) else {
+            continue;
+        };
+        let ledger = &checked.ledger;
+        for entry in &ledger.entries {
+            let form = ledger.form(entry);
+            if let Some(deal) = form.deal() {
+                let span = deal.span;
+                assert!(entry.span.start <= span.start && span.end <= entry.span.end);
+                assert_eq!(
+                    ledger.sources.text(span),
+                    deal.value.as_str(),
+                    "{}",
+                    path.display()
+                );
+            }
+            assert_eq!(
+                form.bare(),
+                entry.kind,
+                "{}: {:?}",
+                path.display(),
+                entry.span
+            );
+            entries += 1;
+        }
+    }
+    assert!(entries > 500, "read only {entries} entries");
 }

@@ -75,7 +75,7 @@ fn check_and_render(bytes: &[u8]) -> Checked {
         let verb = ledger.verb_span(entry);
         assert!(verb.start >= entry.span.start && verb.end <= entry.span.end);
         // The deal `build` recorded is the one the entry's id names.
-        let by_id = entry.kind.deal().and_then(|d| ledger.deals.get(&d.value));
+        let by_id = entry.kind.deal().and_then(|d| ledger.deals.get(&d));
         assert_eq!(ledger.deal_of(index).map(|d| d.id), by_id.map(|d| d.id));
     }
     checked

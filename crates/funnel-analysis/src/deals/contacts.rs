@@ -27,7 +27,7 @@ pub fn touches(ledger: &Ledger, as_of: NaiveDate) -> Vec<Touch> {
         .filter_map(|entry| match &entry.kind {
             EntryKind::Touch { contact, .. } => Some(Touch {
                 date: entry.date,
-                contact: contact.value,
+                contact: *contact,
             }),
             _ => None,
         })

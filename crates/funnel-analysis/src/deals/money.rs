@@ -60,7 +60,7 @@ pub fn running_contracts<'l>(ledger: &'l Ledger, deals: &[DealFacts]) -> Vec<Run
 /// day): its date and its amount in the base currency, converted on it.
 pub fn latest_balance(ledger: &Ledger, as_of: NaiveDate) -> Option<(NaiveDate, Decimal)> {
     latest(ledger, as_of, Sparse::Balance, |kind| match kind {
-        EntryKind::Balance { amount } => Some(amount.value),
+        EntryKind::Balance { amount } => Some(*amount),
         _ => None,
     })
     .map(|(date, amount)| (date, ledger.to_base(amount, date).unwrap_or(Decimal::ZERO)))
@@ -71,7 +71,7 @@ pub fn latest_balance(ledger: &Ledger, as_of: NaiveDate) -> Option<(NaiveDate, D
 /// (`/year` ÷ 12).
 pub fn monthly_costs(ledger: &Ledger, as_of: NaiveDate) -> Option<(NaiveDate, Decimal)> {
     let (date, rate) = latest(ledger, as_of, Sparse::Costs, |kind| match kind {
-        EntryKind::Costs { rate } => Some(rate.value),
+        EntryKind::Costs { rate } => Some(*rate),
         _ => None,
     })?;
     Some((date, per_month(ledger, rate, date)?))

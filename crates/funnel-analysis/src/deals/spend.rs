@@ -29,15 +29,15 @@ pub fn spends(ledger: &Ledger, as_of: NaiveDate) -> Vec<Spend<'_>> {
             continue;
         };
         let channel = match on {
-            SpentOn::Channel(channel) => channel.value.as_str(),
+            SpentOn::Channel(channel) => channel.as_str(),
             SpentOn::Deal(_) => match ledger.deal_of(index) {
                 Some(deal) => deal.channel.as_str(),
                 None => continue,
             },
         };
-        let (money, hours) = match quantity.value {
+        let (money, hours) = match quantity {
             Quantity::Money(amount) => (
-                ledger.to_base(amount, entry.date).unwrap_or(Decimal::ZERO),
+                ledger.to_base(*amount, entry.date).unwrap_or(Decimal::ZERO),
                 Decimal::ZERO,
             ),
             Quantity::Effort(effort) => (Decimal::ZERO, effort.hours()),
@@ -69,7 +69,7 @@ pub fn deals_with_hours(
                 quantity,
                 on: SpentOn::Deal(_),
                 ..
-            } if matches!(quantity.value, Quantity::Effort(_)) => {
+            } if matches!(quantity, Quantity::Effort(_)) => {
                 ledger.deal_of(index).map(|deal| deal.id.key())
             }
             _ => None,

@@ -23,30 +23,24 @@ impl Builder<'_> {
             } => (
                 "lead",
                 vec![
-                    ("deal", Json::str(deal.value)),
+                    ("deal", Json::str(deal)),
                     ("title", opt_str(ledger.line_string(entry).as_deref())),
-                    ("channel", Json::str(channel.value)),
-                    (
-                        "contact",
-                        opt_str(contact.as_ref().map(|c| c.value.as_str())),
-                    ),
+                    ("channel", Json::str(channel)),
+                    ("contact", opt_str(contact.as_ref().map(|c| c.as_str()))),
                 ],
             ),
             EntryKind::Stage { deal, stage, offer } => {
-                let mut fields = vec![
-                    ("deal", Json::str(deal.value)),
-                    ("stage", Json::str(stage.value)),
-                ];
+                let mut fields = vec![("deal", Json::str(deal)), ("stage", Json::str(stage))];
                 fields.extend(self.offer(offer.as_deref(), date));
                 ("stage", fields)
             }
             EntryKind::Won { deal, offer, until } => {
                 let start = crate::deals::start_date(ledger, entry);
-                let mut fields = vec![("deal", Json::str(deal.value))];
+                let mut fields = vec![("deal", Json::str(deal))];
                 fields.extend(self.offer(offer.as_deref(), date));
                 fields.push((
                     "until",
-                    until.as_ref().map_or(Json::Null, |u| Json::Date(u.value)),
+                    until.as_ref().map_or(Json::Null, |u| Json::Date(*u)),
                 ));
                 fields.push(("start", Json::Date(start)));
                 ("won", fields)
@@ -54,14 +48,14 @@ impl Builder<'_> {
             EntryKind::Lost { deal, reason } => (
                 "lost",
                 vec![
-                    ("deal", Json::str(deal.value)),
+                    ("deal", Json::str(deal)),
                     ("reason", opt_str(reason.as_deref())),
                 ],
             ),
             EntryKind::Declined { deal, reason } => (
                 "declined",
                 vec![
-                    ("deal", Json::str(deal.value)),
+                    ("deal", Json::str(deal)),
                     ("reason", opt_str(reason.as_deref())),
                 ],
             ),
@@ -72,7 +66,7 @@ impl Builder<'_> {
             } => (
                 "ended",
                 vec![
-                    ("deal", Json::str(deal.value)),
+                    ("deal", Json::str(deal)),
                     ("cancelled", Json::Bool(*cancelled)),
                     ("note", opt_str(note.as_deref())),
                 ],
@@ -83,11 +77,11 @@ impl Builder<'_> {
                 until,
                 note,
             } => {
-                let mut fields = vec![("deal", Json::str(deal.value))];
+                let mut fields = vec![("deal", Json::str(deal))];
                 fields.extend(self.offer(offer.as_deref(), date));
                 fields.push((
                     "until",
-                    until.as_ref().map_or(Json::Null, |u| Json::Date(u.value)),
+                    until.as_ref().map_or(Json::Null, |u| Json::Date(*u)),
                 ));
                 fields.push(("note", opt_str(note.as_deref())));
                 ("extended", fields)
@@ -95,20 +89,20 @@ impl Builder<'_> {
             EntryKind::Reopened { deal, note } => (
                 "reopened",
                 vec![
-                    ("deal", Json::str(deal.value)),
+                    ("deal", Json::str(deal)),
                     ("note", opt_str(note.as_deref())),
                 ],
             ),
             EntryKind::Spent { quantity, on } => {
                 let (deal, channel) = match on {
-                    SpentOn::Channel(channel) => (None, Some(channel.value.as_str())),
+                    SpentOn::Channel(channel) => (None, Some(channel.as_str())),
                     SpentOn::Deal(deal) => (
-                        Some(deal.value.as_str()),
-                        ledger.deals.get(&deal.value).map(|d| d.channel.as_str()),
+                        Some(deal.as_str()),
+                        ledger.deals.get(deal).map(|d| d.channel.as_str()),
                     ),
                 };
-                let (amount, hours) = match quantity.value {
-                    Quantity::Money(amount) => (self.amount(amount, date), Json::Null),
+                let (amount, hours) = match quantity {
+                    Quantity::Money(amount) => (self.amount(*amount, date), Json::Null),
                     Quantity::Effort(effort) => (Json::Null, Json::Exact(effort.hours())),
                 };
                 (
@@ -125,13 +119,13 @@ impl Builder<'_> {
             EntryKind::Touch { contact, note } => (
                 "touch",
                 vec![
-                    ("contact", Json::str(contact.value)),
+                    ("contact", Json::str(contact)),
                     ("note", opt_str(note.as_deref())),
                 ],
             ),
             EntryKind::Note { deal, text } => (
                 "note",
-                vec![("deal", Json::str(deal.value)), ("text", Json::str(text))],
+                vec![("deal", Json::str(deal)), ("text", Json::str(text))],
             ),
             EntryKind::Assume(assumption) => (
                 "assume",
@@ -151,26 +145,25 @@ impl Builder<'_> {
                 vec![
                     ("from", Json::str(from.as_str())),
                     ("to", Json::str(to.as_str())),
-                    ("rate", Json::Exact(rate.value)),
+                    ("rate", Json::Exact(*rate)),
                 ],
             ),
             EntryKind::Balance { amount } => {
-                ("balance", vec![("amount", self.amount(amount.value, date))])
+                ("balance", vec![("amount", self.amount(*amount, date))])
             }
             EntryKind::Costs { rate } => {
-                let monthly =
-                    ledger
-                        .to_base(rate.value.amount, date)
-                        .and_then(|v| match rate.value.unit {
-                            RateUnit::Month => Some(v),
-                            RateUnit::Year => Some(v / Decimal::from(12)),
-                            // `costs` takes `/month` or `/year` only.
-                            RateUnit::Hour | RateUnit::Day | RateUnit::Week => None,
-                        });
+                let monthly = ledger
+                    .to_base(rate.amount, date)
+                    .and_then(|v| match rate.unit {
+                        RateUnit::Month => Some(v),
+                        RateUnit::Year => Some(v / Decimal::from(12)),
+                        // `costs` takes `/month` or `/year` only.
+                        RateUnit::Hour | RateUnit::Day | RateUnit::Week => None,
+                    });
                 (
                     "costs",
                     vec![
-                        ("rate", self.rate(rate.value, date)),
+                        ("rate", self.rate(*rate, date)),
                         ("monthly", monthly.map_or(Json::Null, money)),
                     ],
                 )

@@ -140,18 +140,20 @@ impl Builder<'_> {
     /// use without a declaration, sorted by name.
     fn channels(&self, entries: &[&Entry]) -> Json {
         let ledger = self.ledger;
-        let mut first_use: IndexMap<&str, Span> = IndexMap::new();
+        let mut first_use: IndexMap<&str, &Entry> = IndexMap::new();
         for entry in entries {
-            let channel = entry.kind.named_channel();
-            if let Some(channel) = channel {
-                first_use
-                    .entry(channel.value.as_str())
-                    .or_insert(channel.span);
+            if let Some(channel) = entry.kind.named_channel() {
+                first_use.entry(channel.as_str()).or_insert(entry);
             }
         }
+        // The place of an undeclared name, read again from its first line.
         let mut undeclared: Vec<(&str, Span)> = first_use
             .into_iter()
             .filter(|(name, _)| !ledger.channels.contains_key(*name))
+            .map(|(name, entry)| {
+                let form = ledger.form(entry);
+                (name, form.named_channel().map_or(entry.span, |n| n.span))
+            })
             .collect();
         undeclared.sort_by_key(|(name, _)| *name);
 
@@ -217,18 +219,20 @@ impl Builder<'_> {
     /// name without a declaration, sorted by id.
     fn contacts(&self, entries: &[&Entry]) -> Json {
         let ledger = self.ledger;
-        let mut first_use: IndexMap<&str, Span> = IndexMap::new();
+        let mut first_use: IndexMap<&str, &Entry> = IndexMap::new();
         for entry in entries {
-            let contact = entry.kind.named_contact();
-            if let Some(contact) = contact {
-                first_use
-                    .entry(contact.value.as_str())
-                    .or_insert(contact.span);
+            if let Some(contact) = entry.kind.named_contact() {
+                first_use.entry(contact.as_str()).or_insert(entry);
             }
         }
+        // The place of an undeclared name, read again from its first line.
         let mut undeclared: Vec<(&str, Span)> = first_use
             .into_iter()
             .filter(|(id, _)| !ledger.contacts.contains_key(*id))
+            .map(|(name, entry)| {
+                let form = ledger.form(entry);
+                (name, form.named_contact().map_or(entry.span, |n| n.span))
+            })
             .collect();
         undeclared.sort_by_key(|(id, _)| *id);
 

@@ -95,10 +95,10 @@ pub fn definition(
 ) -> Option<Location> {
     let (role, word, _) = name_at(index, position)?;
     let span: Span = match role {
-        Role::Deal => match &ledger.entries.get(ledger.deals.get(word)?.lead)?.kind {
-            EntryKind::Lead { deal, .. } => deal.span,
-            _ => return None,
-        },
+        Role::Deal => {
+            let lead = ledger.entries.get(ledger.deals.get(word)?.lead)?;
+            ledger.form(lead).deal()?.span
+        }
         Role::Channel => {
             let mut name = word;
             loop {

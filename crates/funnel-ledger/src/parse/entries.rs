@@ -6,8 +6,9 @@ use rust_decimal::Decimal;
 use super::cursor::{syntax, Cursor};
 use super::LineError;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::form::{Form, SpentOnForm};
 use crate::lexer::shorten;
-use crate::model::{Assumption, EntryKind, Metric, SpentOn};
+use crate::model::{Assumption, Metric};
 use crate::name::Name;
 use crate::span::{Span, Spanned};
 use crate::suggest::did_you_mean;
@@ -15,7 +16,7 @@ use crate::value::{self, NumberWord, RateUnit};
 use crate::verb::Verb;
 
 /// `entry := date verb args`: the arguments after `verb`.
-pub(super) fn entry(verb: Spanned<&str>, cur: &mut Cursor<'_, '_>) -> Result<EntryKind, LineError> {
+pub(super) fn entry(verb: Spanned<&str>, cur: &mut Cursor<'_, '_>) -> Result<Form, LineError> {
     let Some(builtin) = Verb::parse(verb.value) else {
         return stage(verb, cur);
     };
@@ -24,11 +25,11 @@ pub(super) fn entry(verb: Spanned<&str>, cur: &mut Cursor<'_, '_>) -> Result<Ent
         Verb::Won => won(cur)?,
         Verb::Lost => {
             let (deal, reason) = close(cur)?;
-            EntryKind::Lost { deal, reason }
+            Form::Lost { deal, reason }
         }
         Verb::Declined => {
             let (deal, reason) = close(cur)?;
-            EntryKind::Declined { deal, reason }
+            Form::Declined { deal, reason }
         }
         Verb::Ended => ended(cur)?,
         Verb::Extended => extended(verb.span, cur)?,
@@ -36,12 +37,12 @@ pub(super) fn entry(verb: Spanned<&str>, cur: &mut Cursor<'_, '_>) -> Result<Ent
             let deal = cur.expect_deal()?;
             let note = cur.opt_string().map(String::into_boxed_str);
             cur.expect_end("a note string or the end of the entry")?;
-            EntryKind::Reopened { deal, note }
+            Form::Reopened { deal, note }
         }
         Verb::Spent => spent(cur)?,
         Verb::Touch => touch(cur)?,
         Verb::Note => note(cur)?,
-        Verb::Assume => EntryKind::Assume(Box::new(assume(cur)?)),
+        Verb::Assume => Form::Assume(Box::new(assume(cur)?)),
         Verb::Price => price(cur)?,
         Verb::Balance => balance(cur)?,
         Verb::Costs => costs(cur)?,
@@ -52,14 +53,14 @@ pub(super) fn entry(verb: Spanned<&str>, cur: &mut Cursor<'_, '_>) -> Result<Ent
 /// `stage DEAL [OFFER]`: any verb that is not built in is a stage; whether
 /// it is a declared one is known only once every file's `stages` has been
 /// read, so a line that does not read as a stage entry is left to `build`.
-fn stage(verb: Spanned<&str>, cur: &mut Cursor<'_, '_>) -> Result<EntryKind, LineError> {
+fn stage(verb: Spanned<&str>, cur: &mut Cursor<'_, '_>) -> Result<Form, LineError> {
     let verb = Spanned::new(Name::new(verb.value), verb.span);
     let stage = verb.clone();
     let parsed = (|| {
         let deal = cur.expect_deal()?;
         let offer = cur.offer()?;
         cur.expect_end("an amount, `at RATE` or the end of the entry")?;
-        Ok(EntryKind::Stage { deal, stage, offer })
+        Ok(Form::Stage { deal, stage, offer })
     })();
     if !value::is_ident(verb.value.as_str()) {
         return Err(unknown_verb(&verb, &[]).into());
@@ -69,7 +70,7 @@ fn stage(verb: Spanned<&str>, cur: &mut Cursor<'_, '_>) -> Result<EntryKind, Lin
 
 /// `extended DEAL [OFFER] [until DATE] ["note"]`, with an offer or `until`
 /// or both.
-fn extended(verb: Span, cur: &mut Cursor<'_, '_>) -> Result<EntryKind, Diagnostic> {
+fn extended(verb: Span, cur: &mut Cursor<'_, '_>) -> Result<Form, Diagnostic> {
     let deal = cur.expect_deal()?;
     let offer = cur.offer()?;
     let until = if cur.eat_keyword("until") {
@@ -99,7 +100,7 @@ fn extended(verb: Span, cur: &mut Cursor<'_, '_>) -> Result<EntryKind, Diagnosti
             deal.value
         )));
     }
-    Ok(EntryKind::Extended {
+    Ok(Form::Extended {
         deal,
         offer,
         until,
@@ -117,7 +118,7 @@ fn close(cur: &mut Cursor<'_, '_>) -> Result<(Spanned<Name>, Option<Box<str>>), 
 }
 
 /// `lead DEAL ["title"] via CHANNEL [from CONTACT]`
-fn lead(cur: &mut Cursor<'_, '_>) -> Result<EntryKind, Diagnostic> {
+fn lead(cur: &mut Cursor<'_, '_>) -> Result<Form, Diagnostic> {
     let deal = cur.expect_deal()?;
     // Read again from the line when asked for (`Ledger::line_string`).
     let title = cur.skip_string();
@@ -149,7 +150,7 @@ fn lead(cur: &mut Cursor<'_, '_>) -> Result<EntryKind, Diagnostic> {
     } else {
         "`from CONTACT`, tags or the end of the entry"
     })?;
-    Ok(EntryKind::Lead {
+    Ok(Form::Lead {
         deal,
         channel,
         contact,
@@ -157,7 +158,7 @@ fn lead(cur: &mut Cursor<'_, '_>) -> Result<EntryKind, Diagnostic> {
 }
 
 /// `won DEAL [OFFER] [until DATE]`
-fn won(cur: &mut Cursor<'_, '_>) -> Result<EntryKind, Diagnostic> {
+fn won(cur: &mut Cursor<'_, '_>) -> Result<Form, Diagnostic> {
     let deal = cur.expect_deal()?;
     let offer = cur.offer()?;
     let until = if cur.eat_keyword("until") {
@@ -170,11 +171,11 @@ fn won(cur: &mut Cursor<'_, '_>) -> Result<EntryKind, Diagnostic> {
     } else {
         "an amount, `at RATE`, `until DATE` or the end of the entry"
     })?;
-    Ok(EntryKind::Won { deal, offer, until })
+    Ok(Form::Won { deal, offer, until })
 }
 
 /// `ended DEAL [cancelled] ["note"]`
-fn ended(cur: &mut Cursor<'_, '_>) -> Result<EntryKind, Diagnostic> {
+fn ended(cur: &mut Cursor<'_, '_>) -> Result<Form, Diagnostic> {
     let deal = cur.expect_deal()?;
     let cancelled = cur.eat_keyword("cancelled");
     let note = cur.opt_string().map(String::into_boxed_str);
@@ -183,7 +184,7 @@ fn ended(cur: &mut Cursor<'_, '_>) -> Result<EntryKind, Diagnostic> {
     } else {
         "`cancelled`, a note string or the end of the entry"
     })?;
-    Ok(EntryKind::Ended {
+    Ok(Form::Ended {
         deal,
         cancelled,
         note,
@@ -191,44 +192,44 @@ fn ended(cur: &mut Cursor<'_, '_>) -> Result<EntryKind, Diagnostic> {
 }
 
 /// `spent QUANTITY (via CHANNEL | on DEAL) ["note"]`
-fn spent(cur: &mut Cursor<'_, '_>) -> Result<EntryKind, Diagnostic> {
+fn spent(cur: &mut Cursor<'_, '_>) -> Result<Form, Diagnostic> {
     let quantity = cur.quantity()?;
     let on = if cur.eat_keyword("via") {
-        SpentOn::Channel(cur.expect_channel("a channel after `via`")?)
+        SpentOnForm::Channel(cur.expect_channel("a channel after `via`")?)
     } else if cur.eat_keyword("on") {
-        SpentOn::Deal(cur.expect_deal()?)
+        SpentOnForm::Deal(cur.expect_deal()?)
     } else {
         return Err(cur.unexpected_keyword("`via CHANNEL` or `on DEAL`", &["via", "on"]));
     };
     // Read again from the line when asked for (`Ledger::line_string`).
     cur.skip_string();
     cur.expect_end("a note string or the end of the entry")?;
-    Ok(EntryKind::Spent { quantity, on })
+    Ok(Form::Spent { quantity, on })
 }
 
 /// `touch CONTACT ["note"]`
-fn touch(cur: &mut Cursor<'_, '_>) -> Result<EntryKind, Diagnostic> {
+fn touch(cur: &mut Cursor<'_, '_>) -> Result<Form, Diagnostic> {
     let contact = cur.expect_ident("a contact id after `touch`")?;
     let note = cur.opt_string().map(String::into_boxed_str);
     cur.expect_end("a note string or the end of the entry")?;
-    Ok(EntryKind::Touch { contact, note })
+    Ok(Form::Touch { contact, note })
 }
 
 /// `note DEAL "text"`
-fn note(cur: &mut Cursor<'_, '_>) -> Result<EntryKind, Diagnostic> {
+fn note(cur: &mut Cursor<'_, '_>) -> Result<Form, Diagnostic> {
     let deal = cur.expect_deal()?;
     let text = cur
         .expect_string("the note's text as a quoted string")?
         .value;
     cur.expect_end("the end of the entry")?;
-    Ok(EntryKind::Note {
+    Ok(Form::Note {
         deal,
         text: text.into_boxed_str(),
     })
 }
 
 /// `price CUR NUMBER CUR2`
-fn price(cur: &mut Cursor<'_, '_>) -> Result<EntryKind, Diagnostic> {
+fn price(cur: &mut Cursor<'_, '_>) -> Result<Form, Diagnostic> {
     let from = cur.expect_currency("a currency after `price`, like `USD`")?;
     let rate = cur.expect_positive_number("the price of one unit, like `0.92`")?;
     let to = cur.expect_currency("the currency the price is in, like `EUR`")?;
@@ -236,7 +237,7 @@ fn price(cur: &mut Cursor<'_, '_>) -> Result<EntryKind, Diagnostic> {
         return Err(syntax(to.span, "a price needs two different currencies"));
     }
     cur.expect_end("the end of the entry")?;
-    Ok(EntryKind::Price {
+    Ok(Form::Price {
         from: from.value,
         rate,
         to: to.value,
@@ -244,14 +245,14 @@ fn price(cur: &mut Cursor<'_, '_>) -> Result<EntryKind, Diagnostic> {
 }
 
 /// `balance AMOUNT`
-fn balance(cur: &mut Cursor<'_, '_>) -> Result<EntryKind, Diagnostic> {
+fn balance(cur: &mut Cursor<'_, '_>) -> Result<Form, Diagnostic> {
     let amount = cur.expect_amount("an amount after `balance`, like `18000 EUR`", false)?;
     cur.expect_end("the end of the entry")?;
-    Ok(EntryKind::Balance { amount })
+    Ok(Form::Balance { amount })
 }
 
 /// `costs RATE` (per month or per year)
-fn costs(cur: &mut Cursor<'_, '_>) -> Result<EntryKind, Diagnostic> {
+fn costs(cur: &mut Cursor<'_, '_>) -> Result<Form, Diagnostic> {
     let rate = cur.expect_rate("a rate after `costs`, like `3200 EUR/month`")?;
     if !matches!(rate.unit, RateUnit::Month | RateUnit::Year) {
         return Err(syntax(
@@ -263,7 +264,7 @@ fn costs(cur: &mut Cursor<'_, '_>) -> Result<EntryKind, Diagnostic> {
         ));
     }
     cur.expect_end("the end of the entry")?;
-    Ok(EntryKind::Costs { rate })
+    Ok(Form::Costs { rate })
 }
 
 /// `assume := metric args ("via" channel)? string?`

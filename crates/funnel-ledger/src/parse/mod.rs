@@ -22,6 +22,7 @@ mod directives;
 mod entries;
 
 use crate::diagnostic::{Code, Diagnostic};
+use crate::form::Form;
 use crate::lexer::{self, Tok, Token};
 use crate::meta::{self, invalid_date, Keep, MetaReader};
 use crate::model::*;
@@ -97,6 +98,35 @@ pub fn parse(file: FileId, text: &str, skip: &[usize]) -> ParsedFile {
         return parse_chunk(file, text, 0, skip, None).0;
     }
     chunks::parse_parallel(file, text, threads)
+}
+
+/// The arguments of the entry on `line` (its first line, without the
+/// line ending), which starts at byte `start` of `file`, with their
+/// places: what [`crate::Ledger::form`] reads again. `None` when the line
+/// is not an entry that parses.
+pub(crate) fn entry_form(file: FileId, line: &str, start: usize) -> Option<Form> {
+    let mut tokens = Vec::new();
+    lexer::tokenize(file, line, start, &mut tokens).ok()?;
+    let args = match tokens.iter().position(|t| matches!(t.tok, Tok::Tag(_))) {
+        Some(tags) => &tokens[..tags],
+        None => &tokens[..],
+    };
+    let end = start + line.len();
+    let mut cur = Cursor {
+        line,
+        line_start: start,
+        toks: args,
+        pos: 2,
+        end: Span::new(file, end, end),
+    };
+    let verb = match args.get(1)? {
+        Token {
+            tok: Tok::Word(verb),
+            span,
+        } => Spanned::new(*verb, *span),
+        _ => return None,
+    };
+    entries::entry(verb, &mut cur).ok()
 }
 
 /// Parses `text`, which starts at byte `base` of the file. With a window,
@@ -368,7 +398,7 @@ impl<'w> Parser<'w> {
             }
         };
         cur.pos = 2;
-        let kind = entries::entry(verb, &mut cur)?;
+        let kind = entries::entry(verb, &mut cur)?.bare();
         Ok(Item::Entry(Entry {
             date,
             kind,

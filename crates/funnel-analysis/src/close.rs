@@ -57,8 +57,9 @@ impl Why {
 /// `ended` entry (the lesson of any entry that has one).
 pub(crate) fn why(ledger: &Ledger, entry: &Entry) -> Why {
     let note = match &entry.kind {
-        EntryKind::Lost { reason, .. } | EntryKind::Declined { reason, .. } => reason.as_deref(),
-        EntryKind::Ended { note, .. } => note.as_deref(),
+        EntryKind::Lost { .. } | EntryKind::Declined { .. } | EntryKind::Ended { .. } => {
+            ledger.line_string(entry)
+        }
         _ => None,
     };
     let category = match entry.kind {
@@ -72,7 +73,7 @@ pub(crate) fn why(ledger: &Ledger, entry: &Entry) -> Why {
         _ => None,
     };
     Why {
-        note: note.map(str::to_owned),
+        note: note.map(std::borrow::Cow::into_owned),
         category,
         lesson,
     }

@@ -408,15 +408,15 @@ fn entries_table<E>(
         let (amount, rate, hours) = quantities(&entry.kind);
         let line_string = ledger.line_string(entry);
         let note: Option<&str> = match &entry.kind {
-            EntryKind::Lead { .. } | EntryKind::Spent { .. } => line_string.as_deref(),
-            EntryKind::Lost { reason, .. } | EntryKind::Declined { reason, .. } => {
-                reason.as_deref()
-            }
-            EntryKind::Ended { note, .. }
-            | EntryKind::Extended { note, .. }
-            | EntryKind::Reopened { note, .. }
-            | EntryKind::Touch { note, .. } => note.as_deref(),
-            EntryKind::Note { text, .. } => Some(text),
+            EntryKind::Lead { .. }
+            | EntryKind::Spent { .. }
+            | EntryKind::Lost { .. }
+            | EntryKind::Declined { .. }
+            | EntryKind::Ended { .. }
+            | EntryKind::Extended { .. }
+            | EntryKind::Reopened { .. }
+            | EntryKind::Touch { .. }
+            | EntryKind::Note { .. } => line_string.as_deref(),
             EntryKind::Assume(a) => a.note.as_deref(),
             EntryKind::Stage { .. }
             | EntryKind::Won { .. }

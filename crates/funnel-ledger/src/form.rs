@@ -44,16 +44,13 @@ pub enum Form {
     },
     Lost {
         deal: Spanned<Name>,
-        reason: Option<Box<str>>,
     },
     Declined {
         deal: Spanned<Name>,
-        reason: Option<Box<str>>,
     },
     Ended {
         deal: Spanned<Name>,
         cancelled: bool,
-        note: Option<Box<str>>,
     },
     /// The running contract goes on: `until` its new planned end, the
     /// offer's amount the value it adds, its rate the rate from this date.
@@ -62,12 +59,10 @@ pub enum Form {
         deal: Spanned<Name>,
         offer: Option<Box<Offer>>,
         until: Option<Spanned<NaiveDate>>,
-        note: Option<Box<str>>,
     },
     /// A deal that was lost or declined is open again.
     Reopened {
         deal: Spanned<Name>,
-        note: Option<Box<str>>,
     },
     /// The note, if any, stays in the text: [`Ledger::line_string`].
     Spent {
@@ -76,11 +71,9 @@ pub enum Form {
     },
     Touch {
         contact: Spanned<Name>,
-        note: Option<Box<str>>,
     },
     Note {
         deal: Spanned<Name>,
-        text: Box<str>,
     },
     /// Boxed: assumptions are few and large.
     Assume(Box<Assumption>),
@@ -127,38 +120,18 @@ impl Form {
                 offer,
                 until: until.map(|u| u.value),
             },
-            Form::Lost { deal, reason } => EntryKind::Lost {
-                deal: deal.value,
-                reason,
-            },
-            Form::Declined { deal, reason } => EntryKind::Declined {
-                deal: deal.value,
-                reason,
-            },
-            Form::Ended {
-                deal,
-                cancelled,
-                note,
-            } => EntryKind::Ended {
+            Form::Lost { deal } => EntryKind::Lost { deal: deal.value },
+            Form::Declined { deal } => EntryKind::Declined { deal: deal.value },
+            Form::Ended { deal, cancelled } => EntryKind::Ended {
                 deal: deal.value,
                 cancelled,
-                note,
             },
-            Form::Extended {
-                deal,
-                offer,
-                until,
-                note,
-            } => EntryKind::Extended {
+            Form::Extended { deal, offer, until } => EntryKind::Extended {
                 deal: deal.value,
                 offer,
                 until: until.map(|u| u.value),
-                note,
             },
-            Form::Reopened { deal, note } => EntryKind::Reopened {
-                deal: deal.value,
-                note,
-            },
+            Form::Reopened { deal } => EntryKind::Reopened { deal: deal.value },
             Form::Spent { quantity, on } => EntryKind::Spent {
                 quantity: quantity.value,
                 on: match on {
@@ -166,14 +139,10 @@ impl Form {
                     SpentOnForm::Deal(d) => SpentOn::Deal(d.value),
                 },
             },
-            Form::Touch { contact, note } => EntryKind::Touch {
+            Form::Touch { contact } => EntryKind::Touch {
                 contact: contact.value,
-                note,
             },
-            Form::Note { deal, text } => EntryKind::Note {
-                deal: deal.value,
-                text,
-            },
+            Form::Note { deal } => EntryKind::Note { deal: deal.value },
             Form::Assume(assumption) => EntryKind::Assume(assumption),
             Form::Price { from, rate, to } => EntryKind::Price {
                 from,

@@ -130,45 +130,45 @@ pub enum EntryKind {
         offer: Option<Box<Offer>>,
         until: Option<NaiveDate>,
     },
+    /// The reason, if any, stays in the text: [`Ledger::line_string`].
     Lost {
         deal: Name,
-        reason: Option<Box<str>>,
     },
+    /// The reason, if any, stays in the text: [`Ledger::line_string`].
     Declined {
         deal: Name,
-        reason: Option<Box<str>>,
     },
+    /// The note, if any, stays in the text: [`Ledger::line_string`].
     Ended {
         deal: Name,
         cancelled: bool,
-        note: Option<Box<str>>,
     },
     /// The running contract goes on: `until` its new planned end, the
     /// offer's amount the value it adds, its rate the rate from this date.
-    /// At least one of the offer and `until` (the parser makes sure).
+    /// At least one of the offer and `until` (the parser makes sure). The
+    /// note, if any, stays in the text: [`Ledger::line_string`].
     Extended {
         deal: Name,
         offer: Option<Box<Offer>>,
         until: Option<NaiveDate>,
-        note: Option<Box<str>>,
     },
-    /// A deal that was lost or declined is open again.
+    /// A deal that was lost or declined is open again. The note, if any,
+    /// stays in the text: [`Ledger::line_string`].
     Reopened {
         deal: Name,
-        note: Option<Box<str>>,
     },
     /// The note, if any, stays in the text: [`Ledger::line_string`].
     Spent {
         quantity: Quantity,
         on: SpentOn,
     },
+    /// The note, if any, stays in the text: [`Ledger::line_string`].
     Touch {
         contact: Name,
-        note: Option<Box<str>>,
     },
+    /// The text stays in the text: [`Ledger::line_string`].
     Note {
         deal: Name,
-        text: Box<str>,
     },
     /// Boxed: assumptions are few and large (and keep their spans).
     Assume(Box<Assumption>),
@@ -750,16 +750,31 @@ impl Ledger {
         crate::meta::read_tags(entry.span, self.sources.text(entry.span))
     }
 
-    /// The string a lead's line (its title) or a `spent`'s line (its note)
-    /// holds, read from the line: borrowed from the text unless it has an
-    /// escape. `None` for an entry without one, and for other kinds of
-    /// entries, whose strings the model keeps.
+    /// The one string an entry's line holds, read from the line: a lead's
+    /// title, a `note`'s text, the reason of a `lost` or `declined`, the
+    /// note of a `spent`, `touch`, `ended`, `extended` or `reopened`.
+    /// Borrowed from the text unless it has an escape. `None` for an entry
+    /// without one, and for the kinds that have none (an assumption keeps
+    /// its own note).
     pub fn line_string(&self, entry: &Entry) -> Option<Cow<'_, str>> {
         match entry.kind {
-            EntryKind::Lead { .. } | EntryKind::Spent { .. } => {
+            EntryKind::Lead { .. }
+            | EntryKind::Spent { .. }
+            | EntryKind::Lost { .. }
+            | EntryKind::Declined { .. }
+            | EntryKind::Ended { .. }
+            | EntryKind::Extended { .. }
+            | EntryKind::Reopened { .. }
+            | EntryKind::Touch { .. }
+            | EntryKind::Note { .. } => {
                 crate::meta::read_line_string(entry.span, self.sources.text(entry.span))
             }
-            _ => None,
+            EntryKind::Stage { .. }
+            | EntryKind::Won { .. }
+            | EntryKind::Assume(_)
+            | EntryKind::Price { .. }
+            | EntryKind::Balance { .. }
+            | EntryKind::Costs { .. } => None,
         }
     }
 

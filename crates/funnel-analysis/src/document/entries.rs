@@ -45,52 +45,43 @@ impl Builder<'_> {
                 fields.push(("start", Json::Date(start)));
                 ("won", fields)
             }
-            EntryKind::Lost { deal, reason } => (
+            EntryKind::Lost { deal } => (
                 "lost",
                 vec![
                     ("deal", Json::str(deal)),
-                    ("reason", opt_str(reason.as_deref())),
+                    ("reason", opt_str(ledger.line_string(entry).as_deref())),
                 ],
             ),
-            EntryKind::Declined { deal, reason } => (
+            EntryKind::Declined { deal } => (
                 "declined",
                 vec![
                     ("deal", Json::str(deal)),
-                    ("reason", opt_str(reason.as_deref())),
+                    ("reason", opt_str(ledger.line_string(entry).as_deref())),
                 ],
             ),
-            EntryKind::Ended {
-                deal,
-                cancelled,
-                note,
-            } => (
+            EntryKind::Ended { deal, cancelled } => (
                 "ended",
                 vec![
                     ("deal", Json::str(deal)),
                     ("cancelled", Json::Bool(*cancelled)),
-                    ("note", opt_str(note.as_deref())),
+                    ("note", opt_str(ledger.line_string(entry).as_deref())),
                 ],
             ),
-            EntryKind::Extended {
-                deal,
-                offer,
-                until,
-                note,
-            } => {
+            EntryKind::Extended { deal, offer, until } => {
                 let mut fields = vec![("deal", Json::str(deal))];
                 fields.extend(self.offer(offer.as_deref(), date));
                 fields.push((
                     "until",
                     until.as_ref().map_or(Json::Null, |u| Json::Date(*u)),
                 ));
-                fields.push(("note", opt_str(note.as_deref())));
+                fields.push(("note", opt_str(ledger.line_string(entry).as_deref())));
                 ("extended", fields)
             }
-            EntryKind::Reopened { deal, note } => (
+            EntryKind::Reopened { deal } => (
                 "reopened",
                 vec![
                     ("deal", Json::str(deal)),
-                    ("note", opt_str(note.as_deref())),
+                    ("note", opt_str(ledger.line_string(entry).as_deref())),
                 ],
             ),
             EntryKind::Spent { quantity, on } => {
@@ -116,16 +107,22 @@ impl Builder<'_> {
                     ],
                 )
             }
-            EntryKind::Touch { contact, note } => (
+            EntryKind::Touch { contact } => (
                 "touch",
                 vec![
                     ("contact", Json::str(contact)),
-                    ("note", opt_str(note.as_deref())),
+                    ("note", opt_str(ledger.line_string(entry).as_deref())),
                 ],
             ),
-            EntryKind::Note { deal, text } => (
+            EntryKind::Note { deal } => (
                 "note",
-                vec![("deal", Json::str(deal)), ("text", Json::str(text))],
+                vec![
+                    ("deal", Json::str(deal)),
+                    (
+                        "text",
+                        Json::str(&ledger.line_string(entry).unwrap_or_default()),
+                    ),
+                ],
             ),
             EntryKind::Assume(assumption) => (
                 "assume",

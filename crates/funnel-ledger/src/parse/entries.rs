@@ -23,21 +23,16 @@ pub(super) fn entry(verb: Spanned<&str>, cur: &mut Cursor<'_, '_>) -> Result<For
     let kind = match builtin {
         Verb::Lead => lead(cur)?,
         Verb::Won => won(cur)?,
-        Verb::Lost => {
-            let (deal, reason) = close(cur)?;
-            Form::Lost { deal, reason }
-        }
-        Verb::Declined => {
-            let (deal, reason) = close(cur)?;
-            Form::Declined { deal, reason }
-        }
+        Verb::Lost => Form::Lost { deal: close(cur)? },
+        Verb::Declined => Form::Declined { deal: close(cur)? },
         Verb::Ended => ended(cur)?,
         Verb::Extended => extended(verb.span, cur)?,
         Verb::Reopened => {
             let deal = cur.expect_deal()?;
-            let note = cur.opt_string().map(String::into_boxed_str);
+            // Read again from the line when asked for (`Ledger::line_string`).
+            cur.skip_string();
             cur.expect_end("a note string or the end of the entry")?;
-            Form::Reopened { deal, note }
+            Form::Reopened { deal }
         }
         Verb::Spent => spent(cur)?,
         Verb::Touch => touch(cur)?,
@@ -78,12 +73,13 @@ fn extended(verb: Span, cur: &mut Cursor<'_, '_>) -> Result<Form, Diagnostic> {
     } else {
         None
     };
-    let note = cur.opt_string().map(String::into_boxed_str);
-    cur.expect_end(match (&offer, &until, &note) {
-        (_, _, Some(_)) => "tags or the end of the entry",
-        (_, Some(_), None) => "a note string or the end of the entry",
-        (Some(_), None, None) => "`until DATE`, a note string or the end of the entry",
-        (None, None, None) => "an amount, `at RATE`, `until DATE` or a note string",
+    // Read again from the line when asked for (`Ledger::line_string`).
+    let note = cur.skip_string();
+    cur.expect_end(match (&offer, &until, note) {
+        (_, _, true) => "tags or the end of the entry",
+        (_, Some(_), false) => "a note string or the end of the entry",
+        (Some(_), None, false) => "`until DATE`, a note string or the end of the entry",
+        (None, None, false) => "an amount, `at RATE`, `until DATE` or a note string",
     })?;
     if offer.is_none() && until.is_none() {
         return Err(Diagnostic::new(
@@ -100,21 +96,16 @@ fn extended(verb: Span, cur: &mut Cursor<'_, '_>) -> Result<Form, Diagnostic> {
             deal.value
         )));
     }
-    Ok(Form::Extended {
-        deal,
-        offer,
-        until,
-        note,
-    })
+    Ok(Form::Extended { deal, offer, until })
 }
 
-/// `(lost | declined) DEAL ["reason"]`
-#[allow(clippy::type_complexity)]
-fn close(cur: &mut Cursor<'_, '_>) -> Result<(Spanned<Name>, Option<Box<str>>), Diagnostic> {
+/// `(lost | declined) DEAL ["reason"]`: the deal (the reason is read
+/// again from the line when asked for, `Ledger::line_string`).
+fn close(cur: &mut Cursor<'_, '_>) -> Result<Spanned<Name>, Diagnostic> {
     let deal = cur.expect_deal()?;
-    let reason = cur.opt_string().map(String::into_boxed_str);
+    cur.skip_string();
     cur.expect_end("a reason string or the end of the entry")?;
-    Ok((deal, reason))
+    Ok(deal)
 }
 
 /// `lead DEAL ["title"] via CHANNEL [from CONTACT]`
@@ -178,17 +169,14 @@ fn won(cur: &mut Cursor<'_, '_>) -> Result<Form, Diagnostic> {
 fn ended(cur: &mut Cursor<'_, '_>) -> Result<Form, Diagnostic> {
     let deal = cur.expect_deal()?;
     let cancelled = cur.eat_keyword("cancelled");
-    let note = cur.opt_string().map(String::into_boxed_str);
+    // Read again from the line when asked for (`Ledger::line_string`).
+    cur.skip_string();
     cur.expect_end(if cancelled {
         "a note string or the end of the entry"
     } else {
         "`cancelled`, a note string or the end of the entry"
     })?;
-    Ok(Form::Ended {
-        deal,
-        cancelled,
-        note,
-    })
+    Ok(Form::Ended { deal, cancelled })
 }
 
 /// `spent QUANTITY (via CHANNEL | on DEAL) ["note"]`
@@ -210,22 +198,21 @@ fn spent(cur: &mut Cursor<'_, '_>) -> Result<Form, Diagnostic> {
 /// `touch CONTACT ["note"]`
 fn touch(cur: &mut Cursor<'_, '_>) -> Result<Form, Diagnostic> {
     let contact = cur.expect_ident("a contact id after `touch`")?;
-    let note = cur.opt_string().map(String::into_boxed_str);
+    // Read again from the line when asked for (`Ledger::line_string`).
+    cur.skip_string();
     cur.expect_end("a note string or the end of the entry")?;
-    Ok(Form::Touch { contact, note })
+    Ok(Form::Touch { contact })
 }
 
 /// `note DEAL "text"`
 fn note(cur: &mut Cursor<'_, '_>) -> Result<Form, Diagnostic> {
     let deal = cur.expect_deal()?;
-    let text = cur
-        .expect_string("the note's text as a quoted string")?
-        .value;
+    // Read again from the line when asked for (`Ledger::line_string`).
+    if !cur.skip_string() {
+        return Err(cur.unexpected("the note's text as a quoted string"));
+    }
     cur.expect_end("the end of the entry")?;
-    Ok(Form::Note {
-        deal,
-        text: text.into_boxed_str(),
-    })
+    Ok(Form::Note { deal })
 }
 
 /// `price CUR NUMBER CUR2`

@@ -205,7 +205,7 @@ impl<'a> JsonDiagnostic<'a> {
         let (file, line, column) = sources.location(d.span);
         let (end_line, end_column) = end_position(sources, d.span);
         let labels = d
-            .related
+            .related()
             .iter()
             .map(|l| {
                 let (file, line, column) = sources.location(l.span);

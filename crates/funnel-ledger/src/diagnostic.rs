@@ -121,9 +121,18 @@ pub struct Diagnostic {
     words: Words,
     /// The offending token.
     pub span: Span,
+    /// The label under the primary span and the related places, when the
+    /// diagnostic has either: boxed, so that the many that have neither
+    /// (a `stale-deal` per deal) are 40 bytes smaller. Read them with
+    /// [`label`](Diagnostic::label) and [`related`](Diagnostic::related).
+    labels: Option<Box<Labels>>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Labels {
     /// Text shown under the primary span; `None` shows the code's default.
-    pub label: Option<Cow<'static, str>>,
-    pub related: Vec<Label>,
+    primary: Option<Cow<'static, str>>,
+    related: Vec<Label>,
 }
 
 /// A diagnostic's message and help: written out, or, for a warning a big
@@ -158,8 +167,7 @@ impl Diagnostic {
                 help: None,
             },
             span,
-            label: None,
-            related: Vec::new(),
+            labels: None,
         }
     }
 
@@ -186,14 +194,35 @@ impl Diagnostic {
                 help: Some(stale_help(&deal, as_of, stale_after).into_boxed_str()),
             },
         };
-        Diagnostic {
+        let written = matches!(words, Words::Written { .. });
+        let diagnostic = Diagnostic {
             code: Code::StaleDeal,
             severity: Code::StaleDeal.severity(),
             words,
             span,
-            label: Some(Cow::Borrowed("latest entry")),
-            related: Vec::new(),
+            labels: None,
+        };
+        // Kept as facts, the label comes with them ([`Diagnostic::label`]).
+        if written {
+            diagnostic.with_label("latest entry")
+        } else {
+            diagnostic
         }
+    }
+
+    /// The text shown under the primary span, if it has its own (else the
+    /// code's default is shown).
+    pub fn label(&self) -> Option<&str> {
+        match (&self.labels, &self.words) {
+            (Some(labels), _) if labels.primary.is_some() => labels.primary.as_deref(),
+            (_, Words::Stale { .. }) => Some("latest entry"),
+            _ => None,
+        }
+    }
+
+    /// Other places the diagnostic points at, each with its message.
+    pub fn related(&self) -> &[Label] {
+        self.labels.as_ref().map_or(&[], |l| &l.related)
     }
 
     /// The one-line message.
@@ -218,7 +247,7 @@ impl Diagnostic {
     }
 
     pub fn with_label(mut self, label: impl Into<Cow<'static, str>>) -> Diagnostic {
-        self.label = Some(match label.into() {
+        self.labels.get_or_insert_default().primary = Some(match label.into() {
             Cow::Owned(text) => Cow::Owned(exact(text).into_string()),
             text => text,
         });
@@ -226,7 +255,7 @@ impl Diagnostic {
     }
 
     pub fn with_related(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
-        self.related.push(Label {
+        self.labels.get_or_insert_default().related.push(Label {
             span,
             message: exact(message.into()).into_string(),
         });
@@ -241,7 +270,14 @@ impl Diagnostic {
         let help = help.map(exact);
         let message = match self.words {
             Words::Written { message, .. } => message,
-            Words::Stale { .. } => self.message().into_owned().into_boxed_str(),
+            Words::Stale { .. } => {
+                // Written out, it keeps the label the facts gave it.
+                if let Some(label) = self.label() {
+                    let label = label.to_owned();
+                    self = self.with_label(label);
+                }
+                self.message().into_owned().into_boxed_str()
+            }
         };
         self.words = Words::Written { message, help };
         self
@@ -333,7 +369,7 @@ impl WithSource<'_> {
     fn snippet(&self) -> bool {
         let d = self.diagnostic;
         std::iter::once(d.span)
-            .chain(d.related.iter().map(|l| l.span))
+            .chain(d.related().iter().map(|l| l.span))
             .all(|span| {
                 let file = self.sources.get(span.file);
                 let text = file.text.as_bytes();
@@ -380,7 +416,7 @@ impl miette::Diagnostic for WithSource<'_> {
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         let d = self.diagnostic;
         let elsewhere: Vec<String> = d
-            .related
+            .related()
             .iter()
             .filter(|l| l.span.file != d.span.file)
             .map(|l| {
@@ -423,15 +459,14 @@ impl miette::Diagnostic for WithSource<'_> {
         let d = self.diagnostic;
         let primary = miette::LabeledSpan::new_primary_with_span(
             Some(
-                d.label
-                    .as_deref()
+                d.label()
                     .unwrap_or_else(|| default_label(d.code))
                     .to_owned(),
             ),
             miette::SourceSpan::new((d.span.start as usize).into(), d.span.len()),
         );
         let related = d
-            .related
+            .related()
             .iter()
             .filter(|l| l.span.file == d.span.file)
             .map(|l| {
@@ -521,8 +556,9 @@ mod tests {
             matches!(&d.words, Words::Written { message, help: Some(help) }
             if message.len() == 5 && help.len() == 5)
         );
-        assert!(matches!(&d.label, Some(Cow::Owned(label)) if label.capacity() == 3));
-        assert_eq!(d.related[0].message.capacity(), 3);
+        let labels = d.labels.as_deref().unwrap();
+        assert!(matches!(&labels.primary, Some(Cow::Owned(label)) if label.capacity() == 3));
+        assert_eq!(d.related()[0].message.capacity(), 3);
     }
 
     /// A `stale-deal` kept as facts reads exactly as the one written out
@@ -558,7 +594,7 @@ mod tests {
             let kept = Diagnostic::stale_deal(span, deal, idle, as_of, stale_after);
             assert_eq!(kept.message(), written.message());
             assert_eq!(kept.help(), written.help());
-            assert_eq!(kept.label.as_deref(), written.label.as_deref());
+            assert_eq!(kept.label(), written.label());
             assert_eq!(
                 (kept.code, kept.severity, kept.span),
                 (written.code, written.severity, written.span)

@@ -890,7 +890,7 @@ mod tests {
             ("Offer", 88),
             ("Deal", 48),
             ("Meta", 72),
-            ("Diagnostic", 104),
+            ("Diagnostic", 64),
         ];
         assert_eq!(sizes, expected);
     }

@@ -31,7 +31,7 @@ fn check_and_render(bytes: &[u8]) -> Checked {
     for diagnostic in &checked.diagnostics {
         let file = checked.ledger.sources.get(diagnostic.span.file);
         for span in
-            std::iter::once(diagnostic.span).chain(diagnostic.related.iter().map(|l| l.span))
+            std::iter::once(diagnostic.span).chain(diagnostic.related().iter().map(|l| l.span))
         {
             let text = &checked.ledger.sources.get(span.file).text;
             assert!(

@@ -26,7 +26,7 @@ pub fn by_file(
             continue;
         };
         let related: Vec<DiagnosticRelatedInformation> = diagnostic
-            .related
+            .related()
             .iter()
             .filter_map(|label| {
                 let view = view_of(views, label.span.file)?;

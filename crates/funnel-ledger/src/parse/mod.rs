@@ -482,7 +482,7 @@ mod tests {
                 assert_eq!(found, ["k1", "k2"], "{keys} keys, directive: {directive}");
                 let first = text.find("k1:").unwrap();
                 assert!(parsed.diagnostics[0]
-                    .related
+                    .related()
                     .iter()
                     .any(|r| r.span.start as usize == first));
             }

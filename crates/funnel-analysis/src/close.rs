@@ -15,8 +15,8 @@ pub(crate) fn deciding_close<'l>(ledger: &'l Ledger, fact: &DealFacts) -> Option
         Status::Won | Status::Ended => fact.won.map(|i| &ledger.entries[i]),
         Status::Lost | Status::Declined => {
             let closed_on = fact.closed_on?;
-            fact.deal(ledger)
-                .entries
+            ledger
+                .deal_indices(fact.deal(ledger))
                 .iter()
                 .rev()
                 .map(|&i| &ledger.entries[i as usize])

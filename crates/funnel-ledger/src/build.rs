@@ -223,7 +223,7 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
                             channel: lead.channel,
                             contact: lead.contact,
                             lead: lead.index,
-                            entries: Box::default(),
+                            list: DealList::default(),
                         },
                     );
                 }
@@ -345,42 +345,62 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
         );
     }
     // Each deal's entries, sorted by date (a stable sort: entries of the
-    // same day and rank keep reading order). The deals are shared out in
-    // consecutive parts, one per thread; each thread finds its deals'
-    // entries in `deal_of`, counts them first so that every list is
-    // allocated once at its size, and sorts them. (`NO_DEAL` is in no part.)
+    // same day and rank keep reading order), all in one list, deal after
+    // deal: counted first, so the list is allocated once at its size and
+    // no deal needs an allocation of its own; filled in reading order; then
+    // each deal's part sorted, the deals shared out in consecutive parts,
+    // one per thread. (`NO_DEAL` is in no deal.)
     let deals = ledger.deals.len();
+    let mut starts: Vec<u32> = vec![0; deals + 1];
+    for &position in &deal_of {
+        if position != NO_DEAL {
+            starts[position as usize + 1] += 1;
+        }
+    }
+    for i in 0..deals {
+        starts[i + 1] += starts[i];
+    }
+    let mut lists: Vec<u32> = vec![0; starts[deals] as usize];
+    let mut next: Vec<u32> = starts[..deals].to_vec();
+    for (index, &position) in deal_of.iter().enumerate() {
+        if position != NO_DEAL {
+            let slot = &mut next[position as usize];
+            lists[*slot as usize] = index as u32;
+            *slot += 1;
+        }
+    }
+    drop(next);
     let threads = crate::parallel::threads(order.len(), crate::parallel::ENTRIES_PER_THREAD);
     let part_size = deals.div_ceil(threads).max(1);
-    let parts = crate::parallel::map_ordered(deals.div_ceil(part_size), threads, |part| {
-        let first = part * part_size;
-        let mine = first..(first + part_size).min(deals);
-        let mut counts: Vec<u32> = vec![0; mine.len()];
-        for &position in &deal_of {
-            if mine.contains(&(position as usize)) {
-                counts[position as usize - first] += 1;
-            }
-        }
-        let mut lists: Vec<Vec<u32>> = counts
-            .iter()
-            .map(|&n| Vec::with_capacity(n as usize))
-            .collect();
-        for (index, &position) in deal_of.iter().enumerate() {
-            if mine.contains(&(position as usize)) {
-                lists[position as usize - first].push(index as u32);
-            }
-        }
-        lists
-            .into_iter()
-            .map(|mut list| {
-                list.sort_by_key(|&i| order[i as usize]);
-                list.into_boxed_slice()
-            })
-            .collect::<Vec<_>>()
-    });
-    for (deal, list) in ledger.deals.values_mut().zip(parts.into_iter().flatten()) {
-        deal.entries = list;
+    let mut parts = Vec::with_capacity(deals.div_ceil(part_size));
+    let mut rest = lists.as_mut_slice();
+    for first in (0..deals).step_by(part_size) {
+        let last = (first + part_size).min(deals);
+        let (part, tail) = rest.split_at_mut((starts[last] - starts[first]) as usize);
+        parts.push(std::sync::Mutex::new(Some(part)));
+        rest = tail;
     }
+    crate::parallel::map_ordered(parts.len(), threads, |p| {
+        let part = parts[p]
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take()
+            .expect("each part is sorted once");
+        let first = p * part_size;
+        let base = starts[first];
+        for deal in first..(first + part_size).min(deals) {
+            let range = (starts[deal] - base) as usize..(starts[deal + 1] - base) as usize;
+            part[range].sort_by_key(|&i| order[i as usize]);
+        }
+    });
+    drop(parts);
+    for (deal, bounds) in ledger.deals.values_mut().zip(starts.windows(2)) {
+        deal.list = DealList {
+            start: bounds[0],
+            len: bounds[1] - bounds[0],
+        };
+    }
+    ledger.set_deal_lists(lists);
     ledger.set_entry_deals(deal_of);
     ledger.set_sparse(sparse);
     (ledger, duplicated)

@@ -59,7 +59,7 @@ fn check_deal(ledger: &Ledger, deal: &Deal, options: &CheckOptions, out: &mut Ve
     let lead = &ledger.entries[deal.lead];
     // The close in force: the `won`, `lost` or `declined` since the latest
     // `reopened` (in date order, then the order of one day, which is how
-    // `deal.entries` is sorted).
+    // `Ledger::deal_indices` is sorted).
     let mut close: Option<&Entry> = None;
     let mut won: Option<&Entry> = None;
     let mut ended: Option<&Entry> = None;

@@ -467,11 +467,18 @@ pub struct Deal {
     pub contact: Option<Name>,
     /// Index of the opening `lead` in [`Ledger::entries`].
     pub lead: usize,
-    /// Indices of every entry on this deal (including the lead and
-    /// `spent … on`), sorted by date; on one day the lead comes first, then
-    /// stages and other entries, then `won`/`lost`/`declined`, then
-    /// `reopened`/`extended`, then `ended`, and otherwise reading order.
-    pub entries: Box<[u32]>,
+    /// Where the deal's entries are listed in the ledger: read them with
+    /// [`Ledger::deal_indices`] or [`Ledger::deal_entries`]. (One list for
+    /// all deals, each deal a part of it: a big ledger's hundreds of
+    /// thousands of deals need no allocation each.)
+    pub(crate) list: DealList,
+}
+
+/// A deal's part of the ledger's one list of every deal's entries.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct DealList {
+    pub(crate) start: u32,
+    pub(crate) len: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -684,6 +691,9 @@ pub struct Ledger {
     /// For each entry, the position in `deals` of the deal it is about
     /// ([`NO_DEAL`] for none); see [`Ledger::deal_of`].
     entry_deals: Vec<u32>,
+    /// Every deal's entry indices, deal after deal (see [`Deal::list`] and
+    /// [`Ledger::deal_indices`]).
+    deal_lists: Vec<u32>,
     /// The positions of the entries of each [`Sparse`] kind, in reading
     /// order; see [`Ledger::entries_of`].
     sparse: [Vec<u32>; Sparse::ALL.len()],
@@ -840,9 +850,30 @@ impl Ledger {
             .map(|&i| (i as usize, &self.entries[i as usize]))
     }
 
-    /// The entries of a deal in date order.
+    /// The indices in [`Ledger::entries`] of every entry on a deal
+    /// (including the lead and `spent … on`), sorted by date; on one day
+    /// the lead comes first, then stages and other entries, then
+    /// `won`/`lost`/`declined`, then `reopened`/`extended`, then `ended`,
+    /// and otherwise reading order.
+    pub fn deal_indices(&self, deal: &Deal) -> &[u32] {
+        let start = deal.list.start as usize;
+        &self.deal_lists[start..start + deal.list.len as usize]
+    }
+
+    /// The entries of a deal in date order (see [`Ledger::deal_indices`]).
     pub fn deal_entries<'a>(&'a self, deal: &'a Deal) -> impl Iterator<Item = &'a Entry> + 'a {
-        deal.entries.iter().map(|&i| &self.entries[i as usize])
+        self.deal_indices(deal)
+            .iter()
+            .map(|&i| &self.entries[i as usize])
+    }
+
+    /// Records every deal's entries, deal after deal (`build` does, once).
+    pub(crate) fn set_deal_lists(&mut self, lists: Vec<u32>) {
+        debug_assert!(self
+            .deals
+            .values()
+            .all(|d| (d.list.start + d.list.len) as usize <= lists.len()));
+        self.deal_lists = lists;
     }
 
     /// A deal's title, from its `lead`'s line.
@@ -888,7 +919,7 @@ mod tests {
             ("Spanned<Name>", 24),
             ("MetaLines", 8),
             ("Offer", 88),
-            ("Deal", 48),
+            ("Deal", 40),
             ("Meta", 72),
             ("Diagnostic", 64),
         ];

@@ -18,11 +18,12 @@ pub fn latest_ask<'l>(
     close: NaiveDate,
 ) -> Option<(&'l Entry, &'l Offer)> {
     let deal = deal.deal(ledger);
-    // `deal.entries` is in date order (stages before `won` on one day), so
+    // `Ledger::deal_indices` is in date order (stages before `won` on one day), so
     // the last match is the latest: searched from the end, which reads a
     // few of the deal's entries (they lie all over a big ledger) instead
     // of all of them.
-    deal.entries
+    ledger
+        .deal_indices(deal)
         .iter()
         .rev()
         .map(|&i| &ledger.entries[i as usize])
@@ -60,9 +61,9 @@ pub fn opening_ask<'l>(
     deal: &DealFacts,
     close: NaiveDate,
 ) -> Option<(&'l Entry, &'l Offer)> {
-    // `deal.entries` is in date order, so the first match is the earliest.
-    deal.deal(ledger)
-        .entries
+    // `Ledger::deal_indices` is in date order, so the first match is the earliest.
+    ledger
+        .deal_indices(deal.deal(ledger))
         .iter()
         .map(|&i| &ledger.entries[i as usize])
         .take_while(|e| e.date <= close)

@@ -176,9 +176,9 @@ fn deal_facts(
     let mut extensions: Vec<u32> = Vec::new();
     let mut rating = None;
     let mut last_entry = lead_date;
-    // `deal.entries` is sorted by date, so the first entry of each kind is
+    // `Ledger::deal_indices` is sorted by date, so the first entry of each kind is
     // the earliest.
-    for &index in &deal.entries {
+    for &index in ledger.deal_indices(deal) {
         let index = index as usize;
         let mark = marks[index];
         if mark.date > as_of {

@@ -370,8 +370,8 @@ fn deciding_loss<'l>(
     deal: &DealFacts,
     lost_on: NaiveDate,
 ) -> Option<&'l Entry> {
-    deal.deal(ledger)
-        .entries
+    ledger
+        .deal_indices(deal.deal(ledger))
         .iter()
         .rev()
         .map(|&i| &ledger.entries[i as usize])

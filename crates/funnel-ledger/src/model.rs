@@ -769,11 +769,16 @@ impl Ledger {
     }
 }
 
-// The size of an entry and of a metadata line are what a big ledger's
-// memory is made of (docs/performance.md): a change that grows them should
-// be a decision, not an accident.
+// The size of an entry, of a metadata line and of an amount (in every
+// `spent`, offer and balance) are what a big ledger's memory is made of
+// (docs/performance.md): a change that grows them should be a decision, not
+// an accident.
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Entry>() <= 104 && std::mem::size_of::<Meta>() <= 72);
+const _: () = assert!(
+    std::mem::size_of::<Entry>() <= 104
+        && std::mem::size_of::<Meta>() <= 72
+        && std::mem::size_of::<Amount>() <= 20
+);
 
 #[cfg(all(test, target_pointer_width = "64"))]
 mod tests {
@@ -784,8 +789,9 @@ mod tests {
     /// deal or per diagnostic (docs/performance.md, "Where the time and
     /// memory go"): a change of any of them, up or down, fails here, so
     /// that it is noticed and the page updated. `EntryKind` is as large as
-    /// its largest variants, a lead and a `spent` (72 and 76 bytes, with
-    /// their title and note left in the text), plus its tag.
+    /// its largest variants, a lead and a `spent` (72 bytes each, with
+    /// their title and note left in the text; a `spent` was 76 while a
+    /// currency was 11 bytes inline), plus its tag.
     #[test]
     fn hot_types_keep_their_sizes() {
         let sizes = [
@@ -795,6 +801,8 @@ mod tests {
             ("Spanned<Name>", size_of::<Spanned<Name>>()),
             ("MetaLines", size_of::<MetaLines>()),
             ("Offer", size_of::<Offer>()),
+            ("Amount", size_of::<Amount>()),
+            ("Spanned<Quantity>", size_of::<Spanned<Quantity>>()),
             ("Deal", size_of::<Deal>()),
             ("Meta", size_of::<Meta>()),
             ("Diagnostic", size_of::<crate::Diagnostic>()),
@@ -805,7 +813,9 @@ mod tests {
             ("Span", 12),
             ("Spanned<Name>", 24),
             ("MetaLines", 8),
-            ("Offer", 88),
+            ("Offer", 68),
+            ("Amount", 20),
+            ("Spanned<Quantity>", 36),
             ("Deal", 48),
             ("Meta", 72),
             ("Diagnostic", 104),

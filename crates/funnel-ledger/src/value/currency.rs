@@ -11,7 +11,8 @@
 //! [`Currency::as_str`] has to lend out the text, which needs it stored
 //! somewhere anyway. A ledger names a handful of currencies, so the table
 //! stays tiny, and each thread keeps the few it met last in front of it:
-//! reading an amount takes no lock.
+//! reading an amount takes the table's lock only the first time a thread
+//! meets its code.
 //!
 //! Reading a code's text ([`Currency::as_str`], called while rendering
 //! tables, and [`Ord`]) takes no lock either: the table is a fixed array of
@@ -20,13 +21,14 @@
 //!
 //! The bound: ids are `1..=u32::MAX`, so a process can intern 4,294,967,295
 //! distinct codes. Every code it interns is one it read (at least four
-//! bytes of text each: three letters and a separator), and each costs about
-//! 50 bytes of table, so memory runs out long before the ids do; should they
-//! ever run out, [`Currency::parse`] answers `None` (the word is then
-//! reported as not a currency code) rather than panic or reuse an id. The
-//! table is never emptied: like the name store (`crate::name`), a
-//! long-running process that reads ever new codes (the fuzzer) keeps them
-//! all, a few dozen bytes each.
+//! bytes of text each: three characters and a separator), and each costs
+//! 30 to 60 bytes of table (its slot, up to half a bucket of slots not yet
+//! used, and its entry in the map of ids), so memory runs out long before
+//! the ids do; should they ever run out, [`Currency::parse`] answers `None`
+//! (the word is then reported as not a currency code) rather than panic or
+//! reuse an id. The table is never emptied: like the name store
+//! (`crate::name`), a long-running process that reads ever new codes (the
+//! fuzzer) keeps them all.
 
 use std::cell::RefCell;
 use std::cmp::Ordering;
@@ -41,8 +43,9 @@ use std::sync::{Mutex, OnceLock, PoisonError};
 ///
 /// Two currencies are equal when their codes are; they order by the
 /// length of the code first, then by its bytes (`EUR < USD < USDC`), and
-/// hash by their place in the process's table (so the hash of a code
-/// differs from one process to the next, as with `std`'s random hashing).
+/// hash by their place in the process's table, not by the text (so a
+/// code's hash depends on the order the process met its codes in; nothing
+/// may depend on the order of a hash map anyway).
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Currency(NonZeroU32);
 

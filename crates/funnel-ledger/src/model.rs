@@ -882,11 +882,16 @@ impl Ledger {
     }
 }
 
-// The size of an entry and of a metadata line are what a big ledger's
-// memory is made of (docs/performance.md): a change that grows them should
-// be a decision, not an accident.
+// The size of an entry, of a metadata line and of an amount (in every
+// `spent`, offer and balance) are what a big ledger's memory is made of
+// (docs/performance.md): a change that grows them should be a decision, not
+// an accident.
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Entry>() <= 72 && std::mem::size_of::<Meta>() <= 72);
+const _: () = assert!(
+    std::mem::size_of::<Entry>() <= 64
+        && std::mem::size_of::<Meta>() <= 72
+        && std::mem::size_of::<Amount>() <= 20
+);
 
 #[cfg(all(test, target_pointer_width = "64"))]
 mod tests {
@@ -896,9 +901,9 @@ mod tests {
     /// The sizes of the types a big ledger holds one of per entry, per
     /// deal or per diagnostic (docs/performance.md, "Where the time and
     /// memory go"): a change of any of them, up or down, fails here, so
-    /// that it is noticed and the page updated. `EntryKind` is as large as
-    /// its largest variants, a lead and a `spent` (72 and 76 bytes, with
-    /// their title and note left in the text), plus its tag.
+    /// that it is noticed and the page updated. `EntryKind` keeps no places
+    /// (see [`Form`]) and no strings: it is as large as a `spent` (a
+    /// quantity of 24 bytes and where it went, 16), plus its tag.
     #[test]
     fn hot_types_keep_their_sizes() {
         let sizes = [
@@ -908,17 +913,21 @@ mod tests {
             ("Spanned<Name>", size_of::<Spanned<Name>>()),
             ("MetaLines", size_of::<MetaLines>()),
             ("Offer", size_of::<Offer>()),
+            ("Amount", size_of::<Amount>()),
+            ("Quantity", size_of::<Quantity>()),
             ("Deal", size_of::<Deal>()),
             ("Meta", size_of::<Meta>()),
             ("Diagnostic", size_of::<crate::Diagnostic>()),
         ];
         let expected = [
-            ("Entry", 72),
-            ("EntryKind", 48),
+            ("Entry", 64),
+            ("EntryKind", 40),
             ("Span", 12),
             ("Spanned<Name>", 24),
             ("MetaLines", 8),
-            ("Offer", 88),
+            ("Offer", 68),
+            ("Amount", 20),
+            ("Quantity", 24),
             ("Deal", 40),
             ("Meta", 72),
             ("Diagnostic", 64),

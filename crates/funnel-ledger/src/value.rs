@@ -13,51 +13,9 @@ use nom::sequence::separated_pair;
 use nom::{IResult, Parser};
 use rust_decimal::Decimal;
 
-/// A currency code: an uppercase letter, then 2–9 uppercase letters or
-/// digits. Stored inline so amounts are `Copy` and cheap.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Currency {
-    len: u8,
-    bytes: [u8; 10],
-}
+mod currency;
 
-impl Currency {
-    /// `currency := [A-Z] [A-Z0-9]{2,9}`
-    pub fn parse(text: &str) -> Option<Currency> {
-        let b = text.as_bytes();
-        if !(3..=10).contains(&b.len())
-            || !b[0].is_ascii_uppercase()
-            || !b[1..]
-                .iter()
-                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-        {
-            return None;
-        }
-        let mut bytes = [0u8; 10];
-        bytes[..b.len()].copy_from_slice(b);
-        Some(Currency {
-            len: b.len() as u8,
-            bytes,
-        })
-    }
-
-    pub fn as_str(&self) -> &str {
-        // Only ASCII bytes are ever stored.
-        std::str::from_utf8(&self.bytes[..self.len as usize]).unwrap_or("")
-    }
-}
-
-impl fmt::Display for Currency {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl fmt::Debug for Currency {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use currency::Currency;
 
 /// `amount := number " " currency`
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

@@ -454,7 +454,7 @@ mod tests {
                                 // Each thread walks the shared texts from a
                                 // different place, and interleaves its own.
                                 let i = (i + thread * 613) % SHARED;
-                                if i % 3 == 0 {
+                                if i.is_multiple_of(3) {
                                     format!("agree:{thread}:own-{i}")
                                 } else {
                                     format!("agree:shared-{i}")

@@ -3,82 +3,109 @@
 //!
 //! A big ledger names the same few thousand things millions of times (every
 //! entry repeats its deal id, every metadata line a key). Each distinct name
-//! is stored once, for the life of the process, and a [`Name`] is a copied
-//! reference to it: no allocation per use, and cheap to clone into reports.
-//! The store only grows with names never seen before, so re-reading a
-//! ledger (`--watch`) costs nothing new unless the ledger gained names.
+//! is stored once, for the life of the process, and a [`Name`] is its
+//! number in the store: no allocation per use, and cheap to copy into
+//! reports. The store only grows with names never seen before, so
+//! re-reading a ledger (`--watch`) costs nothing new unless the ledger
+//! gained names.
+//!
+//! The store has two parts: a sharded hash table from text to `Name`
+//! (behind per-thread caches), which only [`Name::new`] reads, and
+//! [`Texts`], the table from `Name` to text, which every read of a name's
+//! text goes through without a lock.
+//!
+//! **Bound.** A process can hold at most `u32::MAX` (4,294,967,295)
+//! distinct names. A ledger cannot come near it (every name is at least
+//! one byte of a file, and a name costs about 30 bytes of memory, so the
+//! table would need over 100 GiB first); a process that does reach it
+//! panics in [`Name::new`] with a message saying so, and never hands out
+//! a number that is already taken.
 
 use std::borrow::Borrow;
 use std::cell::RefCell;
+use std::cmp::Ordering;
 use std::fmt;
 use std::hash::BuildHasher;
+use std::num::NonZeroU32;
 use std::ops::Deref;
+use std::sync::atomic::{AtomicU64, Ordering as MemoryOrder};
 use std::sync::{Mutex, OnceLock};
 
 /// An interned string. Orders and hashes like the `str` it holds, so maps
 /// keyed by `Name` can be looked up with a `&str`; two names are equal when
-/// they are the same stored text, which is one pointer comparison.
+/// they are the same stored text, which is one integer comparison.
 ///
-/// A `Name` is one pointer wide: it points at the stored `&str`, not at the
-/// text, which keeps every id, channel and key in the model at 8 bytes.
-#[derive(Clone, Copy, PartialOrd, Ord)]
-pub struct Name(Stored);
+/// A `Name` is 4 bytes, its number in the store (never 0, so an
+/// `Option<Name>` is 4 bytes too), which keeps every id, channel and key in
+/// the model small; reading its text is an index into [`Texts`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Name(NonZeroU32);
 
-/// Where a name's text is kept: a reference to it, stored once per name.
-type Stored = &'static &'static str;
-
-impl PartialEq for Name {
-    fn eq(&self, other: &Name) -> bool {
-        // Every `Name` is made by `Name::new`, so equal texts are stored
-        // once: the same address and length.
-        std::ptr::eq(self.0, other.0)
+/// Orders by the text, exactly as `str` does (reports sort by it). Equal
+/// names are equal texts, so this agrees with `eq`.
+impl Ord for Name {
+    fn cmp(&self, other: &Name) -> Ordering {
+        if self.0 == other.0 {
+            Ordering::Equal
+        } else {
+            self.as_str().cmp(other.as_str())
+        }
     }
 }
 
-impl Eq for Name {}
+impl PartialOrd for Name {
+    fn partial_cmp(&self, other: &Name) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
 
 /// Hashes the text, like `str` (what `Borrow<str>` requires); equal names
 /// have equal text, so this agrees with `eq`.
 impl std::hash::Hash for Name {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        (*self.0).hash(state);
+        self.as_str().hash(state);
     }
 }
 
 impl Name {
     /// The name for `text`, stored on first use.
+    ///
+    /// # Panics
+    ///
+    /// When `text` is new and the process already holds `u32::MAX`
+    /// distinct names (see the module's documentation).
     pub fn new(text: &str) -> Name {
-        Name(intern(text))
+        intern(text)
     }
 
     pub fn as_str(self) -> &'static str {
-        self.0
+        TEXTS.get(self.0)
     }
 
-    /// A number no other name of this process has (where its text is
-    /// stored): a key for a map that never reads the text, so a lookup
+    /// A number no other name of this process has (its number in the
+    /// store): a key for a map that never reads the text, so a lookup
     /// neither hashes nor compares it.
     pub fn key(self) -> usize {
-        std::ptr::from_ref(self.0) as usize
+        self.0.get() as usize
     }
 }
 
 impl Deref for Name {
     type Target = str;
     fn deref(&self) -> &str {
-        self.0
+        self.as_str()
     }
 }
 
 impl AsRef<str> for Name {
     fn as_ref(&self) -> &str {
-        self.0
+        self.as_str()
     }
 }
 
 impl Borrow<str> for Name {
     fn borrow(&self) -> &str {
-        self.0
+        self.as_str()
     }
 }
 
@@ -90,49 +117,109 @@ impl From<&str> for Name {
 
 impl From<Name> for String {
     fn from(name: Name) -> String {
-        (*name.0).to_owned()
+        name.as_str().to_owned()
     }
 }
 
 impl PartialEq<str> for Name {
     fn eq(&self, other: &str) -> bool {
-        *self.0 == other
+        self.as_str() == other
     }
 }
 
 impl PartialEq<&str> for Name {
     fn eq(&self, other: &&str) -> bool {
-        *self.0 == *other
+        self.as_str() == *other
     }
 }
 
 impl PartialEq<String> for Name {
     fn eq(&self, other: &String) -> bool {
-        *self.0 == other
+        self.as_str() == other
     }
 }
 
 impl PartialEq<Name> for str {
     fn eq(&self, other: &Name) -> bool {
-        self == *other.0
+        self == other.as_str()
     }
 }
 
 impl PartialEq<Name> for &str {
     fn eq(&self, other: &Name) -> bool {
-        *self == *other.0
+        *self == other.as_str()
     }
 }
 
 impl fmt::Display for Name {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.0)
+        f.pad(self.as_str())
     }
 }
 
 impl fmt::Debug for Name {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(*self.0, f)
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+/// Every name's text, by its number: an append-only table read without a
+/// lock.
+///
+/// Number `n` lives in bucket `⌊log₂ n⌋`, which holds the `2^b` numbers
+/// `2^b ..= 2^(b+1) - 1`, so 32 buckets cover every `NonZeroU32`, and
+/// the bucket is found from `n`'s leading zeros. A bucket is allocated the
+/// first time one of its numbers is handed out and never moves or shrinks,
+/// so a `&'static str` read from it stays valid; each slot is written once.
+/// Both are `OnceLock`s: a read is two acquire loads (plain loads on
+/// x86-64) and no lock, and it sees the text because whoever holds a
+/// `Name` got it, through some synchronisation, from the thread that wrote
+/// the slot before making the `Name`.
+struct Texts {
+    buckets: [OnceLock<Box<[OnceLock<&'static str>]>>; 32],
+    /// The next number to hand out; a `u64`, so that it cannot wrap round
+    /// to a number already taken before the bound is noticed.
+    next: AtomicU64,
+}
+
+static TEXTS: Texts = Texts::new();
+
+/// The bucket of `number` and its place there.
+fn bucket_of(number: NonZeroU32) -> (usize, usize) {
+    let bucket = number.ilog2();
+    (bucket as usize, (number.get() - (1 << bucket)) as usize)
+}
+
+impl Texts {
+    const fn new() -> Texts {
+        Texts {
+            buckets: [const { OnceLock::new() }; 32],
+            next: AtomicU64::new(1),
+        }
+    }
+
+    fn get(&self, number: NonZeroU32) -> &'static str {
+        let (bucket, place) = bucket_of(number);
+        self.buckets[bucket]
+            .get()
+            .and_then(|slots| slots[place].get())
+            .expect("a name's text is stored before the name is made")
+    }
+
+    /// Stores `text` under the next number. The caller holds the lock of
+    /// the text's shard, so a text is never stored twice; other shards
+    /// push at the same time, which the atomic counter keeps apart.
+    /// `None` when every number is taken (the module's bound).
+    fn push(&self, text: &'static str) -> Option<Name> {
+        let next = self.next.fetch_add(1, MemoryOrder::Relaxed);
+        let number = NonZeroU32::new(u32::try_from(next).ok()?)?;
+        let (bucket, place) = bucket_of(number);
+        let slots = self.buckets[bucket]
+            .get_or_init(|| (0..1usize << bucket).map(|_| OnceLock::new()).collect());
+        slots[place]
+            .set(text)
+            .expect("each number is handed out once");
+        Some(Name(number))
     }
 }
 
@@ -141,13 +228,21 @@ impl fmt::Debug for Name {
 const SHARDS: usize = 16;
 
 /// A stored name with its text: lookups compare the text without first
-/// following the `Stored` pointer (a cache miss per probe on a big table).
-type Slot = (&'static str, Stored);
+/// reading it from [`Texts`] (a cache miss per probe on a big table).
+type Slot = (&'static str, Name);
 
 type Table = hashbrown::HashTable<Slot>;
 
+/// One shard of the store: its names, and the rest of the block its new
+/// texts are copied into.
+#[derive(Default)]
+struct Shard {
+    table: Table,
+    free: &'static mut [u8],
+}
+
 struct Interner {
-    shards: [Mutex<Table>; SHARDS],
+    shards: [Mutex<Shard>; SHARDS],
 }
 
 /// One hasher for every table (fixed, so a name hashes the same everywhere).
@@ -159,6 +254,12 @@ fn interner() -> &'static Interner {
         shards: std::array::from_fn(|_| Mutex::default()),
     })
 }
+
+/// The size of the blocks the texts are copied into: one allocation for
+/// thousands of names instead of one each. A text longer than a sixteenth
+/// of it gets an allocation of its own, so at most that much of a block is
+/// left unused when the next text does not fit.
+const BLOCK: usize = 64 * 1024;
 
 /// At most this many names in a thread's table: a big ledger's names
 /// (132,000 deal ids at a million entries) would outgrow the processor's
@@ -188,16 +289,16 @@ thread_local! {
     };
 }
 
-fn intern(text: &str) -> Stored {
+fn intern(text: &str) -> Name {
     let hash = HASHER.hash_one(text);
     SEEN.with_borrow_mut(|seen| {
         if seen.recent.is_empty() {
             seen.recent = vec![None; RECENT];
         }
         let slot = &mut seen.recent[(hash as usize) & (RECENT - 1)];
-        if let Some((stored_text, stored)) = *slot {
+        if let Some((stored_text, name)) = *slot {
             if stored_text == text {
-                return stored;
+                return name;
             }
         }
         let slot = match seen.all.find(hash, |(s, _)| *s == text) {
@@ -221,20 +322,42 @@ impl Interner {
     fn intern(&self, text: &str, hash: u64) -> Slot {
         // The high bits pick the shard; the table uses the low ones.
         let shard = (hash >> 60) as usize % SHARDS;
-        // A panic while holding the lock cannot leave the table
-        // half-updated (insertion is one call), so a poisoned lock is
-        // still usable.
-        let mut table = self.shards[shard]
+        // A panic while holding the lock cannot leave the shard
+        // half-updated (the text is pushed before the table learns of it,
+        // and insertion is one call), so a poisoned lock is still usable.
+        let mut shard = self.shards[shard]
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(&slot) = table.find(hash, |(s, _)| *s == text) {
+        if let Some(&slot) = shard.table.find(hash, |(s, _)| *s == text) {
             return slot;
         }
-        let text: &'static str = Box::leak(text.into());
-        let stored: Stored = Box::leak(Box::new(text));
-        table.insert_unique(hash, (text, stored), |(s, _)| HASHER.hash_one(s));
-        (text, stored)
+        let text = store_text(&mut shard.free, text);
+        let name = TEXTS
+            .push(text)
+            .expect("more than u32::MAX (4,294,967,295) distinct names in one process");
+        let slot = (text, name);
+        shard
+            .table
+            .insert_unique(hash, slot, |(s, _)| HASHER.hash_one(s));
+        slot
     }
+}
+
+/// A copy of `text` for the life of the process: in the block `free` is
+/// the rest of, or a new one when it does not fit.
+fn store_text(free: &mut &'static mut [u8], text: &str) -> &'static str {
+    if text.len() > BLOCK / 16 {
+        return Box::leak(text.into());
+    }
+    if free.len() < text.len() {
+        *free = Box::leak(vec![0; BLOCK].into_boxed_slice());
+    }
+    let (copy, rest) = std::mem::take(free).split_at_mut(text.len());
+    *free = rest;
+    copy.copy_from_slice(text.as_bytes());
+    // A copy of a `str` is UTF-8; checking it again costs a pass over a
+    // new name's bytes, once per name, and keeps this free of `unsafe`.
+    std::str::from_utf8(copy).expect("a copy of a str is UTF-8")
 }
 
 #[cfg(test)]
@@ -257,6 +380,14 @@ mod tests {
     }
 
     #[test]
+    fn four_bytes_with_a_niche() {
+        assert_eq!(std::mem::size_of::<Name>(), 4);
+        assert_eq!(std::mem::size_of::<Option<Name>>(), 4);
+        fn send_sync_copy<T: Send + Sync + Copy>() {}
+        send_sync_copy::<Name>();
+    }
+
+    #[test]
     fn map_lookup_by_str() {
         let mut map = std::collections::HashMap::new();
         map.insert(Name::new("platform:upwork"), 1);
@@ -264,6 +395,32 @@ mod tests {
         let mut index = indexmap::IndexMap::new();
         index.insert(Name::new("anna"), 2);
         assert_eq!(index.get("anna"), Some(&2));
+    }
+
+    /// Names order exactly as their texts, whatever order they were stored
+    /// in (here: reversed, so numbers and texts disagree), prefixes, case
+    /// and non-ASCII included.
+    #[test]
+    fn order_is_the_texts_order() {
+        let mut texts: Vec<String> = ["", "a", "a-b", "ab", "B", "b", "é", "z", "zz", "deal-10"]
+            .iter()
+            .map(|t| format!("order:{t}"))
+            .chain((0..300).map(|i| format!("order:{}", (i * 7919) % 1009)))
+            .collect();
+        texts.reverse();
+        let names: Vec<Name> = texts.iter().map(|t| Name::new(t)).collect();
+        for (a, text_a) in names.iter().zip(&texts) {
+            for (b, text_b) in names.iter().zip(&texts) {
+                assert_eq!(a.cmp(b), text_a.as_str().cmp(text_b), "{text_a} {text_b}");
+                assert_eq!(a.partial_cmp(b), Some(text_a.as_str().cmp(text_b)));
+                assert_eq!(a == b, text_a == text_b);
+            }
+        }
+        let mut sorted_names = names;
+        sorted_names.sort();
+        texts.sort();
+        let sorted_texts: Vec<&str> = sorted_names.iter().map(|n| n.as_str()).collect();
+        assert_eq!(sorted_texts, texts);
     }
 
     /// More names than the recent cache has slots and a thread's table
@@ -281,18 +438,131 @@ mod tests {
         }
     }
 
+    /// Threads interning the same texts (in different orders) and texts of
+    /// their own at once: equal texts get equal names, different texts
+    /// different ones, and every name reads back its text.
     #[test]
     fn threads_agree() {
-        let names: Vec<Vec<Name>> = std::thread::scope(|s| {
-            let handles: Vec<_> = (0..4)
-                .map(|_| s.spawn(|| (0..1000).map(|i| Name::new(&format!("deal-{i}"))).collect()))
+        const THREADS: usize = 8;
+        const SHARED: usize = 5000;
+        let results: Vec<Vec<(String, Name)>> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..THREADS)
+                .map(|thread| {
+                    s.spawn(move || {
+                        (0..SHARED)
+                            .map(|i| {
+                                // Each thread walks the shared texts from a
+                                // different place, and interleaves its own.
+                                let i = (i + thread * 613) % SHARED;
+                                if i.is_multiple_of(3) {
+                                    format!("agree:{thread}:own-{i}")
+                                } else {
+                                    format!("agree:shared-{i}")
+                                }
+                            })
+                            .map(|text| {
+                                let name = Name::new(&text);
+                                (text, name)
+                            })
+                            .collect()
+                    })
+                })
                 .collect();
             handles.into_iter().map(|h| h.join().unwrap()).collect()
         });
-        for other in &names[1..] {
-            for (a, b) in names[0].iter().zip(other) {
-                assert!(std::ptr::eq(a.as_str(), b.as_str()));
-            }
+        let mut by_text = std::collections::HashMap::new();
+        let mut by_key = std::collections::HashMap::new();
+        for (text, name) in results.iter().flatten() {
+            assert_eq!(name.as_str(), text);
+            assert_eq!(*by_text.entry(text.as_str()).or_insert(*name), *name);
+            assert_eq!(*by_key.entry(name.key()).or_insert(text.as_str()), text);
+            assert!(std::ptr::eq(name.as_str(), by_text[text.as_str()].as_str()));
         }
+        assert_eq!(by_text.len(), by_key.len());
+    }
+
+    #[test]
+    fn buckets_double() {
+        let place = |n: u32| bucket_of(NonZeroU32::new(n).unwrap());
+        assert_eq!(place(1), (0, 0));
+        assert_eq!(place(2), (1, 0));
+        assert_eq!(place(3), (1, 1));
+        assert_eq!(place(4), (2, 0));
+        assert_eq!(place(7), (2, 3));
+        assert_eq!(place(8), (3, 0));
+        assert_eq!(place(1 << 31), (31, 0));
+        assert_eq!(place(u32::MAX), (31, (1 << 31) - 1));
+    }
+
+    /// A table of its own, filled by several threads at once: the numbers
+    /// are exactly 1..=N, each reads back its text, and still does after
+    /// later pushes allocated new buckets.
+    #[test]
+    fn numbers_are_dense_and_stable() {
+        let texts = Texts::new();
+        let pushed: Vec<Vec<(Name, &'static str)>> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..4)
+                .map(|thread| {
+                    let texts = &texts;
+                    s.spawn(move || {
+                        (0..1000)
+                            .map(|i| {
+                                let text: &'static str =
+                                    Box::leak(format!("{thread}-{i}").into_boxed_str());
+                                (texts.push(text).unwrap(), text)
+                            })
+                            .collect()
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let mut numbers: Vec<usize> = pushed.iter().flatten().map(|(n, _)| n.key()).collect();
+        numbers.sort_unstable();
+        assert_eq!(numbers, (1..=4000).collect::<Vec<_>>());
+        for &(name, text) in pushed.iter().flatten() {
+            assert!(std::ptr::eq(texts.get(name.0), text));
+        }
+        let later = texts.push("later").unwrap();
+        assert_eq!(later.key(), 4001);
+        assert_eq!(texts.get(later.0), "later");
+        for &(name, text) in pushed.iter().flatten() {
+            assert!(std::ptr::eq(texts.get(name.0), text));
+        }
+    }
+
+    /// Past the last number, `push` declines every time rather than hand
+    /// out a number again.
+    #[test]
+    fn a_full_table_declines() {
+        let texts = Texts::new();
+        texts
+            .next
+            .store(u64::from(u32::MAX) + 1, MemoryOrder::Relaxed);
+        assert!(texts.push("one too many").is_none());
+        assert!(texts.push("two too many").is_none());
+    }
+
+    /// Texts share blocks until one is full; a long text has its own
+    /// allocation and leaves the block as it was.
+    #[test]
+    fn texts_fill_blocks() {
+        let mut free: &'static mut [u8] = &mut [];
+        let short = "x".repeat(100);
+        let first = store_text(&mut free, &short);
+        assert_eq!(first, short);
+        assert_eq!(free.len(), BLOCK - 100);
+        let long = "y".repeat(BLOCK / 16 + 1);
+        assert_eq!(store_text(&mut free, &long), long);
+        assert_eq!(free.len(), BLOCK - 100);
+        let copies: Vec<&str> = (0..BLOCK / 100 + 5)
+            .map(|i| store_text(&mut free, &format!("{i:0>100}")))
+            .collect();
+        for (i, copy) in copies.iter().enumerate() {
+            assert_eq!(*copy, format!("{i:0>100}"));
+        }
+        assert_eq!(store_text(&mut free, "é"), "é");
+        assert_eq!(store_text(&mut free, ""), "");
+        assert_eq!(first, short);
     }
 }

@@ -256,13 +256,14 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
         None => currencies.base(&ledger, diagnostics),
     };
 
-    // Deal ids → positions in `ledger.deals`, keyed by `Name::key`: one
-    // cheap hash per entry, without reading the id's text.
+    // Deal ids → positions in `ledger.deals`, indexed by `Name::key` (a
+    // name's number: the process's names are numbered densely from 1): one
+    // array read per entry, no hashing, without reading the id's text.
     let mut unknown: Vec<usize> = Vec::new();
-    let mut positions: HashMap<usize, usize, foldhash::fast::RandomState> =
-        HashMap::with_capacity_and_hasher(ledger.deals.len(), Default::default());
+    let slots = ledger.deals.keys().map(|id| id.key() + 1).max().unwrap_or(0);
+    let mut positions: Vec<u32> = vec![NO_DEAL; slots];
     for (position, id) in ledger.deals.keys().enumerate() {
-        positions.insert(id.key(), position);
+        positions[id.key()] = position as u32;
     }
     // Each entry's place in its deal's day (date, then the verb order of
     // `same_day_rank`), kept in one compact array so the per-deal sorts
@@ -303,9 +304,9 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
             let rank = same_day_rank(&entry.kind);
             *order = entry.date.num_days_from_ce() * 4 + i32::from(rank);
             if let Some(deal) = entry.kind.deal() {
-                match positions.get(&deal.key()) {
-                    Some(&position) => *deal_of = position as u32,
-                    None => unknown.push(index),
+                match positions.get(deal.key()) {
+                    Some(&position) if position != NO_DEAL => *deal_of = position,
+                    _ => unknown.push(index),
                 }
             }
         }

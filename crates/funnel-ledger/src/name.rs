@@ -84,7 +84,9 @@ impl Name {
 
     /// A number no other name of this process has (its number in the
     /// store): a key for a map that never reads the text, so a lookup
-    /// neither hashes nor compares it.
+    /// neither hashes nor compares it. Names are numbered 1, 2, 3, … in the
+    /// order the process first meets them, so an array indexed by it is as
+    /// long as the names met (`build` finds deals by id that way).
     pub fn key(self) -> usize {
         self.0.get() as usize
     }

@@ -48,8 +48,12 @@ fuzz_target!(|data: &[u8]| {
         }
         let _ = ledger.tags(entry);
         let _ = ledger.verb_span(entry);
+        let _ = ledger.line_string(entry);
+        // The model keeps no places: the line, read again, gives the
+        // entry's arguments with them (`Ledger::form` must never fail).
+        assert_eq!(ledger.form(entry).bare(), entry.kind);
         // The deal `build` recorded is the one the entry's id names.
-        let by_id = entry.kind.deal().and_then(|d| ledger.deals.get(&d.value));
+        let by_id = entry.kind.deal().and_then(|d| ledger.deals.get(&d));
         assert_eq!(ledger.deal_of(index).map(|d| d.id), by_id.map(|d| d.id));
     }
 });

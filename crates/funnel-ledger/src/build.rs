@@ -260,7 +260,12 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
     // name's number: the process's names are numbered densely from 1): one
     // array read per entry, no hashing, without reading the id's text.
     let mut unknown: Vec<usize> = Vec::new();
-    let slots = ledger.deals.keys().map(|id| id.key() + 1).max().unwrap_or(0);
+    let slots = ledger
+        .deals
+        .keys()
+        .map(|id| id.key() + 1)
+        .max()
+        .unwrap_or(0);
     let mut positions: Vec<u32> = vec![NO_DEAL; slots];
     for (position, id) in ledger.deals.keys().enumerate() {
         positions[id.key()] = position as u32;

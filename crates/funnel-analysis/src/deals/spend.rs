@@ -66,12 +66,9 @@ pub fn deals_with_hours(
         .filter(|(_, entry)| entry.date <= as_of)
         .filter_map(|(index, entry)| match &entry.kind {
             EntryKind::Spent {
-                quantity,
+                quantity: Quantity::Effort(_),
                 on: SpentOn::Deal(_),
-                ..
-            } if matches!(quantity, Quantity::Effort(_)) => {
-                ledger.deal_of(index).map(|deal| deal.id.key())
-            }
+            } => ledger.deal_of(index).map(|deal| deal.id.key()),
             _ => None,
         })
         .collect()

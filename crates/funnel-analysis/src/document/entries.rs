@@ -120,7 +120,7 @@ impl Builder<'_> {
                     ("deal", Json::str(deal)),
                     (
                         "text",
-                        Json::str(&ledger.line_string(entry).unwrap_or_default()),
+                        Json::str(ledger.line_string(entry).unwrap_or_default()),
                     ),
                 ],
             ),

@@ -354,8 +354,9 @@ impl EntryKind {
 }
 
 /// A dated entry. Equality ignores where it was written, and so also its
-/// tags and metadata, and a lead's title and a `spent`'s note, which are
-/// read from the text on demand ([`MetaLines`]): compare [`Ledger::tags`],
+/// tags and metadata, and the string of its line (a title, a note, a
+/// reason), which are read from the text on demand ([`MetaLines`],
+/// [`Ledger::form`] for the places of its arguments): compare [`Ledger::tags`],
 /// [`Ledger::metadata`] and [`Ledger::line_string`] (or
 /// [`crate::meta::read_tags`], [`crate::meta::read_metadata`] and
 /// [`crate::meta::read_line_string`]).
@@ -633,7 +634,7 @@ pub(crate) const NO_DEAL: u32 = u32::MAX;
 
 /// Kinds of entries that analyses read alone, each a minority of a ledger:
 /// [`Ledger::entries_of`] finds them without passing over every entry (at
-/// a million entries, a pass reads 120 MB; the spending is a fifth of it).
+/// a million entries, a pass reads 56 MB; the spending is a fifth of it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Sparse {
     Spent,

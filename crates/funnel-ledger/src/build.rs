@@ -248,6 +248,14 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
         for deal in ledger.deals.values_mut() {
             deal.lead -= dropped.partition_point(|&d| d < deal.lead);
         }
+        // The amounts were noted by their index before the drop (none
+        // of them on a dropped entry).
+        for at in [&mut currencies.first, &mut currencies.other]
+            .into_iter()
+            .flatten()
+        {
+            at.entry -= dropped.partition_point(|&d| d < at.entry);
+        }
     }
     ledger.entries = entries;
     ledger.prices.finish();

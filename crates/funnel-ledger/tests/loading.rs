@@ -424,3 +424,26 @@ fn every_entry_reads_again_from_its_line() {
     }
     assert!(entries > 500, "read only {entries} entries");
 }
+
+/// A second currency is reported at its amount even when entries before
+/// it were dropped (a deal opened twice, a stage nobody declared): the
+/// amount is found by its entry's place, which the drop moves. (A fuzzer
+/// found the index taken before the drop, out of bounds after it.)
+#[test]
+fn a_second_currency_is_found_after_dropped_entries() {
+    let text = "2026-01-01 lead a via net\n\
+                2026-01-02 lead a via net\n\
+                2026-01-03 pitched a\n\
+                2026-01-04 spent 100 EUR on a\n\
+                2026-01-05 spent 50 USD on a\n";
+    let checked = funnel_ledger::load_text("drops.funnel", text.as_bytes(), &options());
+    let codes: Vec<&str> = checked
+        .diagnostics
+        .iter()
+        .map(|d| d.code.as_str())
+        .collect();
+    assert_eq!(codes, ["duplicate-deal", "unknown-verb", "missing-price"]);
+    let second = &checked.diagnostics[2];
+    assert_eq!(checked.ledger.sources.text(second.span), "50 USD");
+    assert_eq!(checked.ledger.sources.location(second.span).1, 5);
+}

@@ -78,6 +78,13 @@ impl Name {
         intern(text)
     }
 
+    /// The name of `text` if the process has one, without storing the
+    /// text when it has none: a lookup by a text that may name nothing
+    /// (a deal id typed in an editor) need not grow the store.
+    pub fn find(text: &str) -> Option<Name> {
+        interner().find(text, HASHER.hash_one(text))
+    }
+
     pub fn as_str(self) -> &'static str {
         TEXTS.get(self.0)
     }
@@ -229,17 +236,22 @@ impl Texts {
 /// wait for each other.
 const SHARDS: usize = 16;
 
-/// A stored name with its text: lookups compare the text without first
-/// reading it from [`Texts`] (a cache miss per probe on a big table).
+/// A stored name with its text: a thread's cache compares the text without
+/// first reading it from [`Texts`] (a cache miss per probe on a big table).
 type Slot = (&'static str, Name);
 
 type Table = hashbrown::HashTable<Slot>;
+
+/// The shared tables hold only the name (4 bytes a name instead of 24): a
+/// lookup there, after a thread's own cache missed, reads the text from
+/// [`Texts`] for the probes whose hash bits match (about one).
+type SharedTable = hashbrown::HashTable<Name>;
 
 /// One shard of the store: its names, and the rest of the block its new
 /// texts are copied into.
 #[derive(Default)]
 struct Shard {
-    table: Table,
+    table: SharedTable,
     free: &'static mut [u8],
 }
 
@@ -321,27 +333,38 @@ fn intern(text: &str) -> Name {
 }
 
 impl Interner {
-    fn intern(&self, text: &str, hash: u64) -> Slot {
+    fn shard(&self, hash: u64) -> std::sync::MutexGuard<'_, Shard> {
         // The high bits pick the shard; the table uses the low ones.
         let shard = (hash >> 60) as usize % SHARDS;
         // A panic while holding the lock cannot leave the shard
         // half-updated (the text is pushed before the table learns of it,
         // and insertion is one call), so a poisoned lock is still usable.
-        let mut shard = self.shards[shard]
+        self.shards[shard]
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(&slot) = shard.table.find(hash, |(s, _)| *s == text) {
-            return slot;
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn find(&self, text: &str, hash: u64) -> Option<Name> {
+        let shard = self.shard(hash);
+        shard
+            .table
+            .find(hash, |name| name.as_str() == text)
+            .copied()
+    }
+
+    fn intern(&self, text: &str, hash: u64) -> Slot {
+        let mut shard = self.shard(hash);
+        if let Some(&name) = shard.table.find(hash, |name| name.as_str() == text) {
+            return (name.as_str(), name);
         }
         let text = store_text(&mut shard.free, text);
         let name = TEXTS
             .push(text)
             .expect("more than u32::MAX (4,294,967,295) distinct names in one process");
-        let slot = (text, name);
         shard
             .table
-            .insert_unique(hash, slot, |(s, _)| HASHER.hash_one(s));
-        slot
+            .insert_unique(hash, name, |name| HASHER.hash_one(name.as_str()));
+        (text, name)
     }
 }
 
@@ -379,6 +402,20 @@ mod tests {
         assert!(Name::new("b") > Name::new("a"));
         assert_eq!(format!("[{:>6}]", Name::new("ab")), "[    ab]");
         assert_eq!(format!("{:?}", Name::new("x")), "\"x\"");
+    }
+
+    #[test]
+    fn find_does_not_store() {
+        assert_eq!(Name::find("find:never stored"), None);
+        assert_eq!(Name::find("find:never stored"), None);
+        let stored = Name::new("find:stored");
+        assert_eq!(Name::find("find:stored"), Some(stored));
+        let texts: Vec<String> = (0..2 * RECENT).map(|i| format!("find:{i}")).collect();
+        let names: Vec<Name> = texts.iter().map(|t| Name::new(t)).collect();
+        for (text, name) in texts.iter().zip(&names) {
+            assert_eq!(Name::find(text), Some(*name));
+            assert_eq!(Name::find(&format!("{text}x")), None);
+        }
     }
 
     #[test]

@@ -3,10 +3,6 @@
 //! (duplicates, unknown verbs and deals, amounts no price converts).
 
 use std::collections::{HashMap, HashSet};
-use std::hash::BuildHasher;
-
-use indexmap::map::raw_entry_v1::RawEntryMut;
-use indexmap::map::RawEntryApiV1;
 
 use chrono::Datelike;
 
@@ -144,7 +140,6 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
         let stages = &ledger.stages;
         let middle = &stages.names()[1..stages.len() - 1];
         let entries = &entries;
-        let hasher = ledger.deals.hasher();
         crate::parallel::over_runs(entries.len(), |run| {
             let mut found = Found::default();
             for (index, entry) in run.clone().zip(&entries[run]) {
@@ -170,7 +165,6 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
                         deal: *deal,
                         channel: *channel,
                         contact: *contact,
-                        hash: hasher.hash_one(deal),
                     }),
                     EntryKind::Price { .. } => found.prices.push(index),
                     _ => {}
@@ -184,9 +178,17 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
             found
         })
     };
-    ledger
-        .deals
-        .reserve(found.iter().map(|run| run.leads.len()).sum());
+    // The deals are allocated once, at their number and their ids' highest
+    // number (counted from the leads; a duplicate id takes no place).
+    ledger.deals = Deals::with_capacity(
+        found.iter().map(|run| run.leads.len()).sum(),
+        found
+            .iter()
+            .flat_map(|run| &run.leads)
+            .map(|lead| lead.deal.key() + 1)
+            .max()
+            .unwrap_or(0),
+    );
     let mut dropped: Vec<usize> = Vec::new();
     let mut currencies = Currencies::default();
     for run in found {
@@ -194,39 +196,31 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
         diagnostics.extend(run.diagnostics);
         dropped.extend(run.dropped);
         for lead in run.leads {
-            // The hash was taken in the parallel pass (reading the id's
-            // text); here the entry itself is not read again.
-            match ledger
-                .deals
-                .raw_entry_mut_v1()
-                .from_hash(lead.hash, |id| *id == lead.deal)
-            {
-                RawEntryMut::Occupied(first) => {
-                    // Only a ledger with this error gets here: the places of
-                    // both ids are read again from their lines.
-                    let here = deal_span_in(&ledger.sources, &entries[lead.index]);
-                    let first = deal_span_in(&ledger.sources, &entries[first.get().lead]);
-                    diagnostics.push(
-                        Diagnostic::new(Code::DuplicateDeal, here, format!("deal `{}` is opened twice", lead.deal))
-                            .with_related(first, "first opened here")
-                            .with_help("a client who comes back is a new deal: give it a new id, like `acme-2`"),
-                    );
-                    duplicated.insert(lead.deal);
-                    dropped.push(lead.index);
-                }
-                RawEntryMut::Vacant(vacant) => {
-                    vacant.insert_hashed_nocheck(
-                        lead.hash,
-                        lead.deal,
-                        Deal {
-                            id: lead.deal,
-                            channel: lead.channel,
-                            contact: lead.contact,
-                            lead: lead.index,
-                            list: DealList::default(),
-                        },
-                    );
-                }
+            let deal = Deal {
+                id: lead.deal,
+                channel: lead.channel,
+                contact: lead.contact,
+                lead: lead.index,
+                list: DealList::default(),
+            };
+            if let Err(first) = ledger.deals.insert(deal) {
+                // Only a ledger with this error gets here: the places of
+                // both ids are read again from their lines.
+                let here = deal_span_in(&ledger.sources, &entries[lead.index]);
+                let first = deal_span_in(&ledger.sources, &entries[ledger.deals[first].lead]);
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::DuplicateDeal,
+                        here,
+                        format!("deal `{}` is opened twice", lead.deal),
+                    )
+                    .with_related(first, "first opened here")
+                    .with_help(
+                        "a client who comes back is a new deal: give it a new id, like `acme-2`",
+                    ),
+                );
+                duplicated.insert(lead.deal);
+                dropped.push(lead.index);
             }
         }
         for index in run.prices {
@@ -264,20 +258,10 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
         None => currencies.base(&ledger, diagnostics),
     };
 
-    // Deal ids → positions in `ledger.deals`, indexed by `Name::key` (a
-    // name's number: the process's names are numbered densely from 1): one
-    // array read per entry, no hashing, without reading the id's text.
+    // Each entry's deal is found by its id's `Name::key` (a name's number:
+    // the process's names are numbered densely from 1) in `Deals`' array:
+    // one array read per entry, no hashing, without reading the id's text.
     let mut unknown: Vec<usize> = Vec::new();
-    let slots = ledger
-        .deals
-        .keys()
-        .map(|id| id.key() + 1)
-        .max()
-        .unwrap_or(0);
-    let mut positions: Vec<u32> = vec![NO_DEAL; slots];
-    for (position, id) in ledger.deals.keys().enumerate() {
-        positions[id.key()] = position as u32;
-    }
     // Each entry's place in its deal's day (date, then the verb order of
     // `same_day_rank`), kept in one compact array so the per-deal sorts
     // below do not reach back into the (large, scattered) entries; and each
@@ -317,9 +301,9 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
             let rank = same_day_rank(&entry.kind);
             *order = entry.date.num_days_from_ce() * 4 + i32::from(rank);
             if let Some(deal) = entry.kind.deal() {
-                match positions.get(deal.key()) {
-                    Some(&position) if position != NO_DEAL => *deal_of = position,
-                    _ => unknown.push(index),
+                match ledger.deals.position_u32(deal) {
+                    NO_DEAL => unknown.push(index),
+                    position => *deal_of = position,
                 }
             }
         }
@@ -333,7 +317,6 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
         unknown.extend(run_unknown);
         diagnostics.extend(run_unpriced);
     }
-    drop(positions);
     // Ids whose `lead` did not parse: their entries are not "unknown" (the
     // lead's own error says why).
     let failed_leads: HashSet<&str> = failed_leads.iter().map(String::as_str).collect();
@@ -431,14 +414,12 @@ struct Found {
     diagnostics: Vec<Diagnostic>,
 }
 
-/// What opening a deal takes from its `lead`, and the hash of its id in
-/// `Ledger::deals`.
+/// What opening a deal takes from its `lead`.
 struct Lead {
     index: usize,
     deal: Name,
     channel: Name,
     contact: Option<Name>,
-    hash: u64,
 }
 
 /// The order of a deal's entries on one day, so that line order never

@@ -39,7 +39,7 @@ pub(crate) fn check(
         let run =
             &deals[(t * per_thread).min(deals.len())..((t + 1) * per_thread).min(deals.len())];
         let mut found = Vec::new();
-        for deal in run.values().filter(|d| !duplicated.contains(&d.id)) {
+        for deal in run.iter().filter(|d| !duplicated.contains(&d.id)) {
             check_deal(ledger, deal, options, &mut found);
         }
         found

@@ -7,6 +7,7 @@
 
 mod build;
 mod check;
+pub mod deals;
 pub mod diagnostic;
 pub mod form;
 pub mod format;

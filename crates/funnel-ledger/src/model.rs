@@ -5,6 +5,8 @@ use std::borrow::Cow;
 
 use chrono::NaiveDate;
 use indexmap::IndexMap;
+
+pub use crate::deals::Deals;
 use rust_decimal::Decimal;
 
 pub use crate::form::{Form, SpentOnForm};
@@ -681,11 +683,9 @@ pub struct Ledger {
     pub clients: IndexMap<Name, Client, foldhash::fast::RandomState>,
     /// Every dated entry, in reading order.
     pub entries: Vec<Entry>,
-    /// Deals by id, in the reading order of their `lead`. Hashed with
-    /// foldhash (as channels and contacts): a big ledger looks deals up by
-    /// id hundreds of thousands of times (SipHash was a tenth of some
-    /// analyses' time).
-    pub deals: IndexMap<Name, Deal, foldhash::fast::RandomState>,
+    /// Deals by id, in the reading order of their `lead`: a vector and an
+    /// array from an id's [`Name::key`] to its place (see [`Deals`]).
+    pub deals: Deals,
     pub prices: Prices,
     /// `option currency`, or the only currency the ledger uses.
     pub base_currency: Option<Currency>,

@@ -228,7 +228,7 @@ fn deals_table<E>(
 
 fn deal_row(ledger: &Ledger, ctx: &Context, fact: &DealFacts) -> Vec<Value> {
     let deal = fact.deal(ledger);
-    let lead = &ledger.entries[deal.lead];
+    let lead = &ledger.entries[deal.lead as usize];
     let entries: Vec<&Entry> = ledger
         .deal_entries(deal)
         .filter(|e| e.date <= ctx.as_of)
@@ -622,7 +622,7 @@ fn contacts_table<E>(
         ledger
             .deals
             .values()
-            .filter_map(|deal| match ledger.entries[deal.lead].kind {
+            .filter_map(|deal| match ledger.entries[deal.lead as usize].kind {
                 EntryKind::Lead { contact, .. } => contact,
                 _ => None,
             });

@@ -200,14 +200,15 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
                 id: lead.deal,
                 channel: lead.channel,
                 contact: lead.contact,
-                lead: lead.index,
+                lead: u32::try_from(lead.index).expect("fewer than u32::MAX entries"),
                 list: DealList::default(),
             };
             if let Err(first) = ledger.deals.insert(deal) {
                 // Only a ledger with this error gets here: the places of
                 // both ids are read again from their lines.
                 let here = deal_span_in(&ledger.sources, &entries[lead.index]);
-                let first = deal_span_in(&ledger.sources, &entries[ledger.deals[first].lead]);
+                let first =
+                    deal_span_in(&ledger.sources, &entries[ledger.deals[first].lead as usize]);
                 diagnostics.push(
                     Diagnostic::new(
                         Code::DuplicateDeal,
@@ -240,7 +241,8 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
             keep
         });
         for deal in ledger.deals.values_mut() {
-            deal.lead -= dropped.partition_point(|&d| d < deal.lead);
+            let before = dropped.partition_point(|&d| d < deal.lead as usize);
+            deal.lead -= before as u32;
         }
         // The amounts were noted by their index before the drop (none
         // of them on a dropped entry).

@@ -81,7 +81,7 @@ fn check_deal<'a>(
     options: &CheckOptions,
     out: &mut Vec<Diagnostic>,
 ) -> Option<&'a Entry> {
-    let lead = &ledger.entries[deal.lead];
+    let lead = &ledger.entries[deal.lead as usize];
     // The close in force: the `won`, `lost` or `declined` since the latest
     // `reopened` (in date order, then the order of one day, which is how
     // `Ledger::deal_indices` is sorted).

@@ -198,7 +198,7 @@ mod tests {
     use super::*;
     use crate::model::DealList;
 
-    fn deal(id: Name, lead: usize) -> Deal {
+    fn deal(id: Name, lead: u32) -> Deal {
         Deal {
             id,
             channel: Name::new("deals-test:channel"),

@@ -468,8 +468,9 @@ pub struct Deal {
     pub id: Name,
     pub channel: Name,
     pub contact: Option<Name>,
-    /// Index of the opening `lead` in [`Ledger::entries`].
-    pub lead: usize,
+    /// Index of the opening `lead` in [`Ledger::entries`] (a `u32`, as
+    /// every entry index the ledger keeps: a `Deal` is 24 bytes, not 32).
+    pub lead: u32,
     /// Where the deal's entries are listed in the ledger: read them with
     /// [`Ledger::deal_indices`] or [`Ledger::deal_entries`]. (One list for
     /// all deals, each deal a part of it: a big ledger's hundreds of
@@ -879,7 +880,7 @@ impl Ledger {
 
     /// A deal's title, from its `lead`'s line.
     pub fn deal_title(&self, deal: &Deal) -> Option<Cow<'_, str>> {
-        self.line_string(&self.entries[deal.lead])
+        self.line_string(&self.entries[deal.lead as usize])
     }
 }
 
@@ -930,7 +931,7 @@ mod tests {
             ("Offer", 68),
             ("Amount", 20),
             ("Quantity", 24),
-            ("Deal", 32),
+            ("Deal", 24),
             ("Meta", 64),
             ("Diagnostic", 64),
         ];

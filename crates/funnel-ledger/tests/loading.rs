@@ -228,12 +228,15 @@ fn dropped_entries_leave_every_deal_in_place() {
         assert_eq!(ledger.deals.len(), deals);
         assert_eq!(ledger.entries.len(), 3 * deals, "{deals} deals");
         for deal in ledger.deals.values() {
-            let lead = &ledger.entries[deal.lead];
+            let lead = &ledger.entries[deal.lead as usize];
             assert_eq!(lead.kind.verb(), "lead");
             assert_eq!(lead.kind.deal().unwrap(), deal.id);
             let verbs: Vec<&str> = ledger.deal_entries(deal).map(|e| e.kind.verb()).collect();
             assert_eq!(verbs, ["lead", "contacted", "talked"], "{}", deal.id);
-            assert_eq!(ledger.deal_of(deal.lead).map(|d| d.id), Some(deal.id));
+            assert_eq!(
+                ledger.deal_of(deal.lead as usize).map(|d| d.id),
+                Some(deal.id)
+            );
         }
     }
 }

@@ -161,7 +161,7 @@ fn deal_facts(
     deal: &Deal,
     as_of: NaiveDate,
 ) -> Option<DealFacts> {
-    let lead_date = marks[deal.lead].date;
+    let lead_date = marks[deal.lead as usize].date;
     if lead_date > as_of {
         return None;
     }
@@ -256,7 +256,7 @@ fn deal_facts(
     let value = won.map_or(Decimal::ZERO, |won| {
         Contract::of(ledger, won, &extensions, ended_index).value()
     });
-    let lead = &ledger.entries[deal.lead];
+    let lead = &ledger.entries[deal.lead as usize];
     let (client, buyer) = if lead.meta.is_empty() {
         (deal.id, None)
     } else {

@@ -275,7 +275,7 @@ impl Builder<'_> {
     fn deal(&self, facts: &DealFacts) -> Json {
         let ledger = self.ledger;
         let deal = facts.deal(ledger);
-        let lead = &ledger.entries[deal.lead];
+        let lead = &ledger.entries[deal.lead as usize];
         let reached_on = ledger
             .stages
             .names()
@@ -394,7 +394,7 @@ impl Builder<'_> {
         let mut undeclared: IndexMap<&str, Span> = IndexMap::new();
         for fact in facts {
             if fact.client != fact.id && !ledger.clients.contains_key(&fact.client) {
-                let lead = &ledger.entries[fact.deal(ledger).lead];
+                let lead = &ledger.entries[fact.deal(ledger).lead as usize];
                 undeclared.entry(fact.client.as_str()).or_insert(lead.span);
             }
         }

@@ -96,7 +96,7 @@ pub fn definition(
     let (role, word, _) = name_at(index, position)?;
     let span: Span = match role {
         Role::Deal => {
-            let lead = ledger.entries.get(ledger.deals.get(word)?.lead)?;
+            let lead = ledger.entries.get(ledger.deals.get(word)?.lead as usize)?;
             ledger.form(lead).deal()?.span
         }
         Role::Channel => {
@@ -173,7 +173,7 @@ fn deal_summary(ledger: &Ledger, deal: &Deal, as_of: NaiveDate) -> String {
     {
         status.push_str(", stale");
     }
-    let lead = &ledger.entries[deal.lead];
+    let lead = &ledger.entries[deal.lead as usize];
     let stage = ledger
         .stages
         .names()

@@ -242,10 +242,19 @@ type Slot = (&'static str, Name);
 
 type Table = hashbrown::HashTable<Slot>;
 
-/// The shared tables hold only the name (4 bytes a name instead of 24): a
-/// lookup there, after a thread's own cache missed, reads the text from
-/// [`Texts`] for the probes whose hash bits match (about one).
-type SharedTable = hashbrown::HashTable<Name>;
+/// The shared tables hold the name and 32 bits of its text's hash (8 bytes
+/// a name instead of 24): a lookup there, after a thread's own cache
+/// missed, reads the text from [`Texts`] only for the probes whose hash
+/// matches (about one), and growing the table reads no text at all.
+type SharedTable = hashbrown::HashTable<(Name, u32)>;
+
+/// The hash a shared table files a text under, made from 32 bits of its
+/// full hash (kept beside the name): the table takes its bucket from the
+/// low bits and its tag from the top 7, which stay distinct bits of the
+/// 32 for any table of fewer than 2^25 buckets.
+fn shared_hash(short: u32) -> u64 {
+    (u64::from(short) << 32) | u64::from(short)
+}
 
 /// One shard of the store: its names, and the rest of the block its new
 /// texts are copied into.
@@ -346,15 +355,21 @@ impl Interner {
 
     fn find(&self, text: &str, hash: u64) -> Option<Name> {
         let shard = self.shard(hash);
+        let short = hash as u32;
         shard
             .table
-            .find(hash, |name| name.as_str() == text)
-            .copied()
+            .find(shared_hash(short), |&(name, h)| {
+                h == short && name.as_str() == text
+            })
+            .map(|&(name, _)| name)
     }
 
     fn intern(&self, text: &str, hash: u64) -> Slot {
         let mut shard = self.shard(hash);
-        if let Some(&name) = shard.table.find(hash, |name| name.as_str() == text) {
+        let short = hash as u32;
+        if let Some(&(name, _)) = shard.table.find(shared_hash(short), |&(name, h)| {
+            h == short && name.as_str() == text
+        }) {
             return (name.as_str(), name);
         }
         let text = store_text(&mut shard.free, text);
@@ -363,7 +378,7 @@ impl Interner {
             .expect("more than u32::MAX (4,294,967,295) distinct names in one process");
         shard
             .table
-            .insert_unique(hash, name, |name| HASHER.hash_one(name.as_str()));
+            .insert_unique(shared_hash(short), (name, short), |&(_, h)| shared_hash(h));
         (text, name)
     }
 }

@@ -10,9 +10,9 @@
 //! gained names.
 //!
 //! The store has two parts: a sharded hash table from text to `Name`
-//! (behind per-thread caches), which only [`Name::new`] reads, and
-//! [`Texts`], the table from `Name` to text, which every read of a name's
-//! text goes through without a lock.
+//! (behind per-thread caches), which only [`Name::new`] and
+//! [`Name::find`] read, and [`Texts`], the table from `Name` to text,
+//! which every read of a name's text goes through without a lock.
 //!
 //! **Bound.** A process can hold at most `u32::MAX` (4,294,967,295)
 //! distinct names. A ledger cannot come near it (every name is at least

@@ -99,6 +99,15 @@ pub fn run(args: &ReportArgs) -> Result<u8> {
         ReportFormat::Html => render::html::write_reports(&mut out, &reports, run.ctx()),
     })?;
     timer.lap("render");
+    if !args.watch {
+        // The process exits right after this (as `check` does): freeing a
+        // big ledger's model, facts and a million cells one by one would
+        // be pure waste. `--watch` runs this again, so there they are
+        // freed.
+        std::mem::forget(reports);
+        std::mem::forget(run);
+        std::mem::forget(checked);
+    }
     Ok(exit::OK)
 }
 

@@ -69,45 +69,67 @@ const GAP: usize = 2;
 pub const MIN_WIDTH: usize = 40;
 
 pub fn write(out: &mut impl Write, reports: &[Report], ctx: &Context, style: &Style) -> Result<()> {
-    // Each table is laid out into its own buffer, on all cores (a big
-    // ledger's reports run to tens of thousands of rows), then written in
-    // order.
+    // Each table's cells are formatted and measured on all cores (a big
+    // ledger's reports run to tens of thousands of rows); then the tables
+    // are written in order, straight to `out` (a buffer per table was
+    // megabytes of fresh memory for a big ledger).
     let cores = funnel_ledger::parallel::cores();
     let tables = funnel_ledger::parallel::map_ordered(reports.len(), cores, |i| {
-        let mut buffer = Vec::new();
-        write_one(&mut buffer, &reports[i], ctx, style).map(|()| buffer)
+        Table::new(&reports[i], style.width)
     });
-    for (i, table) in tables.into_iter().enumerate() {
+    for (i, (report, table)) in reports.iter().zip(&tables).enumerate() {
         if i > 0 {
             writeln!(out)?;
         }
-        out.write_all(&table?)?;
+        write_one(out, report, table, ctx, style)?;
     }
     Ok(())
 }
 
-fn write_one(out: &mut impl Write, report: &Report, ctx: &Context, style: &Style) -> Result<()> {
+/// A report's cells in human units and the layout of its columns (none
+/// when it has no rows).
+struct Table<'a> {
+    cells: Texts,
+    layout: Option<Layout<'a>>,
+}
+
+impl<'a> Table<'a> {
+    fn new(report: &'a Report, width: usize) -> Table<'a> {
+        let currency = report.currency.as_deref();
+        let cells = Texts::of(report, currency);
+        let layout = (!report.rows.is_empty()).then(|| {
+            // A grouping first column (the funnel's channel) becomes a
+            // heading above each group instead of a column.
+            let first = usize::from(grouped(report));
+            Layout::new(&report.columns[first..], &cells, first, currency, width)
+        });
+        Table { cells, layout }
+    }
+}
+
+/// Whether the report's first column groups its rows.
+fn grouped(report: &Report) -> bool {
+    report.columns.first().is_some_and(|c| c.groups_rows)
+}
+
+fn write_one(
+    out: &mut impl Write,
+    report: &Report,
+    table: &Table<'_>,
+    ctx: &Context,
+    style: &Style,
+) -> Result<()> {
     writeln!(out, "{}", style.paint("1", &report.title))?;
     writeln!(out, "{}", style.paint("2", &subtitle(report, ctx)))?;
     writeln!(out)?;
 
-    // A grouping first column (the funnel's channel) becomes a heading
-    // above each group instead of a column.
-    if report.rows.is_empty() {
+    let Some(layout) = &table.layout else {
         // No table to draw: the findings say why.
         return write_findings(out, report, style);
-    }
-    let currency = report.currency.as_deref();
-    let cells = Texts::of(report, currency);
-    let grouped = report.columns.first().is_some_and(|c| c.groups_rows);
+    };
+    let cells = &table.cells;
+    let grouped = grouped(report);
     let first = usize::from(grouped);
-    let layout = Layout::new(
-        &report.columns[first..],
-        &cells,
-        first,
-        currency,
-        style.width,
-    );
 
     let mut line = String::new();
     for row in 0..layout.height() {

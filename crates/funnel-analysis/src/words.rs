@@ -465,12 +465,12 @@ mod tests {
             decimal_into(&mut out, d);
             number_into(&mut out, f64_of(d), 1);
             percent_into(&mut out, f64_of(d));
+            let percent = (f64_of(d) * 1000.0).round() / 10.0;
             let expected = format!(
-                "x{}{}{}{}",
+                "x{}{}{}{percent:.1}%",
                 money_number(d),
                 decimal(d),
                 number(f64_of(d), 1),
-                format!("{:.1}%", (f64_of(d) * 1000.0).round() / 10.0)
             );
             assert_eq!(out, expected, "{v}");
         }

@@ -121,7 +121,7 @@ impl Analysis for Negotiation {
         }
         // Deal ids are unique, so the order is total and an unstable sort
         // gives the same result as a stable one.
-        found.sort_unstable_by(|a, b| a.order.cmp(&b.order));
+        found.sort_unstable_by_key(|f| f.order);
         report.rows = found
             .iter()
             .map(|f| std::mem::take(&mut unsorted[f.cells]))

@@ -475,12 +475,11 @@ impl<'a> Layout<'a> {
     /// (cleared first).
     fn line<'t>(&self, line: &mut String, texts: impl Iterator<Item = &'t str>) {
         line.clear();
-        let mut parts = 0;
-        for (i, text) in texts.enumerate().filter(|(i, _)| self.shown[*i]) {
-            if parts > 0 {
-                line.push_str(&" ".repeat(GAP));
+        let shown = texts.enumerate().filter(|(i, _)| self.shown[*i]);
+        for (part, (i, text)) in shown.enumerate() {
+            if part > 0 {
+                push_spaces(line, GAP);
             }
-            parts += 1;
             let pad = self.widths[i].saturating_sub(text_width(text));
             if self.columns[i].kind == Kind::Text {
                 line.push_str(text);
@@ -597,15 +596,15 @@ pub fn display(cell: &Cell, kind: Kind, currency: Option<&str>) -> String {
 /// [`display`], appended to `out`.
 pub fn display_into(out: &mut String, cell: &Cell, kind: Kind, currency: Option<&str>) {
     use std::fmt::Write as _;
-    // Writing to a `String` cannot fail.
-    let _ = match cell {
-        Cell::Empty => Ok(out.push('–')),
-        Cell::Text(text) => Ok(out.push_str(text)),
-        Cell::Count(n) => Ok(words::thousands_into(out, *n)),
+    // Writing to a `String` cannot fail, so `write!`'s results are let go.
+    match cell {
+        Cell::Empty => out.push('–'),
+        Cell::Text(text) => out.push_str(text),
+        Cell::Count(n) => words::thousands_into(out, *n),
         // In money, hour and day columns the unit is in the header; in a
         // number column (a negotiation's rates), in another column.
         Cell::Money(d) if matches!(kind, Kind::Money | Kind::MoneyPerHour | Kind::Number) => {
-            Ok(money_number_into(out, *d))
+            money_number_into(out, *d);
         }
         Cell::Money(d) => {
             money_number_into(out, *d);
@@ -613,32 +612,35 @@ pub fn display_into(out: &mut String, cell: &Cell, kind: Kind, currency: Option<
                 out.push(' ');
                 out.push_str(c);
             }
-            Ok(())
         }
-        Cell::Hours(d) if kind == Kind::Hours => Ok(number_into(out, words::f64_of(*d), 2)),
-        Cell::Hours(d) => Ok(out.push_str(&words::hours(*d))),
-        Cell::Days(x) if kind == Kind::Days => Ok(number_into(out, *x, 1)),
+        Cell::Hours(d) if kind == Kind::Hours => number_into(out, words::f64_of(*d), 2),
+        Cell::Hours(d) => out.push_str(&words::hours(*d)),
+        Cell::Days(x) if kind == Kind::Days => number_into(out, *x, 1),
         Cell::Rate { k, n } => {
             percent_into(out, *k as f64 / *n as f64);
-            write!(out, " ({k} of {n})")
+            let _ = write!(out, " ({k} of {n})");
         }
-        Cell::Fraction(x) => Ok(percent_into(out, *x)),
+        Cell::Fraction(x) => percent_into(out, *x),
         Cell::Days(x) => {
             number_into(out, *x, 1);
-            Ok(out.push_str(" d"))
+            out.push_str(" d");
         }
         Cell::Frequency { value, per } => {
             number_into(out, *value, 1);
             out.push('/');
-            Ok(out.push_str(per_unit(*per)))
+            out.push_str(per_unit(*per));
         }
         Cell::Number(x) => match kind {
-            Kind::PValue => Ok(out.push_str(&p_value(*x))),
-            Kind::Bits => write!(out, "{x:.1}"),
-            _ => Ok(number_into(out, *x, 1)),
+            Kind::PValue => out.push_str(&p_value(*x)),
+            Kind::Bits => {
+                let _ = write!(out, "{x:.1}");
+            }
+            _ => number_into(out, *x, 1),
         },
-        Cell::Date(date) => write!(out, "{date}"),
-    };
+        Cell::Date(date) => {
+            let _ = write!(out, "{date}");
+        }
+    }
 }
 
 fn per_unit(unit: DurationUnit) -> &'static str {
@@ -738,7 +740,7 @@ mod tests {
             rows: vec![
                 vec![
                     Cell::text("é x"),
-                    Cell::money(Decimal::new(123_456_7, 1)),
+                    Cell::money(Decimal::new(1_234_567, 1)),
                     Cell::Rate { k: 1, n: 3 },
                 ],
                 vec![Cell::Empty, Cell::Empty, Cell::Fraction(0.5)],

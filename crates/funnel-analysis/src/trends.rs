@@ -90,7 +90,6 @@ impl Analysis for Trends {
             }
         }
         for spend in deals::spends(ledger, ctx.as_of)
-            .into_iter()
             .filter(|s| ctx.in_period(s.date) && ctx.keeps_channel(s.channel))
         {
             let bucket = buckets

@@ -2,6 +2,8 @@
 //! money with thousands separators ("12,000 EUR"), plurals. The CLI's table
 //! view uses the same formatting so a finding and its table agree.
 
+use std::fmt::Write as _;
+
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -123,22 +125,41 @@ fn gcd(mut a: u64, mut b: u64) -> u64 {
 
 /// An integer with `,` between thousands.
 pub fn thousands(n: u64) -> String {
-    group(&n.to_string())
+    let mut out = String::new();
+    thousands_into(&mut out, n);
+    out
+}
+
+/// [`thousands`], appended to `out`.
+pub fn thousands_into(out: &mut String, n: u64) {
+    let mut digits = Digits::new();
+    // Writing to `Digits` cannot fail.
+    let _ = write!(digits, "{n}");
+    group_into(out, digits.as_str());
 }
 
 /// Money for people: whole units with thousands separators (`12,000 EUR`,
 /// `-420 EUR`); below 100 the cents are kept when there are any (`85.50
 /// EUR`), so small hourly figures stay meaningful.
 pub fn money(value: Decimal, currency: Option<&str>) -> String {
-    let number = money_number(value);
-    match currency {
-        Some(c) => format!("{number} {c}"),
-        None => number,
+    let mut out = String::new();
+    money_number_into(&mut out, value);
+    if let Some(c) = currency {
+        out.push(' ');
+        out.push_str(c);
     }
+    out
 }
 
 /// The number part of [`money`].
 pub fn money_number(value: Decimal) -> String {
+    let mut out = String::new();
+    money_number_into(&mut out, value);
+    out
+}
+
+/// [`money_number`], appended to `out`.
+pub fn money_number_into(out: &mut String, value: Decimal) {
     let places = if value.abs() < Decimal::ONE_HUNDRED {
         2
     } else {
@@ -154,30 +175,41 @@ pub fn money_number(value: Decimal) -> String {
         cents.rescale(2);
         cents
     };
-    decimal(shown)
+    decimal_into(out, shown);
 }
 
 /// A decimal with thousands separators in its integer part, as written.
 pub fn decimal(value: Decimal) -> String {
-    let text = value.to_string();
+    let mut out = String::new();
+    decimal_into(&mut out, value);
+    out
+}
+
+/// [`decimal`], appended to `out` (the table view writes a million cells
+/// through it, so it allocates nothing).
+pub fn decimal_into(out: &mut String, value: Decimal) {
+    let mut text = Digits::new();
+    // Writing to `Digits` cannot fail.
+    let _ = write!(text, "{value}");
+    let text = text.as_str();
     let (sign, digits) = match text.strip_prefix('-') {
         Some(rest) => ("-", rest),
-        None => ("", text.as_str()),
+        None => ("", text),
     };
     let (int, frac) = match digits.split_once('.') {
         Some((i, f)) => (i, Some(f)),
         None => (digits, None),
     };
-    let mut out = format!("{sign}{}", group(int));
+    out.push_str(sign);
+    group_into(out, int);
     if let Some(frac) = frac {
         out.push('.');
         out.push_str(frac);
     }
-    out
 }
 
-fn group(digits: &str) -> String {
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+fn group_into(out: &mut String, digits: &str) {
+    out.reserve(digits.len() + digits.len() / 3);
     // A separator goes before every digit that starts a group of three
     // counted from the right.
     let first_group = digits.len() % 3;
@@ -187,7 +219,52 @@ fn group(digits: &str) -> String {
         }
         out.push(c);
     }
-    out
+}
+
+/// A number's text on the stack: the `_into` writers format into it
+/// instead of a `String` of their own. A decimal's text is at most 31
+/// bytes and an integer's 20; a longer text (none is) moves to the heap
+/// rather than being cut.
+struct Digits {
+    buf: [u8; 48],
+    len: usize,
+    spilled: String,
+}
+
+impl Digits {
+    fn new() -> Digits {
+        Digits {
+            buf: [0; 48],
+            len: 0,
+            spilled: String::new(),
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        if self.spilled.is_empty() {
+            // Only whole `str`s are copied in, so the bytes are UTF-8.
+            std::str::from_utf8(&self.buf[..self.len]).unwrap_or_default()
+        } else {
+            &self.spilled
+        }
+    }
+}
+
+impl std::fmt::Write for Digits {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        if self.spilled.is_empty() && end <= self.buf.len() {
+            self.buf[self.len..end].copy_from_slice(s.as_bytes());
+            self.len = end;
+        } else {
+            if self.spilled.is_empty() {
+                let head = std::str::from_utf8(&self.buf[..self.len]).unwrap_or_default();
+                self.spilled.push_str(head);
+            }
+            self.spilled.push_str(s);
+        }
+        Ok(())
+    }
 }
 
 /// A count with its noun: "1 deal", "3 deals".
@@ -218,11 +295,18 @@ where
 
 /// A number with at most `places` decimals, trailing zeros dropped.
 pub fn number(value: f64, places: u32) -> String {
+    let mut out = String::new();
+    number_into(&mut out, value, places);
+    out
+}
+
+/// [`number`], appended to `out`.
+pub fn number_into(out: &mut String, value: f64, places: u32) {
     let d = Decimal::from_f64_retain(value).unwrap_or_default();
     let rounded = d
         .round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero)
         .normalize();
-    decimal(rounded)
+    decimal_into(out, rounded);
 }
 
 /// Hours as written: "12.5 h".
@@ -242,9 +326,17 @@ pub fn hours_words(value: Decimal) -> String {
 
 /// A percentage with one decimal: "25.0%".
 pub fn percent(p: f64) -> String {
+    let mut out = String::new();
+    percent_into(&mut out, p);
+    out
+}
+
+/// [`percent`], appended to `out`.
+pub fn percent_into(out: &mut String, p: f64) {
     // Halves round away from zero, as people round (1 in 16 is 6.3%, not
     // the 6.2% of `{:.1}`, which rounds halves to even).
-    format!("{:.1}%", (p * 1000.0).round() / 10.0)
+    // Writing to a `String` cannot fail.
+    let _ = write!(out, "{:.1}%", (p * 1000.0).round() / 10.0);
 }
 
 /// The `to_f64` of a decimal, 0 when out of range.
@@ -346,6 +438,64 @@ mod tests {
         assert_eq!(m("85"), "85 EUR");
         assert_eq!(m("0"), "0 EUR");
         assert_eq!(money(Decimal::from(5), None), "5");
+    }
+
+    /// The writers that append give the texts of the functions that
+    /// return them, after any text already there; a text longer than the
+    /// stack buffer is kept whole.
+    #[test]
+    fn writers_append_what_the_functions_return() {
+        let values = [
+            "0",
+            "-0.5",
+            "85.5",
+            "99.995",
+            "100",
+            "-420.4",
+            "12000",
+            "1234567.89",
+            "0.0000000000000000000000000001",
+            "-79228162514264337593543950335",
+            "7922816251426433759354395.0335",
+        ];
+        for v in values {
+            let d = Decimal::from_str(v).unwrap();
+            let mut out = String::from("x");
+            money_number_into(&mut out, d);
+            decimal_into(&mut out, d);
+            number_into(&mut out, f64_of(d), 1);
+            percent_into(&mut out, f64_of(d));
+            let percent = (f64_of(d) * 1000.0).round() / 10.0;
+            let expected = format!(
+                "x{}{}{}{percent:.1}%",
+                money_number(d),
+                decimal(d),
+                number(f64_of(d), 1),
+            );
+            assert_eq!(out, expected, "{v}");
+        }
+        assert_eq!(
+            decimal(Decimal::from_str("-1234567.5").unwrap()),
+            "-1,234,567.5"
+        );
+        for n in [0, 7, 999, 1000, 123_456, u64::MAX] {
+            let mut out = String::from("y");
+            thousands_into(&mut out, n);
+            let digits = n.to_string();
+            let mut grouped = String::new();
+            for (i, c) in digits.chars().enumerate() {
+                if i > 0 && (digits.len() - i) % 3 == 0 {
+                    grouped.push(',');
+                }
+                grouped.push(c);
+            }
+            assert_eq!(out, format!("y{grouped}"));
+        }
+        let mut long = Digits::new();
+        let text = "1234567890".repeat(7);
+        write!(long, "{}", &text[..40]).unwrap();
+        write!(long, "{}", &text[40..]).unwrap();
+        assert_eq!(long.as_str(), text);
     }
 
     #[test]

@@ -72,7 +72,9 @@ pub fn run(args: &ReportArgs) -> Result<u8> {
         warn_unknown_channel(ledger, channel);
     }
 
+    let mut timer = funnel_ledger::Timings::from_env();
     let run = Run::new(ledger, ctx);
+    timer.lap("deal facts");
     let mut reports = Vec::with_capacity(analyses.len());
     for result in run_all(&analyses, &run, args.plugin_timeout) {
         match result {
@@ -83,6 +85,7 @@ pub fn run(args: &ReportArgs) -> Result<u8> {
             }
         }
     }
+    timer.lap("analyses");
     let output = args.output.as_deref();
     crate::output::write_to(output, |mut out| match format {
         ReportFormat::Table => {
@@ -95,6 +98,16 @@ pub fn run(args: &ReportArgs) -> Result<u8> {
         ReportFormat::Ods => sheet::ods::write(out, &sheet::report_sheets(&reports)),
         ReportFormat::Html => render::html::write_reports(&mut out, &reports, run.ctx()),
     })?;
+    timer.lap("render");
+    if !args.watch {
+        // The process exits right after this (as `check` does): freeing a
+        // big ledger's model, facts and a million cells one by one would
+        // be pure waste. `--watch` runs this again, so there they are
+        // freed.
+        std::mem::forget(reports);
+        std::mem::forget(run);
+        std::mem::forget(checked);
+    }
     Ok(exit::OK)
 }
 

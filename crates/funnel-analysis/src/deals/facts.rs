@@ -17,18 +17,42 @@ use crate::contract::Contract;
 /// reading order of their leads.
 pub fn facts(ledger: &Ledger, as_of: NaiveDate) -> Vec<DealFacts> {
     let marks = marks(ledger, MARKS_RUN);
-    // Every report waits for the facts: a big ledger's are computed in
-    // runs of deals on all cores.
-    let mut facts = in_runs(ledger.deals.len(), 2048, |range| {
-        range
-            .filter_map(|position| {
-                let deal = &ledger.deals[position];
-                deal_facts(ledger, &marks, position, deal, as_of)
-            })
-            .collect()
-    });
+    let mut facts = facts_in_runs(ledger, &marks, as_of, FACTS_RUN);
     mark_repeats(ledger, &mut facts);
     facts
+}
+
+/// Deals per run of [`facts_in_runs`].
+const FACTS_RUN: usize = 2048;
+
+/// The facts of every deal whose lead is on or before `as_of`, in runs of
+/// `run` deals: on all cores from four runs on, else on this thread.
+///
+/// Every report waits for the facts, and a big ledger's are tens of
+/// megabytes: each run writes its facts straight into its window of the
+/// result, counted before (a deal has facts exactly when its lead's mark
+/// is dated on or before `as_of`), instead of into a vector of its own
+/// that is then copied into place, which held them twice at the peak.
+fn facts_in_runs(ledger: &Ledger, marks: &[Mark], as_of: NaiveDate, run: usize) -> Vec<DealFacts> {
+    let n = ledger.deals.len();
+    let exists = |position: &usize| marks[ledger.deals[*position].lead].date <= as_of;
+    let of = |position: usize| deal_facts(ledger, marks, position, &ledger.deals[position], as_of);
+    if n / 4 < run {
+        return (0..n).filter_map(of).collect();
+    }
+    let runs = n.div_ceil(run);
+    let range = |i: usize| i * run..((i + 1) * run).min(n);
+    let counts: Vec<usize> = (0..runs).map(|i| range(i).filter(exists).count()).collect();
+    let mut slots: Vec<Option<DealFacts>> = Vec::new();
+    slots.resize_with(counts.iter().sum(), || None);
+    fill_windows(&mut slots, &counts, |i, window| {
+        for (slot, position) in window.iter_mut().zip(range(i).filter(exists)) {
+            *slot = of(position);
+        }
+    });
+    // Every slot is filled (`deal_facts` is `Some` exactly for the deals
+    // counted); taken out in place, without a second vector.
+    slots.into_iter().map_while(|slot| slot).collect()
 }
 
 /// Marks the repeat deals (analyses §1): won deals whose client has a won
@@ -56,26 +80,30 @@ fn mark_repeats(ledger: &Ledger, facts: &mut [DealFacts]) {
     }
 }
 
-/// `f` over `0..n` cut into runs of `run`, joined in order: on all cores
-/// from four runs on, else in one call on this thread.
-fn in_runs<T: Send>(
-    n: usize,
-    run: usize,
-    f: impl Fn(std::ops::Range<usize>) -> Vec<T> + Sync,
-) -> Vec<T> {
-    if n / 4 < run {
-        return f(0..n);
+/// `fill(i, window)` for each window of `out`, cut in order into windows
+/// of `sizes[i]` items: on all cores from four windows on, else on this
+/// thread. A pass whose result size is known before writes straight into
+/// one vector this way, instead of collecting runs and copying them into
+/// place (which holds the result twice).
+fn fill_windows<T: Send>(out: &mut [T], sizes: &[usize], fill: impl Fn(usize, &mut [T]) + Sync) {
+    let mut windows = Vec::with_capacity(sizes.len());
+    let mut rest = out;
+    for &size in sizes {
+        let (window, after) = rest.split_at_mut(size.min(rest.len()));
+        windows.push(std::sync::Mutex::new(window));
+        rest = after;
     }
-    let parts = funnel_ledger::parallel::map_ordered(
-        n.div_ceil(run),
-        funnel_ledger::parallel::cores(),
-        |i| f(i * run..((i + 1) * run).min(n)),
-    );
-    let mut all = Vec::with_capacity(parts.iter().map(Vec::len).sum());
-    for part in parts {
-        all.extend(part);
-    }
-    all
+    let threads = if sizes.len() < 4 {
+        1
+    } else {
+        funnel_ledger::parallel::cores()
+    };
+    funnel_ledger::parallel::map_ordered(windows.len(), threads, |i| {
+        let mut window = windows[i]
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        fill(i, &mut window);
+    });
 }
 
 /// What [`deal_facts`] reads of every entry, in 8 bytes.
@@ -149,9 +177,22 @@ const MARKS_RUN: usize = 1 << 16;
 /// runs of `run` entries on, in runs on all cores.
 fn marks(ledger: &Ledger, run: usize) -> Vec<Mark> {
     let entries = &ledger.entries;
-    in_runs(entries.len(), run, |range| {
-        entries[range].iter().map(|e| mark(ledger, e)).collect()
-    })
+    let blank = Mark {
+        date: NaiveDate::MIN,
+        stage: NO_STAGE,
+        close: Close::Not,
+    };
+    let mut marks = vec![blank; entries.len()];
+    let runs = entries.len().div_ceil(run);
+    let sizes: Vec<usize> = (0..runs)
+        .map(|i| run.min(entries.len() - i * run))
+        .collect();
+    fill_windows(&mut marks, &sizes, |i, window| {
+        for (mark_of, entry) in window.iter_mut().zip(&entries[i * run..]) {
+            *mark_of = mark(ledger, entry);
+        }
+    });
+    marks
 }
 
 fn deal_facts(
@@ -320,6 +361,22 @@ mod tests {
             .collect();
         assert_eq!(one_pass.len(), 9_000);
         assert!(facts(&l, as_of) == one_pass);
+        // Runs of every size, with deals whose lead is after the as-of
+        // date (no facts) scattered through them.
+        let as_of = date("2026-03-14");
+        let one_pass: Vec<DealFacts> = l
+            .deals
+            .values()
+            .enumerate()
+            .filter_map(|(position, deal)| deal_facts(&l, &marks, position, deal, as_of))
+            .collect();
+        assert!(one_pass.len() > 1000 && one_pass.len() < 9_000);
+        for run in [1, 7, 100, 2048, 2250, 9_000] {
+            assert!(
+                facts_in_runs(&l, &marks, as_of, run) == one_pass,
+                "runs of {run}"
+            );
+        }
     }
 
     /// The entries' marks made in runs on all cores equal one pass, and

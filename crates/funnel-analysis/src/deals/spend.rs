@@ -18,38 +18,36 @@ pub struct Spend<'l> {
     pub hours: Decimal,
 }
 
-/// Every `spent` entry dated on or before `as_of`, in reading order.
-pub fn spends(ledger: &Ledger, as_of: NaiveDate) -> Vec<Spend<'_>> {
-    let mut out = Vec::new();
-    for (index, entry) in ledger.entries_of(Sparse::Spent) {
-        if entry.date > as_of {
-            continue;
-        }
-        let EntryKind::Spent { quantity, on, .. } = &entry.kind else {
-            continue;
-        };
-        let channel = match on {
-            SpentOn::Channel(channel) => channel.as_str(),
-            SpentOn::Deal(_) => match ledger.deal_of(index) {
-                Some(deal) => deal.channel.as_str(),
-                None => continue,
-            },
-        };
-        let (money, hours) = match quantity {
-            Quantity::Money(amount) => (
-                ledger.to_base(*amount, entry.date).unwrap_or(Decimal::ZERO),
-                Decimal::ZERO,
-            ),
-            Quantity::Effort(effort) => (Decimal::ZERO, effort.hours()),
-        };
-        out.push(Spend {
-            date: entry.date,
-            channel,
-            money,
-            hours,
-        });
-    }
-    out
+/// Every `spent` entry dated on or before `as_of`, in reading order. An
+/// iterator: its callers add each up as it comes, and a big ledger has
+/// hundreds of thousands (a vector of them was the largest allocation of
+/// `channels` and `trends`, which run side by side).
+pub fn spends(ledger: &Ledger, as_of: NaiveDate) -> impl Iterator<Item = Spend<'_>> {
+    ledger
+        .entries_of(Sparse::Spent)
+        .filter(move |(_, entry)| entry.date <= as_of)
+        .filter_map(|(index, entry)| {
+            let EntryKind::Spent { quantity, on, .. } = &entry.kind else {
+                return None;
+            };
+            let channel = match on {
+                SpentOn::Channel(channel) => channel.as_str(),
+                SpentOn::Deal(_) => ledger.deal_of(index)?.channel.as_str(),
+            };
+            let (money, hours) = match quantity {
+                Quantity::Money(amount) => (
+                    ledger.to_base(*amount, entry.date).unwrap_or(Decimal::ZERO),
+                    Decimal::ZERO,
+                ),
+                Quantity::Effort(effort) => (Decimal::ZERO, effort.hours()),
+            };
+            Some(Spend {
+                date: entry.date,
+                channel,
+                money,
+                hours,
+            })
+        })
 }
 
 /// The deals with at least one `spent EFFORT on DEAL` dated on or before

@@ -8,7 +8,7 @@ use funnel_ledger::model::Offer;
 use funnel_ledger::value::Rate;
 use rust_decimal::Decimal;
 
-use super::{Ask, Cancellation, Event, Row, Tally};
+use super::{Ask, Event, Row, Tally};
 use crate::context::Context;
 use crate::report::Report;
 use crate::words::{self, f64_of, money, percent};
@@ -60,7 +60,16 @@ fn trimmed(text: &str) -> &str {
     text.trim_end().trim_end_matches('.')
 }
 
-pub(super) fn findings(report: &mut Report, ctx: &Context, rows: &[Row<'_, '_>], tally: &Tally) {
+/// The findings of the rows, from the first three of them (`rows`), the
+/// money not earned and the notice period of every cancellation, in the
+/// order of the rows (`cancelled`), and the tally.
+pub(super) fn findings(
+    report: &mut Report,
+    ctx: &Context,
+    rows: &[&Row<'_, '_>],
+    cancelled: &[(Decimal, bool)],
+    tally: &Tally,
+) {
     let currency = ctx.currency.map(|c| c.to_string());
     let currency = currency.as_deref();
     if rows.is_empty() {
@@ -74,7 +83,7 @@ pub(super) fn findings(report: &mut Report, ctx: &Context, rows: &[Row<'_, '_>],
         report.info(review(r, currency));
     }
     concessions(report, tally, currency);
-    cancellations(report, rows, currency);
+    cancellations(report, cancelled, currency);
     reasons(report, tally);
 }
 
@@ -178,16 +187,12 @@ fn concessions(report: &mut Report, tally: &Tally, currency: Option<&str>) {
 
 /// "N contracts were cancelled early, X EUR not earned; K had no notice
 /// period: …", from one cancellation on.
-fn cancellations(report: &mut Report, rows: &[Row<'_, '_>], currency: Option<&str>) {
-    let cancelled: Vec<&Cancellation> = rows
-        .iter()
-        .filter_map(|r| r.cancellation.as_ref())
-        .collect();
+fn cancellations(report: &mut Report, cancelled: &[(Decimal, bool)], currency: Option<&str>) {
     if cancelled.is_empty() {
         return;
     }
-    let lost: Decimal = cancelled.iter().map(|c| c.full - c.earned).sum();
-    let without = cancelled.iter().filter(|c| !c.has_notice).count();
+    let lost: Decimal = cancelled.iter().map(|(not_earned, _)| *not_earned).sum();
+    let without = cancelled.iter().filter(|(_, notice)| !notice).count();
     let head = format!(
         "{} cancelled early, {} not earned",
         match cancelled.len() {

@@ -96,25 +96,101 @@ impl Analysis for Negotiation {
             ctx,
             columns,
         );
+        // A row is a few hundred bytes and a big ledger has tens of
+        // thousands: each is made into its cells as it is found, and only
+        // its place in the order, the first three (for the findings) and
+        // what the cancellations pattern counts are kept.
         let mut tally = Tally::default();
-        let mut rows: Vec<Row<'_, '_>> = Vec::new();
+        let mut first = First::new(3);
+        let mut found: Vec<Found> = Vec::new();
+        let mut unsorted: Vec<Vec<Cell>> = Vec::new();
         for deal in run.facts().iter().filter(|d| ctx.keeps_channel(&d.channel)) {
             if let Some(row) = event(ledger, ctx, deal, &mut tally) {
-                rows.push(row);
+                let order = row.order();
+                found.push(Found {
+                    order,
+                    cells: unsorted.len(),
+                    cancelled: row
+                        .cancellation
+                        .as_ref()
+                        .map(|c| (c.full - c.earned, c.has_notice)),
+                });
+                unsorted.push(cells(ctx, &row));
+                first.offer(order, row);
             }
         }
         // Deal ids are unique, so the order is total and an unstable sort
         // gives the same result as a stable one.
-        rows.sort_unstable_by(|a, b| {
-            descending(a.value_gap, b.value_gap)
-                .then(a.date.cmp(&b.date))
-                .then_with(|| a.id.cmp(&b.id))
-        });
-        for r in &rows {
-            report.rows.push(cells(ctx, r));
-        }
-        findings(&mut report, ctx, &rows, &tally);
+        found.sort_unstable_by_key(|f| f.order);
+        report.rows = found
+            .iter()
+            .map(|f| std::mem::take(&mut unsorted[f.cells]))
+            .collect();
+        drop(unsorted);
+        let cancelled: Vec<(Decimal, bool)> = found.iter().filter_map(|f| f.cancelled).collect();
+        findings(&mut report, ctx, &first.items(), &cancelled, &tally);
         report
+    }
+}
+
+/// Where a row goes: by `value_gap`, largest first (none last), then by
+/// date, then by deal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Order {
+    value_gap: Option<Decimal>,
+    date: NaiveDate,
+    id: SortKey,
+}
+
+impl Ord for Order {
+    fn cmp(&self, other: &Order) -> Ordering {
+        descending(self.value_gap, other.value_gap)
+            .then(self.date.cmp(&other.date))
+            .then_with(|| self.id.cmp(&other.id))
+    }
+}
+
+impl PartialOrd for Order {
+    fn partial_cmp(&self, other: &Order) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// A row found: its place in the order, the index of its cells, and for
+/// a cancellation the money not earned and whether it had a notice period.
+struct Found {
+    order: Order,
+    cells: usize,
+    cancelled: Option<(Decimal, bool)>,
+}
+
+/// The first `n` items by [`Order`] of those offered, kept as they come
+/// (the rows the findings review), so the rest need not be kept.
+struct First<T> {
+    n: usize,
+    items: Vec<(Order, T)>,
+}
+
+impl<T> First<T> {
+    fn new(n: usize) -> First<T> {
+        First {
+            n,
+            items: Vec::with_capacity(n + 1),
+        }
+    }
+
+    fn offer(&mut self, order: Order, item: T) {
+        if self.items.len() == self.n && self.items.last().is_none_or(|(last, _)| order >= *last) {
+            return;
+        }
+        let at = self.items.partition_point(|(o, _)| *o < order);
+        self.items.insert(at, (order, item));
+        self.items.truncate(self.n);
+    }
+
+    /// The items kept, in order.
+    fn items(&self) -> Vec<&T> {
+        self.items.iter().map(|(_, item)| item).collect()
     }
 }
 
@@ -227,6 +303,14 @@ struct Row<'a, 'l> {
 }
 
 impl Row<'_, '_> {
+    fn order(&self) -> Order {
+        Order {
+            value_gap: self.value_gap,
+            date: self.date,
+            id: self.id,
+        }
+    }
+
     fn scope_gap(&self) -> Option<Decimal> {
         self.rate_gap.and_then(|rate| Some(self.value_gap? - rate))
     }
@@ -650,6 +734,34 @@ mod tests {
             .findings
             .iter()
             .all(|f| !f.message.contains("reason")));
+    }
+
+    /// `First` keeps what a full sort puts first, whatever the order the
+    /// items come in.
+    #[test]
+    fn first_keeps_the_first_of_a_sort() {
+        let ids: Vec<&'static str> = (0..40)
+            .map(|i| &*Box::leak(format!("d{:02}", (i * 17) % 40).into_boxed_str()))
+            .collect();
+        let orders: Vec<Order> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| Order {
+                value_gap: (i % 5 != 0).then(|| Decimal::from((i * 7) % 4)),
+                date: date("2026-01-01") + chrono::Days::new((i % 3) as u64),
+                id: SortKey::new(id),
+            })
+            .collect();
+        let mut sorted = orders.clone();
+        sorted.sort();
+        for n in [0, 1, 3, 40, 50] {
+            let mut first = First::new(n);
+            for (i, order) in orders.iter().enumerate() {
+                first.offer(*order, i);
+            }
+            let kept: Vec<Order> = first.items().iter().map(|&&i| orders[i]).collect();
+            assert_eq!(kept, sorted[..n.min(40)], "first {n}");
+        }
     }
 
     #[test]

@@ -15,7 +15,7 @@ use std::cmp::Reverse;
 use std::io::Write;
 
 use anyhow::Result;
-use funnel_analysis::words::{self, money, money_number, number, percent};
+use funnel_analysis::words::{self, money_number_into, number_into, percent_into};
 
 use funnel_analysis::{Cell, Column, Context, Kind, Report, Severity};
 use funnel_ledger::value::DurationUnit;
@@ -69,89 +69,99 @@ const GAP: usize = 2;
 pub const MIN_WIDTH: usize = 40;
 
 pub fn write(out: &mut impl Write, reports: &[Report], ctx: &Context, style: &Style) -> Result<()> {
-    // Each table is laid out into its own buffer, on all cores (a big
-    // ledger's reports run to tens of thousands of rows), then written in
-    // order.
+    // Each table's cells are formatted and measured on all cores (a big
+    // ledger's reports run to tens of thousands of rows); then the tables
+    // are written in order, straight to `out` (a buffer per table was
+    // megabytes of fresh memory for a big ledger).
     let cores = funnel_ledger::parallel::cores();
     let tables = funnel_ledger::parallel::map_ordered(reports.len(), cores, |i| {
-        let mut buffer = Vec::new();
-        write_one(&mut buffer, &reports[i], ctx, style).map(|()| buffer)
+        Table::new(&reports[i], style.width)
     });
-    for (i, table) in tables.into_iter().enumerate() {
+    for (i, (report, table)) in reports.iter().zip(&tables).enumerate() {
         if i > 0 {
             writeln!(out)?;
         }
-        out.write_all(&table?)?;
+        write_one(out, report, table, ctx, style)?;
     }
     Ok(())
 }
 
-fn write_one(out: &mut impl Write, report: &Report, ctx: &Context, style: &Style) -> Result<()> {
+/// A report's cells in human units and the layout of its columns (none
+/// when it has no rows).
+struct Table<'a> {
+    cells: Texts,
+    layout: Option<Layout<'a>>,
+}
+
+impl<'a> Table<'a> {
+    fn new(report: &'a Report, width: usize) -> Table<'a> {
+        let currency = report.currency.as_deref();
+        let cells = Texts::of(report, currency);
+        let layout = (!report.rows.is_empty()).then(|| {
+            // A grouping first column (the funnel's channel) becomes a
+            // heading above each group instead of a column.
+            let first = usize::from(grouped(report));
+            Layout::new(&report.columns[first..], &cells, first, currency, width)
+        });
+        Table { cells, layout }
+    }
+}
+
+/// Whether the report's first column groups its rows.
+fn grouped(report: &Report) -> bool {
+    report.columns.first().is_some_and(|c| c.groups_rows)
+}
+
+fn write_one(
+    out: &mut impl Write,
+    report: &Report,
+    table: &Table<'_>,
+    ctx: &Context,
+    style: &Style,
+) -> Result<()> {
     writeln!(out, "{}", style.paint("1", &report.title))?;
     writeln!(out, "{}", style.paint("2", &subtitle(report, ctx)))?;
     writeln!(out)?;
 
-    let currency = report.currency.as_deref();
-    let cells: Vec<Vec<String>> = report
-        .rows
-        .iter()
-        .map(|row| {
-            row.iter()
-                .zip(&report.columns)
-                .map(|(cell, column)| display(cell, column.kind, currency))
-                .collect()
-        })
-        .collect();
-    // A grouping first column (the funnel's channel) becomes a heading
-    // above each group instead of a column.
-    if report.rows.is_empty() {
+    let Some(layout) = &table.layout else {
         // No table to draw: the findings say why.
         return write_findings(out, report, style);
-    }
-    let grouped = report.columns.first().is_some_and(|c| c.groups_rows);
+    };
+    let cells = &table.cells;
+    let grouped = grouped(report);
     let first = usize::from(grouped);
-    let layout = Layout::new(
-        &report.columns[first..],
-        &cells,
-        first,
-        currency,
-        style.width,
-    );
 
+    let mut line = String::new();
     for row in 0..layout.height() {
-        let texts: Vec<String> = layout
-            .headers
-            .iter()
-            .map(|lines| lines[row].clone())
-            .collect();
-        let text = layout.line(&texts);
+        layout.line(
+            &mut line,
+            layout.headers.iter().map(|lines| lines[row].as_str()),
+        );
         // Skip a header line that only left-out columns used.
-        if !text.is_empty() {
-            writeln!(out, "{}", style.paint("1", &text))?;
+        if !line.is_empty() {
+            writeln!(out, "{}", style.paint("1", &line))?;
         }
     }
     let rule = "─".repeat(layout.total());
     writeln!(out, "{}", style.paint("2", &rule))?;
 
-    for (i, row) in cells.iter().enumerate() {
-        if grouped && (i == 0 || cells[i - 1][0] != row[0]) {
+    let first_cell = |i: usize| (cells.columns > 0).then(|| cells.get(i, 0));
+    for i in 0..cells.rows() {
+        if grouped && (i == 0 || first_cell(i - 1) != first_cell(i)) {
             if i > 0 {
                 writeln!(out)?;
             }
-            let heading = if row[0] == "*" {
-                "all channels"
-            } else {
-                row[0].as_str()
+            let heading = match cells.get(i, 0) {
+                "*" => "all channels",
+                text => text,
             };
             writeln!(out, "{}", style.paint("1", heading))?;
         }
         // The total row of a table that ends with one is set apart.
-        if !grouped && i > 0 && i + 1 == cells.len() && row.first().is_some_and(|c| c == "*") {
+        if !grouped && i > 0 && i + 1 == cells.rows() && first_cell(i) == Some("*") {
             writeln!(out, "{}", style.paint("2", &rule))?;
         }
-        for text in layout.row_lines(&row[first..]) {
-            writeln!(out, "{text}")?;
-        }
+        layout.write_row(out, &mut line, &cells.row(i)[first..])?;
     }
     let hidden = layout.hidden();
     if !hidden.is_empty() {
@@ -170,6 +180,55 @@ fn write_one(out: &mut impl Write, report: &Report, ctx: &Context, style: &Style
         writeln!(out)?;
     }
     write_findings(out, report, style)
+}
+
+/// Every cell of a report in human units ([`display`]), row after row:
+/// one text and the end of each cell in it. A big report has a million
+/// cells; a `String` each was most of the table view's memory and time.
+struct Texts {
+    text: String,
+    /// The end of each cell in `text`, `columns` per row.
+    ends: Vec<usize>,
+    columns: usize,
+}
+
+impl Texts {
+    fn of(report: &Report, currency: Option<&str>) -> Texts {
+        let columns = report.columns.len();
+        let mut texts = Texts {
+            text: String::new(),
+            ends: Vec::with_capacity(report.rows.len() * columns),
+            columns,
+        };
+        for row in &report.rows {
+            for (i, column) in report.columns.iter().enumerate() {
+                // Every row has a cell per column; were one short, its
+                // missing cells are empty texts (the last in its line,
+                // which ends trimmed).
+                if let Some(cell) = row.get(i) {
+                    display_into(&mut texts.text, cell, column.kind, currency);
+                }
+                texts.ends.push(texts.text.len());
+            }
+        }
+        texts
+    }
+
+    fn rows(&self) -> usize {
+        self.ends.len().checked_div(self.columns).unwrap_or(0)
+    }
+
+    /// The texts of row `i`.
+    fn row(&self, i: usize) -> Vec<&str> {
+        (0..self.columns).map(|c| self.get(i, c)).collect()
+    }
+
+    /// The text of row `i`, column `c`.
+    fn get(&self, i: usize, c: usize) -> &str {
+        let n = i * self.columns + c;
+        let start = if n == 0 { 0 } else { self.ends[n - 1] };
+        &self.text[start..self.ends[n]]
+    }
 }
 
 /// A sparkline for each trend column, with its lowest and highest value:
@@ -317,7 +376,7 @@ impl<'a> Layout<'a> {
     /// widest text column can make room; then that column wraps.
     fn new(
         columns: &'a [Column],
-        cells: &[Vec<String>],
+        cells: &Texts,
         first: usize,
         currency: Option<&str>,
         width: usize,
@@ -341,11 +400,10 @@ impl<'a> Layout<'a> {
             .map(|lines| lines.iter().map(|l| text_width(l)).max().unwrap_or(0))
             .collect();
         let mut longest_words = vec![0; columns.len()];
-        for row in cells {
-            for ((w, longest), text) in widths.iter_mut().zip(&mut longest_words).zip(&row[first..])
-            {
-                *w = (*w).max(text_width(text));
-                let word = text.split(' ').map(text_width).max().unwrap_or(0);
+        for row in 0..cells.rows() {
+            for (c, (w, longest)) in widths.iter_mut().zip(&mut longest_words).enumerate() {
+                let (width, word) = measure(cells.get(row, first + c));
+                *w = (*w).max(width);
                 *longest = (*longest).max(word);
             }
         }
@@ -413,39 +471,48 @@ impl<'a> Layout<'a> {
         Some((i, narrowest.min(self.widths[i])))
     }
 
-    /// One line of the shown columns, numbers right-aligned.
-    fn line(&self, texts: &[String]) -> String {
-        let mut parts = Vec::new();
-        for (i, text) in texts.iter().enumerate().filter(|(i, _)| self.shown[*i]) {
-            let pad = " ".repeat(self.widths[i].saturating_sub(text_width(text)));
-            parts.push(if self.columns[i].kind == Kind::Text {
-                format!("{text}{pad}")
+    /// One line of the shown columns, numbers right-aligned, into `line`
+    /// (cleared first).
+    fn line<'t>(&self, line: &mut String, texts: impl Iterator<Item = &'t str>) {
+        line.clear();
+        let shown = texts.enumerate().filter(|(i, _)| self.shown[*i]);
+        for (part, (i, text)) in shown.enumerate() {
+            if part > 0 {
+                push_spaces(line, GAP);
+            }
+            let pad = self.widths[i].saturating_sub(text_width(text));
+            if self.columns[i].kind == Kind::Text {
+                line.push_str(text);
+                push_spaces(line, pad);
             } else {
-                format!("{pad}{text}")
-            });
+                push_spaces(line, pad);
+                line.push_str(text);
+            }
         }
-        parts.join(&" ".repeat(GAP)).trim_end().to_owned()
+        line.truncate(line.trim_end().len());
     }
 
-    /// The lines of one row: one, or more when its wrapping cell is long.
-    fn row_lines(&self, row: &[String]) -> Vec<String> {
+    /// Writes the lines of one row: one, or more when its wrapping cell is
+    /// long. `line` is the buffer each line is laid out in.
+    fn write_row(&self, out: &mut impl Write, line: &mut String, row: &[&str]) -> Result<()> {
         match self.wrap_column {
-            Some(w) if text_width(&row[w]) > self.widths[w] => wrap(&row[w], self.widths[w])
-                .into_iter()
-                .enumerate()
-                .map(|(n, piece)| {
-                    let texts: Vec<String> = (0..row.len())
-                        .map(|i| match (i == w, n == 0) {
-                            (true, _) => piece.clone(),
-                            (false, true) => row[i].clone(),
-                            (false, false) => String::new(),
-                        })
-                        .collect();
-                    self.line(&texts)
-                })
-                .collect(),
-            _ => vec![self.line(row)],
+            Some(w) if text_width(row[w]) > self.widths[w] => {
+                for (n, piece) in wrap(row[w], self.widths[w]).iter().enumerate() {
+                    let texts = (0..row.len()).map(|i| match (i == w, n == 0) {
+                        (true, _) => piece.as_str(),
+                        (false, true) => row[i],
+                        (false, false) => "",
+                    });
+                    self.line(line, texts);
+                    writeln!(out, "{line}")?;
+                }
+            }
+            _ => {
+                self.line(line, row.iter().copied());
+                writeln!(out, "{line}")?;
+            }
         }
+        Ok(())
     }
 
     /// The names of the columns left out to fit the width (not those that
@@ -465,6 +532,26 @@ const MIN_WRAP: usize = 16;
 
 fn text_width(text: &str) -> usize {
     text.chars().count()
+}
+
+/// The width of a text and of its longest word (words are cut at
+/// spaces), in one pass: `(text_width(text), text.split(' ').map(text_width).max())`.
+fn measure(text: &str) -> (usize, usize) {
+    let (mut width, mut word, mut longest) = (0, 0, 0);
+    for c in text.chars() {
+        width += 1;
+        if c == ' ' {
+            word = 0;
+        } else {
+            word += 1;
+            longest = longest.max(word);
+        }
+    }
+    (width, longest)
+}
+
+fn push_spaces(line: &mut String, n: usize) {
+    line.extend(std::iter::repeat_n(' ', n));
 }
 
 /// The unit line of a column's header, for columns whose cells are plain
@@ -501,29 +588,58 @@ pub fn subtitle(report: &Report, ctx: &Context) -> String {
 
 /// A cell in human units.
 pub fn display(cell: &Cell, kind: Kind, currency: Option<&str>) -> String {
+    let mut out = String::new();
+    display_into(&mut out, cell, kind, currency);
+    out
+}
+
+/// [`display`], appended to `out`.
+pub fn display_into(out: &mut String, cell: &Cell, kind: Kind, currency: Option<&str>) {
+    use std::fmt::Write as _;
+    // Writing to a `String` cannot fail, so `write!`'s results are let go.
     match cell {
-        Cell::Empty => "–".to_owned(),
-        Cell::Text(text) => text.clone(),
-        Cell::Count(n) => words::thousands(*n),
+        Cell::Empty => out.push('–'),
+        Cell::Text(text) => out.push_str(text),
+        Cell::Count(n) => words::thousands_into(out, *n),
         // In money, hour and day columns the unit is in the header; in a
         // number column (a negotiation's rates), in another column.
         Cell::Money(d) if matches!(kind, Kind::Money | Kind::MoneyPerHour | Kind::Number) => {
-            money_number(*d)
+            money_number_into(out, *d);
         }
-        Cell::Money(d) => money(*d, currency),
-        Cell::Hours(d) if kind == Kind::Hours => number(words::f64_of(*d), 2),
-        Cell::Hours(d) => words::hours(*d),
-        Cell::Days(x) if kind == Kind::Days => number(*x, 1),
-        Cell::Rate { k, n } => format!("{} ({k} of {n})", percent(*k as f64 / *n as f64)),
-        Cell::Fraction(x) => percent(*x),
-        Cell::Days(x) => format!("{} d", number(*x, 1)),
-        Cell::Frequency { value, per } => format!("{}/{}", number(*value, 1), per_unit(*per)),
+        Cell::Money(d) => {
+            money_number_into(out, *d);
+            if let Some(c) = currency {
+                out.push(' ');
+                out.push_str(c);
+            }
+        }
+        Cell::Hours(d) if kind == Kind::Hours => number_into(out, words::f64_of(*d), 2),
+        Cell::Hours(d) => out.push_str(&words::hours(*d)),
+        Cell::Days(x) if kind == Kind::Days => number_into(out, *x, 1),
+        Cell::Rate { k, n } => {
+            percent_into(out, *k as f64 / *n as f64);
+            let _ = write!(out, " ({k} of {n})");
+        }
+        Cell::Fraction(x) => percent_into(out, *x),
+        Cell::Days(x) => {
+            number_into(out, *x, 1);
+            out.push_str(" d");
+        }
+        Cell::Frequency { value, per } => {
+            number_into(out, *value, 1);
+            out.push('/');
+            out.push_str(per_unit(*per));
+        }
         Cell::Number(x) => match kind {
-            Kind::PValue => p_value(*x),
-            Kind::Bits => format!("{x:.1}"),
-            _ => number(*x, 1),
+            Kind::PValue => out.push_str(&p_value(*x)),
+            Kind::Bits => {
+                let _ = write!(out, "{x:.1}");
+            }
+            _ => number_into(out, *x, 1),
         },
-        Cell::Date(date) => date.to_string(),
+        Cell::Date(date) => {
+            let _ = write!(out, "{date}");
+        }
     }
 }
 
@@ -580,6 +696,72 @@ mod tests {
             wrap("averyveryverylongword x", 5),
             ["averyveryverylongword", "x"]
         );
+    }
+
+    /// One pass measures a text as `text_width` and the longest of its
+    /// words split at spaces do.
+    #[test]
+    fn measure_is_width_and_longest_word() {
+        for text in [
+            "",
+            " ",
+            "a",
+            "ab cd",
+            "  ab   c ",
+            "12,000",
+            "25.0% (3 of 12)",
+            "é ü€ x",
+            "–",
+            "a\tb c",
+        ] {
+            let word = text.split(' ').map(text_width).max().unwrap_or(0);
+            assert_eq!(measure(text), (text_width(text), word), "{text:?}");
+        }
+    }
+
+    /// The texts of a report are its cells as `display` shows them, by row
+    /// and column.
+    #[test]
+    fn texts_are_the_displayed_cells() {
+        let report = Report {
+            analysis: "x".to_owned(),
+            title: "x".to_owned(),
+            as_of: chrono::NaiveDate::MIN,
+            from: None,
+            to: chrono::NaiveDate::MIN,
+            currency: Some("EUR".to_owned()),
+            columns: vec![
+                Column::new("a", "a", Kind::Text),
+                Column::new("b", "b", Kind::Money),
+                Column::new("c", "c", Kind::Ratio),
+            ],
+            findings: Vec::new(),
+            extra: Vec::new(),
+            rows: vec![
+                vec![
+                    Cell::text("é x"),
+                    Cell::money(Decimal::new(1_234_567, 1)),
+                    Cell::Rate { k: 1, n: 3 },
+                ],
+                vec![Cell::Empty, Cell::Empty, Cell::Fraction(0.5)],
+                vec![
+                    Cell::text(""),
+                    Cell::Money(Decimal::new(855, 1)),
+                    Cell::Empty,
+                ],
+            ],
+        };
+        let texts = Texts::of(&report, Some("EUR"));
+        assert_eq!(texts.rows(), 3);
+        for (i, row) in report.rows.iter().enumerate() {
+            let expected: Vec<String> = row
+                .iter()
+                .zip(&report.columns)
+                .map(|(cell, column)| display(cell, column.kind, Some("EUR")))
+                .collect();
+            assert_eq!(texts.row(i), expected);
+        }
+        assert_eq!(texts.get(0, 1), "123,457");
     }
 
     #[test]

@@ -35,7 +35,7 @@ const FACTS_RUN: usize = 2048;
 /// that is then copied into place, which held them twice at the peak.
 fn facts_in_runs(ledger: &Ledger, marks: &[Mark], as_of: NaiveDate, run: usize) -> Vec<DealFacts> {
     let n = ledger.deals.len();
-    let exists = |position: &usize| marks[ledger.deals[*position].lead].date <= as_of;
+    let exists = |position: &usize| marks[ledger.deals[*position].lead as usize].date <= as_of;
     let of = |position: usize| deal_facts(ledger, marks, position, &ledger.deals[position], as_of);
     if n / 4 < run {
         return (0..n).filter_map(of).collect();

@@ -7,6 +7,7 @@
 //! from [`crate::deals`], the vocabulary every analysis uses, so an export
 //! always agrees with the reports.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -406,23 +407,11 @@ fn entries_table<E>(
         }
         let contact: Option<&str> = entry.kind.named_contact().map(|c| c.as_str());
         let (amount, rate, hours) = quantities(&entry.kind);
-        let line_string = ledger.line_string(entry);
-        let note: Option<&str> = match &entry.kind {
-            EntryKind::Lead { .. }
-            | EntryKind::Spent { .. }
-            | EntryKind::Lost { .. }
-            | EntryKind::Declined { .. }
-            | EntryKind::Ended { .. }
-            | EntryKind::Extended { .. }
-            | EntryKind::Reopened { .. }
-            | EntryKind::Touch { .. }
-            | EntryKind::Note { .. } => line_string.as_deref(),
-            EntryKind::Assume(a) => a.note.as_deref(),
-            EntryKind::Stage { .. }
-            | EntryKind::Won { .. }
-            | EntryKind::Price { .. }
-            | EntryKind::Balance { .. }
-            | EntryKind::Costs { .. } => None,
+        // An assumption keeps its own note; every other kind's string is
+        // on its line (`Ledger::line_string` decides which kinds have one).
+        let note: Option<Cow<'_, str>> = match &entry.kind {
+            EntryKind::Assume(a) => a.note.as_deref().map(Cow::Borrowed),
+            _ => ledger.line_string(entry),
         };
         let deal_id = entry.kind.deal().map(|d| d.as_str());
         let mut row = vec![
@@ -440,7 +429,7 @@ fn entries_table<E>(
             rate.map_or(Value::Empty, |r| text(r.amount.currency.as_str())),
             rate.map_or(Value::Empty, |r| text(r.unit.as_str())),
             hours.map_or(Value::Empty, Value::Decimal),
-            opt_text(note),
+            opt_text(note.as_deref()),
             tags(&ledger.tags(entry)),
             metadata(ledger, &ledger.metadata(entry)),
         ];

@@ -18,20 +18,18 @@ use crate::value::{Amount, Currency, Rate};
 /// The verb and arguments of a dated entry as its line says them, each
 /// with where it is written: what the parser reads, before the model keeps
 /// the [`EntryKind`] (the same without the places, 48 bytes smaller per
-/// entry). [`Ledger::form`] reads it again from an entry's line when a
+/// entry). [`Ledger::form`](crate::Ledger::form) reads it again from an entry's line when a
 /// diagnostic or an editor needs a place.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Form {
-    /// The title, if any, stays in the text: [`Ledger::line_string`]
-    /// (as the largest variants, a lead and a `spent` decide the size of
-    /// every entry).
+    /// The title, if any, stays in the text: [`Ledger::line_string`](crate::Ledger::line_string).
     Lead {
         deal: Spanned<Name>,
         channel: Spanned<Name>,
         contact: Option<Spanned<Name>>,
     },
     /// A custom or default stage between `lead` and `won`. The offer is
-    /// boxed, and absent when the entry has none, to keep every entry small.
+    /// boxed as in [`EntryKind::Stage`], which takes it over as it is.
     Stage {
         deal: Spanned<Name>,
         stage: Spanned<Name>,
@@ -64,7 +62,7 @@ pub enum Form {
     Reopened {
         deal: Spanned<Name>,
     },
-    /// The note, if any, stays in the text: [`Ledger::line_string`].
+    /// The note, if any, stays in the text: [`Ledger::line_string`](crate::Ledger::line_string).
     Spent {
         quantity: Spanned<Quantity>,
         on: SpentOnForm,

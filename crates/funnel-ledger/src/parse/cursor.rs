@@ -383,6 +383,28 @@ impl<'t, 'a> Cursor<'t, 'a> {
         Ok((!offer.is_empty()).then(|| Box::new(offer)))
     }
 
+    /// The end of an entry whose last argument may be an offer: a number
+    /// left where the end should be is most likely a rate written without
+    /// its `at` (`12000 EUR 800 EUR/day`), and the help says so.
+    pub(super) fn expect_end_after_offer(&self, expected: &str) -> Result<(), Diagnostic> {
+        self.expect_end(expected).map_err(|err| match self.peek_word() {
+            Some(number) if value::is_number_like(number) => {
+                // The rate as written: the number and the unit after it.
+                let rate = match self.toks.get(self.pos + 1) {
+                    Some(Token {
+                        tok: Tok::Word(unit),
+                        ..
+                    }) => format!("{} {}", shorten(number), shorten(unit)),
+                    _ => shorten(number),
+                };
+                err.with_help(format!(
+                    "a rate follows `at`: `at {rate}` (an offer is `AMOUNT`, `at RATE` or `AMOUNT at RATE`)"
+                ))
+            }
+            _ => err,
+        })
+    }
+
     /// `quantity := effort | amount`
     pub(super) fn quantity(&mut self) -> Result<Spanned<Quantity>, Diagnostic> {
         let expected = "an effort like `1.5h` or `45min`, or an amount like `120 EUR`";

@@ -7,7 +7,7 @@ use super::cursor::{syntax, Cursor};
 use super::LineError;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::form::{Form, SpentOnForm};
-use crate::lexer::shorten;
+use crate::lexer::{shorten, Tok, Token};
 use crate::model::{Assumption, Metric};
 use crate::name::Name;
 use crate::span::{Span, Spanned};
@@ -54,7 +54,7 @@ fn stage(verb: Spanned<&str>, cur: &mut Cursor<'_, '_>) -> Result<Form, LineErro
     let parsed = (|| {
         let deal = cur.expect_deal()?;
         let offer = cur.offer()?;
-        cur.expect_end("an amount, `at RATE` or the end of the entry")?;
+        cur.expect_end_after_offer("an amount, `at RATE` or the end of the entry")?;
         Ok(Form::Stage { deal, stage, offer })
     })();
     if !value::is_ident(verb.value.as_str()) {
@@ -75,7 +75,7 @@ fn extended(verb: Span, cur: &mut Cursor<'_, '_>) -> Result<Form, Diagnostic> {
     };
     // Read again from the line when asked for (`Ledger::line_string`).
     let note = cur.skip_string();
-    cur.expect_end(match (&offer, &until, note) {
+    cur.expect_end_after_offer(match (&offer, &until, note) {
         (_, _, true) => "tags or the end of the entry",
         (_, Some(_), false) => "a note string or the end of the entry",
         (Some(_), None, false) => "`until DATE`, a note string or the end of the entry",
@@ -140,6 +140,18 @@ fn lead(cur: &mut Cursor<'_, '_>) -> Result<Form, Diagnostic> {
         "tags or the end of the entry"
     } else {
         "`from CONTACT`, tags or the end of the entry"
+    })
+    .map_err(|err| match cur.peek() {
+        Some(Token {
+            tok: Tok::Str(text),
+            ..
+        }) if !title => err.with_help(format!(
+            "a lead's title goes before `via`: `lead {} \"{}\" via {}`",
+            deal.value,
+            shorten(text),
+            channel.value
+        )),
+        _ => err,
     })?;
     Ok(Form::Lead {
         deal,
@@ -157,7 +169,7 @@ fn won(cur: &mut Cursor<'_, '_>) -> Result<Form, Diagnostic> {
     } else {
         None
     };
-    cur.expect_end(if until.is_some() {
+    cur.expect_end_after_offer(if until.is_some() {
         "tags or the end of the entry"
     } else {
         "an amount, `at RATE`, `until DATE` or the end of the entry"

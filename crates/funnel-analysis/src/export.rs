@@ -462,12 +462,12 @@ fn quantities(
                 .map(|r| r.value),
             None,
         ),
-        EntryKind::Spent { quantity, .. } => match quantity {
-            Quantity::Money(a) => (Some(*a), None, None),
+        EntryKind::Spent(spending) => match spending.quantity() {
+            Quantity::Money(a) => (Some(a), None, None),
             Quantity::Effort(e) => (None, None, Some(e.hours())),
         },
         EntryKind::Balance { amount } => (Some(*amount), None, None),
-        EntryKind::Costs { rate } => (None, Some(*rate), None),
+        EntryKind::Costs { rate } => (None, Some(**rate), None),
         EntryKind::Reopened { .. } => (None, None, None),
         EntryKind::Assume(assumption) => match &assumption.metric {
             Metric::Value { amount } => (Some(amount.value), None, None),
@@ -478,7 +478,7 @@ fn quantities(
         },
         EntryKind::Price { rate, to, .. } => (
             Some(funnel_ledger::value::Amount {
-                value: *rate,
+                value: **rate,
                 currency: *to,
             }),
             None,
@@ -523,10 +523,10 @@ fn channels_table<E>(
             ledger
                 .entries_of(Sparse::Spent)
                 .filter_map(|(_, e)| match &e.kind {
-                    EntryKind::Spent {
-                        on: SpentOn::Channel(c),
-                        ..
-                    } => Some(c.as_str()),
+                    EntryKind::Spent(spending) => match spending.on() {
+                        SpentOn::Channel(c) => Some(c.as_str()),
+                        SpentOn::Deal(_) => None,
+                    },
                     _ => None,
                 }),
         )

@@ -202,7 +202,7 @@ impl Costs {
                 let EntryKind::Costs { rate } = &entry.kind else {
                     return None;
                 };
-                let per_month = deals::per_month(ledger, *rate, entry.date)?;
+                let per_month = deals::per_month(ledger, **rate, entry.date)?;
                 Some((entry.date, per_month))
             })
             .collect();

@@ -83,10 +83,10 @@ fn channels(current: &OsStr) -> Vec<CompletionCandidate> {
 
 fn channel_names(ledger: &Ledger) -> Vec<String> {
     let spent = ledger.entries.iter().filter_map(|e| match &e.kind {
-        EntryKind::Spent {
-            on: SpentOn::Channel(channel),
-            ..
-        } => Some(channel.as_str()),
+        EntryKind::Spent(spending) => match spending.on() {
+            SpentOn::Channel(channel) => Some(channel.as_str()),
+            SpentOn::Deal(_) => None,
+        },
         _ => None,
     });
     let mut names: Vec<String> = Vec::new();

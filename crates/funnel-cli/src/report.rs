@@ -212,12 +212,10 @@ fn warn_unknown_channel(ledger: &Ledger, channel: &str) {
     let mut known: Vec<&str> = ledger.channels.keys().map(|k| k.as_str()).collect();
     known.extend(ledger.deals.values().map(|d| d.channel.as_str()));
     for entry in &ledger.entries {
-        if let funnel_ledger::model::EntryKind::Spent {
-            on: funnel_ledger::model::SpentOn::Channel(c),
-            ..
-        } = &entry.kind
-        {
-            known.push(c.as_str());
+        if let funnel_ledger::model::EntryKind::Spent(spending) = &entry.kind {
+            if let funnel_ledger::model::SpentOn::Channel(c) = spending.on() {
+                known.push(c.as_str());
+            }
         }
     }
     if known.iter().any(|k| funnel_analysis::within(k, channel)) {

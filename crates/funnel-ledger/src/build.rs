@@ -4,8 +4,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::Datelike;
-
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::Read;
 use crate::model::*;
@@ -226,7 +224,9 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
         }
         for index in run.prices {
             if let EntryKind::Price { from, rate, to } = &entries[index].kind {
-                ledger.prices.insert(entries[index].date, *from, *rate, *to);
+                ledger
+                    .prices
+                    .insert(entries[index].date, *from, **rate, *to);
             }
         }
     }
@@ -278,30 +278,19 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
     // joining them held both at once (docs/performance.md, seventh pass).
     // `i32` is room enough: a date's days from the common era (at most
     // about 96 million for chrono's range) times 4.
-    let mut order: Vec<i32> = vec![0; entries.len()];
     let mut deal_of: Vec<u32> = vec![NO_DEAL; entries.len()];
-    let parts: Vec<(&mut [i32], &mut [u32])> = order
-        .chunks_mut(crate::parallel::RUN)
-        .zip(deal_of.chunks_mut(crate::parallel::RUN))
-        .collect();
-    let runs = crate::parallel::over_runs_into(entries.len(), parts, |run, (order, deal_of)| {
+    let parts: Vec<&mut [u32]> = deal_of.chunks_mut(crate::parallel::RUN).collect();
+    let runs = crate::parallel::over_runs_into(entries.len(), parts, |run, deal_of| {
         let mut unknown = Vec::new();
         let mut unpriced = Vec::new();
         let mut sparse: [Vec<u32>; Sparse::ALL.len()] = Default::default();
-        for (((index, entry), order), deal_of) in run
-            .clone()
-            .zip(&entries[run])
-            .zip(order.iter_mut())
-            .zip(deal_of.iter_mut())
-        {
+        for ((index, entry), deal_of) in run.clone().zip(&entries[run]).zip(deal_of.iter_mut()) {
             if let Some(kind) = Sparse::of(&entry.kind) {
                 sparse[kind as usize].push(index as u32);
             }
             if let Some(base) = ledger.base_currency {
                 missing_prices(&ledger, base, entry, &mut unpriced);
             }
-            let rank = same_day_rank(&entry.kind);
-            *order = entry.date.num_days_from_ce() * 4 + i32::from(rank);
             if let Some(deal) = entry.kind.deal() {
                 match ledger.deals.position_u32(deal) {
                     NO_DEAL => unknown.push(index),
@@ -322,12 +311,16 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
     // Ids whose `lead` did not parse: their entries are not "unknown" (the
     // lead's own error says why).
     let failed_leads: HashSet<&str> = failed_leads.iter().map(String::as_str).collect();
-    let mut suggester = Suggester::new(ledger.deals.keys().map(|k| k.as_str()));
+    // Built only when an id is unknown (a sorted copy of every id), and
+    // gone before the deal lists are made.
+    let mut suggester = None;
     for index in unknown {
         let deal = ledger.entries[index].kind.deal().expect("collected above");
         if failed_leads.contains(deal.as_str()) {
             continue;
         }
+        let suggester = suggester
+            .get_or_insert_with(|| Suggester::new(ledger.deals.keys().map(|k| k.as_str())));
         let help = suggester.did_you_mean(&deal).unwrap_or_else(|| {
             format!(
                 "open it with a line like `{} lead {} via CHANNEL`",
@@ -343,6 +336,7 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
             .with_help(help),
         );
     }
+    drop(suggester);
     // Each deal's entries, sorted by date (a stable sort: entries of the
     // same day and rank keep reading order), all in one list, deal after
     // deal: counted first, so the list is allocated once at its size and
@@ -369,7 +363,7 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
         }
     }
     drop(next);
-    let threads = crate::parallel::threads(order.len(), crate::parallel::ENTRIES_PER_THREAD);
+    let threads = crate::parallel::threads(entries.len(), crate::parallel::ENTRIES_PER_THREAD);
     let part_size = deals.div_ceil(threads).max(1);
     let mut parts = Vec::with_capacity(deals.div_ceil(part_size));
     let mut rest = lists.as_mut_slice();
@@ -389,7 +383,14 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
         let base = starts[first];
         for deal in first..(first + part_size).min(deals) {
             let range = (starts[deal] - base) as usize..(starts[deal + 1] - base) as usize;
-            part[range].sort_by_key(|&i| order[i as usize]);
+            let list = &mut part[range];
+            let key = |&i: &u32| {
+                let entry = &entries[i as usize];
+                (entry.date, same_day_rank(&entry.kind))
+            };
+            if !list.is_sorted_by_key(key) {
+                list.sort_by_key(key);
+            }
         }
     });
     drop(parts);

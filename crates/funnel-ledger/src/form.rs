@@ -10,7 +10,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::model::{Assumption, EntryKind, Metric, Offer, Quantity, SpentOn};
+use crate::model::{Assumption, EntryKind, Metric, Offer, Quantity, Spending, SpentOn};
 use crate::name::Name;
 use crate::span::Spanned;
 use crate::value::{Amount, Currency, Rate};
@@ -130,13 +130,13 @@ impl Form {
                 until: until.map(|u| u.value),
             },
             Form::Reopened { deal } => EntryKind::Reopened { deal: deal.value },
-            Form::Spent { quantity, on } => EntryKind::Spent {
-                quantity: quantity.value,
-                on: match on {
+            Form::Spent { quantity, on } => EntryKind::Spent(Spending::new(
+                quantity.value,
+                match on {
                     SpentOnForm::Channel(c) => SpentOn::Channel(c.value),
                     SpentOnForm::Deal(d) => SpentOn::Deal(d.value),
                 },
-            },
+            )),
             Form::Touch { contact } => EntryKind::Touch {
                 contact: contact.value,
             },
@@ -144,13 +144,15 @@ impl Form {
             Form::Assume(assumption) => EntryKind::Assume(assumption),
             Form::Price { from, rate, to } => EntryKind::Price {
                 from,
-                rate: rate.value,
+                rate: Box::new(rate.value),
                 to,
             },
             Form::Balance { amount } => EntryKind::Balance {
                 amount: amount.value,
             },
-            Form::Costs { rate } => EntryKind::Costs { rate: rate.value },
+            Form::Costs { rate } => EntryKind::Costs {
+                rate: Box::new(rate.value),
+            },
         }
     }
 

@@ -21,6 +21,7 @@ pub mod parse;
 pub mod rules;
 pub mod source;
 pub mod span;
+pub mod spending;
 pub mod suggest;
 pub mod value;
 pub mod verb;

@@ -14,6 +14,7 @@ pub use crate::meta::{Meta, MetaLines, MetaValue};
 use crate::name::Name;
 use crate::source::SourceMap;
 use crate::span::{Span, Spanned};
+pub use crate::spending::Spending;
 use crate::value::{Amount, Currency, Duration, Effort, Frequency, Rate};
 use crate::verb::Verb;
 
@@ -159,11 +160,9 @@ pub enum EntryKind {
     Reopened {
         deal: Name,
     },
-    /// The note, if any, stays in the text: [`Ledger::line_string`].
-    Spent {
-        quantity: Quantity,
-        on: SpentOn,
-    },
+    /// The note, if any, stays in the text: [`Ledger::line_string`]. The
+    /// quantity and target packed into 24 bytes ([`Spending`]).
+    Spent(Spending),
     /// The note, if any, stays in the text: [`Ledger::line_string`].
     Touch {
         contact: Name,
@@ -174,16 +173,19 @@ pub enum EntryKind {
     },
     /// Boxed: assumptions are few and large (and keep their spans).
     Assume(Box<Assumption>),
+    /// The rate boxed (prices are few): inline, its 16 bytes made every
+    /// entry 8 bytes larger.
     Price {
         from: Currency,
-        rate: Decimal,
+        rate: Box<Decimal>,
         to: Currency,
     },
     Balance {
         amount: Amount,
     },
+    /// Boxed like a price's rate (a `Rate` is 24 bytes; costs are few).
     Costs {
-        rate: Rate,
+        rate: Box<Rate>,
     },
 }
 
@@ -230,16 +232,12 @@ impl EntryKind {
             | EntryKind::Ended { deal, .. }
             | EntryKind::Extended { deal, .. }
             | EntryKind::Reopened { deal, .. }
-            | EntryKind::Note { deal, .. }
-            | EntryKind::Spent {
-                on: SpentOn::Deal(deal),
-                ..
-            } => Some(deal),
-            EntryKind::Spent {
-                on: SpentOn::Channel(_),
-                ..
-            }
-            | EntryKind::Touch { .. }
+            | EntryKind::Note { deal, .. } => Some(deal),
+            EntryKind::Spent(spending) => match spending.on() {
+                SpentOn::Deal(deal) => Some(deal),
+                SpentOn::Channel(_) => None,
+            },
+            EntryKind::Touch { .. }
             | EntryKind::Assume(_)
             | EntryKind::Price { .. }
             | EntryKind::Balance { .. }
@@ -251,11 +249,11 @@ impl EntryKind {
     /// an assumption's `via` (not the channel of the deal it is about).
     pub fn named_channel(&self) -> Option<Name> {
         match self {
-            EntryKind::Lead { channel, .. }
-            | EntryKind::Spent {
-                on: SpentOn::Channel(channel),
-                ..
-            } => Some(*channel),
+            EntryKind::Lead { channel, .. } => Some(*channel),
+            EntryKind::Spent(spending) => match spending.on() {
+                SpentOn::Channel(channel) => Some(channel),
+                SpentOn::Deal(_) => None,
+            },
             EntryKind::Assume(a) => a.channel.as_ref().map(|c| c.value),
             EntryKind::Stage { .. }
             | EntryKind::Won { .. }
@@ -264,10 +262,6 @@ impl EntryKind {
             | EntryKind::Ended { .. }
             | EntryKind::Extended { .. }
             | EntryKind::Reopened { .. }
-            | EntryKind::Spent {
-                on: SpentOn::Deal(_),
-                ..
-            }
             | EntryKind::Touch { .. }
             | EntryKind::Note { .. }
             | EntryKind::Price { .. }
@@ -308,8 +302,8 @@ impl EntryKind {
                 o.amount.as_ref().map(|a| a.value),
                 o.rate.as_ref().map(|r| r.amount),
             ],
-            EntryKind::Spent { quantity, .. } => match quantity {
-                Quantity::Money(a) => [Some(*a), None],
+            EntryKind::Spent(spending) => match spending.quantity() {
+                Quantity::Money(a) => [Some(a), None],
                 Quantity::Effort(_) => [None, None],
             },
             EntryKind::Balance { amount } => [Some(*amount), None],
@@ -890,7 +884,7 @@ impl Ledger {
 // an accident.
 #[cfg(target_pointer_width = "64")]
 const _: () = assert!(
-    std::mem::size_of::<Entry>() <= 56
+    std::mem::size_of::<Entry>() <= 48
         && std::mem::size_of::<Meta>() <= 72
         && std::mem::size_of::<Amount>() <= 20
 );
@@ -904,9 +898,10 @@ mod tests {
     /// deal or per diagnostic (docs/performance.md, "Where the time and
     /// memory go"): a change of any of them, up or down, fails here, so
     /// that it is noticed and the page updated. `EntryKind` keeps no places
-    /// (see [`Form`]) and no strings: it is as large as a `spent` (a
-    /// quantity of 24 bytes and where it went, 8), its tag in the spare
-    /// bytes.
+    /// (see [`Form`]) and no strings: it is as large as a `spent`
+    /// ([`Spending`], 24 bytes), its tag in a spare value of one of
+    /// `Spending`'s flags; a price's and a costs' rates are boxed to fit.
+    /// Entry: the kind, a 12-byte span, 8 bytes of metadata lines, a date.
     #[test]
     fn hot_types_keep_their_sizes() {
         let sizes = [
@@ -918,19 +913,21 @@ mod tests {
             ("Offer", size_of::<Offer>()),
             ("Amount", size_of::<Amount>()),
             ("Quantity", size_of::<Quantity>()),
+            ("Spending", size_of::<Spending>()),
             ("Deal", size_of::<Deal>()),
             ("Meta", size_of::<Meta>()),
             ("Diagnostic", size_of::<crate::Diagnostic>()),
         ];
         let expected = [
-            ("Entry", 56),
-            ("EntryKind", 32),
+            ("Entry", 48),
+            ("EntryKind", 24),
             ("Span", 12),
             ("Spanned<Name>", 16),
             ("MetaLines", 8),
             ("Offer", 68),
             ("Amount", 20),
             ("Quantity", 24),
+            ("Spending", 24),
             ("Deal", 24),
             ("Meta", 64),
             ("Diagnostic", 64),

@@ -71,7 +71,7 @@ pub fn latest_balance(ledger: &Ledger, as_of: NaiveDate) -> Option<(NaiveDate, D
 /// (`/year` ÷ 12).
 pub fn monthly_costs(ledger: &Ledger, as_of: NaiveDate) -> Option<(NaiveDate, Decimal)> {
     let (date, rate) = latest(ledger, as_of, Sparse::Costs, |kind| match kind {
-        EntryKind::Costs { rate } => Some(*rate),
+        EntryKind::Costs { rate } => Some(**rate),
         _ => None,
     })?;
     Some((date, per_month(ledger, rate, date)?))

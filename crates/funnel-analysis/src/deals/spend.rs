@@ -27,16 +27,16 @@ pub fn spends(ledger: &Ledger, as_of: NaiveDate) -> impl Iterator<Item = Spend<'
         .entries_of(Sparse::Spent)
         .filter(move |(_, entry)| entry.date <= as_of)
         .filter_map(|(index, entry)| {
-            let EntryKind::Spent { quantity, on, .. } = &entry.kind else {
+            let EntryKind::Spent(spending) = &entry.kind else {
                 return None;
             };
-            let channel = match on {
+            let channel = match spending.on() {
                 SpentOn::Channel(channel) => channel.as_str(),
                 SpentOn::Deal(_) => ledger.deal_of(index)?.channel.as_str(),
             };
-            let (money, hours) = match quantity {
+            let (money, hours) = match spending.quantity() {
                 Quantity::Money(amount) => (
-                    ledger.to_base(*amount, entry.date).unwrap_or(Decimal::ZERO),
+                    ledger.to_base(amount, entry.date).unwrap_or(Decimal::ZERO),
                     Decimal::ZERO,
                 ),
                 Quantity::Effort(effort) => (Decimal::ZERO, effort.hours()),
@@ -63,10 +63,12 @@ pub fn deals_with_hours(
         .entries_of(Sparse::Spent)
         .filter(|(_, entry)| entry.date <= as_of)
         .filter_map(|(index, entry)| match &entry.kind {
-            EntryKind::Spent {
-                quantity: Quantity::Effort(_),
-                on: SpentOn::Deal(_),
-            } => ledger.deal_of(index).map(|deal| deal.id.key()),
+            EntryKind::Spent(spending)
+                if matches!(spending.quantity(), Quantity::Effort(_))
+                    && matches!(spending.on(), SpentOn::Deal(_)) =>
+            {
+                ledger.deal_of(index).map(|deal| deal.id.key())
+            }
             _ => None,
         })
         .collect()

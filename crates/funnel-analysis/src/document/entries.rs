@@ -84,16 +84,16 @@ impl Builder<'_> {
                     ("note", opt_str(ledger.line_string(entry).as_deref())),
                 ],
             ),
-            EntryKind::Spent { quantity, on } => {
-                let (deal, channel) = match on {
+            EntryKind::Spent(spending) => {
+                let (deal, channel) = match spending.on() {
                     SpentOn::Channel(channel) => (None, Some(channel.as_str())),
                     SpentOn::Deal(deal) => (
                         Some(deal.as_str()),
-                        ledger.deals.get(deal).map(|d| d.channel.as_str()),
+                        ledger.deals.get(&deal).map(|d| d.channel.as_str()),
                     ),
                 };
-                let (amount, hours) = match quantity {
-                    Quantity::Money(amount) => (self.amount(*amount, date), Json::Null),
+                let (amount, hours) = match spending.quantity() {
+                    Quantity::Money(amount) => (self.amount(amount, date), Json::Null),
                     Quantity::Effort(effort) => (Json::Null, Json::Exact(effort.hours())),
                 };
                 (
@@ -142,7 +142,7 @@ impl Builder<'_> {
                 vec![
                     ("from", Json::str(from.as_str())),
                     ("to", Json::str(to.as_str())),
-                    ("rate", Json::Exact(*rate)),
+                    ("rate", Json::Exact(**rate)),
                 ],
             ),
             EntryKind::Balance { amount } => {
@@ -160,7 +160,7 @@ impl Builder<'_> {
                 (
                     "costs",
                     vec![
-                        ("rate", self.rate(*rate, date)),
+                        ("rate", self.rate(**rate, date)),
                         ("monthly", monthly.map_or(Json::Null, money)),
                     ],
                 )

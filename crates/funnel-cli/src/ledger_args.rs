@@ -67,7 +67,7 @@ impl LedgerArgs {
             as_of: self.as_of(),
             strict,
         };
-        funnel_ledger::load(&inputs, &options).map_err(|err| {
+        crate::alloc::while_loading(|| funnel_ledger::load(&inputs, &options)).map_err(|err| {
             let hint = if err.error.kind() == std::io::ErrorKind::NotFound && err.path.as_os_str() == DEFAULT_FILE {
                 "\n  hint: name a ledger with `-f FILE` or $FUNNEL_FILE, or run funnel in the folder holding pipeline.funnel"
             } else {

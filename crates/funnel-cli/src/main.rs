@@ -2,6 +2,7 @@
 //! prints, picks colours and decides exit codes; the libraries return data.
 
 mod add;
+mod alloc;
 mod check;
 mod cli;
 mod compare;
@@ -36,22 +37,6 @@ use crate::cli::{Cli, Command};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// mimalloc keeps freed memory for 10 ms (100 ms in its arenas) before it
-/// gives it back, in case it is asked for again; a big ledger's parse frees
-/// its temporaries just before the model's largest part is built, so that
-/// delay put ~8 MB on the peak, for no measured gain in time. Purged at
-/// once instead (docs/performance.md, eleventh pass). A setting of this
-/// process only: plugins it starts are not affected.
-#[allow(unsafe_code)]
-fn tune_allocator() {
-    /// `mi_option_purge_delay` in mimalloc 2's `mimalloc.h`.
-    const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-    // SAFETY: `mi_option_set` stores an option's value (atomically); any
-    // option index and value are allowed, and the purge delay is read
-    // each time freed memory may be purged.
-    unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, 0) };
-}
-
 /// Exit codes shared by every subcommand.
 pub mod exit {
     /// No errors (warnings allowed).
@@ -66,7 +51,6 @@ pub mod exit {
 }
 
 fn main() -> ExitCode {
-    tune_allocator();
     install_panic_hook();
     // `COMPLETE=SHELL funnel …`: a shell asking for candidates (see
     // `complete_env`); answers and exits before anything else runs.

@@ -29,3 +29,24 @@ pub fn while_loading<T>(load: impl FnOnce() -> T) -> T {
     unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, before) };
     loaded
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The option's number is mimalloc 2's `mi_option_purge_delay`: its
+    /// documented default is 10 (ms), and `while_loading` sets 0 and puts
+    /// back what it found.
+    #[test]
+    #[allow(unsafe_code)]
+    fn purges_at_once_while_loading_only() {
+        // SAFETY: reading an option's value.
+        let get = || unsafe { libmimalloc_sys::mi_option_get(PURGE_DELAY) };
+        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+            assert_eq!(get(), 10);
+        }
+        let before = get();
+        assert_eq!(while_loading(get), 0);
+        assert_eq!(get(), before);
+    }
+}

@@ -141,17 +141,15 @@ impl LineIndex {
         }
         let samples = crate::parallel::map_ordered(parts, threads, |i| {
             let base = i * size;
-            // The line that starts after an ending in this piece.
-            let mut line = firsts[i];
             let mut samples = Vec::with_capacity(endings[i] / Self::STRIDE + 1);
             if i == 0 {
                 samples.push(0);
             }
-            for end in memchr::memchr_iter(b'\n', piece(i)) {
+            // Each ending starts the next line, counted from the piece's first.
+            for (line, end) in (firsts[i]..).zip(memchr::memchr_iter(b'\n', piece(i))) {
                 if line % Self::STRIDE == 0 {
                     samples.push((base + end + 1) as u32);
                 }
-                line += 1;
             }
             samples
         });

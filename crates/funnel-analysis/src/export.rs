@@ -11,9 +11,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use funnel_ledger::model::{
-    Entry, EntryKind, Meta, MetaValue, Metric, Offer, Quantity, Sparse, SpentOn,
-};
+use funnel_ledger::model::{Entry, EntryKind, Meta, MetaValue, Metric, Offer, Quantity, Sparse};
 use funnel_ledger::{Ledger, Name, Span, Spanned};
 use rust_decimal::Decimal;
 
@@ -523,10 +521,7 @@ fn channels_table<E>(
             ledger
                 .entries_of(Sparse::Spent)
                 .filter_map(|(_, e)| match &e.kind {
-                    EntryKind::Spent(spending) => match spending.on() {
-                        SpentOn::Channel(c) => Some(c.as_str()),
-                        SpentOn::Deal(_) => None,
-                    },
+                    EntryKind::Spent(spending) => spending.channel().map(|c| c.as_str()),
                     _ => None,
                 }),
         )

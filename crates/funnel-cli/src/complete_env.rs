@@ -16,7 +16,7 @@ use std::path::PathBuf;
 
 use clap::CommandFactory as _;
 use clap_complete::engine::{ArgValueCompleter, CompletionCandidate};
-use funnel_ledger::model::{EntryKind, SpentOn};
+use funnel_ledger::model::EntryKind;
 use funnel_ledger::verb::Verb;
 use funnel_ledger::Ledger;
 
@@ -83,10 +83,7 @@ fn channels(current: &OsStr) -> Vec<CompletionCandidate> {
 
 fn channel_names(ledger: &Ledger) -> Vec<String> {
     let spent = ledger.entries.iter().filter_map(|e| match &e.kind {
-        EntryKind::Spent(spending) => match spending.on() {
-            SpentOn::Channel(channel) => Some(channel.as_str()),
-            SpentOn::Deal(_) => None,
-        },
+        EntryKind::Spent(spending) => spending.channel().map(|c| c.as_str()),
         _ => None,
     });
     let mut names: Vec<String> = Vec::new();

@@ -213,9 +213,7 @@ fn warn_unknown_channel(ledger: &Ledger, channel: &str) {
     known.extend(ledger.deals.values().map(|d| d.channel.as_str()));
     for entry in &ledger.entries {
         if let funnel_ledger::model::EntryKind::Spent(spending) = &entry.kind {
-            if let funnel_ledger::model::SpentOn::Channel(c) = spending.on() {
-                known.push(c.as_str());
-            }
+            known.extend(spending.channel().map(|c| c.as_str()));
         }
     }
     if known.iter().any(|k| funnel_analysis::within(k, channel)) {

@@ -264,11 +264,8 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
     // the process's names are numbered densely from 1) in `Deals`' array:
     // one array read per entry, no hashing, without reading the id's text.
     let mut unknown: Vec<usize> = Vec::new();
-    // Each entry's place in its deal's day (date, then the verb order of
-    // `same_day_rank`), kept in one compact array so the per-deal sorts
-    // below do not reach back into the (large, scattered) entries; and each
-    // entry's deal position (`NO_DEAL` for none). A big ledger's entries
-    // are looked at in runs on all cores.
+    // Each entry's deal position (`NO_DEAL` for none). A big ledger's
+    // entries are looked at in runs on all cores.
     // The same pass checks that every amount converts to the base currency
     // (`missing-price`), prices being complete by now, and notes where the
     // entries of each `Sparse` kind are.
@@ -276,8 +273,6 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
     let entries = &ledger.entries;
     // Written in place, run by run: collecting each run's values and
     // joining them held both at once (docs/performance.md, seventh pass).
-    // `i32` is room enough: a date's days from the common era (at most
-    // about 96 million for chrono's range) times 4.
     let mut deal_of: Vec<u32> = vec![NO_DEAL; entries.len()];
     let parts: Vec<&mut [u32]> = deal_of.chunks_mut(crate::parallel::RUN).collect();
     let runs = crate::parallel::over_runs_into(entries.len(), parts, |run, deal_of| {

@@ -233,10 +233,7 @@ impl EntryKind {
             | EntryKind::Extended { deal, .. }
             | EntryKind::Reopened { deal, .. }
             | EntryKind::Note { deal, .. } => Some(deal),
-            EntryKind::Spent(spending) => match spending.on() {
-                SpentOn::Deal(deal) => Some(deal),
-                SpentOn::Channel(_) => None,
-            },
+            EntryKind::Spent(spending) => spending.deal(),
             EntryKind::Touch { .. }
             | EntryKind::Assume(_)
             | EntryKind::Price { .. }
@@ -250,10 +247,7 @@ impl EntryKind {
     pub fn named_channel(&self) -> Option<Name> {
         match self {
             EntryKind::Lead { channel, .. } => Some(*channel),
-            EntryKind::Spent(spending) => match spending.on() {
-                SpentOn::Channel(channel) => Some(channel),
-                SpentOn::Deal(_) => None,
-            },
+            EntryKind::Spent(spending) => spending.channel(),
             EntryKind::Assume(a) => a.channel.as_ref().map(|c| c.value),
             EntryKind::Stage { .. }
             | EntryKind::Won { .. }

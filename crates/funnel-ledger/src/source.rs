@@ -120,11 +120,11 @@ impl LineIndex {
     }
 
     /// The index made in `parts` pieces of the file's bytes, on as many
-    /// threads as there are cores: each piece's line endings counted, then each piece's
-    /// samples taken knowing the line it starts on. The same index for any
-    /// number of parts (tested). A big file's index is made when the
-    /// first diagnostic is shown, after the ledger is read, on one thread
-    /// it was 2.5 % of `check`'s time on the terse million.
+    /// threads as there are cores: each piece's line endings counted, then
+    /// each piece's samples taken knowing the line it starts on. The same
+    /// index for any number of parts (tested). A big file's index is made
+    /// when the first diagnostic is shown, after the ledger is read; made
+    /// on one thread, it was 2.5 % of `check`'s time on the terse million.
     fn in_parts(text: &str, parts: usize) -> LineIndex {
         let bytes = text.as_bytes();
         let parts = parts.clamp(1, bytes.len().max(1));

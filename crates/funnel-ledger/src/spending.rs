@@ -89,6 +89,22 @@ impl Spending {
             SpentOn::Channel(self.on)
         }
     }
+
+    /// The channel, when spent `via` one.
+    pub fn channel(&self) -> Option<Name> {
+        (!self.on_deal).then_some(self.on)
+    }
+
+    /// The deal, when spent `on` one.
+    pub fn deal(&self) -> Option<Name> {
+        self.on_deal.then_some(self.on)
+    }
+
+    /// Whether the quantity is time (rather than money), without unpacking
+    /// it.
+    pub fn is_effort(&self) -> bool {
+        self.currency.is_none()
+    }
 }
 
 /// Equal when the quantities and targets are (`Decimal`s compare by value:
@@ -188,6 +204,15 @@ mod tests {
                 for on in targets {
                     let spending = Spending::new(quantity, on);
                     assert_eq!(spending.on(), on);
+                    let (channel, deal) = match on {
+                        SpentOn::Channel(name) => (Some(name), None),
+                        SpentOn::Deal(name) => (None, Some(name)),
+                    };
+                    assert_eq!((spending.channel(), spending.deal()), (channel, deal));
+                    assert_eq!(
+                        spending.is_effort(),
+                        matches!(quantity, Quantity::Effort(_))
+                    );
                     let back = spending.quantity();
                     assert_eq!(back, quantity);
                     let (a, b) = match (back, quantity) {

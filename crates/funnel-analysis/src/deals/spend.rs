@@ -63,10 +63,7 @@ pub fn deals_with_hours(
         .entries_of(Sparse::Spent)
         .filter(|(_, entry)| entry.date <= as_of)
         .filter_map(|(index, entry)| match &entry.kind {
-            EntryKind::Spent(spending)
-                if matches!(spending.quantity(), Quantity::Effort(_))
-                    && matches!(spending.on(), SpentOn::Deal(_)) =>
-            {
+            EntryKind::Spent(spending) if spending.is_effort() && spending.deal().is_some() => {
                 ledger.deal_of(index).map(|deal| deal.id.key())
             }
             _ => None,

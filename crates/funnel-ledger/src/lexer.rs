@@ -136,7 +136,7 @@ fn word_len(bytes: &[u8]) -> usize {
 /// `check`'s instructions on a terse ledger when they looked at one byte
 /// at a time (`memchr2` costs more than it saves on strings this short).
 /// Tested against that loop.
-fn first_of(bytes: &[u8], a: u8, b: u8) -> Option<usize> {
+pub(crate) fn first_of(bytes: &[u8], a: u8, b: u8) -> Option<usize> {
     const ONES: u64 = u64::from_le_bytes([1; 8]);
     const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
     /// The high bit of each byte of `v` that is zero, and maybe of bytes

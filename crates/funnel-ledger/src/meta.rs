@@ -437,12 +437,12 @@ fn trim(text: &str) -> (usize, &str) {
 fn single_token<'a>(text: &'a str, span: Span, tokens: &mut Vec<Token<'a>>) -> bool {
     let bytes = text.as_bytes();
     let tok = match bytes {
-        [b'"', body @ .., b'"'] if !body.iter().any(|&b| b == b'"' || b == b'\\') => {
+        [b'"', body @ .., b'"'] if lexer::first_of(body, b'"', b'\\').is_none() => {
             Tok::Str(std::borrow::Cow::Borrowed(&text[1..text.len() - 1]))
         }
         [first, ..]
             if !matches!(first, b'"' | b'#' | b';')
-                && !bytes.iter().any(|&b| b == b' ' || b == b'\t') =>
+                && lexer::first_of(bytes, b' ', b'\t').is_none() =>
         {
             Tok::Word(text)
         }

@@ -20,6 +20,7 @@ mod chunks;
 mod cursor;
 mod directives;
 mod entries;
+mod quick;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::form::Form;
@@ -170,6 +171,24 @@ fn parse_chunk<'w>(
     (parser.out, written)
 }
 
+/// Parses `text` without the quick reader: the general path alone, which
+/// [`quick`]'s tests hold it to.
+#[cfg(test)]
+fn parse_chunk_general(file: FileId, text: &str) -> ParsedFile {
+    let mut parser = Parser::new(file, None);
+    parser.quick = false;
+    let mut tokens = Vec::new();
+    let mut offset = 0;
+    for raw in text.split_inclusive('\n') {
+        let line = raw.strip_suffix('\n').unwrap_or(raw);
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        parser.line(line, offset, &mut tokens);
+        offset += raw.len();
+    }
+    parser.finish_item();
+    parser.out
+}
+
 /// Why an item line was not read.
 #[derive(Debug)]
 enum LineError {
@@ -204,6 +223,9 @@ struct Parser<'w> {
     broken: bool,
     /// The date of the last entry line, to read the next one's cheaply.
     last_date: value::LastDate,
+    /// Whether entry lines go to [`quick::entry`] first (off only in the
+    /// tests that hold it to the general path).
+    quick: bool,
 }
 
 impl<'w> Parser<'w> {
@@ -216,6 +238,7 @@ impl<'w> Parser<'w> {
             meta: MetaReader::default(),
             broken: false,
             last_date: value::LastDate::default(),
+            quick: true,
         }
     }
 
@@ -271,6 +294,17 @@ impl<'w> Parser<'w> {
         }
         self.finish_item();
         self.broken = false;
+        if self.quick {
+            if let Some((date, kind)) = quick::entry(line, &mut self.last_date) {
+                self.current = Some(Item::Entry(Entry {
+                    date,
+                    kind,
+                    span: self.span(start, start + line.len()),
+                    meta: MetaLines::default(),
+                }));
+                return;
+            }
+        }
         if let Err(err) = lexer::tokenize(self.file, line, start, tokens) {
             self.note_failed_lead(line);
             self.fail(err);

@@ -295,7 +295,7 @@ impl<'w> Parser<'w> {
         self.finish_item();
         self.broken = false;
         if self.quick {
-            if let Some((date, kind)) = quick::entry(line, &mut self.last_date) {
+            if let Some((date, kind)) = quick::entry(self.file, line, start, &mut self.last_date) {
                 self.current = Some(Item::Entry(Entry {
                     date,
                     kind,

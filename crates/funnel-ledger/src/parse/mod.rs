@@ -172,9 +172,11 @@ fn parse_chunk<'w>(
 }
 
 /// Parses `text` without the quick reader: the general path alone, which
-/// [`quick`]'s tests hold it to.
-#[cfg(test)]
-fn parse_chunk_general(file: FileId, text: &str) -> ParsedFile {
+/// [`quick`]'s tests and the `quick` fuzz target hold it to (`parse` of a
+/// text below a megabyte, one chunk, must give the same).
+#[cfg(any(test, fuzzing))]
+#[doc(hidden)]
+pub fn parse_chunk_general(file: FileId, text: &str) -> ParsedFile {
     let mut parser = Parser::new(file, None);
     parser.quick = false;
     let mut tokens = Vec::new();

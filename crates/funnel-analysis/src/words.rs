@@ -160,6 +160,25 @@ pub fn money_number(value: Decimal) -> String {
 
 /// [`money_number`], appended to `out`.
 pub fn money_number_into(out: &mut String, value: Decimal) {
+    // A whole number (most sums of money) is shown as it is: the rounding
+    // below leaves it alone (tested against it).
+    if value.scale() == 0 {
+        decimal_into(
+            out,
+            if value.is_zero() {
+                Decimal::ZERO
+            } else {
+                value
+            },
+        );
+        return;
+    }
+    money_number_rounded_into(out, value);
+}
+
+/// [`money_number_into`] for any value: rounded to cents below 100 and to
+/// whole units from 100, the cents kept only when there are any.
+fn money_number_rounded_into(out: &mut String, value: Decimal) {
     let places = if value.abs() < Decimal::ONE_HUNDRED {
         2
     } else {
@@ -189,8 +208,7 @@ pub fn decimal(value: Decimal) -> String {
 /// through it, so it allocates nothing).
 pub fn decimal_into(out: &mut String, value: Decimal) {
     let mut text = Digits::new();
-    // Writing to `Digits` cannot fail.
-    let _ = write!(text, "{value}");
+    plain_into(&mut text, value);
     let text = text.as_str();
     let (sign, digits) = match text.strip_prefix('-') {
         Some(rest) => ("-", rest),
@@ -205,6 +223,41 @@ pub fn decimal_into(out: &mut String, value: Decimal) {
     if let Some(frac) = frac {
         out.push('.');
         out.push_str(frac);
+    }
+}
+
+/// A decimal as its `Display` writes it (`-12.50`: a sign when negative,
+/// the digits of the mantissa, the point `scale` digits from the right,
+/// `0.` before a fraction), made from the mantissa's digits directly when
+/// it fits in 64 bits: `Display` goes through the formatting machinery and
+/// a buffer of its own, a fifth of the table view's time on a big report.
+/// Tested against `Display`.
+fn plain_into(text: &mut Digits, value: Decimal) {
+    let Ok(mut n) = u64::try_from(value.mantissa().unsigned_abs()) else {
+        // Writing to `Digits` cannot fail.
+        let _ = write!(text, "{value}");
+        return;
+    };
+    // The digits, from the right, at least `scale + 1` of them (`0.05`).
+    let scale = value.scale() as usize;
+    let mut digits = [b'0'; 48];
+    let mut start = digits.len();
+    while n > 0 {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    let start = start.min(digits.len() - scale - 1);
+    let point = digits.len() - scale;
+    // Only ASCII digits are in `digits`; writing to `Digits` cannot fail.
+    let ascii = |bytes| std::str::from_utf8(bytes).unwrap_or_default();
+    if value.is_sign_negative() {
+        let _ = text.write_str("-");
+    }
+    let _ = text.write_str(ascii(&digits[start..point]));
+    if scale > 0 {
+        let _ = text.write_str(".");
+        let _ = text.write_str(ascii(&digits[point..]));
     }
 }
 
@@ -386,6 +439,60 @@ impl PartialOrd for SortKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The digits written directly are `Display`'s, for every scale,
+    /// both signs, negative zero, 64-bit mantissas at their edge and
+    /// beyond (where `Display` writes them).
+    /// Whole numbers skip the rounding, which would have left them alone.
+    #[test]
+    fn whole_money_is_shown_as_the_rounding_shows_it() {
+        let mut seed = 5u64;
+        for i in 0..5_000 {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let mut value = Decimal::from(((seed >> 20) % 400_000) as i64 - 200_000)
+                / Decimal::from([1, 1, 1000][i % 3]);
+            if i % 7 == 0 {
+                value = Decimal::ZERO;
+                value.set_sign_negative(i % 2 == 0);
+            }
+            let (mut ours, mut rounded) = (String::new(), String::new());
+            money_number_into(&mut ours, value);
+            money_number_rounded_into(&mut rounded, value);
+            assert_eq!(ours, rounded, "{value:?}");
+        }
+    }
+
+    #[test]
+    fn plain_digits_are_what_display_writes() {
+        let mut mantissas: Vec<i128> = vec![0, 1, 5, 9, 10, 99, 100, 12_345, 1_000_000];
+        for shift in [31, 32, 53, 63, 64, 65, 90, 95] {
+            let m = 1i128 << shift;
+            mantissas.extend([m - 1, m, m + 1]);
+        }
+        mantissas.extend([u64::MAX as i128, u64::MAX as i128 + 1, (1i128 << 96) - 1]);
+        let mut seed = 3u64;
+        for _ in 0..2_000 {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            mantissas.push(i128::from(seed >> (seed % 64)));
+        }
+        for m in mantissas {
+            for scale in 0..=28 {
+                for negative in [false, true] {
+                    let Ok(mut value) = Decimal::try_from_i128_with_scale(m, scale) else {
+                        continue;
+                    };
+                    value.set_sign_negative(negative);
+                    let mut ours = Digits::new();
+                    plain_into(&mut ours, value);
+                    assert_eq!(ours.as_str(), value.to_string(), "{m} {scale} {negative}");
+                }
+            }
+        }
+    }
     use std::str::FromStr;
 
     #[test]

@@ -5,8 +5,23 @@ use rust_decimal::Decimal;
 /// The median; of an even count, the mean of the two middle values.
 pub fn median(values: Vec<Decimal>) -> Option<Decimal> {
     let n = values.len();
+    if n == 0 {
+        return None;
+    }
+    if let Some(mut keys) = Keys::of(&values) {
+        // One selection for both middle values of an even count: what
+        // follows the lower one is at least it, so the upper one is the
+        // least pair there (pairs are unique: ties go by place).
+        let k = (n - 1) / 2;
+        let (_, &mut (_, lower), above) = keys.0.select_nth_unstable(k);
+        let lower = values[lower as usize];
+        if n % 2 == 1 {
+            return Some(lower);
+        }
+        let &(_, upper) = above.iter().min()?;
+        return Some((lower + values[upper as usize]) / Decimal::TWO);
+    }
     match n {
-        0 => None,
         _ if n % 2 == 1 => Some(nth_sorted(&values, n / 2)),
         _ => Some((nth_sorted(&values, n / 2 - 1) + nth_sorted(&values, n / 2)) / Decimal::TWO),
     }
@@ -57,8 +72,15 @@ impl Keys {
             .iter()
             .enumerate()
             .map(|(at, v)| {
-                let factor = 10_i128.checked_pow(scale - v.scale())?;
-                Some((v.mantissa().checked_mul(factor)?, at as u32))
+                // Most values share one scale (whole days, whole amounts):
+                // their mantissas are the keys as they are.
+                let key = if v.scale() == scale {
+                    v.mantissa()
+                } else {
+                    v.mantissa()
+                        .checked_mul(10_i128.checked_pow(scale - v.scale())?)?
+                };
+                Some((key, at as u32))
             })
             .collect::<Option<Vec<_>>>()?;
         Some(Keys(keys))

@@ -10,10 +10,13 @@
 //! [`entry`] reads the same lines word by word and builds the same entry,
 //! or gives up (`None`) on anything it does not know for certain: a tag, a
 //! string with an escape, a date, name or number that does not read, the
-//! rare verbs (`extended`, `assume`, `price`, `balance`, `costs`). A line it gives up on is read by the general path as if
-//! this module did not exist, so it only ever answers where the general
-//! path would have answered the same; the tests hold it to that on every
-//! line of the examples and on generated near-misses.
+//! rare verbs (`extended`, `assume`, `price`, `balance`, `costs`). A line
+//! it gives up on is read by the general path as if this module did not
+//! exist, so it only ever answers where the general path would have
+//! answered the same: the tests hold it to that on every line of the
+//! examples and on generated near-misses, and the `quick` fuzz target on
+//! arbitrary text. (Names it interned before giving up are interned again
+//! by the general path: the store holds each text once.)
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -26,9 +29,9 @@ use crate::value::{self, Amount, Currency, LastDate, NumberWord, Rate};
 use crate::verb::Verb;
 
 /// The date and arguments of an entry line (its first line, without the
-/// line ending), when it is one of the shapes read here; `None` means
+/// line ending, which starts at byte `start` of `file`: an offer keeps
+/// its places), when it is one of the shapes read here; `None` means
 /// "read it the general way".
-/// `line` starts at byte `start` of `file` (an offer keeps its places).
 pub(super) fn entry(
     file: FileId,
     line: &str,

@@ -519,6 +519,8 @@ fn convolve(steps: &[(i64, f64)], lowest: i64, len: usize) -> Vec<f64> {
 mod tests {
     use super::*;
     use crate::testing::{date, ledger, row};
+    use crate::Context;
+    use proptest::prelude::*;
 
     /// [`convolve`] as it was: every index visited at every step.
     fn convolve_all(steps: &[(i64, f64)], lowest: i64, len: usize) -> Vec<f64> {
@@ -550,8 +552,6 @@ mod tests {
             prop_assert_eq!(ours, all);
         }
     }
-    use crate::Context;
-    use proptest::prelude::*;
 
     fn d(n: i64) -> Decimal {
         Decimal::from(n)

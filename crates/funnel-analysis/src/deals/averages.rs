@@ -3,50 +3,32 @@
 use rust_decimal::Decimal;
 
 /// The median; of an even count, the mean of the two middle values.
+///
+/// The middle values are selected in linear time (a median of a big
+/// ledger's deals sorted tens of thousands of values, the one step of the
+/// analyses that grew faster than the ledger), each the value a stable
+/// sort would put there: among equal values (`1.5` and `1.50`) the first
+/// of them in `values` among those the sort puts at or after that place,
+/// so a median keeps the scale it always had. The values are compared as
+/// whole numbers ([`Keys`]); where they do not fit that way, as
+/// `Decimal`s ([`nth_compared`]).
 pub fn median(values: Vec<Decimal>) -> Option<Decimal> {
     let n = values.len();
-    if n == 0 {
-        return None;
-    }
-    if let Some(mut keys) = Keys::of(&values) {
-        // One selection for both middle values of an even count: what
-        // follows the lower one is at least it, so the upper one is the
-        // least pair there (pairs are unique: ties go by place).
-        let k = (n - 1) / 2;
-        let (_, &mut (_, lower), above) = keys.0.select_nth_unstable(k);
-        let lower = values[lower as usize];
-        if n % 2 == 1 {
-            return Some(lower);
+    match Keys::of(&values) {
+        _ if n == 0 => None,
+        Some(keys) => Some(keys.median(&values)),
+        None if n % 2 == 1 => Some(nth_compared(&values, n / 2)),
+        None => {
+            Some((nth_compared(&values, n / 2 - 1) + nth_compared(&values, n / 2)) / Decimal::TWO)
         }
-        let &(_, upper) = above.iter().min()?;
-        return Some((lower + values[upper as usize]) / Decimal::TWO);
-    }
-    match n {
-        _ if n % 2 == 1 => Some(nth_sorted(&values, n / 2)),
-        _ => Some((nth_sorted(&values, n / 2 - 1) + nth_sorted(&values, n / 2)) / Decimal::TWO),
     }
 }
 
-/// The value a stable sort of `values` would put at index `k`, found in
-/// linear time (a median of a big ledger's deals sorted tens of thousands
-/// of values, the one step of the analyses that grew faster than the
-/// ledger). Among equal values (`1.5` and `1.50`) it is the same one the
-/// sort would pick, the first of them in `values` among those the sort
-/// puts at or after `k`, so a median keeps the scale it always had.
-///
-/// The values are compared as whole numbers at their largest scale
-/// ([`Keys`]), each with its place in `values`: comparing two `Decimal`s
-/// rescales one of them first, and the selection made a few comparisons
-/// per value (a sixth of `report`'s instructions on a big ledger were
-/// medians). Where a value does not fit that way (28 decimal places and
-/// 96-bit mantissas together), the `Decimal`s are compared as they are.
-fn nth_sorted(values: &[Decimal], k: usize) -> Decimal {
-    if let Some(mut keys) = Keys::of(values) {
-        // A stable sort orders equal values by their place: so do the
-        // pairs, and the pair at `k` names the value the sort puts there.
-        let (_, &mut (_, at), _) = keys.0.select_nth_unstable(k);
-        return values[at as usize];
-    }
+/// The value a stable sort of `values` would put at index `k`, by
+/// comparing the `Decimal`s: for values [`Keys`] cannot hold (28 decimal
+/// places beside a 96-bit mantissa), as comparing rescales one of two
+/// values first.
+fn nth_compared(values: &[Decimal], k: usize) -> Decimal {
     let mut scratch = values.to_vec();
     let (_, &mut value, _) = scratch.select_nth_unstable(k);
     let less = values.iter().filter(|v| **v < value).count();
@@ -60,11 +42,15 @@ fn nth_sorted(values: &[Decimal], k: usize) -> Decimal {
 
 /// Each value as a whole number of the smallest unit among them (`12.5`
 /// and `3` at one decimal place are 125 and 30) with its place: ordered
-/// as the values are, ties by place. `None` when a value would not fit in
-/// an `i128` that way, or there are more than `u32::MAX` values.
+/// as the values are, ties by place, as a stable sort orders them.
+/// Comparing two `Decimal`s rescales one of them first, and a selection
+/// makes a few comparisons a value: a sixth of `report`'s instructions on
+/// a big ledger were medians.
 struct Keys(Vec<(i128, u32)>);
 
 impl Keys {
+    /// `None` when a value would not fit in an `i128` that way, or there
+    /// are more than `u32::MAX` values.
     fn of(values: &[Decimal]) -> Option<Keys> {
         u32::try_from(values.len()).ok()?;
         let scale = values.iter().map(|v| v.scale()).max().unwrap_or(0);
@@ -84,6 +70,31 @@ impl Keys {
             })
             .collect::<Option<Vec<_>>>()?;
         Some(Keys(keys))
+    }
+
+    /// The value of `values` (the ones the keys were made of) a stable
+    /// sort puts at `k`; the keys a sort puts after it are left after `k`.
+    fn select(&mut self, values: &[Decimal], k: usize) -> Decimal {
+        let (_, &mut (_, at), _) = self.0.select_nth_unstable(k);
+        values[at as usize]
+    }
+
+    /// The median of `values` (at least one; the ones the keys were made
+    /// of), with one selection for both middle values of an even count.
+    fn median(mut self, values: &[Decimal]) -> Decimal {
+        let n = values.len();
+        let lower = self.select(values, (n - 1) / 2);
+        if n % 2 == 1 {
+            return lower;
+        }
+        // The keys after the lower middle one are those a sort puts after
+        // it, so the least of them is the upper one (keys are unique:
+        // ties go by place).
+        let &(_, upper) = self.0[n / 2..]
+            .iter()
+            .min()
+            .expect("an even count has a value after its lower middle one");
+        (lower + values[upper as usize]) / Decimal::TWO
     }
 }
 
@@ -137,12 +148,12 @@ mod tests {
         }
     }
 
-    /// The keyed selection picks the value (and the scale it is written
-    /// with) a stable sort puts at each place, negative values and
-    /// `Decimal`'s extremes included; values too large to key at a common
-    /// scale take the comparing path, with the same answers.
+    /// The keyed selection and the comparing one pick the value (and the
+    /// scale it is written with) a stable sort puts at each place,
+    /// negative values and `Decimal`'s extremes included (values too large
+    /// to key at a common scale have only the comparing one).
     #[test]
-    fn nth_sorted_is_what_a_stable_sort_puts_there() {
+    fn selections_are_what_a_stable_sort_puts_there() {
         let mut seed = 11u64;
         let mut next = |n: u64| {
             seed = seed
@@ -171,11 +182,16 @@ mod tests {
                 .collect();
             let mut sorted = values.clone();
             sorted.sort();
+            let mut keys = Keys::of(&values);
             for (k, theirs) in sorted.iter().enumerate() {
-                let ours = nth_sorted(&values, k);
-                assert_eq!(ours.to_string(), theirs.to_string(), "{values:?} {k}");
+                let compared = nth_compared(&values, k);
+                assert_eq!(compared.to_string(), theirs.to_string(), "{values:?} {k}");
+                if let Some(keys) = &mut keys {
+                    let selected = keys.select(&values, k);
+                    assert_eq!(selected.to_string(), theirs.to_string(), "{values:?} {k}");
+                }
             }
-            keyed[usize::from(Keys::of(&values).is_some())] += 1;
+            keyed[usize::from(keys.is_some())] += 1;
         }
         // Both paths were taken (`Decimal::MAX` beside a value with 28
         // places does not fit an `i128`).

@@ -127,8 +127,18 @@ pub(crate) fn tokenize<'a>(
 
 /// The length of the word `bytes` starts with: up to its first blank
 /// (space or tab), or all of it.
-fn word_len(bytes: &[u8]) -> usize {
+pub(crate) fn word_len(bytes: &[u8]) -> usize {
     first_of(bytes, b' ', b'\t').unwrap_or(bytes.len())
+}
+
+/// Where the closing quote is of the string that starts at `start` (its
+/// opening `"`), when it has no escape; `None` when a `\` comes first or
+/// the line ends. (Both are ASCII, so a byte search is safe in UTF-8.)
+pub(crate) fn plain_string_close(bytes: &[u8], start: usize) -> Option<usize> {
+    let body = &bytes[start + 1..];
+    first_of(body, b'"', b'\\')
+        .filter(|&end| body[end] == b'"')
+        .map(|end| start + 1 + end)
 }
 
 /// Where the first `a` or `b` in `bytes` is. Eight bytes at a time: the
@@ -169,13 +179,9 @@ fn string(
     start: usize,
 ) -> Result<(Cow<'_, str>, usize), Diagnostic> {
     // Fast path: no `\` before the closing quote, so the text is a slice of
-    // the line. (Both are ASCII, so a byte search is safe in UTF-8.)
-    let body = &line.as_bytes()[start + 1..];
-    if let Some(end) = first_of(body, b'"', b'\\') {
-        if body[end] == b'"' {
-            let at = start + 1 + end;
-            return Ok((Cow::Borrowed(&line[start + 1..at]), at + 1));
-        }
+    // the line.
+    if let Some(at) = plain_string_close(line.as_bytes(), start) {
+        return Ok((Cow::Borrowed(&line[start + 1..at]), at + 1));
     }
     let mut value = String::new();
     let mut chars = line[start + 1..].char_indices();

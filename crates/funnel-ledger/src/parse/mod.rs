@@ -144,29 +144,7 @@ fn parse_chunk<'w>(
     if parser.window.is_none() {
         parser.out.entries = Vec::with_capacity(chunks::entry_lines(text));
     }
-    let mut tokens = Vec::new();
-    let mut offset = base;
-    let mut skip = skip.iter().peekable();
-    // Lines found with `memchr` (vectorised), as `split_inclusive('\n')`
-    // would cut them.
-    let ends = memchr::memchr_iter(b'\n', text.as_bytes())
-        .map(|i| i + 1)
-        .chain((!text.ends_with('\n') && !text.is_empty()).then_some(text.len()));
-    let mut from = 0;
-    for (number, end) in ends.enumerate() {
-        let raw = &text[from..end];
-        from = end;
-        let start = offset;
-        offset += raw.len();
-        let line = raw.strip_suffix('\n').unwrap_or(raw);
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if skip.next_if_eq(&&(number + 1)).is_some() {
-            parser.skip(line);
-            continue;
-        }
-        parser.line(line, start, &mut tokens);
-    }
-    parser.finish_item();
+    parser.read(text, base, skip);
     let written = parser.window.as_ref().map_or(0, Window::len);
     (parser.out, written)
 }
@@ -179,15 +157,7 @@ fn parse_chunk<'w>(
 pub fn parse_chunk_general(file: FileId, text: &str) -> ParsedFile {
     let mut parser = Parser::new(file, None);
     parser.quick = false;
-    let mut tokens = Vec::new();
-    let mut offset = 0;
-    for raw in text.split_inclusive('\n') {
-        let line = raw.strip_suffix('\n').unwrap_or(raw);
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        parser.line(line, offset, &mut tokens);
-        offset += raw.len();
-    }
-    parser.finish_item();
+    parser.read(text, 0, &[]);
     parser.out
 }
 
@@ -246,6 +216,35 @@ impl<'w> Parser<'w> {
 
     fn span(&self, start: usize, end: usize) -> Span {
         Span::new(self.file, start, end)
+    }
+
+    /// Reads every line of `text`, which starts at byte `base` of the
+    /// file, and finishes the last item. Lines listed in `skip` (1-based)
+    /// are not parsed.
+    fn read(&mut self, text: &str, base: usize, skip: &[usize]) {
+        let mut tokens = Vec::new();
+        let mut offset = base;
+        let mut skip = skip.iter().peekable();
+        // Lines found with `memchr` (vectorised), as `split_inclusive('\n')`
+        // would cut them.
+        let ends = memchr::memchr_iter(b'\n', text.as_bytes())
+            .map(|i| i + 1)
+            .chain((!text.ends_with('\n') && !text.is_empty()).then_some(text.len()));
+        let mut from = 0;
+        for (number, end) in ends.enumerate() {
+            let raw = &text[from..end];
+            from = end;
+            let start = offset;
+            offset += raw.len();
+            let line = raw.strip_suffix('\n').unwrap_or(raw);
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            if skip.next_if_eq(&&(number + 1)).is_some() {
+                self.skip(line);
+                continue;
+            }
+            self.line(line, start, &mut tokens);
+        }
+        self.finish_item();
     }
 
     fn finish_item(&mut self) {

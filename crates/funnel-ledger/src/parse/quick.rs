@@ -21,7 +21,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::lexer::first_of;
+use crate::lexer;
 use crate::model::{EntryKind, Offer, Quantity, Spending, SpentOn};
 use crate::name::Name;
 use crate::span::{FileId, Span, Spanned};
@@ -188,19 +188,17 @@ impl<'a> Words<'a> {
             None | Some(b';') => (Some(Next::End), start),
             Some(b'#') => (None, start),
             Some(b'"') => {
-                let body = &bytes[start + 1..];
-                let Some(end) = first_of(body, b'"', b'\\').filter(|&end| body[end] == b'"') else {
+                let Some(close) = lexer::plain_string_close(bytes, start) else {
                     return (None, start);
                 };
-                let after = start + 1 + end + 1;
+                let after = close + 1;
                 match bytes.get(after) {
                     None | Some(b' ' | b'\t') => (Some(Next::Str), after),
                     Some(_) => (None, after),
                 }
             }
             Some(_) => {
-                let len = first_of(&bytes[start..], b' ', b'\t').unwrap_or(bytes.len() - start);
-                let end = start + len;
+                let end = start + lexer::word_len(&bytes[start..]);
                 (Some(Next::Word(&self.line[start..end])), end)
             }
         }

@@ -284,11 +284,15 @@ fn interner() -> &'static Interner {
 /// left unused when the next text does not fit.
 const BLOCK: usize = 64 * 1024;
 
-/// At most this many names in a thread's table: a big ledger's names
-/// (132,000 deal ids at a million entries) would outgrow the processor's
-/// cache, while the names of a stretch of the file fit; a thread whose
-/// table is full starts it again (the names stay in the shared store).
-const SEEN_MAX: usize = 1 << 14;
+/// At most this many names in a thread's table (24 bytes each), which
+/// then starts again (the names stay in the shared store). A bound for a
+/// long-lived thread (the language server's), not for speed: on a terse
+/// million (160,000 names, parsed on two threads) tables of every name
+/// their thread met spent 13 % less time interning than tables of 16,384
+/// that restarted (the shared store's locks and atomics, which a lookup there
+/// costs, were most of it; docs/performance.md, thirteenth pass). Tests
+/// use a small bound, so that restarting is tested.
+const SEEN_MAX: usize = if cfg!(test) { 1 << 12 } else { 1 << 20 };
 
 /// Slots of the per-thread cache of recent names (a power of two).
 const RECENT: usize = 4096;

@@ -89,12 +89,12 @@ impl Analysis for Surprises {
         // One buffer for every assumption's evidence (a fresh one each time
         // was a megabyte of new pages per assumption on a big ledger).
         let mut evidence = Vec::new();
-        let mut evaluations: Vec<Evaluation> = ledger
+        let assumptions: Vec<(&Entry, &Assumption)> = ledger
             .entries
             .iter()
             .filter(|e| e.date <= ctx.as_of)
             .filter_map(|entry| match &entry.kind {
-                EntryKind::Assume(assumption) => Some((entry, assumption)),
+                EntryKind::Assume(assumption) => Some((entry, &**assumption)),
                 _ => None,
             })
             .filter(|(_, a)| match (&ctx.channel, &a.channel) {
@@ -102,8 +102,16 @@ impl Analysis for Surprises {
                 (Some(filter), Some(via)) => within(&via.value, filter),
                 (Some(_), None) => false,
             })
-            .map(|(entry, assumption)| {
-                evaluate(ledger, ctx, facts, &keys, &mut evidence, entry, assumption)
+            .collect();
+        // Every `file:line` at once (one count of the file's lines).
+        let spans: Vec<_> = assumptions.iter().map(|(entry, _)| entry.span).collect();
+        let mut evaluations: Vec<Evaluation> = assumptions
+            .iter()
+            .zip(ledger.sources.lines(&spans))
+            .map(|(&(entry, assumption), (file, line))| {
+                let mut e = evaluate(ledger, ctx, facts, &keys, &mut evidence, entry, assumption);
+                e.source = format!("{file}:{line}");
+                e
             })
             .collect();
         // Most surprising first; a stable sort keeps file order for ties.
@@ -282,11 +290,11 @@ fn evaluate(
     let evidence = &evidence[..];
     let currency = ctx.currency.map(|c| c.to_string());
     let currency = currency.as_deref();
-    let (file, line, _) = ledger.sources.location(entry.span);
     let via_words = via.map(|c| format!(" via `{c}`")).unwrap_or_default();
     let mut e = Evaluation {
         text: assumption.text.clone(),
-        source: format!("{file}:{line}"),
+        // Set by the caller, which finds every assumption's line at once.
+        source: String::new(),
         metric: assumption.metric.name(),
         channel: via.map(str::to_owned),
         assumed: Cell::Empty,

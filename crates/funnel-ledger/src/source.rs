@@ -253,6 +253,41 @@ impl SourceMap {
         let (line, col) = file.line_col(span.start as usize);
         (&file.name, line, col)
     }
+
+    /// `(file name, line)` of the start of each of `spans`, as
+    /// [`SourceMap::location`] gives them, in their order. For a file whose
+    /// line index is not made yet, the lines are counted in one pass over
+    /// the file up to the last span instead of making the index: the few
+    /// positions a report names (its assumptions' `file:line`) cost a
+    /// tenth of that (on a terse million, the index was 2 % of
+    /// `report`'s instructions for 70 positions). Tested equal to
+    /// `location`.
+    pub fn lines(&self, spans: &[Span]) -> Vec<(&str, usize)> {
+        let mut order: Vec<usize> = (0..spans.len()).collect();
+        order.sort_unstable_by_key(|&i| (spans[i].file.0, spans[i].start));
+        let mut lines = vec![("", 0); spans.len()];
+        // The file being counted, where the count got to and its line.
+        let mut counted: Option<(FileId, usize, usize)> = None;
+        for i in order {
+            let span = spans[i];
+            let file = self.get(span.file);
+            let offset = (span.start as usize).min(file.text.len());
+            let line = if file.lines.get().is_some() {
+                file.line_col(offset).0
+            } else {
+                let (from, line) = match counted {
+                    Some((id, from, line)) if id == span.file => (from, line),
+                    _ => (0, 1),
+                };
+                let line =
+                    line + memchr::memchr_iter(b'\n', &file.text.as_bytes()[from..offset]).count();
+                counted = Some((span.file, offset, line));
+                line
+            };
+            lines[i] = (file.name.as_str(), line);
+        }
+        lines
+    }
 }
 
 /// Makes a file's text renderable by miette, under the file's name.
@@ -295,6 +330,54 @@ impl miette::SourceCode for SourceFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `lines` gives every span's line as `location` does: spans out of
+    /// order, repeated, at the ends of lines and of the text, past it, in
+    /// two files, one with its index already made.
+    #[test]
+    fn lines_are_the_locations() {
+        let mut map = SourceMap::default();
+        let a = map.add(SourceFile::new(
+            "a.funnel".into(),
+            "a.funnel".into(),
+            "one\r\ntwo\n\n\u{e9}four\nfive".as_bytes(),
+        ));
+        let b = map.add(SourceFile::new(
+            "b.funnel".into(),
+            "b.funnel".into(),
+            b"x\ny\n",
+        ));
+        let len_a = map.get(a).text.len();
+        let mut spans = Vec::new();
+        for start in (0..=len_a + 2).rev().chain([3, 0, 5]) {
+            spans.push(Span::new(a, start, start));
+            spans.push(Span::new(b, start.min(6), start.min(6)));
+        }
+        let located = |map: &SourceMap| -> Vec<(String, usize)> {
+            spans
+                .iter()
+                .map(|&s| {
+                    let (name, line, _) = map.location(s);
+                    (name.to_owned(), line)
+                })
+                .collect()
+        };
+        let counted = |map: &SourceMap| -> Vec<(String, usize)> {
+            map.lines(&spans)
+                .into_iter()
+                .map(|(name, line)| (name.to_owned(), line))
+                .collect()
+        };
+        let fresh = map.clone();
+        let want = located(&map);
+        assert!(fresh.get(a).lines.get().is_none());
+        assert_eq!(counted(&fresh), want);
+        // With `b`'s index made and `a`'s not.
+        let mixed = fresh.clone();
+        mixed.location(Span::new(b, 0, 0));
+        assert_eq!(counted(&mixed), want);
+        assert_eq!(want[0], ("a.funnel".to_owned(), 5));
+    }
 
     #[test]
     fn bom_and_invalid_utf8() {

@@ -33,10 +33,12 @@
 //! chance, 1 − (1 − p)^m; then every other assumption that does not hold,
 //! then those without evidence yet.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use funnel_ledger::model::{Assumption, Entry, EntryKind, Metric};
 use funnel_ledger::value::DurationUnit;
-use funnel_ledger::{Ledger, Name};
+use funnel_ledger::Ledger;
 use rust_decimal::Decimal;
 
 use crate::context::{within, Context};
@@ -184,7 +186,7 @@ struct Keys {
     /// few slices found by binary search, not a scan of every deal: with
     /// 70 assumptions over ten years of a terse million's 141,000 deals
     /// the scans were most of this analysis.
-    by_lead: Vec<Vec<u32>>,
+    by_lead: Vec<Vec<(NaiveDate, u32)>>,
 }
 
 struct Key {
@@ -203,12 +205,13 @@ struct Key {
 
 impl Keys {
     fn of(facts: &[DealFacts]) -> Keys {
-        let mut ids: std::collections::HashMap<Name, u32> = std::collections::HashMap::new();
+        // By the channel name's number: no hashing of its text per deal.
+        let mut ids: HashMap<usize, u32, foldhash::fast::RandomState> = HashMap::default();
         let mut channels = Vec::new();
         let deals = facts
             .iter()
             .map(|deal| {
-                let channel = *ids.entry(deal.channel).or_insert_with(|| {
+                let channel = *ids.entry(deal.channel.key()).or_insert_with(|| {
                     channels.push(deal.channel.as_str());
                     (channels.len() - 1) as u32
                 });
@@ -224,10 +227,10 @@ impl Keys {
             .collect::<Vec<Key>>();
         let mut by_lead = vec![Vec::new(); channels.len()];
         for (i, key) in deals.iter().enumerate() {
-            by_lead[key.channel as usize].push(i as u32);
+            by_lead[key.channel as usize].push((key.lead, i as u32));
         }
         for group in &mut by_lead {
-            group.sort_by_key(|&i| deals[i as usize].lead);
+            group.sort_unstable();
         }
         Keys {
             channels,
@@ -243,8 +246,8 @@ impl Keys {
     fn led_since(&self, wanted: &[bool], since: NaiveDate, out: &mut Vec<usize>) {
         out.clear();
         for (group, _) in self.by_lead.iter().zip(wanted).filter(|(_, &w)| w) {
-            let start = group.partition_point(|&i| self.deals[i as usize].lead < since);
-            out.extend(group[start..].iter().map(|&i| i as usize));
+            let start = group.partition_point(|&(lead, _)| lead < since);
+            out.extend(group[start..].iter().map(|&(_, i)| i as usize));
         }
     }
 
@@ -405,7 +408,7 @@ fn evaluate(
                 .zip(&wanted)
                 .filter(|(_, &wanted)| wanted)
                 .flat_map(|(group, _)| group)
-                .map(|&i| (i as usize, &keys.deals[i as usize]))
+                .map(|&(_, i)| (i as usize, &keys.deals[i as usize]))
                 .filter(|&(i, _)| keys.reached(i, stage))
                 .filter(|&(i, key)| {
                     let date = if stage == 0 {

@@ -114,10 +114,8 @@ impl Analysis for Channels {
         let mut total = Group::default();
         for deal in facts.iter().filter(|d| ctx.keeps_channel(&d.channel)) {
             let cohort = ctx.in_period(deal.lead_date);
-            let contract = deal.contract(ledger);
-            let income = contract
-                .as_ref()
-                .map_or(Decimal::ZERO, |c| c.income(first, last));
+            let contract = deal.contract();
+            let income = contract.map_or(Decimal::ZERO, |c| c.income(first, last));
             // A deal of an earlier lead signed in the period: not of the
             // cohort, but a win the findings must not deny.
             let won_here = deal
@@ -135,7 +133,7 @@ impl Analysis for Channels {
             });
             let seen = Seen {
                 deal,
-                contract: contract.as_ref(),
+                contract,
                 hours_logged: with_hours.contains(&deal.id.key()),
             };
             for row in [&mut groups.rows[group].1, &mut total] {

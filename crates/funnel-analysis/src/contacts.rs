@@ -120,7 +120,6 @@ impl Analysis for Contacts {
         }
         let availability = contract::availability(ledger, facts, ctx.as_of);
         report.info(availability_finding(
-            ledger,
             facts,
             ctx,
             availability.as_ref(),
@@ -206,7 +205,6 @@ impl<'l> Person<'l> {
 /// the median days from lead to signature, when to start calling, and the
 /// first three contacts to call.
 fn availability_finding(
-    ledger: &Ledger,
     facts: &[DealFacts],
     ctx: &Context,
     availability: Option<&Availability>,
@@ -214,7 +212,7 @@ fn availability_finding(
 ) -> String {
     let Some(a) = availability else {
         // A contract without an end books every day: nothing frees a day.
-        let open: Vec<String> = deals::running_contracts(ledger, facts)
+        let open: Vec<String> = deals::running_contracts(facts)
             .iter()
             .filter(|c| c.contract.has_open_end())
             .map(|c| format!("`{}`", c.id))

@@ -339,10 +339,10 @@ pub(crate) fn availability(
     facts: &[crate::deals::DealFacts],
     as_of: NaiveDate,
 ) -> Option<Availability> {
-    let running: Vec<(funnel_ledger::Name, Contract)> = facts
+    let running: Vec<(funnel_ledger::Name, &Contract)> = facts
         .iter()
         .filter(|d| d.status == crate::deals::Status::Won)
-        .filter_map(|d| Some((d.id, d.contract(ledger)?)))
+        .filter_map(|d| Some((d.id, d.contract()?)))
         .collect();
     let booked_on =
         |day: NaiveDate| -> Decimal { running.iter().map(|(_, c)| c.booked_on(day)).sum() };
@@ -391,7 +391,7 @@ mod tests {
             .iter()
             .find(|f| f.id.as_str() == deal)
             .expect("the deal");
-        let contract = fact.contract(&ledger).expect("won");
+        let contract = fact.contract().expect("won").clone();
         (ledger, contract)
     }
 

@@ -247,7 +247,7 @@ fn deal_row(ledger: &Ledger, ctx: &Context, fact: &DealFacts) -> Vec<Value> {
         deals::Status::Won | deals::Status::Lost | deals::Status::Declined => close.map(|e| e.date),
         deals::Status::Stale | deals::Status::Open => Some(fact.last_entry),
     };
-    let contract = fact.contract(ledger);
+    let contract = fact.contract();
     let won_offer = won.and_then(|w| w.kind.offer());
     // `until` is the `won` entry's; `contract_end` the end after extensions.
     let (until, start) = match won.map(|w| (&w.kind, w)) {

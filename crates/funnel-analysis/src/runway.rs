@@ -106,7 +106,7 @@ impl Analysis for Runway {
         let today = balance
             .filter(|_| !costs.is_empty())
             .map(|(date, amount)| Today::of(ledger, facts, &costs, date, amount, ctx.as_of));
-        let contracts: Vec<Earning<'_>> = deals::running_contracts(ledger, facts)
+        let contracts: Vec<Earning<'_>> = deals::running_contracts(facts)
             .into_iter()
             .map(|running| Earning {
                 share: net_share(ledger, running.channel),
@@ -277,7 +277,7 @@ impl Today {
                     .iter()
                     .filter(|d| d.is_won())
                     .filter_map(|d| {
-                        let contract = d.contract(ledger)?;
+                        let contract = d.contract()?;
                         let gross = contract.income(first, as_of);
                         (!gross.is_zero()).then(|| gross * net_share(ledger, &d.channel))
                     })

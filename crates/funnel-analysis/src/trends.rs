@@ -112,7 +112,7 @@ impl Analysis for Trends {
                 start = interval.next(start);
             }
         }
-        let open_ended = add_income(ledger, ctx, facts, &mut rows);
+        let open_ended = add_income(ctx, facts, &mut rows);
         for (start, bucket) in &rows {
             let mut cells = vec![Cell::text(interval.label(*start))];
             cells.extend(bucket.reached.iter().map(|&n| Cell::Count(n)));
@@ -179,7 +179,6 @@ fn end_of(interval: Interval, start: NaiveDate) -> NaiveDate {
 /// whose contract has a tranche without an end (it earns nothing by the
 /// day), by id.
 fn add_income<'f>(
-    ledger: &Ledger,
     ctx: &Context,
     facts: &'f [deals::DealFacts],
     rows: &mut [(NaiveDate, Bucket)],
@@ -195,7 +194,7 @@ fn add_income<'f>(
         .iter()
         .filter(|d| d.is_won() && ctx.keeps_channel(&d.channel))
     {
-        let Some(contract) = deal.contract(ledger) else {
+        let Some(contract) = deal.contract() else {
             continue;
         };
         let start = contract.start().max(period_first);

@@ -294,9 +294,8 @@ fn deal_facts(
         }
         (None, _, None) => Status::Open,
     };
-    let value = won.map_or(Decimal::ZERO, |won| {
-        Contract::of(ledger, won, &extensions, ended_index).value()
-    });
+    let contract = won.map(|won| Box::new(Contract::of(ledger, won, &extensions, ended_index)));
+    let value = contract.as_ref().map_or(Decimal::ZERO, |c| c.value());
     let lead = &ledger.entries[deal.lead as usize];
     let (client, buyer) = if lead.meta.is_empty() {
         (deal.id, None)
@@ -327,6 +326,7 @@ fn deal_facts(
         repeat: false,
         rating,
         last_entry,
+        contract,
     })
 }
 

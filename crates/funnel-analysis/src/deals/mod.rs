@@ -126,6 +126,11 @@ pub struct DealFacts {
     pub rating: Option<Decimal>,
     /// The date of its latest entry of any kind.
     pub last_entry: NaiveDate,
+    /// Its contract, when it is won: made once with the facts (which need
+    /// its value), where each analysis that reads it made it again (a
+    /// vector of tranches, each amount converted to the base currency;
+    /// 2.6 % of `report` on a terse million).
+    pub(crate) contract: Option<Box<Contract>>,
 }
 
 impl DealFacts {
@@ -161,13 +166,8 @@ impl DealFacts {
     }
 
     /// Its contract, when it is won.
-    pub fn contract(&self, ledger: &Ledger) -> Option<Contract> {
-        Some(Contract::of(
-            ledger,
-            self.won?,
-            &self.extensions,
-            self.ended,
-        ))
+    pub(crate) fn contract(&self) -> Option<&Contract> {
+        self.contract.as_deref()
     }
 
     /// Whether a decided conversion leaves it out (analyses §1): an open

@@ -17,7 +17,7 @@ use crate::contract::Contract;
 pub struct Running<'l> {
     pub id: &'l str,
     pub channel: &'l str,
-    pub contract: Contract,
+    pub contract: &'l Contract,
 }
 
 impl Running<'_> {
@@ -42,7 +42,7 @@ impl Running<'_> {
 
 /// The contracts still running on the as-of date of `deals`: won and not
 /// ended, in the order of `deals`.
-pub fn running_contracts<'l>(ledger: &'l Ledger, deals: &[DealFacts]) -> Vec<Running<'l>> {
+pub fn running_contracts(deals: &[DealFacts]) -> Vec<Running<'_>> {
     deals
         .iter()
         .filter(|d| d.status == Status::Won)
@@ -50,7 +50,7 @@ pub fn running_contracts<'l>(ledger: &'l Ledger, deals: &[DealFacts]) -> Vec<Run
             Some(Running {
                 id: deal.id.as_str(),
                 channel: deal.channel.as_str(),
-                contract: deal.contract(ledger)?,
+                contract: deal.contract()?,
             })
         })
         .collect()
@@ -149,7 +149,7 @@ mod tests {
              2026-01-01 lead c via x\n2026-01-02 won c 500 EUR until 2026-03-01\n2026-01-20 ended c\n",
         );
         let facts = facts(&l, date("2026-01-25"));
-        let running = running_contracts(&l, &facts);
+        let running = running_contracts(&facts);
         let ids: Vec<&str> = running.iter().map(|c| c.id).collect();
         assert_eq!(ids, ["a", "b"], "c has ended");
         let a = &running[0];

@@ -326,9 +326,7 @@ impl Builder<'_> {
         let why = said
             .map(|e| crate::close::why(ledger, e))
             .unwrap_or_default();
-        let contract = facts
-            .contract(ledger)
-            .map_or(Json::Null, |c| self.contract(&c));
+        let contract = facts.contract().map_or(Json::Null, |c| self.contract(c));
         vec![
             ("client", Json::str(facts.client)),
             ("buyer", opt_str(facts.buyer.as_deref())),

@@ -370,8 +370,8 @@ fn event<'a, 'l>(
         }
         let cancelled = deal
             .ended
-            .and_then(|_| deal.contract(ledger))
-            .and_then(|c| cancellation(ledger, &c))
+            .and_then(|_| deal.contract())
+            .and_then(|c| cancellation(ledger, c))
             .filter(|(date, _)| ctx.in_period(*date));
         let (event, date, value_gap, cancellation, close) = match cancelled {
             Some((date, c)) => {

@@ -274,12 +274,27 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
     // Written in place, run by run: collecting each run's values and
     // joining them held both at once (docs/performance.md, seventh pass).
     let mut deal_of: Vec<u32> = vec![NO_DEAL; entries.len()];
-    let parts: Vec<&mut [u32]> = deal_of.chunks_mut(crate::parallel::RUN).collect();
-    let runs = crate::parallel::over_runs_into(entries.len(), parts, |run, deal_of| {
+    // Each entry's place in its deal's order ([`order_key`]), written in
+    // the same pass, so that sorting the deals' lists below reads four
+    // bytes an entry from one small vector instead of each entry where it
+    // lies in the big one (a cache miss an entry: 2.4 % of `check` on a
+    // terse million).
+    let mut order: Vec<i32> = vec![0; entries.len()];
+    let parts: Vec<(&mut [u32], &mut [i32])> = deal_of
+        .chunks_mut(crate::parallel::RUN)
+        .zip(order.chunks_mut(crate::parallel::RUN))
+        .collect();
+    let runs = crate::parallel::over_runs_into(entries.len(), parts, |run, (deal_of, order)| {
         let mut unknown = Vec::new();
         let mut unpriced = Vec::new();
         let mut sparse: [Vec<u32>; Sparse::ALL.len()] = Default::default();
-        for ((index, entry), deal_of) in run.clone().zip(&entries[run]).zip(deal_of.iter_mut()) {
+        for (((index, entry), deal_of), order) in run
+            .clone()
+            .zip(&entries[run])
+            .zip(deal_of.iter_mut())
+            .zip(order.iter_mut())
+        {
+            *order = order_key(entry.date, same_day_rank(&entry.kind));
             if let Some(kind) = Sparse::of(&entry.kind) {
                 sparse[kind as usize].push(index as u32);
             }
@@ -379,16 +394,14 @@ pub(crate) fn build(read: Read, diagnostics: &mut Vec<Diagnostic>) -> (Ledger, H
         for deal in first..(first + part_size).min(deals) {
             let range = (starts[deal] - base) as usize..(starts[deal + 1] - base) as usize;
             let list = &mut part[range];
-            let key = |&i: &u32| {
-                let entry = &entries[i as usize];
-                (entry.date, same_day_rank(&entry.kind))
-            };
+            let key = |&i: &u32| order[i as usize];
             if !list.is_sorted_by_key(key) {
                 list.sort_by_key(key);
             }
         }
     });
     drop(parts);
+    drop(order);
     for (deal, bounds) in ledger.deals.values_mut().zip(starts.windows(2)) {
         deal.list = DealList {
             start: bounds[0],
@@ -423,6 +436,14 @@ struct Lead {
 /// The order of a deal's entries on one day, so that line order never
 /// matters: the lead first, then stages and notes, then the close, then a
 /// `reopened` or `extended` (which follow a close), then `ended`.
+/// Where an entry goes among its deal's: by date, then by its
+/// [`same_day_rank`] (below 8), as one number, 8 × days from the common
+/// era + rank, that orders exactly as the pair does for every date chrono
+/// has (± 262,143 years: ± 766 million, inside `i32`; tested).
+fn order_key(date: chrono::NaiveDate, rank: u8) -> i32 {
+    8 * chrono::Datelike::num_days_from_ce(&date) + i32::from(rank)
+}
+
 fn same_day_rank(kind: &EntryKind) -> u8 {
     match kind {
         EntryKind::Lead { .. } => 0,
@@ -623,6 +644,40 @@ mod tests {
 
     /// Runs of amounts merged with `then` say what one pass over all of
     /// them says, wherever the runs are cut.
+    /// The one-number order of a deal's entries is the (date, rank)
+    /// order: neighbouring days, the ends of chrono's range, every rank.
+    #[test]
+    fn order_keys_order_as_date_then_rank() {
+        use chrono::NaiveDate;
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let dates = [
+            NaiveDate::MIN,
+            day(-1, 12, 31),
+            day(0, 1, 1),
+            day(1, 1, 1),
+            day(2025, 12, 31),
+            day(2026, 1, 1),
+            day(2026, 1, 2),
+            day(9999, 12, 31),
+            NaiveDate::MAX,
+        ];
+        let mut pairs = Vec::new();
+        for date in dates {
+            for rank in 0..=4 {
+                pairs.push((date, rank));
+            }
+        }
+        for &(a, ra) in &pairs {
+            for &(b, rb) in &pairs {
+                assert_eq!(
+                    order_key(a, ra).cmp(&order_key(b, rb)),
+                    (a, ra).cmp(&(b, rb)),
+                    "{a} {ra} / {b} {rb}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn currencies_of_runs_add_up() {
         let amount = |currency: &str| Amount {

@@ -181,11 +181,11 @@ struct Keys {
     channels: Vec<&'static str>,
     /// Per deal, in the order of the facts.
     deals: Vec<Key>,
-    /// Per channel, its deals (indices into `deals`) by lead date, so that
-    /// an assumption's evidence (a channel's deals led since a date) is a
-    /// few slices found by binary search, not a scan of every deal: with
-    /// 70 assumptions over ten years of a terse million's 141,000 deals
-    /// the scans were most of this analysis.
+    /// Per channel, its deals as (lead date, index into `deals`), sorted,
+    /// so that an assumption's evidence (the wanted channels' deals led
+    /// since a date) is a few slices found by binary search, where each
+    /// assumption scanned every deal (70 of them over a terse million's
+    /// 141,000 deals).
     by_lead: Vec<Vec<(NaiveDate, u32)>>,
 }
 

@@ -75,10 +75,19 @@ pub fn run(args: &ReportArgs) -> Result<u8> {
     let mut timer = funnel_ledger::Timings::from_env();
     let run = Run::new(ledger, ctx);
     timer.lap("deal facts");
+    // The table view's cells are formatted on the thread that ran each
+    // analysis, right after it (`render::table::write`).
+    let table = format == ReportFormat::Table;
     let mut reports = Vec::with_capacity(analyses.len());
-    for result in run_all(&analyses, &run, args.plugin_timeout) {
+    let mut cells = Vec::with_capacity(analyses.len());
+    for result in run_all(&analyses, &run, args.plugin_timeout, |report| {
+        table.then(|| render::table::Cells::of(report))
+    }) {
         match result {
-            Ok(report) => reports.push(report),
+            Ok((report, report_cells)) => {
+                reports.push(report);
+                cells.extend(report_cells);
+            }
             Err(err) => {
                 eprintln!("error: {err}");
                 return Ok(exit::PLUGIN);
@@ -90,7 +99,13 @@ pub fn run(args: &ReportArgs) -> Result<u8> {
     crate::output::write_to(output, |mut out| match format {
         ReportFormat::Table => {
             let style = render::table::Style::for_output(output);
-            render::table::write(&mut out, &reports, run.ctx(), &style)
+            render::table::write(
+                &mut out,
+                &reports,
+                std::mem::take(&mut cells),
+                run.ctx(),
+                &style,
+            )
         }
         ReportFormat::Csv => render::csv::write(&mut out, &reports[0]),
         ReportFormat::Json => render::json::write(&mut out, &reports),
@@ -112,18 +127,23 @@ pub fn run(args: &ReportArgs) -> Result<u8> {
 }
 
 /// Runs the analyses, on as many threads as there are cores (they only read
-/// the run: the ledger and the deal facts they share), and returns their
-/// results in the order asked for.
-fn run_all(
+/// the run: the ledger and the deal facts they share), each report then
+/// given to `then` on the same thread, and returns their results in the
+/// order asked for.
+fn run_all<T: Send>(
     analyses: &[Selected],
     run: &Run<'_>,
     timeout: std::time::Duration,
-) -> Vec<Result<funnel_analysis::Report, plugin::PluginError>> {
+    then: impl Fn(&funnel_analysis::Report) -> T + Sync,
+) -> Vec<Result<(funnel_analysis::Report, T), plugin::PluginError>> {
     funnel_ledger::parallel::map_ordered(analyses.len(), funnel_ledger::parallel::cores(), |i| {
         let mut timer = funnel_ledger::Timings::from_env();
         let report = analyses[i].run(run, timeout);
         timer.lap(&format!("analysis {}", analyses[i].name()));
-        report
+        report.map(|report| {
+            let then = then(&report);
+            (report, then)
+        })
     })
 }
 

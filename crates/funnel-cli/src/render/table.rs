@@ -68,14 +68,34 @@ const GAP: usize = 2;
 /// the terminal): a few columns of numbers need it.
 pub const MIN_WIDTH: usize = 40;
 
-pub fn write(out: &mut impl Write, reports: &[Report], ctx: &Context, style: &Style) -> Result<()> {
-    // Each table's cells are formatted and measured on all cores (a big
-    // ledger's reports run to tens of thousands of rows); then the tables
-    // are written in order, straight to `out` (a buffer per table was
-    // megabytes of fresh memory for a big ledger).
+/// Writes the reports as tables, `cells[i]` being [`Cells::of`] report
+/// `i`: `funnel report` formats each report's cells on the thread that
+/// ran its analysis, as soon as it is done (a big ledger's reports run to
+/// tens of thousands of rows; formatting them here, after the last
+/// analysis, left the other core idle meanwhile).
+pub fn write(
+    out: &mut impl Write,
+    reports: &[Report],
+    cells: Vec<Cells>,
+    ctx: &Context,
+    style: &Style,
+) -> Result<()> {
+    // Each table is measured on all cores; then the tables are written in
+    // order, straight to `out` (a buffer per table was megabytes of fresh
+    // memory for a big ledger).
+    assert_eq!(reports.len(), cells.len(), "one set of cells per report");
     let cores = funnel_ledger::parallel::cores();
+    let cells: Vec<std::sync::Mutex<Option<Cells>>> = cells
+        .into_iter()
+        .map(|cells| std::sync::Mutex::new(Some(cells)))
+        .collect();
     let tables = funnel_ledger::parallel::map_ordered(reports.len(), cores, |i| {
-        Table::new(&reports[i], style.width)
+        let cells = cells[i]
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take()
+            .expect("each report's cells are laid out once");
+        Table::new(&reports[i], cells, style.width)
     });
     for (i, (report, table)) in reports.iter().zip(&tables).enumerate() {
         if i > 0 {
@@ -93,10 +113,19 @@ struct Table<'a> {
     layout: Option<Layout<'a>>,
 }
 
+/// A report's cells in human units, made by [`Cells::of`] (wherever the
+/// report was made) and laid out by [`write`].
+pub struct Cells(Texts);
+
+impl Cells {
+    pub fn of(report: &Report) -> Cells {
+        Cells(Texts::of(report, report.currency.as_deref()))
+    }
+}
+
 impl<'a> Table<'a> {
-    fn new(report: &'a Report, width: usize) -> Table<'a> {
+    fn new(report: &'a Report, Cells(cells): Cells, width: usize) -> Table<'a> {
         let currency = report.currency.as_deref();
-        let cells = Texts::of(report, currency);
         let layout = (!report.rows.is_empty()).then(|| {
             // A grouping first column (the funnel's channel) becomes a
             // heading above each group instead of a column.

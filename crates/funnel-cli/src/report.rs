@@ -99,13 +99,7 @@ pub fn run(args: &ReportArgs) -> Result<u8> {
     crate::output::write_to(output, |mut out| match format {
         ReportFormat::Table => {
             let style = render::table::Style::for_output(output);
-            render::table::write(
-                &mut out,
-                &reports,
-                std::mem::take(&mut cells),
-                run.ctx(),
-                &style,
-            )
+            render::table::write(&mut out, &reports, &cells, run.ctx(), &style)
         }
         ReportFormat::Csv => render::csv::write(&mut out, &reports[0]),
         ReportFormat::Json => render::json::write(&mut out, &reports),

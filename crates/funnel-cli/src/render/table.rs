@@ -76,7 +76,7 @@ pub const MIN_WIDTH: usize = 40;
 pub fn write(
     out: &mut impl Write,
     reports: &[Report],
-    cells: Vec<Cells>,
+    cells: &[Cells],
     ctx: &Context,
     style: &Style,
 ) -> Result<()> {
@@ -85,17 +85,8 @@ pub fn write(
     // memory for a big ledger).
     assert_eq!(reports.len(), cells.len(), "one set of cells per report");
     let cores = funnel_ledger::parallel::cores();
-    let cells: Vec<std::sync::Mutex<Option<Cells>>> = cells
-        .into_iter()
-        .map(|cells| std::sync::Mutex::new(Some(cells)))
-        .collect();
     let tables = funnel_ledger::parallel::map_ordered(reports.len(), cores, |i| {
-        let cells = cells[i]
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .take()
-            .expect("each report's cells are laid out once");
-        Table::new(&reports[i], cells, style.width)
+        Table::new(&reports[i], &cells[i], style.width)
     });
     for (i, (report, table)) in reports.iter().zip(&tables).enumerate() {
         if i > 0 {
@@ -109,7 +100,7 @@ pub fn write(
 /// A report's cells in human units and the layout of its columns (none
 /// when it has no rows).
 struct Table<'a> {
-    cells: Texts,
+    cells: &'a Texts,
     layout: Option<Layout<'a>>,
 }
 
@@ -124,13 +115,13 @@ impl Cells {
 }
 
 impl<'a> Table<'a> {
-    fn new(report: &'a Report, Cells(cells): Cells, width: usize) -> Table<'a> {
+    fn new(report: &'a Report, Cells(cells): &'a Cells, width: usize) -> Table<'a> {
         let currency = report.currency.as_deref();
         let layout = (!report.rows.is_empty()).then(|| {
             // A grouping first column (the funnel's channel) becomes a
             // heading above each group instead of a column.
             let first = usize::from(grouped(report));
-            Layout::new(&report.columns[first..], &cells, first, currency, width)
+            Layout::new(&report.columns[first..], cells, first, currency, width)
         });
         Table { cells, layout }
     }
@@ -156,7 +147,7 @@ fn write_one(
         // No table to draw: the findings say why.
         return write_findings(out, report, style);
     };
-    let cells = &table.cells;
+    let cells = table.cells;
     let grouped = grouped(report);
     let first = usize::from(grouped);
 

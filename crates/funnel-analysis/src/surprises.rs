@@ -624,8 +624,6 @@ mod tests {
         report.rows.iter().map(|r| r[index].clone()).collect()
     }
 
-    /// The compact keys answer as the facts do: stages reached (40 of
-    /// them), conversions, wins, the first stage's date.
     /// The evidence found by binary search in each channel's deals is the
     /// set a scan of every deal finds: leads on many dates (several a
     /// day, out of date order in the file, on the cut date itself), every
@@ -671,6 +669,8 @@ mod tests {
         }
     }
 
+    /// The compact keys answer as the facts do: stages reached (40 of
+    /// them), conversions, wins, the first stage's date.
     #[test]
     fn keys_agree_with_the_facts() {
         let stages: Vec<String> = (1..=40).map(|i| format!("s{i}")).collect();

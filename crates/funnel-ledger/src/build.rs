@@ -433,9 +433,6 @@ struct Lead {
     contact: Option<Name>,
 }
 
-/// The order of a deal's entries on one day, so that line order never
-/// matters: the lead first, then stages and notes, then the close, then a
-/// `reopened` or `extended` (which follow a close), then `ended`.
 /// Where an entry goes among its deal's: by date, then by its
 /// [`same_day_rank`] (below 8), as one number, 8 × days from the common
 /// era + rank, that orders exactly as the pair does for every date chrono
@@ -444,6 +441,9 @@ fn order_key(date: chrono::NaiveDate, rank: u8) -> i32 {
     8 * chrono::Datelike::num_days_from_ce(&date) + i32::from(rank)
 }
 
+/// The order of a deal's entries on one day, so that line order never
+/// matters: the lead first, then stages and notes, then the close, then a
+/// `reopened` or `extended` (which follow a close), then `ended`.
 fn same_day_rank(kind: &EntryKind) -> u8 {
     match kind {
         EntryKind::Lead { .. } => 0,
@@ -642,8 +642,6 @@ fn missing_prices(ledger: &Ledger, base: Currency, entry: &Entry, out: &mut Vec<
 mod tests {
     use super::*;
 
-    /// Runs of amounts merged with `then` say what one pass over all of
-    /// them says, wherever the runs are cut.
     /// The one-number order of a deal's entries is the (date, rank)
     /// order: neighbouring days, the ends of chrono's range, every rank.
     #[test]
@@ -678,6 +676,8 @@ mod tests {
         }
     }
 
+    /// Runs of amounts merged with `then` say what one pass over all of
+    /// them says, wherever the runs are cut.
     #[test]
     fn currencies_of_runs_add_up() {
         let amount = |currency: &str| Amount {

@@ -442,6 +442,7 @@ impl PartialOrd for SortKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::str::FromStr;
 
     /// Pseudo-random numbers for the tests below (a linear congruential
     /// generator: the same sequence on every run).
@@ -520,7 +521,6 @@ mod tests {
             }
         }
     }
-    use std::str::FromStr;
 
     #[test]
     fn percent_rounds_halves_up() {

@@ -259,8 +259,8 @@ impl SourceMap {
     /// line index is not made yet, the lines are counted in one pass over
     /// the file up to the last span instead of making the index: the few
     /// positions a report names (its assumptions' `file:line`) cost a
-    /// tenth of that (on a terse million, the index was 2 % of
-    /// `report`'s instructions for 70 positions). Tested equal to
+    /// sixth of that (on the terse 100,000, the index was 9.7 M of
+    /// `report`'s 545 M instructions, for 70 positions). Tested equal to
     /// `location`.
     pub fn lines(&self, spans: &[Span]) -> Vec<(&str, usize)> {
         let mut order: Vec<usize> = (0..spans.len()).collect();

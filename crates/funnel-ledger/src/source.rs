@@ -62,9 +62,10 @@ impl SourceFile {
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let lines = self.lines();
-        let line = lines.line_of(&self.text, offset);
-        let start = lines.start(&self.text, line);
+        let line = self.lines().line_of(&self.text, offset);
+        // The line's start: its line's length back, not a block's.
+        let start =
+            memchr::memrchr(b'\n', &self.text.as_bytes()[..offset]).map_or(0, |end| end + 1);
         let mut col_end = offset;
         while !self.text.is_char_boundary(col_end) {
             col_end -= 1;
@@ -87,29 +88,34 @@ impl SourceFile {
     }
 }
 
-/// Where a text's lines start, sampled: the start of every
-/// [`LineIndex::STRIDE`]-th line, and the line count. A line's start or an
-/// offset's line is found from the nearest sample before it by counting
-/// the line endings in between (at most `STRIDE - 1` lines, with
-/// `memchr`). A full index took 4 bytes a line: 30 MB for a
-/// million-entry ledger of 7.5 million lines, and as many fresh pages
-/// for the kernel to clear, for the few positions a report names; this
-/// one takes 4 bytes every 16 lines (a unit test compares it with the
-/// full index at every offset). Every 64 lines took a quarter of the
-/// memory, but `--format short`, `json` and `github` look up the line of
-/// every diagnostic: counting up to 63 line endings for each was half of
-/// their printing (9 % of `check --format short`'s instructions on a
-/// terse ledger with a `stale-deal` for one entry in fifteen).
+/// Where a text's lines are, sampled by bytes: for every
+/// [`LineIndex::BLOCK`]-th byte, how many line endings come before it, and
+/// the line count. An offset's line is its block's count plus the endings
+/// between the block's start and the offset (at most `BLOCK - 1` bytes,
+/// counted with `memchr`'s vector count); a line's start is found from the
+/// block its line ending is in. A unit test compares it with a full index
+/// at every offset and line.
+///
+/// A full index took 4 bytes a line (30 MB for a million-entry ledger of
+/// 7.5 million lines, and as many fresh pages to clear). Until December
+/// 2026 this one sampled every sixteenth line's start: making it found
+/// every line ending one `memchr` call at a time, which cost `check` on
+/// the terse million (64,000 `stale-deal` warnings) ~15 ms of its ~330
+/// to print the twenty snippets its human format shows; counting blocks
+/// is one vector pass, and its memory is 4 bytes a KiB of text whatever
+/// the lines' length (docs/performance.md, fourteenth pass).
 #[derive(Clone, Debug)]
 struct LineIndex {
-    /// `samples[k]`: where line `k * STRIDE` (0-based) starts.
-    samples: Vec<u32>,
+    /// `endings[k]`: the line endings in the text's first `k * BLOCK`
+    /// bytes, for `k` from 0 to the number of blocks (the last is the
+    /// text's line endings).
+    endings: Vec<u32>,
     /// Lines in the text: its line endings plus one.
     count: usize,
 }
 
 impl LineIndex {
-    const STRIDE: usize = 16;
+    const BLOCK: usize = 1024;
 
     /// Below this many bytes a part, a thread costs more than it saves.
     const MIN_PART: usize = 4 << 20;
@@ -119,71 +125,62 @@ impl LineIndex {
         LineIndex::in_parts(text, parts)
     }
 
-    /// The index made in `parts` pieces of the file's bytes, on as many
-    /// threads as there are cores: each piece's line endings counted, then
-    /// each piece's samples taken knowing the line it starts on. The same
-    /// index for any number of parts (tested). A big file's index is made
-    /// when the first diagnostic is shown, after the ledger is read; made
-    /// on one thread, it was 2.5 % of `check`'s time on the terse million.
+    /// The index made in `parts` pieces of whole blocks, on as many
+    /// threads as there are cores: each piece's blocks counted, then the
+    /// counts added up. The same index for any number of parts (tested).
     fn in_parts(text: &str, parts: usize) -> LineIndex {
         let bytes = text.as_bytes();
-        let parts = parts.clamp(1, bytes.len().max(1));
-        let size = bytes.len().div_ceil(parts).max(1);
-        let piece =
-            |i: usize| &bytes[(i * size).min(bytes.len())..((i + 1) * size).min(bytes.len())];
+        let blocks = bytes.len().div_ceil(Self::BLOCK);
+        let parts = parts.clamp(1, blocks.max(1));
+        let per_part = blocks.div_ceil(parts);
         let threads = parts.min(crate::parallel::cores());
-        let endings = crate::parallel::map_ordered(parts, threads, |i| {
-            memchr::memchr_iter(b'\n', piece(i)).count()
+        // Each block's own line endings, by part.
+        let counts = crate::parallel::map_ordered(parts, threads, |i| {
+            let from = (i * per_part * Self::BLOCK).min(bytes.len());
+            let to = ((i + 1) * per_part * Self::BLOCK).min(bytes.len());
+            bytes[from..to]
+                .chunks(Self::BLOCK)
+                .map(|block| memchr::memchr_iter(b'\n', block).count() as u32)
+                .collect::<Vec<u32>>()
         });
-        // Lines before each piece: the endings of the earlier pieces, plus
-        // the first line.
-        let mut firsts = Vec::with_capacity(parts);
-        let mut count = 1;
-        for n in &endings {
-            firsts.push(count);
-            count += n;
+        let mut endings = Vec::with_capacity(blocks + 1);
+        let mut total = 0u32;
+        endings.push(0);
+        for count in counts.iter().flatten() {
+            total += count;
+            endings.push(total);
         }
-        let samples = crate::parallel::map_ordered(parts, threads, |i| {
-            let base = i * size;
-            let mut samples = Vec::with_capacity(endings[i] / Self::STRIDE + 1);
-            if i == 0 {
-                samples.push(0);
-            }
-            // Each ending starts the next line, counted from the piece's first.
-            for (line, end) in (firsts[i]..).zip(memchr::memchr_iter(b'\n', piece(i))) {
-                if line % Self::STRIDE == 0 {
-                    samples.push((base + end + 1) as u32);
-                }
-            }
-            samples
-        });
         LineIndex {
-            samples: samples.concat(),
-            count,
+            endings,
+            count: total as usize + 1,
         }
     }
 
     /// The 0-based line `offset` (at most the text's length) is on: the
     /// line endings before it.
     fn line_of(&self, text: &str, offset: usize) -> usize {
-        let sample = self.samples.partition_point(|&s| s as usize <= offset) - 1;
-        let from = self.samples[sample] as usize;
-        sample * Self::STRIDE + memchr::memchr_iter(b'\n', &text.as_bytes()[from..offset]).count()
+        let block = offset / Self::BLOCK;
+        let from = block * Self::BLOCK;
+        self.endings[block] as usize
+            + memchr::memchr_iter(b'\n', &text.as_bytes()[from..offset]).count()
     }
 
     /// Where 0-based `line` starts; the text's length past the last line.
     fn start(&self, text: &str, line: usize) -> usize {
+        if line == 0 {
+            return 0;
+        }
         if line >= self.count {
             return text.len();
         }
-        let sample = line / Self::STRIDE;
-        let from = self.samples[sample] as usize;
-        match line % Self::STRIDE {
-            0 => from,
-            skip => memchr::memchr_iter(b'\n', &text.as_bytes()[from..])
-                .nth(skip - 1)
-                .map_or(text.len(), |end| from + end + 1),
-        }
+        // The line starts after the text's `line`-th ending, which is in
+        // the last block with fewer endings before it.
+        let block = self.endings.partition_point(|&n| (n as usize) < line) - 1;
+        let from = block * Self::BLOCK;
+        let skip = line - self.endings[block] as usize;
+        memchr::memchr_iter(b'\n', &text.as_bytes()[from..])
+            .nth(skip - 1)
+            .map_or(text.len(), |end| from + end + 1)
     }
 }
 
@@ -392,12 +389,19 @@ mod tests {
 
     /// The sampled index answers what a full index of every line's start
     /// answers, at every offset and for every line, on texts of up to
-    /// several samples' worth of lines, with and without a last line
-    /// ending, `\r\n` endings and characters of several bytes.
+    /// several blocks, with and without a last line ending, `\r\n`
+    /// endings and characters of several bytes.
     #[test]
     fn sampled_lines_match_a_full_index() {
         let mut texts = vec![String::new(), "\n".into(), "a".into(), "\n\n\n".into()];
-        for lines in [1, 63, 64, 65, 127, 128, 129, 300] {
+        // Texts of exactly one and two blocks, with and without an
+        // ending as their last byte.
+        for len in [LineIndex::BLOCK, 2 * LineIndex::BLOCK] {
+            texts.push(format!("{}\n", "x".repeat(len - 1)));
+            texts.push("\n".repeat(len));
+            texts.push("y".repeat(len));
+        }
+        for lines in [1, 63, 64, 65, 127, 128, 129, 300, 1500] {
             let mut text = String::new();
             for i in 0..lines {
                 text.push_str(&"é".repeat(i % 5));
@@ -421,13 +425,24 @@ mod tests {
                 let start = full.get(line).copied().unwrap_or(text.len());
                 assert_eq!(index.start(text, line), start, "line {line} of {text:?}");
             }
+            // And a file's line and column (in characters) of every offset.
+            let file = SourceFile::new("t".into(), "t".into(), text.as_bytes());
+            for offset in 0..=text.len() {
+                let line = full.partition_point(|&s| s <= offset) - 1;
+                let mut end = offset;
+                while !text.is_char_boundary(end) {
+                    end -= 1;
+                }
+                let col = text[full[line]..end].chars().count() + 1;
+                assert_eq!(file.line_col(offset), (line + 1, col), "{offset} in {text:?}");
+            }
             // Made in parts (cut anywhere, even inside a character or
             // between `\r` and `\n`), the index is the same.
             for parts in [2, 3, 7, 64, text.len() + 5] {
                 let cut = LineIndex::in_parts(text, parts);
                 assert_eq!(
-                    (cut.samples, cut.count),
-                    (index.samples.clone(), index.count),
+                    (cut.endings, cut.count),
+                    (index.endings.clone(), index.count),
                     "{parts} parts of {text:?}"
                 );
             }

@@ -434,7 +434,11 @@ mod tests {
                     end -= 1;
                 }
                 let col = text[full[line]..end].chars().count() + 1;
-                assert_eq!(file.line_col(offset), (line + 1, col), "{offset} in {text:?}");
+                assert_eq!(
+                    file.line_col(offset),
+                    (line + 1, col),
+                    "{offset} in {text:?}"
+                );
             }
             // Made in parts (cut anywhere, even inside a character or
             // between `\r` and `\n`), the index is the same.

@@ -1,5 +1,7 @@
 //! `funnel check`: print every diagnostic, then decide the exit code.
 
+use std::io::Write as _;
+
 use anyhow::Result;
 
 use crate::cli::CheckArgs;
@@ -11,13 +13,17 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
         return crate::plugin::check::run(args);
     }
     let checked = args.ledger.load(args.strict)?;
-    let mut out = std::io::stdout().lock();
+    // Buffered: standard output writes each line on its own (a system
+    // call per diagnostic: 64,155 for the `--format short` of a terse
+    // million, ~70 ms of its ~400).
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
     diagnostics::print(
         &mut out,
         &checked,
         args.format,
         crate::terminal::colour_stdout(),
     )?;
+    out.flush()?;
     let failed = checked.errors() > 0 || (args.deny_warnings && checked.warnings() > 0);
     // The process exits right after this: freeing a million small
     // allocations one by one would be pure waste (10 % of a big check).

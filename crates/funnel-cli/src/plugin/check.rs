@@ -84,8 +84,10 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
             }
         }
     }
-    let mut out = std::io::stdout().lock();
+    // Buffered, as `funnel check` without plugins (`crate::check`).
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
     print(&mut out, &checked, &found, args.format)?;
+    std::io::Write::flush(&mut out)?;
     let errors = checked.errors()
         + found
             .iter()

@@ -53,7 +53,7 @@ pub(crate) fn check(
     // Joined into a vector sized once (extending from a flattening
     // iterator grows it by doubling, copying what it holds each time). The
     // `stale-deal`s, one per open deal (64,155 on the terse million), wait
-    // as a deal, a span and a date (16 bytes, not 48) and are made in place, so
+    // as a deal, a span and a date (20 bytes, not 64) and are made in place, so
     // they are never held twice; they go after the other diagnostics,
     // which keeps each deal's diagnostics in their order (the only ones
     // that can share a `stale-deal`'s place) for `diagnostic::sort`.

@@ -288,6 +288,7 @@ impl EntryKind {
 
     /// Every amount the entry carries, in the order of [`Form::amounts`]
     /// (which gives their places): at most two, an offer's amount and rate.
+    #[inline]
     pub fn amounts(&self) -> impl Iterator<Item = Amount> {
         let pair = match self {
             EntryKind::Stage { offer: Some(o), .. }

@@ -14,7 +14,8 @@
 #   ROUNDS=5 scripts/bench.sh     # hyperfine rounds per size (default 3)
 #   SKIP_LINEARITY=1 scripts/bench.sh  # skip the in-process linearity bench (about 70 s)
 #   LINEARITY_ROUNDS=31 scripts/bench.sh  # rounds of that bench (default 15)
-#   LINEARITY_PAIRS=31 scripts/bench.sh   # alternating whole-process pairs (default 15)
+#   LINEARITY_PAIRS=31 scripts/bench.sh   # alternating whole-process pairs (default 15;
+#                                         # they also give the targets' ratios, baseline included)
 #   PROFILE=terse scripts/bench.sh  # terse hand-written entries (funnel-gen --terse): ~47 bytes, one line each
 #
 # Needs hyperfine and GNU time (`/usr/bin/time -v`); installs them with
@@ -189,6 +190,11 @@ if [ -n "${check_ms[100000]:-}" ] && [ -n "${check_ms[1000000]:-}" ]; then
     small="$work/100000.funnel"; big="$work/1000000.funnel"
     line_cmds=("$funnel check --as-of $AS_OF $small" "$funnel check --as-of $AS_OF $big")
     [ $has_report = 1 ] && line_cmds+=("$funnel report --as-of $AS_OF -f $small" "$funnel report --as-of $AS_OF -f $big")
+    # The baseline scan in the same pairs, so that the targets' other two
+    # ratios (check / baseline, report / check) are also read from runs
+    # minutes apart at most seconds, not from blocks timed minutes apart.
+    base_at=${#line_cmds[@]}
+    line_cmds+=("$bin/baseline $small" "$bin/baseline $big")
     echo "timing $pairs alternating pairs of 100,000 and 1,000,000 entries …" >&2
     for pair in $(seq 0 "$pairs"); do
         # Pair 0 warms the caches and is not counted.
@@ -200,6 +206,11 @@ if [ -n "${check_ms[100000]:-}" ] && [ -n "${check_ms[1000000]:-}" ]; then
     [ $has_report = 1 ] && line+=", report $(mean_ms "$work/pairs.csv" "${line_cmds[2]}") → $(mean_ms "$work/pairs.csv" "${line_cmds[3]}") ms = $(pair_ratio "${line_cmds[2]}" "${line_cmds[3]}")"
     echo
     echo "$line"
+    # The targets' ratios from the same pairs.
+    ratios="Targets' ratios from the same alternating pairs (medians): check / baseline $(pair_ratio "${line_cmds[$base_at]}" "${line_cmds[0]}") at 100,000 and $(pair_ratio "${line_cmds[$((base_at + 1))]}" "${line_cmds[1]}") at 1,000,000 (baseline $(mean_ms "$work/pairs.csv" "${line_cmds[$((base_at + 1))]}") ms)"
+    [ $has_report = 1 ] && ratios+=", report / check $(div "$(mean_ms "$work/pairs.csv" "${line_cmds[2]}")" "$(mean_ms "$work/pairs.csv" "${line_cmds[0]}")") and $(div "$(mean_ms "$work/pairs.csv" "${line_cmds[3]}")" "$(mean_ms "$work/pairs.csv" "${line_cmds[1]}")")"
+    echo
+    echo "$ratios"
 fi
 
 # Each analysis alone, in-process, 100,000 and 1,000,000 entries alternating

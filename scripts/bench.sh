@@ -192,7 +192,7 @@ if [ -n "${check_ms[100000]:-}" ] && [ -n "${check_ms[1000000]:-}" ]; then
     [ $has_report = 1 ] && line_cmds+=("$funnel report --as-of $AS_OF -f $small" "$funnel report --as-of $AS_OF -f $big")
     # The baseline scan in the same pairs, so that the targets' other two
     # ratios (check / baseline, report / check) are also read from runs
-    # minutes apart at most seconds, not from blocks timed minutes apart.
+    # seconds apart, not only from the table's blocks timed minutes apart.
     base_at=${#line_cmds[@]}
     line_cmds+=("$bin/baseline $small" "$bin/baseline $big")
     echo "timing $pairs alternating pairs of 100,000 and 1,000,000 entries …" >&2

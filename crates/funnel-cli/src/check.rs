@@ -13,10 +13,7 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
         return crate::plugin::check::run(args);
     }
     let checked = args.ledger.load(args.strict)?;
-    // Buffered: standard output writes each line on its own (a system
-    // call per diagnostic: 64,155 for the `--format short` of a terse
-    // million, ~70 ms of its ~400).
-    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    let mut out = crate::output::stdout();
     diagnostics::print(
         &mut out,
         &checked,

@@ -84,10 +84,9 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
             }
         }
     }
-    // Buffered, as `funnel check` without plugins (`crate::check`).
-    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    let mut out = crate::output::stdout();
     print(&mut out, &checked, &found, args.format)?;
-    std::io::Write::flush(&mut out)?;
+    out.flush()?;
     let errors = checked.errors()
         + found
             .iter()

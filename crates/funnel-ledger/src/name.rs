@@ -91,9 +91,10 @@ impl Name {
 
     /// A number no other name of this process has (its number in the
     /// store): a key for a map that never reads the text, so a lookup
-    /// neither hashes nor compares it. Names are numbered 1, 2, 3, … in the
-    /// order the process first meets them, so an array indexed by it is as
-    /// long as the names met (`build` finds deals by id that way).
+    /// neither hashes nor compares it. Names are numbered from 1 up, each
+    /// thread taking [`NUMBER_BLOCK`] numbers at a time, so an array
+    /// indexed by it is as long as the names met plus at most that many
+    /// per interning thread (`build` finds deals by id that way).
     pub fn key(self) -> usize {
         self.0.get() as usize
     }
@@ -186,9 +187,23 @@ impl fmt::Debug for Name {
 /// the slot before making the `Name`.
 struct Texts {
     buckets: [OnceLock<Box<[OnceLock<&'static str>]>>; 32],
-    /// The next number to hand out; a `u64`, so that it cannot wrap round
-    /// to a number already taken before the bound is noticed.
+    /// The first number of the next block to hand out; a `u64`, so that it
+    /// cannot wrap round to a number already taken before the bound is
+    /// noticed.
     next: AtomicU64,
+}
+
+/// How many numbers a thread takes from [`Texts`] at a time. One shared
+/// counter taken from at every new name made the two parsing threads
+/// pass its cache line back and forth 160,000 times on a terse million;
+/// a block costs a thread that interns one name 255 unused numbers.
+const NUMBER_BLOCK: u64 = 256;
+
+/// The numbers a thread has taken and not yet given to names: `next..end`.
+#[derive(Clone, Copy, Default)]
+struct Numbers {
+    next: u64,
+    end: u64,
 }
 
 static TEXTS: Texts = Texts::new();
@@ -215,12 +230,21 @@ impl Texts {
             .expect("a name's text is stored before the name is made")
     }
 
-    /// Stores `text` under the next number. The caller holds the lock of
-    /// the text's shard, so a text is never stored twice; other shards
-    /// push at the same time, which the atomic counter keeps apart.
-    /// `None` when every number is taken (the module's bound).
-    fn push(&self, text: &'static str) -> Option<Name> {
-        let next = self.next.fetch_add(1, MemoryOrder::Relaxed);
+    /// Stores `text` under the next of the caller's `numbers`, taking a
+    /// new block of them when they are used up. The caller holds the lock
+    /// of the text's shard, so a text is never stored twice; other threads
+    /// push at the same time, which their blocks keep apart. `None` when
+    /// every number is taken (the module's bound).
+    fn push(&self, numbers: &mut Numbers, text: &'static str) -> Option<Name> {
+        if numbers.next == numbers.end {
+            let start = self.next.fetch_add(NUMBER_BLOCK, MemoryOrder::Relaxed);
+            *numbers = Numbers {
+                next: start,
+                end: start + NUMBER_BLOCK,
+            };
+        }
+        let next = numbers.next;
+        numbers.next += 1;
         let number = NonZeroU32::new(u32::try_from(next).ok()?)?;
         let (bucket, place) = bucket_of(number);
         let slots = self.buckets[bucket]
@@ -234,7 +258,7 @@ impl Texts {
 
 /// Shards of the process-wide store, so that the parser's threads rarely
 /// wait for each other.
-const SHARDS: usize = 16;
+const SHARDS: usize = 64;
 
 /// A stored name with its text: a thread's cache compares the text without
 /// first reading it from [`Texts`] (a cache miss per probe on a big table).
@@ -264,8 +288,15 @@ struct Shard {
     free: &'static mut [u8],
 }
 
+/// A shard's lock on cache lines of its own: two shards sharing a line
+/// made threads that locked different shards pass the line back and forth
+/// all the same.
+#[derive(Default)]
+#[repr(align(128))]
+struct Padded(Mutex<Shard>);
+
 struct Interner {
-    shards: [Mutex<Shard>; SHARDS],
+    shards: [Padded; SHARDS],
 }
 
 /// One hasher for every table (fixed, so a name hashes the same everywhere).
@@ -274,7 +305,7 @@ const HASHER: foldhash::fast::FixedState = foldhash::fast::FixedState::with_seed
 fn interner() -> &'static Interner {
     static INTERNER: OnceLock<Interner> = OnceLock::new();
     INTERNER.get_or_init(|| Interner {
-        shards: std::array::from_fn(|_| Mutex::default()),
+        shards: std::array::from_fn(|_| Padded::default()),
     })
 }
 
@@ -305,6 +336,7 @@ const RECENT: usize = 4096;
 struct Seen {
     all: Table,
     recent: Vec<Option<Slot>>,
+    numbers: Numbers,
 }
 
 thread_local! {
@@ -312,6 +344,7 @@ thread_local! {
         RefCell::new(Seen {
             all: Table::new(),
             recent: Vec::new(),
+            numbers: Numbers { next: 0, end: 0 },
         })
     };
 }
@@ -324,14 +357,14 @@ fn intern(text: &str) -> Name {
         }
         let slot = &mut seen.recent[(hash as usize) & (RECENT - 1)];
         if let Some((stored_text, name)) = *slot {
-            if stored_text == text {
+            if same_text(stored_text, text) {
                 return name;
             }
         }
-        let slot = match seen.all.find(hash, |(s, _)| *s == text) {
+        let slot = match seen.all.find(hash, |(s, _)| same_text(s, text)) {
             Some(&slot) => slot,
             None => {
-                let slot = interner().intern(text, hash);
+                let slot = interner().intern(text, hash, &mut seen.numbers);
                 if seen.all.len() >= SEEN_MAX {
                     seen.all.clear();
                 }
@@ -353,6 +386,7 @@ impl Interner {
         // half-updated (the text is pushed before the table learns of it,
         // and insertion is one call), so a poisoned lock is still usable.
         self.shards[shard]
+            .0
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
@@ -363,27 +397,51 @@ impl Interner {
         shard
             .table
             .find(shared_hash(short), |&(name, h)| {
-                h == short && name.as_str() == text
+                h == short && same_text(name.as_str(), text)
             })
             .map(|&(name, _)| name)
     }
 
-    fn intern(&self, text: &str, hash: u64) -> Slot {
+    fn intern(&self, text: &str, hash: u64, numbers: &mut Numbers) -> Slot {
         let mut shard = self.shard(hash);
         let short = hash as u32;
         if let Some(&(name, _)) = shard.table.find(shared_hash(short), |&(name, h)| {
-            h == short && name.as_str() == text
+            h == short && same_text(name.as_str(), text)
         }) {
             return (name.as_str(), name);
         }
         let text = store_text(&mut shard.free, text);
         let name = TEXTS
-            .push(text)
+            .push(numbers, text)
             .expect("more than u32::MAX (4,294,967,295) distinct names in one process");
         shard
             .table
             .insert_unique(shared_hash(short), (name, short), |&(_, h)| shared_hash(h));
         (text, name)
+    }
+}
+
+/// `a == b`, without a call into the C library for the short texts names
+/// mostly are (a comparison of any length was 9 % of the parse of a terse
+/// ledger): up to 16 bytes, two words of each, which overlap when the
+/// texts are shorter.
+#[inline]
+fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let len = a.len();
+    if len != b.len() {
+        return false;
+    }
+    fn word(s: &[u8], at: usize) -> u64 {
+        u64::from_le_bytes(s[at..at + 8].try_into().expect("eight bytes"))
+    }
+    fn half(s: &[u8], at: usize) -> u32 {
+        u32::from_le_bytes(s[at..at + 4].try_into().expect("four bytes"))
+    }
+    match len {
+        8..=16 => word(a, 0) == word(b, 0) && word(a, len - 8) == word(b, len - 8),
+        4..=7 => half(a, 0) == half(b, 0) && half(a, len - 4) == half(b, len - 4),
+        _ => a == b,
     }
 }
 
@@ -552,9 +610,11 @@ mod tests {
         assert_eq!(place(u32::MAX), (31, (1 << 31) - 1));
     }
 
-    /// A table of its own, filled by several threads at once: the numbers
-    /// are exactly 1..=N, each reads back its text, and still does after
-    /// later pushes allocated new buckets.
+    /// A table of its own, filled by several threads at once, each with
+    /// its own blocks of numbers: the numbers are distinct, increase on
+    /// each thread, leave no more than a block per thread unused, each
+    /// reads back its text, and still does after later pushes allocated
+    /// new buckets.
     #[test]
     fn numbers_are_dense_and_stable() {
         let texts = Texts::new();
@@ -563,11 +623,12 @@ mod tests {
                 .map(|thread| {
                     let texts = &texts;
                     s.spawn(move || {
+                        let mut numbers = Numbers::default();
                         (0..1000)
                             .map(|i| {
                                 let text: &'static str =
                                     Box::leak(format!("{thread}-{i}").into_boxed_str());
-                                (texts.push(text).unwrap(), text)
+                                (texts.push(&mut numbers, text).unwrap(), text)
                             })
                             .collect()
                     })
@@ -575,14 +636,23 @@ mod tests {
                 .collect();
             handles.into_iter().map(|h| h.join().unwrap()).collect()
         });
+        for thread in &pushed {
+            assert!(thread
+                .windows(2)
+                .all(|pair| pair[0].0.key() < pair[1].0.key()));
+        }
         let mut numbers: Vec<usize> = pushed.iter().flatten().map(|(n, _)| n.key()).collect();
         numbers.sort_unstable();
-        assert_eq!(numbers, (1..=4000).collect::<Vec<_>>());
+        numbers.dedup();
+        assert_eq!(numbers.len(), 4000);
+        // 1,000 names a thread take four blocks of 256 each.
+        let blocks = 4 * 1000_usize.div_ceil(NUMBER_BLOCK as usize);
+        assert!(numbers[0] >= 1 && numbers[3999] <= blocks * NUMBER_BLOCK as usize);
         for &(name, text) in pushed.iter().flatten() {
             assert!(std::ptr::eq(texts.get(name.0), text));
         }
-        let later = texts.push("later").unwrap();
-        assert_eq!(later.key(), 4001);
+        let later = texts.push(&mut Numbers::default(), "later").unwrap();
+        assert_eq!(later.key(), blocks * NUMBER_BLOCK as usize + 1);
         assert_eq!(texts.get(later.0), "later");
         for &(name, text) in pushed.iter().flatten() {
             assert!(std::ptr::eq(texts.get(name.0), text));
@@ -597,8 +667,32 @@ mod tests {
         texts
             .next
             .store(u64::from(u32::MAX) + 1, MemoryOrder::Relaxed);
-        assert!(texts.push("one too many").is_none());
-        assert!(texts.push("two too many").is_none());
+        let mut numbers = Numbers::default();
+        assert!(texts.push(&mut numbers, "one too many").is_none());
+        assert!(texts.push(&mut numbers, "two too many").is_none());
+    }
+
+    /// `same_text` is `==` for every length up to 40, whichever byte
+    /// differs, and for texts of different lengths.
+    #[test]
+    fn same_text_is_eq() {
+        let base: String = "abcdefghijklmnopqrstuvwxyz0123456789ABCD".into();
+        for len in 0..=base.len() {
+            let a = &base[..len];
+            assert!(same_text(a, &String::from(a)), "{a}");
+            for at in 0..len {
+                let mut b = a.as_bytes().to_vec();
+                b[at] = b'-';
+                let b = String::from_utf8(b).unwrap();
+                assert!(!same_text(a, &b), "{a} {b}");
+            }
+            if len > 0 {
+                assert!(!same_text(a, &base[..len - 1]));
+                assert!(!same_text(&base[1..len], a));
+            }
+        }
+        assert!(same_text("é-deal-2026", "é-deal-2026"));
+        assert!(!same_text("é-deal-2026", "è-deal-2026"));
     }
 
     /// Texts share blocks until one is full; a long text has its own

@@ -68,14 +68,29 @@ impl Verb {
 
     /// The built-in verb spelt `word`, if it is one.
     pub fn parse(word: &str) -> Option<Verb> {
-        // The length and first byte before the text: every entry line asks,
-        // and a stage verb (`proposed`, `talked`) shares its length with
-        // some built-in verbs, which cost a call to compare each.
-        let first = *word.as_bytes().first()?;
-        Verb::ALL.into_iter().find(|v| {
-            let text = v.as_str();
-            text.len() == word.len() && text.as_bytes()[0] == first && text == word
-        })
+        // A match, which compiles to a switch on the length and a word
+        // comparison or two: every entry line asks, and a search of
+        // [`Verb::ALL`] comparing each spelling was 3 % of the parse of a
+        // terse ledger. The test `words_round_trip` holds the two spellings
+        // to each other.
+        let verb = match word.as_bytes() {
+            b"lead" => Verb::Lead,
+            b"won" => Verb::Won,
+            b"lost" => Verb::Lost,
+            b"declined" => Verb::Declined,
+            b"ended" => Verb::Ended,
+            b"extended" => Verb::Extended,
+            b"reopened" => Verb::Reopened,
+            b"spent" => Verb::Spent,
+            b"touch" => Verb::Touch,
+            b"note" => Verb::Note,
+            b"assume" => Verb::Assume,
+            b"price" => Verb::Price,
+            b"balance" => Verb::Balance,
+            b"costs" => Verb::Costs,
+            _ => return None,
+        };
+        Some(verb)
     }
 
     /// Whether the word after the verb names a deal or a contact (a name

@@ -10,9 +10,10 @@
 //! gained names.
 //!
 //! The store has two parts: a sharded hash table from text to `Name`
-//! (behind per-thread caches), which only [`Name::new`] and
-//! [`Name::find`] read, and [`Texts`], the table from `Name` to text,
-//! which every read of a name's text goes through without a lock.
+//! (behind per-thread caches of recent names), which only [`Name::new`]
+//! and [`Name::find`] read, without a lock unless the name is new; and
+//! [`Texts`], the table from `Name` to text, which every read of a name's
+//! text goes through without a lock. Neither uses `unsafe`.
 //!
 //! **Bound.** A process can hold at most `u32::MAX` (4,294,967,295)
 //! distinct names. A ledger cannot come near it (every name is at least
@@ -28,7 +29,7 @@ use std::fmt;
 use std::hash::BuildHasher;
 use std::num::NonZeroU32;
 use std::ops::Deref;
-use std::sync::atomic::{AtomicU64, Ordering as MemoryOrder};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering as MemoryOrder};
 use std::sync::{Mutex, OnceLock};
 
 /// An interned string. Orders and hashes like the `str` it holds, so maps
@@ -176,9 +177,13 @@ impl fmt::Debug for Name {
 /// Every name's text, by its number: an append-only table read without a
 /// lock.
 ///
-/// Number `n` lives in bucket `⌊log₂ n⌋`, which holds the `2^b` numbers
-/// `2^b ..= 2^(b+1) - 1`, so 32 buckets cover every `NonZeroU32`, and
-/// the bucket is found from `n`'s leading zeros. A bucket is allocated the
+/// The numbers `2^b ..= 2^(b+1) - 1` (`b = ⌊log₂ n⌋`) fill two buckets
+/// of `2^(b-1)` numbers each, picked by the bit below `n`'s highest (1 is
+/// alone in bucket 0), so 63 buckets cover every `NonZeroU32`, and the
+/// bucket is found from `n`'s leading zeros. Buckets that grow by half
+/// rather than double leave at most a third of the slots made unused, not
+/// half: on a terse million (160,000 names) the last bucket holds 65,536
+/// slots of 24 bytes, not 131,072. A bucket is allocated the
 /// first time one of its numbers is handed out and never moves or shrinks,
 /// so a `&'static str` read from it stays valid; each slot is written once.
 /// Both are `OnceLock`s: a read is two acquire loads (plain loads on
@@ -186,7 +191,7 @@ impl fmt::Debug for Name {
 /// `Name` got it, through some synchronisation, from the thread that wrote
 /// the slot before making the `Name`.
 struct Texts {
-    buckets: [OnceLock<Box<[OnceLock<&'static str>]>>; 32],
+    buckets: [OnceLock<Box<[OnceLock<&'static str>]>>; BUCKETS],
     /// The first number of the next block to hand out; a `u64`, so that it
     /// cannot wrap round to a number already taken before the bound is
     /// noticed.
@@ -208,16 +213,36 @@ struct Numbers {
 
 static TEXTS: Texts = Texts::new();
 
+/// Buckets of [`Texts`]: 1 for the number 1, two for each further power of two.
+const BUCKETS: usize = 63;
+
 /// The bucket of `number` and its place there.
 fn bucket_of(number: NonZeroU32) -> (usize, usize) {
-    let bucket = number.ilog2();
-    (bucket as usize, (number.get() - (1 << bucket)) as usize)
+    let n = number.get();
+    match number.ilog2() {
+        0 => (0, 0),
+        b => {
+            let half = (n >> (b - 1)) & 1;
+            (
+                (2 * b - 1 + half) as usize,
+                (n & ((1 << (b - 1)) - 1)) as usize,
+            )
+        }
+    }
+}
+
+/// How many numbers bucket `bucket` holds.
+fn bucket_len(bucket: usize) -> usize {
+    match bucket {
+        0 => 1,
+        _ => 1 << (bucket.div_ceil(2) - 1),
+    }
 }
 
 impl Texts {
     const fn new() -> Texts {
         Texts {
-            buckets: [const { OnceLock::new() }; 32],
+            buckets: [const { OnceLock::new() }; BUCKETS],
             next: AtomicU64::new(1),
         }
     }
@@ -248,7 +273,7 @@ impl Texts {
         let number = NonZeroU32::new(u32::try_from(next).ok()?)?;
         let (bucket, place) = bucket_of(number);
         let slots = self.buckets[bucket]
-            .get_or_init(|| (0..1usize << bucket).map(|_| OnceLock::new()).collect());
+            .get_or_init(|| (0..bucket_len(bucket)).map(|_| OnceLock::new()).collect());
         slots[place]
             .set(text)
             .expect("each number is handed out once");
@@ -256,44 +281,55 @@ impl Texts {
     }
 }
 
-/// Shards of the process-wide store, so that the parser's threads rarely
-/// wait for each other.
+/// Shards of the process-wide store: a thread adding a name locks only
+/// the shard of its hash, so the parser's threads rarely wait for each
+/// other.
 const SHARDS: usize = 64;
 
 /// A stored name with its text: a thread's cache compares the text without
-/// first reading it from [`Texts`] (a cache miss per probe on a big table).
+/// first reading it from [`Texts`].
 type Slot = (&'static str, Name);
 
-type Table = hashbrown::HashTable<Slot>;
-
-/// The shared tables hold the name and 32 bits of its text's hash (8 bytes
-/// a name instead of 24): a lookup there, after a thread's own cache
-/// missed, reads the text from [`Texts`] only for the probes whose hash
-/// matches (about one), and growing the table reads no text at all.
-type SharedTable = hashbrown::HashTable<(Name, u32)>;
-
-/// The hash a shared table files a text under, made from 32 bits of its
-/// full hash (kept beside the name): the table takes its bucket from the
-/// low bits and its tag from the top 7, which stay distinct bits of the
-/// 32 for any table of fewer than 2^25 buckets.
-fn shared_hash(short: u32) -> u64 {
-    (u64::from(short) << 32) | u64::from(short)
-}
-
-/// One shard of the store: its names, and the rest of the block its new
-/// texts are copied into.
-#[derive(Default)]
+/// One shard of the store: an open-addressing table of the names whose
+/// hash picks this shard, read without a lock.
+///
+/// A slot is one `AtomicU64`: the name's number in the high half, 32 bits
+/// of its text's hash in the low half, 0 when empty. Slots are only ever
+/// filled, never changed or emptied, so a reader that sees a slot filled
+/// sees it whole, and (the slot stored with `Release` after the text was
+/// pushed to [`Texts`]) can read the name's text. A table that fills up
+/// is replaced by one twice its size, built under the lock and then made
+/// current; the old one stays (a reader may be probing it), which costs at
+/// most as much again as the current tables. A reader that misses in the
+/// table it read (perhaps an old one) takes the lock and looks again in
+/// the current one before storing anything, so no text is stored twice.
 struct Shard {
-    table: SharedTable,
-    free: &'static mut [u8],
+    /// The index of the current table in `tables`.
+    current: AtomicUsize,
+    /// Table `g` has `2^(FIRST_BITS + g)` slots.
+    tables: [OnceLock<Box<[AtomicU64]>>; GENERATIONS],
+    writer: Mutex<Writer>,
 }
 
-/// A shard's lock on cache lines of its own: two shards sharing a line
-/// made threads that locked different shards pass the line back and forth
-/// all the same.
+/// What only the thread holding a shard's lock touches.
 #[derive(Default)]
+struct Writer {
+    /// The names in the current table.
+    len: usize,
+}
+
+/// A shard's first table has `2^FIRST_BITS` slots (2 KiB).
+const FIRST_BITS: usize = 8;
+
+/// Enough doublings for every number to fit in one shard: `2^(8 + 27)`
+/// slots, more than `u32::MAX` names at the greatest load.
+const GENERATIONS: usize = 28;
+
+/// A shard on cache lines of its own: two shards sharing a line made
+/// threads that used different shards pass the line back and forth all
+/// the same.
 #[repr(align(128))]
-struct Padded(Mutex<Shard>);
+struct Padded(Shard);
 
 struct Interner {
     shards: [Padded; SHARDS],
@@ -305,8 +341,21 @@ const HASHER: foldhash::fast::FixedState = foldhash::fast::FixedState::with_seed
 fn interner() -> &'static Interner {
     static INTERNER: OnceLock<Interner> = OnceLock::new();
     INTERNER.get_or_init(|| Interner {
-        shards: std::array::from_fn(|_| Padded::default()),
+        shards: std::array::from_fn(|_| {
+            let tables = [const { OnceLock::new() }; GENERATIONS];
+            // Set once, here, before anyone can read it.
+            let _ = tables[0].set(empty_table(1 << FIRST_BITS));
+            Padded(Shard {
+                current: AtomicUsize::new(0),
+                tables,
+                writer: Mutex::default(),
+            })
+        }),
     })
+}
+
+fn empty_table(slots: usize) -> Box<[AtomicU64]> {
+    (0..slots).map(|_| AtomicU64::new(0)).collect()
 }
 
 /// The size of the blocks the texts are copied into: one allocation for
@@ -315,36 +364,29 @@ fn interner() -> &'static Interner {
 /// left unused when the next text does not fit.
 const BLOCK: usize = 64 * 1024;
 
-/// At most this many names in a thread's table (24 bytes each), which
-/// then starts again (the names stay in the shared store). A bound for a
-/// long-lived thread (the language server's), not for speed: on a terse
-/// million (160,000 names, parsed on two threads) tables of every name
-/// their thread met spent 13 % less time interning than tables of 16,384
-/// that restarted (the shared store's locks and atomics, which a lookup there
-/// costs, were most of it; docs/performance.md, thirteenth pass). Tests
-/// use a small bound, so that restarting is tested.
-const SEEN_MAX: usize = if cfg!(test) { 1 << 12 } else { 1 << 20 };
-
 /// Slots of the per-thread cache of recent names (a power of two).
 const RECENT: usize = 4096;
 
-/// A thread's view of the store: every name it has looked up, and in front
-/// of that a small direct-mapped cache of recent ones. A big ledger names a
-/// few thousand deals at a time out of a hundred thousand; the recent ones
-/// fit in the processor's cache, where a lookup in the whole table would
+/// A thread's part of the store: a small direct-mapped cache of the names
+/// it met recently, and the numbers and the block of text it takes new
+/// names' from (a block per thread rather than per shard: 64 blocks begun
+/// at once held 1.8 MB more on a terse million). A big ledger names a few
+/// thousand deals at a time out of a hundred thousand; the recent ones fit
+/// in the processor's cache, where a lookup in the shared tables would
 /// miss it.
 struct Seen {
-    all: Table,
     recent: Vec<Option<Slot>>,
     numbers: Numbers,
+    /// The rest of the block this thread's new texts are copied into.
+    free: &'static mut [u8],
 }
 
 thread_local! {
     static SEEN: RefCell<Seen> = const {
         RefCell::new(Seen {
-            all: Table::new(),
             recent: Vec::new(),
             numbers: Numbers { next: 0, end: 0 },
+            free: &mut [],
         })
     };
 }
@@ -361,63 +403,129 @@ fn intern(text: &str) -> Name {
                 return name;
             }
         }
-        let slot = match seen.all.find(hash, |(s, _)| same_text(s, text)) {
-            Some(&slot) => slot,
-            None => {
-                let slot = interner().intern(text, hash, &mut seen.numbers);
-                if seen.all.len() >= SEEN_MAX {
-                    seen.all.clear();
-                }
-                seen.all
-                    .insert_unique(hash, slot, |(s, _)| HASHER.hash_one(s));
-                slot
-            }
+        let shard = interner().shard(hash);
+        let (text, name) = match shard.find(text, hash) {
+            Some(name) => (name.as_str(), name),
+            None => shard.intern(text, hash, &mut seen.numbers, &mut seen.free),
         };
-        seen.recent[(hash as usize) & (RECENT - 1)] = Some(slot);
-        slot.1
+        *slot = Some((text, name));
+        name
     })
 }
 
 impl Interner {
-    fn shard(&self, hash: u64) -> std::sync::MutexGuard<'_, Shard> {
-        // The high bits pick the shard; the table uses the low ones.
-        let shard = (hash >> 60) as usize % SHARDS;
-        // A panic while holding the lock cannot leave the shard
-        // half-updated (the text is pushed before the table learns of it,
-        // and insertion is one call), so a poisoned lock is still usable.
-        self.shards[shard]
-            .0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    fn shard(&self, hash: u64) -> &Shard {
+        // The high bits pick the shard; its tables use the low ones.
+        &self.shards[(hash >> 58) as usize % SHARDS].0
     }
 
     fn find(&self, text: &str, hash: u64) -> Option<Name> {
-        let shard = self.shard(hash);
-        let short = hash as u32;
-        shard
-            .table
-            .find(shared_hash(short), |&(name, h)| {
-                h == short && same_text(name.as_str(), text)
-            })
-            .map(|&(name, _)| name)
+        self.shard(hash).find(text, hash)
+    }
+}
+
+/// A filled slot: the name and 32 bits of its hash.
+fn slot_of(name: Name, hash: u64) -> u64 {
+    (u64::from(name.0.get()) << 32) | (hash & 0xffff_ffff)
+}
+
+/// The name in a filled slot.
+fn name_in(slot: u64) -> Name {
+    Name(NonZeroU32::new((slot >> 32) as u32).expect("a filled slot holds a name"))
+}
+
+impl Shard {
+    /// The current table.
+    fn table(&self) -> &[AtomicU64] {
+        let current = self.current.load(MemoryOrder::Acquire);
+        self.tables[current]
+            .get()
+            .expect("the current table is set before it is made current")
     }
 
-    fn intern(&self, text: &str, hash: u64, numbers: &mut Numbers) -> Slot {
-        let mut shard = self.shard(hash);
-        let short = hash as u32;
-        if let Some(&(name, _)) = shard.table.find(shared_hash(short), |&(name, h)| {
-            h == short && same_text(name.as_str(), text)
-        }) {
-            return (name.as_str(), name);
+    /// `text`'s name in `table`, or the empty slot where it would go.
+    /// Linear probing from the hash's low bits (above the eight the
+    /// thread caches use); a table is never more than three quarters full,
+    /// so a probe ends.
+    fn probe(table: &[AtomicU64], text: &str, hash: u64) -> Result<Name, usize> {
+        let mask = table.len() - 1;
+        let mut at = (hash >> 8) as usize & mask;
+        loop {
+            let slot = table[at].load(MemoryOrder::Acquire);
+            if slot == 0 {
+                return Err(at);
+            }
+            if slot & 0xffff_ffff == hash & 0xffff_ffff {
+                let name = name_in(slot);
+                if same_text(name.as_str(), text) {
+                    return Ok(name);
+                }
+            }
+            at = (at + 1) & mask;
         }
-        let text = store_text(&mut shard.free, text);
+    }
+
+    fn find(&self, text: &str, hash: u64) -> Option<Name> {
+        Shard::probe(self.table(), text, hash).ok()
+    }
+
+    /// The name of `text`, stored now unless another thread stored it
+    /// since this one looked.
+    fn intern(
+        &self,
+        text: &str,
+        hash: u64,
+        numbers: &mut Numbers,
+        free: &mut &'static mut [u8],
+    ) -> Slot {
+        // A panic while holding the lock cannot leave the shard
+        // half-updated (a slot is filled by one store, a bigger table made
+        // current by one store after it is complete), so a poisoned lock is
+        // still usable.
+        let mut writer = self
+            .writer
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        // Only the lock's holder changes `current`.
+        let current = self.current.load(MemoryOrder::Relaxed);
+        let table = self.tables[current]
+            .get()
+            .expect("the current table is set");
+        let empty = match Shard::probe(table, text, hash) {
+            Ok(name) => return (name.as_str(), name),
+            Err(empty) => empty,
+        };
+        let stored = store_text(free, text);
         let name = TEXTS
-            .push(numbers, text)
+            .push(numbers, stored)
             .expect("more than u32::MAX (4,294,967,295) distinct names in one process");
-        shard
-            .table
-            .insert_unique(shared_hash(short), (name, short), |&(_, h)| shared_hash(h));
-        (text, name)
+        let slot = slot_of(name, hash);
+        if (writer.len + 1) * 4 <= table.len() * 3 {
+            table[empty].store(slot, MemoryOrder::Release);
+        } else {
+            // Full: a table twice the size with every name and the new
+            // one, then made current (the `Release` store publishes its
+            // slots with it).
+            let bigger = empty_table(table.len() * 2);
+            for filled in table.iter().map(|s| s.load(MemoryOrder::Relaxed)) {
+                if filled != 0 {
+                    let text = name_in(filled).as_str();
+                    let at = Shard::probe(&bigger, text, HASHER.hash_one(text))
+                        .expect_err("each name is in a table once");
+                    bigger[at].store(filled, MemoryOrder::Relaxed);
+                }
+            }
+            let at = Shard::probe(&bigger, text, hash).expect_err("the name is new");
+            bigger[at].store(slot, MemoryOrder::Relaxed);
+            self.tables
+                .get(current + 1)
+                .expect("a shard never needs more tables than GENERATIONS")
+                .set(bigger)
+                .expect("only the lock's holder sets a table");
+            self.current.store(current + 1, MemoryOrder::Release);
+        }
+        writer.len += 1;
+        (stored, name)
     }
 }
 
@@ -539,12 +647,12 @@ mod tests {
         assert_eq!(sorted_texts, texts);
     }
 
-    /// More names than the recent cache has slots and a thread's table
-    /// holds: evicted and colliding slots and a restarted table still give
-    /// each text its own name.
+    /// More names than the recent cache has slots, and enough for every
+    /// shard's table to be replaced by bigger ones twice: evicted and
+    /// colliding slots and grown tables still give each text its own name.
     #[test]
     fn many_names_stay_distinct() {
-        let texts: Vec<String> = (0..SEEN_MAX + 3 * RECENT)
+        let texts: Vec<String> = (0..(SHARDS << FIRST_BITS) * 2 + 3 * RECENT)
             .map(|i| format!("deal-{i}"))
             .collect();
         let first: Vec<Name> = texts.iter().map(|t| Name::new(t)).collect();
@@ -597,17 +705,34 @@ mod tests {
         assert_eq!(by_text.len(), by_key.len());
     }
 
+    /// Every number has one place: consecutive numbers fill each bucket
+    /// from 0 to its end, then the next bucket, up to the last number.
     #[test]
-    fn buckets_double() {
+    fn buckets_grow_by_half() {
         let place = |n: u32| bucket_of(NonZeroU32::new(n).unwrap());
         assert_eq!(place(1), (0, 0));
         assert_eq!(place(2), (1, 0));
-        assert_eq!(place(3), (1, 1));
-        assert_eq!(place(4), (2, 0));
-        assert_eq!(place(7), (2, 3));
-        assert_eq!(place(8), (3, 0));
-        assert_eq!(place(1 << 31), (31, 0));
-        assert_eq!(place(u32::MAX), (31, (1 << 31) - 1));
+        assert_eq!(place(3), (2, 0));
+        assert_eq!(place(4), (3, 0));
+        assert_eq!(place(5), (3, 1));
+        assert_eq!(place(6), (4, 0));
+        assert_eq!(place(7), (4, 1));
+        assert_eq!(place(8), (5, 0));
+        assert_eq!(place(131_072 + 30_000), (33, 30_000));
+        assert_eq!(place(1 << 31), (61, 0));
+        assert_eq!(place(u32::MAX), (62, (1 << 30) - 1));
+        assert_eq!(bucket_len(62), 1 << 30);
+        let mut expected = (0, 0);
+        for n in 1..=1u32 << 20 {
+            assert_eq!(place(n), expected, "{n}");
+            expected.1 += 1;
+            if expected.1 == bucket_len(expected.0) {
+                expected = (expected.0 + 1, 0);
+            }
+        }
+        // The last bucket ends at the last number.
+        let (last, at) = place(u32::MAX);
+        assert_eq!((last, at + 1), (BUCKETS - 1, bucket_len(BUCKETS - 1)));
     }
 
     /// A table of its own, filled by several threads at once, each with

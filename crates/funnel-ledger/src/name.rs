@@ -665,10 +665,13 @@ mod tests {
     /// Threads interning the same texts (in different orders) and texts of
     /// their own at once: equal texts get equal names, different texts
     /// different ones, and every name reads back its text.
+    ///
+    /// About 67,000 distinct names (a thousand a shard): every shard's
+    /// table is replaced by bigger ones while other threads read it.
     #[test]
     fn threads_agree() {
         const THREADS: usize = 8;
-        const SHARED: usize = 5000;
+        const SHARED: usize = 20_000;
         let results: Vec<Vec<(String, Name)>> = std::thread::scope(|s| {
             let handles: Vec<_> = (0..THREADS)
                 .map(|thread| {

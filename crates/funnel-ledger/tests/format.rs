@@ -366,6 +366,29 @@ proptest! {
     }
 }
 
+/// Carriage returns at the end of a line, more than a `\r\n` has, in a file
+/// with `\n` endings and in one with `\r\n`: formatting cuts them with the
+/// trailing blanks, once. (It cut one a run, so a second run changed the
+/// file again; found by the `report` fuzz target.)
+#[test]
+fn stray_carriage_returns_are_cut_once() {
+    for (input, expected) in [
+        (
+            "; lf\n; a (\r\r\r\n; b \r%\r \n2026-01-01 lead x via referral ; c\r\r\n  note: v\r\r\n",
+            "; lf\n; a (\n; b \r%\n2026-01-01 lead x via referral ; c\n  note: v\n",
+        ),
+        (
+            "; a (\r\r\r\n; b \r%\r \r\n2026-01-01 lead x via referral\r\n",
+            "; a (\r\n; b \r%\r\n2026-01-01 lead x via referral\r\n",
+        ),
+    ] {
+        let once = fmt(input.as_bytes());
+        assert_eq!(once, expected);
+        assert_eq!(fmt(once.as_bytes()), once);
+        assert_eq!(comments(input), comments(&once));
+    }
+}
+
 #[test]
 fn broken_files_are_refused() {
     let file = SourceFile::new("x".into(), "x".into(), b"2026-01-01 lead acme \"open\n");

@@ -444,12 +444,14 @@ impl Shard {
     }
 
     /// `text`'s name in `table`, or the empty slot where it would go.
-    /// Linear probing from the hash's low bits (above the eight the
-    /// thread caches use); a table is never more than three quarters full,
-    /// so a probe ends.
+    /// Linear probing from bits 32 and up of the hash, apart from the 32
+    /// a slot keeps (so names next to each other in a table still differ
+    /// there) and, up to 2^26 slots (50 million names a shard), from the
+    /// top 6 that pick the shard; a table is never
+    /// more than three quarters full, so a probe ends.
     fn probe(table: &[AtomicU64], text: &str, hash: u64) -> Result<Name, usize> {
         let mask = table.len() - 1;
-        let mut at = (hash >> 8) as usize & mask;
+        let mut at = (hash >> 32) as usize & mask;
         loop {
             let slot = table[at].load(MemoryOrder::Acquire);
             if slot == 0 {
